@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh clone: set-up, build, every test. Ends with "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+node scripts/run-tests.mjs "$@"

@@ -1,0 +1,16 @@
+import type { CommandEntry } from '../commandSpec.js';
+
+export const dataCommands: CommandEntry[] = [
+  {
+    name: 'init',
+    summary: 'Make this Git repository (or folder, with --no-git) a cairn repository',
+    examples: ['cairn init', 'cairn init --no-git'],
+    load: () => import('../commands/init.js'),
+  },
+  {
+    name: 'config',
+    summary: 'Read or write a setting, as `git config` does',
+    examples: ['cairn config cache.link hardlink,copy', 'cairn config core.autostage true --local', 'cairn config --list'],
+    load: () => import('../commands/config.js'),
+  },
+];

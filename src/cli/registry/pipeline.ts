@@ -1,0 +1,3 @@
+import type { CommandEntry } from '../commandSpec.js';
+
+export const pipelineCommands: CommandEntry[] = [];
