@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { PROJECT_ROOT } from '../helpers/cli.js';
+
+/** Which top-level folders of src/ each folder may import from (DESIGN.md's layering). */
+const ALLOWED: Record<string, string[]> = {
+  core: ['core'],
+  git: ['git', 'core'],
+  data: ['data', 'core', 'git'],
+  remote: ['remote', 'data', 'core', 'git'],
+  pipeline: ['pipeline', 'data', 'remote', 'core', 'git'],
+  tracking: ['tracking', 'core', 'git'],
+  experiments: ['experiments', 'pipeline', 'tracking', 'data', 'remote', 'core', 'git'],
+  registry: ['registry', 'data', 'remote', 'core', 'git'],
+  sdk: ['sdk', 'tracking', 'core'],
+  server: ['server', 'tracking', 'registry', 'experiments', 'pipeline', 'data', 'remote', 'core', 'git'],
+  cli: ['cli', 'server', 'sdk', 'registry', 'experiments', 'tracking', 'pipeline', 'remote', 'data', 'core', 'git'],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? files(full) : full.endsWith('.ts') ? [full] : [];
+  });
+}
+
+export function layerViolations(srcDir: string): string[] {
+  const problems: string[] = [];
+  for (const file of files(srcDir)) {
+    const layer = path.relative(srcDir, file).split(path.sep)[0];
+    const allowed = ALLOWED[layer];
+    if (!allowed) {
+      problems.push(`${path.relative(srcDir, file)}: folder "${layer}" is not a known layer`);
+      continue;
+    }
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|import\(\s*)['"](\.[^'"]+)['"]/g)) {
+      const target = path.relative(srcDir, path.resolve(path.dirname(file), m[1])).split(path.sep)[0];
+      if (!allowed.includes(target)) problems.push(`${path.relative(srcDir, file)} imports ${m[1]} (layer "${target}")`);
+    }
+    if (layer !== 'cli' && /process\.exit\(|process\.stdout\.write|console\.log\(/.test(text)) {
+      problems.push(`${path.relative(srcDir, file)}: library code must not print or exit`);
+    }
+  }
+  return problems;
+}
+
+describe('layering', () => {
+  it('no lower layer imports a higher one, and library code never prints or exits', () => {
+    assert.deepEqual(layerViolations(path.join(PROJECT_ROOT, 'src')), []);
+  });
+
+  it('the check itself catches a violation', () => {
+    const fixture = path.join(PROJECT_ROOT, 'test', 'fixtures', 'bad-layers');
+    const problems = layerViolations(fixture);
+    assert.ok(problems.some((p) => p.includes('core/uses-cli.ts imports ../cli/x.js')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.includes('must not print')), problems.join('\n'));
+  });
+});
