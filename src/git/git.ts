@@ -163,3 +163,12 @@ export async function headCommit(cwd: string): Promise<string | null> {
   const r = await git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD'], { allowFail: true });
   return r.code === 0 ? r.stdout.trim() : null;
 }
+
+/**
+ * Working-tree files matching pathspecs (relative to cwd): committed or staged ones that still exist, plus untracked
+ * ones Git does not ignore. Git skips ignored folders, so large ignored data is never walked.
+ */
+export async function lsFiles(cwd: string, pathspecs: string[]): Promise<string[]> {
+  const r = await git(cwd, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...pathspecs]);
+  return [...new Set(r.stdout.split('\0').filter(Boolean))];
+}

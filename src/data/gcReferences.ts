@@ -1,0 +1,146 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { RunContext } from '../core/context.js';
+import { isOid } from '../core/hash.js';
+import type { Repo } from '../core/repo.js';
+import { listScopeCommits } from '../git/git.js';
+import { referencedOids, type TreeCache, type UnreadableTree } from './expandPointers.js';
+import { ObjectStore } from './objectStore.js';
+import { LOCK_FILE_NAME, scanCommits, type TrackedPointer } from './pointersAtRev.js';
+import { readWorkspacePointers } from './workspacePointers.js';
+
+/** Which history a gc keeps: the workspace is always kept; each flag adds commits. */
+export interface GcScope {
+  workspace?: boolean;
+  allBranches?: boolean;
+  allTags?: boolean;
+  allCommits?: boolean;
+}
+
+export interface GcReferences {
+  oids: Set<string>;
+  /** How many commits were read (HEAD is always among them in a Git repo). */
+  commits: number;
+  /** Referenced directories whose tree object is missing or damaged: their files could not be listed. */
+  unreadable: UnreadableTree[];
+  /** Files that could not be read for references (malformed historic pointers, lock files that are not YAML). */
+  invalid: { where: string; message: string }[];
+}
+
+/** An object named in a lock file or run-cache entry; `dir` when it is a directory tree (the entry has `files`). */
+export interface NamedOid {
+  oid: string;
+  dir: boolean;
+}
+
+/** Every `oid` under `outs` of every stage of a cairn.lock (YAML). Pure; throws on text that is not YAML. */
+export function oidsInLockFile(text: string): NamedOid[] {
+  const doc = parseYaml(text) as { stages?: unknown } | null;
+  const found: NamedOid[] = [];
+  const stages = doc && typeof doc === 'object' ? doc.stages : undefined;
+  if (!stages || typeof stages !== 'object') return found;
+  for (const stage of Object.values(stages as Record<string, unknown>)) {
+    if (stage && typeof stage === 'object') collectOidFields((stage as { outs?: unknown }).outs, found);
+  }
+  return found;
+}
+
+/** Every 64-hex value of a field named `oid`, at any depth (a sibling numeric `files` marks a directory). Pure. */
+export function collectOidFields(value: unknown, found: NamedOid[] = []): NamedOid[] {
+  if (Array.isArray(value)) for (const v of value) collectOidFields(v, found);
+  else if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    for (const [key, v] of Object.entries(obj)) {
+      if (key === 'oid' && isOid(v)) found.push({ oid: v, dir: typeof obj.files === 'number' });
+      else collectOidFields(v, found);
+    }
+  }
+  return found;
+}
+
+async function listFilesRecursive(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFilesRecursive(full)));
+    else if (e.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/** Objects named by run-cache entries (`<cache>/runs/**` JSON): restoring an earlier stage run needs them. */
+async function runCacheOids(cacheDir: string, invalid: GcReferences['invalid']): Promise<NamedOid[]> {
+  const found: NamedOid[] = [];
+  for (const file of await listFilesRecursive(path.join(cacheDir, 'runs'))) {
+    try {
+      collectOidFields(JSON.parse(await fs.readFile(file, 'utf8')), found);
+    } catch (err) {
+      invalid.push({ where: file, message: `not readable JSON: ${(err as Error).message}` });
+    }
+  }
+  return found;
+}
+
+/**
+ * Collects every object a gc within `scope` must keep: workspace pointers, pointers and cairn.lock outputs at every
+ * commit in scope (HEAD always), the blobs of their trees, and run-cache entries.
+ */
+export async function collectReferences(repo: Repo, scope: GcScope, ctx: RunContext): Promise<GcReferences> {
+  const store = new ObjectStore(repo.cacheDir);
+  const trees: TreeCache = new Map();
+  const invalid: GcReferences['invalid'] = [];
+  const oids = new Set<string>();
+  const pointers: TrackedPointer[] = await readWorkspacePointers(repo);
+  const lockTexts: { where: string; text: string }[] = [];
+  const workspaceLock = path.join(repo.root, LOCK_FILE_NAME);
+  try {
+    lockTexts.push({ where: workspaceLock, text: await fs.readFile(workspaceLock, 'utf8') });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  let commits: string[] = [];
+  if (repo.git) {
+    commits = await listScopeCommits(repo.root, scope);
+    ctx.onProgress?.({ phase: 'reading history', done: 0, total: commits.length });
+    const scan = await scanCommits(repo, commits);
+    ctx.onProgress?.({ phase: 'reading history', done: commits.length, total: commits.length });
+    pointers.push(...scan.pointers);
+    lockTexts.push(...scan.lockFiles);
+    invalid.push(...scan.invalid);
+  }
+  const refs = await referencedOids(store, pointers, trees);
+  refs.oids.forEach((o) => oids.add(o));
+  const named: NamedOid[] = [];
+  for (const { where, text } of lockTexts) {
+    try {
+      named.push(...oidsInLockFile(text));
+    } catch (err) {
+      invalid.push({ where, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+    }
+  }
+  named.push(...(await runCacheOids(repo.cacheDir, invalid)));
+  // Pipeline outputs may be directories: keep the files inside their trees too.
+  const asPointers: TrackedPointer[] = named.map(({ oid, dir }) => ({
+    pointerPath: '',
+    dataPath: `(pipeline output ${oid.slice(0, 12)})`,
+    pointer: dir ? { version: 1, kind: 'dir', path: oid, oid, size: 0, files: 0 } : { version: 1, kind: 'file', path: oid, oid, size: 0 },
+  }));
+  const pipelineRefs = await referencedOids(store, asPointers, trees);
+  pipelineRefs.oids.forEach((o) => oids.add(o));
+  const unreadable = dedupeUnreadable([...refs.unreadable, ...pipelineRefs.unreadable]);
+  return { oids, commits: commits.length, unreadable, invalid };
+}
+
+function dedupeUnreadable(list: UnreadableTree[]): UnreadableTree[] {
+  const seen = new Map<string, UnreadableTree>();
+  for (const u of list) if (!seen.has(`${u.oid} ${u.path}`)) seen.set(`${u.oid} ${u.path}`, u);
+  return [...seen.values()];
+}
