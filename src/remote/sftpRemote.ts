@@ -1,0 +1,299 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { SFTPWrapper, Stats } from 'ssh2';
+import { CairnError, redactSecrets } from '../core/errors.js';
+import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
+import type { Remote, RemoteCallOptions } from './remote.js';
+import { assertMetaKey, forEachLimit, intSetting, stringSetting, type BackendInit } from './backendInit.js';
+import { openSftpSession, type SftpSession, type SshTarget } from './sftpSession.js';
+import { SftpReadStream } from './sftpReadStream.js';
+
+/** SFTP status codes (draft-ietf-secsh-filexfer) that we tell apart. */
+const NO_SUCH_FILE = 2;
+const PERMISSION_DENIED = 3;
+/** Above this many oids, exists() lists the prefix folders instead of asking about each object. */
+const LIST_THRESHOLD = 64;
+const CONCURRENCY = 32;
+
+type SftpError = Error & { code?: number | string };
+
+/** Parses `ssh://[user@]host[:port]/path` with the remote's settings (user, port, keyfile, password, known_hosts). */
+export function sshTarget(init: BackendInit): SshTarget & { root: string } {
+  let url: URL;
+  try {
+    url = new URL(init.url);
+  } catch {
+    throw new CairnError('INVALID', `remote "${init.name}": ${redactSecrets(init.url)} is not a valid ssh:// URL`, {
+      hint: 'use ssh://[user@]host[:port]/absolute/path',
+    });
+  }
+  const root = decodeURIComponent(url.pathname);
+  if (!url.hostname || !root || root === '/') {
+    throw new CairnError('INVALID', `remote "${init.name}": ${redactSecrets(init.url)} needs a host and a folder path`, {
+      hint: 'use ssh://[user@]host[:port]/absolute/path',
+    });
+  }
+  const user = stringSetting(init, 'user') ?? (url.username ? decodeURIComponent(url.username) : undefined)
+    ?? init.env.USER ?? init.env.LOGNAME ?? 'root';
+  const password = stringSetting(init, 'password') ?? (url.password ? decodeURIComponent(url.password) : undefined);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return {
+    remote: init.name,
+    displayUrl: redactSecrets(init.url),
+    host,
+    port: intSetting(init, 'port') ?? (url.port ? Number(url.port) : 22),
+    user,
+    password,
+    keyfile: stringSetting(init, 'keyfile'),
+    knownHosts: stringSetting(init, 'known_hosts'),
+    env: init.env,
+    channels: intSetting(init, 'channels') ?? 4,
+    root: root.replace(/\/+$/, ''),
+  };
+}
+
+/** A remote on an SSH server through SFTP: one connection, several channels, pipelined reads, atomic renames. */
+export class SftpRemote implements Remote {
+  readonly name: string;
+  readonly displayUrl: string;
+  readonly readOnly = false;
+  private readonly target: SshTarget & { root: string };
+  private session: Promise<SftpSession> | null = null;
+  private readonly madeDirs = new Set<string>();
+
+  constructor(init: BackendInit) {
+    this.target = sshTarget(init);
+    this.name = init.name;
+    this.displayUrl = this.target.displayUrl;
+  }
+
+  private connect(): Promise<SftpSession> {
+    if (this.session) {
+      const current = this.session;
+      // Reconnect after the server went away, so a retry of the transfer layer gets a fresh connection.
+      this.session = current.then((s) => (s.closed ? this.fresh() : s), () => this.fresh());
+    } else {
+      this.session = this.fresh();
+    }
+    return this.session;
+  }
+
+  private fresh(): Promise<SftpSession> {
+    this.madeDirs.clear();
+    const opening = openSftpSession(this.target);
+    opening.catch(() => {});
+    return opening;
+  }
+
+  /** Runs one SFTP request on the least busy channel and turns its failure into a CairnError about `what`. */
+  private async call<T>(what: string, fn: (sftp: SFTPWrapper, done: (err: SftpError | null | undefined, value?: T) => void) => void): Promise<T> {
+    const session = await this.connect();
+    const sftp = session.pick();
+    try {
+      return await new Promise<T>((resolve, reject) => fn(sftp, (err, value) => (err ? reject(err) : resolve(value as T))));
+    } catch (err) {
+      throw this.wrap(err as SftpError, what);
+    } finally {
+      session.release(sftp);
+    }
+  }
+
+  private wrap(err: SftpError, what: string): CairnError {
+    if (err instanceof CairnError) return err;
+    const where = `${what} on remote "${this.name}" (${this.displayUrl})`;
+    if (err.code === NO_SUCH_FILE) return new CairnError('NOT_FOUND', `${where}: no such file`, { cause: err });
+    if (err.code === PERMISSION_DENIED) {
+      return new CairnError('PERMISSION', `${where}: permission denied`, { hint: 'check that the SSH user may write to the remote folder', cause: err });
+    }
+    return new CairnError('REMOTE', `${where} failed: ${err.message}`, { hint: 'check the connection to the server and try again', cause: err });
+  }
+
+  private abs(rel: string): string {
+    return `${this.target.root}/${rel}`;
+  }
+
+  private stat(rel: string): Promise<Stats | null> {
+    return this.call<Stats>(`stat ${rel}`, (s, done) => s.stat(this.abs(rel), done)).catch((err: CairnError) => {
+      if (err.code === 'NOT_FOUND') return null;
+      throw err;
+    });
+  }
+
+  private readdir(rel: string): Promise<string[]> {
+    return this.call<{ filename: string }[]>(`list ${rel}`, (s, done) => s.readdir(this.abs(rel), done))
+      .then((items) => items.map((i) => i.filename))
+      .catch((err: CairnError) => {
+        if (err.code === 'NOT_FOUND') return [];
+        throw err;
+      });
+  }
+
+  /** mkdir -p (the root included), remembering what exists so a batch of uploads asks once per folder. */
+  private async mkdirs(rel: string): Promise<void> {
+    await this.mkdirsAbs(rel === '.' || rel === '' ? this.target.root : this.abs(rel));
+  }
+
+  private async mkdirsAbs(dir: string): Promise<void> {
+    if (dir === '/' || dir === '.' || this.madeDirs.has(dir)) return;
+    const st = await this.call<Stats>(`stat ${dir}`, (s, done) => s.stat(dir, done)).catch((err: CairnError) => {
+      if (err.code === 'NOT_FOUND') return null;
+      throw err;
+    });
+    if (!st) {
+      await this.mkdirsAbs(path.posix.dirname(dir));
+      await this.call<void>(`create folder ${dir}`, (s, done) => s.mkdir(dir, done)).catch(async (err) => {
+        // Another uploader may have created it in the meantime.
+        const again = await this.call<Stats>(`stat ${dir}`, (s, done) => s.stat(dir, done)).catch(() => null);
+        if (!again?.isDirectory()) throw err;
+      });
+    } else if (!st.isDirectory()) {
+      throw new CairnError('REMOTE', `remote "${this.name}": ${dir} exists and is not a folder`, { hint: 'point the remote at a folder cairn owns' });
+    }
+    this.madeDirs.add(dir);
+  }
+
+  /** Renames a finished temp file onto its final name (replacing it), with the posix-rename extension where offered. */
+  private async publish(tmp: string, final: string): Promise<void> {
+    const session = await this.connect();
+    const hasPosix = (session.channels[0] as unknown as { _extensions?: Record<string, string> })._extensions?.['posix-rename@openssh.com'];
+    if (hasPosix) {
+      await this.call<void>(`rename ${tmp}`, (s, done) => s.ext_openssh_rename(this.abs(tmp), this.abs(final), done));
+      return;
+    }
+    try {
+      await this.call<void>(`rename ${tmp}`, (s, done) => s.rename(this.abs(tmp), this.abs(final), done));
+    } catch (err) {
+      // Plain SFTP rename refuses to overwrite; an existing final object has the same bytes, so keep it.
+      if (!(await this.stat(final))) throw err;
+      await this.call<void>(`remove ${tmp}`, (s, done) => s.unlink(this.abs(tmp), done)).catch(() => {});
+    }
+  }
+
+  private tempName(rel: string): string {
+    return `${path.posix.dirname(rel)}/.tmp-${path.posix.basename(rel).slice(0, 16)}-${randomBytes(6).toString('hex')}`;
+  }
+
+  async exists(oids: string[], options?: RemoteCallOptions): Promise<Set<string>> {
+    const wanted = [...new Set(oids)];
+    const found = new Set<string>();
+    if (wanted.length > LIST_THRESHOLD) {
+      const prefixes = [...new Set(wanted.map((o) => o.slice(0, 2)))];
+      const names = new Set<string>();
+      await forEachLimit(prefixes, CONCURRENCY, async (prefix) => {
+        options?.signal?.throwIfAborted();
+        for (const n of await this.readdir(`objects/${prefix}`)) names.add(prefix + n);
+      });
+      for (const oid of wanted) if (names.has(oid)) found.add(oid);
+      return found;
+    }
+    await forEachLimit(wanted, CONCURRENCY, async (oid) => {
+      options?.signal?.throwIfAborted();
+      if ((await this.stat(objectRelPath(oid)))?.isFile()) found.add(oid);
+    });
+    return found;
+  }
+
+  async *list(options?: RemoteCallOptions): AsyncIterable<string> {
+    for (const prefix of (await this.readdir('objects')).sort()) {
+      options?.signal?.throwIfAborted();
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const rest of await this.readdir(`objects/${prefix}`)) {
+        const oid = oidFromRelPath(`objects/${prefix}/${rest}`);
+        if (oid) yield oid;
+      }
+    }
+  }
+
+  async upload(oid: string, localPath: string, _size: number, options?: RemoteCallOptions): Promise<void> {
+    const rel = objectRelPath(oid);
+    await this.mkdirs(path.posix.dirname(rel));
+    const tmp = this.tempName(rel);
+    options?.signal?.throwIfAborted();
+    try {
+      await this.call<void>(`upload ${oid}`, (s, done) => s.fastPut(localPath, this.abs(tmp), {
+        concurrency: 16,
+        chunkSize: 32 * 1024,
+        step: (transferred) => options?.onBytes?.(transferred),
+      }, done));
+      await this.publish(tmp, rel);
+    } catch (err) {
+      await this.call<void>(`remove ${tmp}`, (s, done) => s.unlink(this.abs(tmp), done)).catch(() => {});
+      throw err;
+    }
+  }
+
+  async download(oid: string, options?: RemoteCallOptions): Promise<Readable> {
+    const rel = objectRelPath(oid);
+    const session = await this.connect();
+    const sftp = session.pick();
+    try {
+      const handle = await new Promise<Buffer>((resolve, reject) => sftp.open(this.abs(rel), 'r', (err, h) => (err ? reject(err) : resolve(h))));
+      const st = await new Promise<Stats>((resolve, reject) => sftp.fstat(handle, (err, s) => (err ? reject(err) : resolve(s))));
+      const stream = new SftpReadStream(sftp, handle, st.size, () => session.release(sftp), options?.onBytes);
+      options?.signal?.addEventListener('abort', () => stream.destroy(new CairnError('INTERRUPTED', `download of ${oid} was interrupted`)), { once: true });
+      return stream;
+    } catch (err) {
+      session.release(sftp);
+      const e = this.wrap(err as SftpError, `download ${oid}`);
+      if (e.code === 'NOT_FOUND') throw new CairnError('NOT_FOUND', `object ${oid} is not on remote "${this.name}" (${this.displayUrl})`, { data: { oid } });
+      throw e;
+    }
+  }
+
+  async remove(oids: string[], options?: RemoteCallOptions): Promise<void> {
+    await forEachLimit([...new Set(oids)], CONCURRENCY, async (oid) => {
+      options?.signal?.throwIfAborted();
+      await this.call<void>(`remove ${oid}`, (s, done) => s.unlink(this.abs(objectRelPath(oid)), done)).catch((err: CairnError) => {
+        if (err.code !== 'NOT_FOUND') throw err;
+      });
+    });
+  }
+
+  async putMeta(key: string, data: Buffer): Promise<void> {
+    assertMetaKey(this.name, key);
+    const rel = `meta/${key}`;
+    await this.mkdirs(path.posix.dirname(rel));
+    const tmp = this.tempName(rel);
+    await this.call<void>(`write ${rel}`, (s, done) => s.writeFile(this.abs(tmp), data, done));
+    await this.publish(tmp, rel);
+  }
+
+  async getMeta(key: string): Promise<Buffer | null> {
+    assertMetaKey(this.name, key);
+    return this.call<Buffer>(`read meta/${key}`, (s, done) => s.readFile(this.abs(`meta/${key}`), done)).catch((err: CairnError) => {
+      if (err.code === 'NOT_FOUND') return null;
+      throw err;
+    });
+  }
+
+  async listMeta(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      const items = await this.call<{ filename: string; attrs: Stats }[]>(`list meta/${dir}`, (s, done) => s.readdir(this.abs(`meta/${dir}`.replace(/\/$/, '')), done))
+        .catch((err: CairnError) => {
+          if (err.code === 'NOT_FOUND') return [];
+          throw err;
+        });
+      for (const item of items) {
+        if (item.filename.startsWith('.tmp-')) continue;
+        const rel = dir ? `${dir}/${item.filename}` : item.filename;
+        if (item.attrs.isDirectory()) {
+          if (rel.startsWith(prefix) || prefix.startsWith(`${rel}/`)) await walk(rel);
+        } else if (rel.startsWith(prefix)) {
+          keys.push(rel);
+        }
+      }
+    };
+    await walk('');
+    return keys.sort();
+  }
+
+  async close(): Promise<void> {
+    const pending = this.session;
+    this.session = null;
+    if (!pending) return;
+    const session = await pending.catch(() => null);
+    if (session && !session.closed) session.client.end();
+  }
+}

@@ -1,0 +1,113 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from './cli.js';
+import { freePort, waitForPort } from './freePort.js';
+
+/** A real OpenSSH server on 127.0.0.1 with generated keys, serving SFTP from the whole file system (tests run as root). */
+export interface Sshd {
+  port: number;
+  user: string;
+  /** A folder the tests may use as remote storage. */
+  dataDir: string;
+  /** Private key the server accepts. */
+  clientKey: string;
+  /** A known_hosts file that trusts this server (`[127.0.0.1]:port` form). */
+  knownHosts: string;
+  /** The server's host public key line ("ssh-ed25519 AAAA..."). */
+  hostKeyLine: string;
+  /** A HOME folder with .ssh/id_ed25519 and .ssh/known_hosts set up for this server. */
+  home: string;
+  /** ssh://root@127.0.0.1:<port><dataDir>/<sub> */
+  url(sub: string): string;
+  /** Kills the server (the fault tests restart it with `start`). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the server and removes every temp file. */
+  cleanup(): Promise<void>;
+}
+
+function run(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+export async function startSshd(): Promise<Sshd> {
+  const tmp = tempDir('cairn-sshd-');
+  const base = tmp.dir;
+  const port = await freePort();
+  const hostKey = path.join(base, 'host_ed25519');
+  const clientKey = path.join(base, 'client_ed25519');
+  run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
+  run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', clientKey]);
+  writeFileSync(path.join(base, 'authorized_keys'), readFileSync(`${clientKey}.pub`));
+  const hostKeyLine = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  const knownHosts = path.join(base, 'known_hosts');
+  writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostKeyLine}\n`);
+  const home = path.join(base, 'home');
+  mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(home, '.ssh', 'id_ed25519'), readFileSync(clientKey), { mode: 0o600 });
+  writeFileSync(path.join(home, '.ssh', 'known_hosts'), readFileSync(knownHosts));
+  const dataDir = path.join(base, 'data');
+  mkdirSync(dataDir);
+  const config = path.join(base, 'sshd_config');
+  writeFileSync(config, [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${hostKey}`,
+    `AuthorizedKeysFile ${path.join(base, 'authorized_keys')}`,
+    'StrictModes no',
+    'UsePAM no',
+    'PermitRootLogin yes',
+    'PasswordAuthentication no',
+    `PidFile ${path.join(base, 'sshd.pid')}`,
+    'Subsystem sftp internal-sftp',
+    'LogLevel ERROR',
+    '',
+  ].join('\n'));
+  mkdirSync('/run/sshd', { recursive: true });
+
+  let child: ChildProcess | null = null;
+  let stderr = '';
+  const start = async () => {
+    stderr = '';
+    let exited: string | null = null;
+    // Its own process group, so stop() also kills the per-connection session processes (a real server death).
+    const proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    child = proc;
+    proc.stderr!.on('data', (d) => (stderr += d));
+    proc.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}: ${stderr.trim()}`));
+    proc.on('error', (err) => (exited = err.message));
+    await waitForPort(port, 'sshd', () => exited);
+  };
+  const stop = async () => {
+    const proc = child;
+    child = null;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      try {
+        process.kill(-proc.pid!, 'SIGKILL');
+      } catch {
+        proc.kill('SIGKILL');
+      }
+    });
+  };
+  await start();
+  return {
+    port,
+    user: 'root',
+    dataDir,
+    clientKey,
+    knownHosts,
+    hostKeyLine,
+    home,
+    url: (sub) => `ssh://root@127.0.0.1:${port}${path.join(dataDir, sub)}`,
+    stop,
+    start,
+    cleanup: async () => {
+      await stop();
+      tmp.cleanup();
+    },
+  };
+}
