@@ -1,0 +1,175 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { writeFileAtomic } from '../core/atomicWrite.js';
+import { CairnError, fromSystemError } from '../core/errors.js';
+import { isOid } from '../core/hash.js';
+
+export const LOCK_FILE = 'cairn.lock';
+export const LOCK_SCHEMA = '1';
+
+/** A dependency as last run: its path (relative to the repo root), oid and size; `files` for a directory. */
+export interface LockDep {
+  path: string;
+  oid: string;
+  size: number;
+  files?: number;
+}
+
+/** An output as last produced; `cache: false` only for outputs that are hashed but not stored. */
+export interface LockOut extends LockDep {
+  cache?: false;
+  /** Recorded only when true, for single executable files, so a restore brings the bit back. */
+  exec?: true;
+}
+
+/** Param values by params file, then by dotted key. */
+export type LockParams = Record<string, Record<string, unknown>>;
+
+/** What one stage last ran with and produced. */
+export interface LockEntry {
+  cmd: string[];
+  deps: LockDep[];
+  params: LockParams;
+  outs: LockOut[];
+}
+
+export interface LockFile {
+  schema: typeof LOCK_SCHEMA;
+  stages: Record<string, LockEntry>;
+}
+
+export function emptyLock(): LockFile {
+  return { schema: LOCK_SCHEMA, stages: {} };
+}
+
+const byPath = (a: { path: string }, b: { path: string }) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
+const byKey = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Deep copy with every mapping's keys in byte order, so equal values always serialize to equal text. */
+export function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort(byKey)) out[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+function entryToYaml(entry: LockEntry): Record<string, unknown> {
+  const info = (d: LockOut) => ({
+    path: d.path, oid: d.oid, size: d.size,
+    ...(d.files !== undefined ? { files: d.files } : {}),
+    ...(d.exec ? { exec: true } : {}),
+    ...(d.cache === false ? { cache: false } : {}),
+  });
+  return {
+    cmd: entry.cmd.length === 1 ? entry.cmd[0] : entry.cmd,
+    ...(entry.deps.length ? { deps: [...entry.deps].sort(byPath).map(info) } : {}),
+    ...(Object.keys(entry.params).length ? { params: sortKeysDeep(entry.params) } : {}),
+    ...(entry.outs.length ? { outs: [...entry.outs].sort(byPath).map(info) } : {}),
+  };
+}
+
+/** The text of cairn.lock: stages sorted by name, deps and outs by path, params by file and key. Pure and stable. */
+export function serializeLock(lock: LockFile): string {
+  const stages: Record<string, unknown> = {};
+  for (const name of Object.keys(lock.stages).sort(byKey)) stages[name] = entryToYaml(lock.stages[name]);
+  // The schema is written by hand so it stays the quoted string '1' (a bare 1 would read back as a number).
+  return `schema: '${LOCK_SCHEMA}'\n` + stringifyYaml({ stages }, { lineWidth: 0, sortMapEntries: false });
+}
+
+function bad(file: string, where: string, problem: string): never {
+  throw new CairnError('INVALID', `malformed lock file ${file}: ${where} ${problem}`, {
+    hint: `restore it with \`git checkout -- ${file}\`, or delete it and run \`cairn repro\` to write it again`,
+    data: { file, where },
+  });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function parseInfos(raw: unknown, file: string, where: string, outs: boolean): LockOut[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) bad(file, where, 'must be a list');
+  return raw.map((item, i) => {
+    const at = `${where}[${i}]`;
+    if (!isRecord(item)) bad(file, at, 'must be a mapping with path, oid and size');
+    const allowed = outs ? ['path', 'oid', 'size', 'files', 'exec', 'cache'] : ['path', 'oid', 'size', 'files'];
+    for (const key of Object.keys(item)) if (!allowed.includes(key)) bad(file, `${at}.${key}`, 'is not a known field');
+    if (typeof item.path !== 'string' || !item.path) bad(file, `${at}.path`, 'must be a non-empty string');
+    if (!isOid(item.oid)) bad(file, `${at}.oid`, 'must be 64 lowercase hex digits (a SHA-256)');
+    if (!Number.isSafeInteger(item.size) || (item.size as number) < 0) bad(file, `${at}.size`, 'must be a whole number of bytes');
+    if (item.files !== undefined && (!Number.isSafeInteger(item.files) || (item.files as number) < 0)) {
+      bad(file, `${at}.files`, 'must be a whole number of files');
+    }
+    if (item.cache !== undefined && item.cache !== false) bad(file, `${at}.cache`, 'may only be false');
+    if (item.exec !== undefined && item.exec !== true) bad(file, `${at}.exec`, 'may only be true');
+    return {
+      path: item.path, oid: item.oid as string, size: item.size as number,
+      ...(item.files !== undefined ? { files: item.files as number } : {}),
+      ...(item.exec === true ? { exec: true as const } : {}),
+      ...(item.cache === false ? { cache: false as const } : {}),
+    };
+  });
+}
+
+/** Parses and checks cairn.lock text; `file` only names it in errors. Pure. */
+export function parseLock(text: string, file = LOCK_FILE): LockFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    bad(file, '(file)', `is not valid YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (raw === null || raw === undefined) return emptyLock();
+  if (!isRecord(raw)) bad(file, '(top level)', 'must be a mapping with schema and stages');
+  for (const key of Object.keys(raw)) if (key !== 'schema' && key !== 'stages') bad(file, key, 'is not a known field');
+  if (String(raw.schema) !== LOCK_SCHEMA) {
+    const newer = Number(raw.schema) > Number(LOCK_SCHEMA);
+    throw new CairnError('INVALID', `lock file ${file} has schema ${String(raw.schema)}, ${newer ? 'newer than this cairn understands' : `expected '${LOCK_SCHEMA}'`}`, {
+      hint: newer ? 'upgrade cairn' : `restore it with \`git checkout -- ${file}\``,
+    });
+  }
+  const stagesRaw = raw.stages ?? {};
+  if (!isRecord(stagesRaw)) bad(file, 'stages', 'must be a mapping of stage names');
+  const stages: Record<string, LockEntry> = {};
+  for (const [name, value] of Object.entries(stagesRaw)) {
+    const at = `stages.${name}`;
+    if (!isRecord(value)) bad(file, at, 'must be a mapping');
+    for (const key of Object.keys(value)) if (!['cmd', 'deps', 'params', 'outs'].includes(key)) bad(file, `${at}.${key}`, 'is not a known field');
+    const cmd = typeof value.cmd === 'string' ? [value.cmd] : value.cmd;
+    if (!Array.isArray(cmd) || !cmd.every((c) => typeof c === 'string')) bad(file, `${at}.cmd`, 'must be a string or a list of strings');
+    const params = value.params ?? {};
+    if (!isRecord(params) || !Object.values(params).every(isRecord)) bad(file, `${at}.params`, 'must map params files to key/value mappings');
+    stages[name] = {
+      cmd: cmd as string[],
+      deps: parseInfos(value.deps, file, `${at}.deps`, false).map(({ path: p, oid, size, files }) => ({ path: p, oid, size, ...(files !== undefined ? { files } : {}) })),
+      params: params as LockParams,
+      outs: parseInfos(value.outs, file, `${at}.outs`, true),
+    };
+  }
+  return { schema: LOCK_SCHEMA, stages };
+}
+
+/** Reads `<root>/cairn.lock`; a missing file is an empty lock. */
+export async function readLock(root: string): Promise<LockFile> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(root, LOCK_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyLock();
+    throw fromSystemError(err, `could not read ${LOCK_FILE}`);
+  }
+  return parseLock(text, LOCK_FILE);
+}
+
+/** Writes `<root>/cairn.lock` atomically; skips the write when the text is unchanged, so mtimes stay put. */
+export async function writeLock(root: string, lock: LockFile): Promise<boolean> {
+  const file = path.join(root, LOCK_FILE);
+  const text = serializeLock(lock);
+  const current = await fs.readFile(file, 'utf8').catch(() => null);
+  if (current === text) return false;
+  await writeFileAtomic(file, text);
+  return true;
+}
