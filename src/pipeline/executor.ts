@@ -132,11 +132,13 @@ function runOne(cmd: string, options: ExecOptions, log: WriteStream, tail: Retur
       options.signal?.removeEventListener('abort', onAbort);
       reject(fromSystemError(err, `could not start /bin/sh for stage ${options.stage}`));
     });
+    child.on('exit', () => {
+      // The shell is gone; after an interrupt, what it left in its group (background jobs ignore SIGINT) goes too.
+      if (interrupted && child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+    });
     child.on('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
-      // Whatever the command left behind in its group goes too when it was interrupted.
-      if (interrupted && child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
       prefixers?.stdout.flush();
       prefixers?.stderr.flush();
       resolve({ code, signal, interrupted });
