@@ -12,6 +12,17 @@ export interface OutSpec {
   persist: boolean;
   /** false: not sent by `cairn push`. */
   push: boolean;
+  /** Plot options kept from cairn.yaml (plots only): columns, template, labels. */
+  plot?: PlotOptions;
+}
+
+export interface PlotOptions {
+  x?: string;
+  y?: string | string[];
+  template?: string;
+  title?: string;
+  x_label?: string;
+  y_label?: string;
 }
 
 export interface ParamSpec {
@@ -35,6 +46,8 @@ export interface Stage {
   desc?: string;
   frozen: boolean;
   alwaysChanged: boolean;
+  /** The cairn.yaml entry a foreach/matrix instance came from (`build` for `build@us`); equal to name otherwise. */
+  group?: string;
   /** Where it was declared, for error messages. */
   source: { file: string; key: string };
 }

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { CairnError, fromSystemError } from '../core/errors.js';
+import { didYouMean } from '../core/didYouMean.js';
+import type { Repo } from '../core/repo.js';
+import { expandStage } from './expand.js';
+import { DEFAULT_PARAMS_FILE, parseStructured, readTextAt } from './params.js';
+import { checkKeys, DVC_ONLY_TOP_LEVEL, resolveStage, STAGE_NAME, TOP_LEVEL_KEYS } from './schema.js';
+import type { Pipeline, Stage } from './types.js';
+import { validatePipeline } from './validate.js';
+import { globalContext, varsFiles, type ReadData } from './vars.js';
+
+/** Reading cairn.yaml into the Pipeline model: parse, template, expand foreach/matrix, validate. */
+
+export const PIPELINE_FILE = 'cairn.yaml';
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Parses cairn.yaml text into plain data with YAML errors that name the line. Pure. */
+export function parsePipelineText(text: string, file: string): Record<string, unknown> {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const where = e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
+    throw new CairnError('INVALID', `${file} is not valid YAML${where}: ${e.message.split('\n')[0]}`, {
+      hint: `fix the syntax of ${file}`,
+      data: { file },
+    });
+  }
+  const raw = doc.toJS() as unknown;
+  if (raw === null || raw === undefined) return {};
+  if (!isPlainObject(raw)) throw new CairnError('INVALID', `${file} must be a mapping with a "stages:" key`, { hint: 'start the file with `stages:`' });
+  return raw;
+}
+
+function checkTopLevel(raw: Record<string, unknown>, file: string): void {
+  for (const key of Object.keys(raw)) {
+    if (DVC_ONLY_TOP_LEVEL.includes(key)) {
+      throw new CairnError('INVALID', `top-level "${key}" in ${file} is a dvc.yaml section cairn does not read`, {
+        hint: `declare ${key} on the stages that produce or use them (e.g. \`${key}:\` inside a stage); known top-level keys: ${TOP_LEVEL_KEYS.join(', ')}`,
+        data: { key },
+      });
+    }
+  }
+  checkKeys(raw, TOP_LEVEL_KEYS, file, null);
+  if (raw.stages !== undefined && raw.stages !== null && !isPlainObject(raw.stages)) {
+    throw new CairnError('INVALID', `"stages" in ${file} must be a mapping of stage names to stages`, { hint: 'e.g. `stages:\\n  train:\\n    cmd: python train.py`' });
+  }
+}
+
+/** Resolves parsed cairn.yaml data into the model, reading params/vars files only through `readData`. Pure. */
+export function resolvePipeline(raw: Record<string, unknown>, options: { file: string; readData: ReadData }): Pipeline {
+  const { file, readData } = options;
+  checkTopLevel(raw, file);
+  const ctx = globalContext(raw.vars, readData);
+  const stages = new Map<string, Stage>();
+  for (const [name, def] of Object.entries((raw.stages ?? {}) as Record<string, unknown>)) {
+    if (!STAGE_NAME.test(name)) {
+      throw new CairnError('INVALID', `bad stage name "${name}" in ${file}`, {
+        hint: 'use letters, digits, "_", "-" and "."; "@" is reserved for foreach and matrix instances',
+        data: { stage: name },
+      });
+    }
+    if (!isPlainObject(def)) throw new CairnError('INVALID', `stage "${name}" must be a mapping with at least "cmd"`, { hint: `e.g. \`${name}:\\n  cmd: python ${name}.py\``, data: { stage: name } });
+    for (const instance of expandStage(name, def, ctx)) {
+      if (stages.has(instance.name)) {
+        throw new CairnError('INVALID', `two stages are named "${instance.name}" in ${file}`, {
+          hint: 'rename one of them (foreach and matrix instances are named stage@item)',
+          data: { stage: instance.name },
+        });
+      }
+      stages.set(instance.name, resolveStage(instance, { file, readData }));
+    }
+  }
+  const pipeline: Pipeline = { file, stages };
+  validatePipeline(pipeline);
+  return pipeline;
+}
+
+/** Every file resolving may read, for pre-reading them at a Git revision (stage vars only where wdir is literal). */
+function filesToPrefetch(raw: Record<string, unknown>): string[] {
+  const files = new Set<string>([DEFAULT_PARAMS_FILE, ...varsFiles(raw.vars, '.')]);
+  for (const def of Object.values(isPlainObject(raw.stages) ? raw.stages : {})) {
+    if (!isPlainObject(def)) continue;
+    const body = isPlainObject(def.do) ? def.do : def;
+    const wdir = typeof body.wdir === 'string' && !body.wdir.includes('${') ? body.wdir : '.';
+    files.add(path.posix.join(wdir, DEFAULT_PARAMS_FILE));
+    for (const f of varsFiles(body.vars, wdir)) files.add(f);
+  }
+  return [...files].filter((f) => !f.startsWith('../'));
+}
+
+/** Reads workspace files on demand, each at most once per load. */
+function workspaceReader(root: string): ReadData {
+  const cache = new Map<string, unknown>();
+  return (file) => {
+    if (cache.has(file)) return cache.get(file);
+    let value: unknown;
+    try {
+      value = parseStructured(readFileSync(path.join(root, file), 'utf8'), file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EISDIR') throw err instanceof CairnError ? err : fromSystemError(err, `could not read ${file}`);
+      value = undefined;
+    }
+    cache.set(file, value);
+    return value;
+  };
+}
+
+export interface LoadPipelineOptions {
+  /** Read cairn.yaml and its params/vars files at this Git revision instead of the workspace. */
+  rev?: string;
+}
+
+/** Loads and validates cairn.yaml (an empty pipeline when there is none). */
+export async function loadPipeline(repo: Repo, options: LoadPipelineOptions = {}): Promise<Pipeline> {
+  const text = await readTextAt(repo, PIPELINE_FILE, options.rev);
+  if (text === null) return { file: PIPELINE_FILE, stages: new Map() };
+  const raw = parsePipelineText(text, PIPELINE_FILE);
+  if (options.rev === undefined) return resolvePipeline(raw, { file: PIPELINE_FILE, readData: workspaceReader(repo.root) });
+  const rev = options.rev;
+  const files = filesToPrefetch(raw);
+  const texts = await Promise.all(files.map((f) => readTextAt(repo, f, rev)));
+  const data = new Map<string, unknown>();
+  files.forEach((f, i) => {
+    if (texts[i] !== null) data.set(f, parseStructured(texts[i]!, f));
+  });
+  return resolvePipeline(raw, { file: PIPELINE_FILE, readData: (f) => data.get(f) });
+}
+
+/** NOT_FOUND with a did-you-mean for a stage name that is not in the pipeline (freeze, stage, metrics targets). */
+export function unknownStage(pipeline: Pipeline, name: string): CairnError {
+  const guess = didYouMean(name, [...pipeline.stages.keys()]);
+  return new CairnError('NOT_FOUND', `no stage named "${name}" in ${pipeline.file}`, {
+    hint: guess ? `did you mean "${guess}"? (\`cairn stage list\` shows all stages)` : '`cairn stage list` shows all stages',
+    data: { stage: name },
+  });
+}
