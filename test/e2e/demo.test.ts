@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { PROJECT_ROOT, cairn, tempDir, testEnv } from '../helpers/cli.js';
+
+function runDemo(args: string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'demo.mjs'), ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...testEnv(home), TMPDIR: home },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('the demo (npm start), in quick mode', () => {
+  it('walks every available part on real mails, verifies what it shows, and cleans up', async (t) => {
+    const tmp = tempDir('cairn-demo-e2e-');
+    t.after(() => tmp.cleanup());
+    const r = await runDemo(['--quick'], tmp.dir);
+    assert.equal(r.code, 0, `demo failed:\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /SpamAssassin public corpus \(quick mode\)/);
+    assert.match(r.stdout, /\$ cairn init/);
+    const workdir = /working in (\S+)/.exec(r.stdout)?.[1];
+    assert.ok(workdir && !existsSync(workdir), 'the temp folder is removed at the end');
+    assert.doesNotMatch(r.stdout, /demo failed/);
+    // A part whose commands exist must have run and passed its checks; the others say clearly why they skipped.
+    const has = async (...names: string[]) =>
+      (await Promise.all(names.map((n) => cairn(tmp.dir, ['help', n], { HOME: tmp.dir })))).every((x) => x.code === 0);
+    const data = await has('add', 'checkout');
+    const parts: Array<[boolean, RegExp, RegExp]> = [
+      [data, /data versioning: skipped/, /✔ exactly the bytes of version 1/],
+      [await has('repro'), /pipeline: skipped/, /✔ prepare did not run again/],
+      [data && (await has('remote', 'push', 'pull')), /remotes: skipped/, /✔ the clone has the same \d+ mails/],
+    ];
+    for (const [available, skipped, done] of parts) {
+      if (available) assert.match(r.stdout, done);
+      else assert.match(r.stdout, skipped);
+    }
+  });
+
+  it('rejects an unknown option and creates nothing', async (t) => {
+    const tmp = tempDir('cairn-demo-e2e-');
+    t.after(() => tmp.cleanup());
+    const r = await runDemo(['--bogus'], tmp.dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown option --bogus/);
+    assert.deepEqual(readdirSync(tmp.dir).filter((f) => f.startsWith('cairn-demo-')), []);
+  });
+
+  it('--keep leaves the repositories for a look around', async (t) => {
+    const tmp = tempDir('cairn-demo-e2e-');
+    t.after(() => tmp.cleanup());
+    const r = await runDemo(['--mails', '60', '--keep'], tmp.dir);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const workdir = /working in (\S+)/.exec(r.stdout)?.[1];
+    assert.ok(workdir && existsSync(path.join(workdir, 'repo', '.cairn')), 'kept the demo repository');
+    assert.match(r.stdout, /kept .* \(--keep\)/);
+  });
+});
