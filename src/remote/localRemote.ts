@@ -1,0 +1,205 @@
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { tempPathFor, writeFileAtomic } from '../core/atomicWrite.js';
+import type { RunContext } from '../core/context.js';
+import { CairnError, fromSystemError } from '../core/errors.js';
+import { isSafeRelPath } from '../data/tree.js';
+import { OBJECTS_DIR, objectPath } from '../data/objectPath.js';
+import { ObjectStore } from '../data/objectStore.js';
+import type { RemoteOptions } from './openRemote.js';
+import type { Remote, RemoteCallOptions } from './remote.js';
+
+const META_DIR = 'meta';
+/** Below this many oids, one stat per object beats reading whole prefix directories. */
+const LIST_THRESHOLD = 256;
+const STAT_CONCURRENCY = 64;
+
+/** A remote in a local or mounted directory, with the same layout as a cache: `objects/<2>/<62>`, plus `meta/`. */
+export class LocalRemote implements Remote {
+  readonly displayUrl: string;
+  private readonly store: ObjectStore;
+
+  constructor(readonly name: string, readonly root: string, readonly readOnly: boolean) {
+    this.displayUrl = root;
+    this.store = new ObjectStore(root);
+  }
+
+  async exists(oids: string[]): Promise<Set<string>> {
+    const wanted = new Set(oids);
+    const present = new Set<string>();
+    if (wanted.size < LIST_THRESHOLD) {
+      const list = [...wanted];
+      let next = 0;
+      const worker = async () => {
+        while (next < list.length) {
+          const oid = list[next++];
+          if (await this.statObject(oid)) present.add(oid);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, list.length) }, worker));
+      return present;
+    }
+    // Many oids: one readdir per prefix directory (at most 256) instead of one stat per object.
+    const prefixes = new Set([...wanted].map((oid) => oid.slice(0, 2)));
+    await Promise.all([...prefixes].map(async (prefix) => {
+      let names: string[];
+      try {
+        names = await fs.readdir(path.join(this.root, OBJECTS_DIR, prefix));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw this.fail(err, 'could not list');
+      }
+      for (const rest of names) {
+        const oid = prefix + rest;
+        if (wanted.has(oid)) present.add(oid);
+      }
+    }));
+    return present;
+  }
+
+  private async statObject(oid: string): Promise<boolean> {
+    try {
+      await fs.stat(objectPath(this.root, oid));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw this.fail(err, `could not check object ${oid} on`);
+    }
+  }
+
+  async *list(): AsyncIterable<string> {
+    yield* this.store.list();
+  }
+
+  async upload(oid: string, localPath: string, size: number, options: RemoteCallOptions = {}): Promise<void> {
+    this.assertWritable();
+    const final = objectPath(this.root, oid);
+    const tmp = tempPathFor(final);
+    try {
+      await fs.mkdir(path.dirname(final), { recursive: true });
+      // The kernel copies (or clones, on a reflink file system) without the bytes passing through JS memory.
+      await fs.copyFile(localPath, tmp, fsConstants.COPYFILE_FICLONE);
+      await fs.chmod(tmp, 0o444);
+      await fs.rename(tmp, final);
+      options.onBytes?.(size);
+    } catch (err) {
+      await fs.rm(tmp, { force: true }).catch(() => {});
+      throw this.fail(err, `could not upload object ${oid} to`);
+    }
+  }
+
+  async download(oid: string): Promise<Readable> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(objectPath(this.root, oid), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new CairnError('NOT_FOUND', `object ${oid} is not on remote "${this.name}" (${this.displayUrl})`, {
+          hint: 'push it from a repo that has it with `cairn push`', data: { oid },
+        });
+      }
+      throw this.fail(err, `could not read object ${oid} from`);
+    }
+    return handle.createReadStream({ highWaterMark: 1 << 20, autoClose: true });
+  }
+
+  async remove(oids: string[]): Promise<void> {
+    this.assertWritable();
+    for (const oid of oids) {
+      try {
+        await fs.rm(objectPath(this.root, oid), { force: true });
+      } catch (err) {
+        throw this.fail(err, `could not remove object ${oid} from`);
+      }
+    }
+  }
+
+  private metaPath(key: string): string {
+    if (!isSafeRelPath(key)) {
+      throw new CairnError('INVALID', `bad metadata key "${key}" for remote "${this.name}"`, { hint: 'keys are relative /-separated paths without ".."' });
+    }
+    return path.join(this.root, META_DIR, ...key.split('/'));
+  }
+
+  async putMeta(key: string, data: Buffer): Promise<void> {
+    this.assertWritable();
+    const file = this.metaPath(key);
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await writeFileAtomic(file, data, { fsync: false });
+    } catch (err) {
+      throw this.fail(err, `could not write ${key} to`);
+    }
+  }
+
+  async getMeta(key: string): Promise<Buffer | null> {
+    try {
+      return await fs.readFile(this.metaPath(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw this.fail(err, `could not read ${key} from`);
+    }
+  }
+
+  async listMeta(prefix: string): Promise<string[]> {
+    const base = path.join(this.root, META_DIR);
+    const out: string[] = [];
+    const walk = async (dir: string, rel: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+        throw this.fail(err, 'could not list metadata of');
+      }
+      for (const e of entries) {
+        if (e.name.startsWith('.')) continue; // temp files of writes in progress
+        const key = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) await walk(path.join(dir, e.name), key);
+        else if (key.startsWith(prefix)) out.push(key);
+      }
+    };
+    await walk(base, '');
+    return out.sort();
+  }
+
+  async close(): Promise<void> {}
+
+  private assertWritable(): void {
+    if (this.readOnly) {
+      throw new CairnError('PERMISSION', `remote "${this.name}" (${this.displayUrl}) is read-only`, {
+        hint: `use another remote, or \`cairn remote modify ${this.name} read_only false\` if it should accept writes`,
+      });
+    }
+  }
+
+  private fail(err: unknown, doing: string): CairnError {
+    if (err instanceof CairnError) return err;
+    const e = fromSystemError(err, `${doing} remote "${this.name}" (${this.displayUrl})`);
+    if (e.code === 'INTERNAL') {
+      const errno = (err as NodeJS.ErrnoException).code;
+      // A mounted network directory can drop out for a moment; those errors deserve a retry.
+      const transient = errno === 'EIO' || errno === 'ETIMEDOUT' || errno === 'ESTALE';
+      return new CairnError('REMOTE', e.message, { cause: err, data: { transient } });
+    }
+    return e;
+  }
+}
+
+/** Opens a local-directory remote; `dir` is already absolute. The directory is created on the first upload. */
+export async function openLocalRemote(name: string, dir: string, options: RemoteOptions, _ctx: RunContext): Promise<LocalRemote> {
+  const readOnly = options.read_only === true || options.read_only === 'true';
+  try {
+    const st = await fs.stat(dir);
+    if (!st.isDirectory()) {
+      throw new CairnError('INVALID', `remote "${name}" points at ${dir}, which is not a directory`, {
+        hint: `fix it with \`cairn remote modify ${name} url /path/to/dir\``,
+      });
+    }
+  } catch (err) {
+    if (err instanceof CairnError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(err, `could not open remote "${name}" (${dir})`);
+  }
+  return new LocalRemote(name, dir, readOnly);
+}
