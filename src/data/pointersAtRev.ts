@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Repo } from '../core/repo.js';
-import { CairnError } from '../core/errors.js';
+import { CairnError, isCairnError } from '../core/errors.js';
 import { catFileBatch, lsTree, resolveRev } from '../git/git.js';
 import { dataPathFor, parsePointer, POINTER_SUFFIX, type Pointer } from './pointer.js';
 
@@ -41,13 +41,22 @@ export async function pointersAtRev(repo: Repo, rev: string): Promise<{ commit: 
   const commit = await resolveRev(repo.root, rev);
   const files = (await lsTree(repo.root, commit)).filter((e) => e.type === 'blob' && isPointerPath(e.path));
   const blobs = await catFileBatch(repo.root, [...new Set(files.map((f) => f.object))]);
-  const pointers = files.map((f) => toTracked(f.path, blobs.get(f.object), `${rev}:${f.path}`));
+  const pointers = files.map((f) => toTracked(f.path, blobs.get(f.object), rev));
   return { commit, pointers };
 }
 
-function toTracked(rel: string, bytes: Buffer | undefined, where: string): TrackedPointer {
-  if (!bytes) throw new CairnError('INTERNAL', `git could not read ${where}`);
-  return { pointerPath: rel, dataPath: dataPathFor(rel), pointer: parsePointer(bytes.toString('utf8'), where) };
+function toTracked(rel: string, bytes: Buffer | undefined, rev: string): TrackedPointer {
+  if (!bytes) throw new CairnError('INTERNAL', `git could not read ${rel} at ${rev}`);
+  try {
+    // Parsed under its own path, since the pointer's path field is checked against the file name.
+    return { pointerPath: rel, dataPath: dataPathFor(rel), pointer: parsePointer(bytes.toString('utf8'), rel) };
+  } catch (err) {
+    if (!isCairnError(err)) throw err;
+    throw new CairnError(err.code, `${err.message} (at revision ${rev})`, {
+      hint: `fix the pointer in a new commit, or compare other revisions`,
+      data: { ...err.data, rev },
+    });
+  }
 }
 
 export interface HistoryScan {
@@ -76,7 +85,8 @@ export async function scanCommits(repo: Repo, commits: string[]): Promise<Histor
   const blobs = await catFileBatch(repo.root, [...wanted.keys()]);
   const scan: HistoryScan = { pointers: [], lockFiles: [], invalid: [] };
   for (const file of wanted.values()) {
-    const where = `${file.commit.slice(0, 12)}:${file.path}`;
+    const rev = file.commit.slice(0, 12);
+    const where = `${rev}:${file.path}`;
     const bytes = blobs.get(file.blob);
     if (!bytes) continue;
     if (isLockPath(file.path)) {
@@ -84,7 +94,7 @@ export async function scanCommits(repo: Repo, commits: string[]): Promise<Histor
       continue;
     }
     try {
-      scan.pointers.push(toTracked(file.path, bytes, where));
+      scan.pointers.push(toTracked(file.path, bytes, rev));
     } catch (err) {
       scan.invalid.push({ where, message: (err as Error).message });
     }

@@ -13,4 +13,16 @@ export const dataCommands: CommandEntry[] = [
     examples: ['cairn config cache.link hardlink,copy', 'cairn config core.autostage true --local', 'cairn config --list'],
     load: () => import('../commands/config.js'),
   },
+  {
+    name: 'gc',
+    summary: 'Delete cached objects that no pointer in the chosen scope uses',
+    examples: ['cairn gc --workspace --dry-run', 'cairn gc --all-branches --all-tags --force'],
+    load: () => import('../commands/gc.js'),
+  },
+  {
+    name: 'fsck',
+    summary: 'Verify every cached object by its hash; report corrupt and missing ones',
+    examples: ['cairn fsck', 'cairn fsck --repair --json'],
+    load: () => import('../commands/fsck.js'),
+  },
 ];

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { ERROR_CODES } from '../../core/errors.js';
+import { openRepo } from '../../core/repo.js';
+import { fsck } from '../../data/fsck.js';
+import type { CliContext, CommandResult } from '../commandSpec.js';
+import { formatBytes } from '../output/formatBytes.js';
+
+export function configure(cmd: Command): void {
+  cmd
+    .option('--repair', 'move corrupt objects to the quarantine folder, so `cairn pull` can fetch good copies')
+    .option('--json', 'print the result as JSON');
+}
+
+export async function run(ctx: CliContext, _args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
+  const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
+  const result = await fsck(repo, { repair: Boolean(opts.repair) }, ctx);
+  const text = [`Checked ${result.checked} object(s), ${formatBytes(result.checkedBytes)}`];
+  for (const c of result.corrupt) text.push(`corrupt: ${c.oid} (${formatBytes(c.size)})`);
+  for (const m of result.missing) text.push(`missing: ${m.path} (${m.oid})`);
+  for (const u of result.unreadableTrees) text.push(`unreadable tree: ${u.path} (${u.oid}, ${u.reason}); its files were not checked`);
+  for (const q of result.quarantined) text.push(`quarantined: ${q.oid} -> ${q.to}`);
+  if (result.corrupt.length && !opts.repair) {
+    text.push('', 'Run `cairn fsck --repair` to quarantine the corrupt objects, then `cairn pull` (or re-add the data) to get good copies.');
+  } else if (result.quarantined.length) {
+    text.push('', 'Run `cairn pull` (or re-add the data) to get good copies of the quarantined objects.');
+  }
+  if (result.missing.length) text.push('Missing objects can be fetched with `cairn pull`, or restored by re-adding the data.');
+  if (!result.corrupt.length && !result.missing.length && !result.unreadableTrees.length) text.push('No problems found.');
+  return { data: result, text, exitCode: result.corrupt.length ? ERROR_CODES.INTEGRITY.exit : 0 };
+}

@@ -1,0 +1,97 @@
+import os from 'node:os';
+import type { RunContext } from '../core/context.js';
+import { CairnError } from '../core/errors.js';
+import type { Repo } from '../core/repo.js';
+import { withRepoLock } from '../core/repoLock.js';
+import { expandPointers, type UnreadableTree } from './expandPointers.js';
+import { listCache, type CachedObject } from './gc.js';
+import { ObjectStore } from './objectStore.js';
+import { readWorkspacePointers } from './workspacePointers.js';
+
+export interface FsckOptions {
+  /** Move corrupt objects to the cache's quarantine folder, so a later pull fetches good copies. */
+  repair?: boolean;
+}
+
+export interface FsckResult {
+  /** Objects whose bytes were hashed. */
+  checked: number;
+  checkedBytes: number;
+  /** Objects whose content does not hash to their name. */
+  corrupt: CachedObject[];
+  /** Objects the workspace pointers need that are not in the cache, with the tracked path that needs each. */
+  missing: { oid: string; path: string }[];
+  /** Directories whose tree object is absent or damaged, so the files inside could not be checked. */
+  unreadableTrees: UnreadableTree[];
+  /** Where each quarantined object went (with --repair). */
+  quarantined: { oid: string; to: string }[];
+}
+
+/** Runs `fn` over items with at most `limit` running at once, in order of start. */
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Re-hashes every object in the cache and checks that everything the workspace pointers reference is present.
+ * Reading is spread over several files at once so the disk and the hashing overlap.
+ */
+export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): Promise<FsckResult> {
+  const store = new ObjectStore(repo.cacheDir);
+  const pointers = await readWorkspacePointers(repo);
+  const objects = await listCache(store);
+  const totalBytes = objects.reduce((n, o) => n + o.size, 0);
+  const corrupt: CachedObject[] = [];
+  let checked = 0;
+  let checkedBytes = 0;
+  const concurrency = Math.max(2, os.availableParallelism() * 2);
+  await forEachLimited(objects, concurrency, async (obj) => {
+    if (ctx.signal?.aborted) return;
+    const health = await store.verify(obj.oid);
+    // An object deleted while we ran (a gc sharing the cache) is not corruption.
+    if (health === 'corrupt') corrupt.push(obj);
+    if (health !== 'missing') {
+      checked++;
+      checkedBytes += obj.size;
+    }
+    ctx.onProgress?.({ phase: 'verifying', done: checked, total: objects.length, bytes: checkedBytes, totalBytes });
+  });
+  if (ctx.signal?.aborted) {
+    throw new CairnError('INTERRUPTED', `fsck interrupted after checking ${checked} of ${objects.length} objects`, {
+      hint: 'nothing was changed; run it again to check everything',
+    });
+  }
+  corrupt.sort((a, b) => (a.oid < b.oid ? -1 : 1));
+
+  const present = new Set(objects.map((o) => o.oid));
+  const bad = new Set(corrupt.map((o) => o.oid));
+  const { files, unreadable } = await expandPointers(store, pointers);
+  const missing: FsckResult['missing'] = [];
+  const seen = new Set<string>();
+  const need = (oid: string, path: string) => {
+    if (present.has(oid) || seen.has(`${oid} ${path}`)) return;
+    seen.add(`${oid} ${path}`);
+    missing.push({ oid, path });
+  };
+  for (const p of pointers) if (p.pointer.kind === 'dir') need(p.pointer.oid, p.dataPath);
+  for (const f of files) if (!f.unexpanded) need(f.oid, f.path);
+  missing.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Trees that are present but fail to parse are corrupt objects and are already listed there.
+  const unreadableTrees = unreadable.filter((u) => u.reason === 'missing' || !bad.has(u.oid));
+
+  const quarantined: FsckResult['quarantined'] = [];
+  if (options.repair && corrupt.length) {
+    await withRepoLock(repo.tmpDir, { onWait: (h) => ctx.onLog?.('info', `waiting for the repository lock held by ${h}`) }, async () => {
+      for (const obj of corrupt) {
+        // Re-check under the lock: another process may have repaired it meanwhile.
+        if ((await store.verify(obj.oid)) !== 'corrupt') continue;
+        quarantined.push({ oid: obj.oid, to: await store.quarantine(obj.oid) });
+      }
+    });
+  }
+  return { checked, checkedBytes, corrupt, missing, unreadableTrees, quarantined };
+}
