@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { CairnError } from '../../core/errors.js';
+import { openRepo } from '../../core/repo.js';
+import { repro, type ReproResult } from '../../pipeline/repro.js';
+import type { StageResult } from '../../pipeline/runStage.js';
+import type { CliContext, CommandResult } from '../commandSpec.js';
+
+export function configure(cmd: Command): void {
+  cmd
+    .argument('[targets...]', 'stages (or foreach/matrix groups) to bring up to date, with their upstream; default: all')
+    .option('-f, --force', 'run the selected stages even if nothing changed (no run-cache restore)')
+    .option('-s, --single-item', 'only the targets, not their upstream stages')
+    .option('--downstream', 'the targets and every stage downstream of them')
+    .option('--dry', 'print which stages would run and why, without running anything')
+    .option('-j, --jobs <n>', 'run up to N independent stages at once (default: pipeline.jobs or 1)')
+    .option('-k, --keep-going', 'after a failure, keep running stages that do not depend on it')
+    .option('--no-run-cache', 'always run changed stages instead of restoring outputs seen before')
+    .option('--json', 'print the result as JSON (command output then goes to stderr)');
+}
+
+function parseJobs(raw: unknown, fallback: number | undefined): number {
+  if (raw === undefined) return fallback ?? 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new CairnError('USAGE', `--jobs must be a whole number of at least 1, not "${String(raw)}"`, { hint: 'e.g. `cairn repro -j 2`' });
+  }
+  return n;
+}
+
+const why = (s: StageResult) => s.reasons.map((r) => r.message).join('; ');
+
+function summary(result: ReproResult): string[] {
+  if (result.dry) {
+    return result.stages.map((s) => s.outcome === 'would-run' ? `Would run stage '${s.stage}': ${why(s)}`
+      : s.outcome === 'frozen' ? `Stage '${s.stage}' is frozen${s.reasons.length ? ` (changed: ${why(s)})` : ''}`
+        : `Stage '${s.stage}' is up to date`);
+  }
+  const groups: [string, string][] = [
+    ['ran', 'ran'], ['restored', 'restored from run cache'], ['up-to-date', 'up to date'], ['frozen', 'frozen'],
+    ['failed', 'failed'], ['interrupted', 'interrupted (did not finish)'], ['not-run', 'not run'],
+  ];
+  const lines: string[] = [];
+  for (const [outcome, label] of groups) {
+    const names = result.stages.filter((s) => s.outcome === outcome).map((s) => s.stage);
+    if (names.length) lines.push(`${label}: ${names.join(', ')}`);
+  }
+  if (result.stages.some((s) => s.outcome === 'ran' || s.outcome === 'restored')) {
+    lines.push('', 'To track the changes with git, run:', '', '\tgit add cairn.lock');
+  }
+  return lines;
+}
+
+/** The failure report people need: which stage, how it failed, its last lines of output, where the log is. */
+function failureReport(result: ReproResult): string {
+  const parts: string[] = [];
+  for (const s of result.stages.filter((x) => x.outcome === 'failed')) {
+    parts.push(`error: ${s.error?.message ?? `stage '${s.stage}' failed`}`);
+    if (s.tail?.length) parts.push(`last ${s.tail.length} lines of its output:`, ...s.tail.map((l) => `  | ${l}`));
+    if (s.error?.hint) parts.push(`hint: ${s.error.hint}`);
+  }
+  const unfinished = result.stages.filter((x) => x.outcome === 'interrupted').map((x) => x.stage);
+  if (result.interrupted) {
+    parts.push(`interrupted: ${unfinished.length ? `stage(s) ${unfinished.join(', ')} did not finish; ` : ''}cairn.lock has no entry for them`);
+  }
+  return parts.length ? parts.join('\n') + '\n' : '';
+}
+
+export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
+  const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
+  const jobs = parseJobs(opts.jobs, repo.config.pipeline.jobs);
+  const result = await repro(repo, ctx, {
+    targets: args, force: Boolean(opts.force), single: Boolean(opts.singleItem), downstream: Boolean(opts.downstream),
+    dry: Boolean(opts.dry), jobs, keepGoing: Boolean(opts.keepGoing), runCache: opts.runCache !== false,
+    // Command output is the stage's, not cairn's: it streams as it comes; under --json it stays off stdout.
+    onOutput: (text, stream) => (ctx.json || stream === 'stderr' ? process.stderr : process.stdout).write(text),
+  });
+  const report = failureReport(result);
+  if (report) process.stderr.write(report);
+  const exitCode = result.interrupted ? 130 : result.failed.length ? 12 : 0;
+  const data = {
+    ...result,
+    ...(exitCode ? { error: { code: exitCode === 130 ? 'INTERRUPTED' : 'STAGE_FAILED', message: report.split('\n')[0].replace(/^error: /, '') } } : {}),
+  };
+  return { data, text: summary(result), exitCode };
+}

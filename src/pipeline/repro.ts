@@ -1,0 +1,174 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { RunContext } from '../core/context.js';
+import { CairnError } from '../core/errors.js';
+import type { Repo } from '../core/repo.js';
+import { withRepoLock } from '../core/repoLock.js';
+import { resolveTarget, topoOrder, type StageGraph } from './dag.js';
+import type { OutputSink } from './executor.js';
+import { InputHasher } from './inputHasher.js';
+import { readLock, writeLock, type LockEntry } from './lockFile.js';
+import { loadPipeline } from './loadPipeline.js';
+import { planStages } from './plan.js';
+import { runStage, type StageResult } from './runStage.js';
+import { stageStatus, type StageStatus } from './stageStatus.js';
+import type { Pipeline, Stage } from './types.js';
+import { validatePipeline } from './validate.js';
+
+export interface ReproOptions {
+  targets?: string[];
+  /** -f: run the selected stages even when nothing changed (and do not restore from the run cache). */
+  force?: boolean;
+  /** -s: only the targets, not their upstream. */
+  single?: boolean;
+  /** The targets and everything downstream of them. */
+  downstream?: boolean;
+  /** Say what would run and why, change nothing. */
+  dry?: boolean;
+  /** How many stages may run at once (default 1). */
+  jobs?: number;
+  /** After a failure, keep running the stages that do not depend on it. */
+  keepGoing?: boolean;
+  /** false: never restore from the run cache (--no-run-cache). The pipeline.run_cache setting also applies. */
+  runCache?: boolean;
+  /** Live output of the stages' commands. */
+  onOutput?: OutputSink;
+}
+
+export interface ReproResult {
+  dry: boolean;
+  stages: StageResult[];
+  failed: string[];
+  interrupted: boolean;
+}
+
+/** The pipeline, checked, and the stages a run selects in dependency order. */
+export async function selectStages(repo: Repo, options: Pick<ReproOptions, 'targets' | 'single' | 'downstream'>): Promise<{
+  pipeline: Pipeline; graph: StageGraph; order: Stage[];
+}> {
+  const pipeline = await loadPipeline(repo);
+  if (pipeline.stages.size === 0) {
+    throw new CairnError('NOT_FOUND', `there are no stages to reproduce: ${pipeline.file} is missing or empty`, {
+      hint: 'add a stage with `cairn stage add -n NAME -d DEP -o OUT CMD`',
+    });
+  }
+  const graph = validatePipeline(pipeline, { exists: (p) => existsSync(path.join(repo.root, p)) });
+  const targets = options.targets ?? [];
+  let order: Stage[];
+  if (options.single && targets.length) {
+    const wanted = new Set(targets.flatMap((t) => resolveTarget(pipeline, t)));
+    order = topoOrder(pipeline, undefined, { graph }).filter((s) => wanted.has(s.name));
+  } else {
+    order = topoOrder(pipeline, targets, { downstream: options.downstream, graph });
+  }
+  return { pipeline, graph, order };
+}
+
+/** Statuses of the given stages without running anything (for --dry and `cairn status`). */
+export async function forecast(repo: Repo, ctx: RunContext, order: Stage[], graph: StageGraph, force = false): Promise<{
+  statuses: Map<string, StageStatus>; plan: ReturnType<typeof planStages>;
+}> {
+  const lock = await readLock(repo.root);
+  const hasher = new InputHasher(repo, ctx);
+  const statuses = new Map<string, StageStatus>();
+  await Promise.all(order.map(async (s) => statuses.set(s.name, stageStatus(s, lock.stages[s.name], await hasher.inputs(s)))));
+  return { statuses, plan: planStages(order, statuses, graph.upstream, { force }) };
+}
+
+/** `cairn repro`: brings the selected stages up to date, upstream first, up to `jobs` at a time. */
+export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions = {}): Promise<ReproResult> {
+  const { graph, order } = await selectStages(repo, options);
+  if (options.dry) {
+    const { plan } = await forecast(repo, ctx, order, graph, options.force);
+    const stages = plan.map((p): StageResult => ({
+      stage: p.stage, reasons: p.reasons, outcome: p.action === 'run' ? 'would-run' : p.action === 'frozen' ? 'frozen' : 'up-to-date',
+    }));
+    return { dry: true, stages, failed: [], interrupted: false };
+  }
+  const hasher = new InputHasher(repo, ctx);
+  // Reading every stage's params first makes a missing key fail before anything runs.
+  for (const stage of order) await hasher.params(stage);
+  return withRepoLock(repo.tmpDir, { onWait: (who) => ctx.onLog?.('info', `waiting for the repository lock held by ${who}`) }, async () => {
+    const lock = await readLock(repo.root);
+    let writes = Promise.resolve();
+    const commit = (name: string, entry: LockEntry) => {
+      lock.stages[name] = entry;
+      // Writes are chained so concurrent stages never interleave two writes of cairn.lock.
+      writes = writes.then(async () => {
+        await writeLock(repo.root, lock);
+      });
+      return writes;
+    };
+    const jobs = Math.max(1, options.jobs ?? 1);
+    const results = await schedule(order, graph, jobs, Boolean(options.keepGoing), ctx.signal, (stage) => runStage(stage, {
+      repo, ctx, hasher, lock, force: Boolean(options.force),
+      useRunCache: options.runCache !== false && repo.config.pipeline.run_cache,
+      saveRunCache: repo.config.pipeline.run_cache,
+      prefixLines: jobs > 1, onOutput: options.onOutput, commit,
+    }));
+    await writes;
+    const stages = order.map((s) => results.get(s.name)!);
+    return {
+      dry: false,
+      stages,
+      failed: stages.filter((s) => s.outcome === 'failed').map((s) => s.stage),
+      interrupted: Boolean(ctx.signal?.aborted) || stages.some((s) => s.outcome === 'interrupted'),
+    };
+  });
+}
+
+const OK = new Set(['ran', 'restored', 'up-to-date', 'frozen']);
+
+/**
+ * Runs stages as their upstream finish, at most `jobs` at once, in topological order (ties by that order). A stage
+ * whose upstream failed is not run; after a failure nothing new starts unless keepGoing; an abort starts nothing new.
+ */
+async function schedule(
+  order: Stage[], graph: StageGraph, jobs: number, keepGoing: boolean, signal: AbortSignal | undefined,
+  run: (stage: Stage) => Promise<StageResult>,
+): Promise<Map<string, StageResult>> {
+  const selected = new Set(order.map((s) => s.name));
+  const results = new Map<string, StageResult>();
+  const pending = [...order];
+  const running = new Map<string, Promise<void>>();
+  let stopped = false;
+  const notRun = (stage: Stage, message: string): StageResult => ({ stage: stage.name, outcome: 'not-run', reasons: [{ kind: 'upstream', message }] });
+  for (;;) {
+    if (signal?.aborted) stopped = true;
+    for (let i = 0; i < pending.length && running.size < jobs && !stopped; ) {
+      const stage = pending[i];
+      const ups = (graph.upstream.get(stage.name) ?? []).filter((u) => selected.has(u));
+      const bad = ups.find((u) => results.has(u) && !OK.has(results.get(u)!.outcome));
+      if (bad) {
+        results.set(stage.name, notRun(stage, `upstream stage ${bad} did not succeed`));
+        pending.splice(i, 1);
+        continue;
+      }
+      if (!ups.every((u) => results.has(u))) {
+        i++;
+        continue;
+      }
+      pending.splice(i, 1);
+      const task = run(stage)
+        .catch((err): StageResult => {
+          const e = err instanceof CairnError ? err : new CairnError('INTERNAL', `stage '${stage.name}': ${(err as Error).message}`);
+          return { stage: stage.name, outcome: 'failed', reasons: [], exitCode: null, error: e.toJSON() };
+        })
+        .then((result) => {
+          results.set(stage.name, result);
+          running.delete(stage.name);
+          if (!OK.has(result.outcome) && !keepGoing) stopped = true;
+          if (result.outcome === 'interrupted') stopped = true;
+        });
+      running.set(stage.name, task);
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  const why = signal?.aborted ? 'interrupted before it started' : 'not started after an earlier failure';
+  for (const stage of pending) {
+    const bad = (graph.upstream.get(stage.name) ?? []).find((u) => selected.has(u) && results.has(u) && !OK.has(results.get(u)!.outcome));
+    results.set(stage.name, notRun(stage, bad ? `upstream stage ${bad} did not succeed` : why));
+  }
+  return results;
+}
