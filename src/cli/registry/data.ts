@@ -14,6 +14,12 @@ export const dataCommands: CommandEntry[] = [
     load: () => import('../commands/config.js'),
   },
   {
+    name: 'ls',
+    summary: 'List tracked files, also inside tracked directories, with sizes and oids, at any revision',
+    examples: ['cairn ls', 'cairn ls -R data/', 'cairn ls v1.0 data/images --json'],
+    load: () => import('../commands/ls.js'),
+  },
+  {
     name: 'gc',
     summary: 'Delete cached objects that no pointer in the chosen scope uses',
     examples: ['cairn gc --workspace --dry-run', 'cairn gc --all-branches --all-tags --force'],
