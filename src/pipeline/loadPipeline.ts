@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { writeFileAtomic } from '../core/atomicWrite.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import { didYouMean } from '../core/didYouMean.js';
 import type { Repo } from '../core/repo.js';
@@ -138,4 +139,16 @@ export function unknownStage(pipeline: Pipeline, name: string): CairnError {
     hint: guess ? `did you mean "${guess}"? (\`cairn stage list\` shows all stages)` : '`cairn stage list` shows all stages',
     data: { stage: name },
   });
+}
+
+/**
+ * Applies a text edit to cairn.yaml and writes it atomically, but only if the edited file still loads and
+ * validates; on any error the file is left exactly as it was.
+ */
+export async function editPipelineFile(repo: Repo, edit: (text: string) => string): Promise<{ text: string; pipeline: Pipeline }> {
+  const before = (await readTextAt(repo, PIPELINE_FILE)) ?? '';
+  const text = edit(before);
+  const pipeline = resolvePipeline(parsePipelineText(text, PIPELINE_FILE), { file: PIPELINE_FILE, readData: workspaceReader(repo.root) });
+  if (text !== before) await writeFileAtomic(path.join(repo.root, PIPELINE_FILE), text);
+  return { text, pipeline };
 }
