@@ -7,7 +7,7 @@ import { withRepoLock } from '../core/repoLock.js';
 import { resolveTarget, topoOrder, type StageGraph } from './dag.js';
 import type { OutputSink } from './executor.js';
 import { InputHasher } from './inputHasher.js';
-import { readLock, writeLock, type LockEntry } from './lockFile.js';
+import { LOCK_FILE, readLock, writeLock, type LockEntry } from './lockFile.js';
 import { loadPipeline } from './loadPipeline.js';
 import { planStages } from './plan.js';
 import { runStage, type StageResult } from './runStage.js';
@@ -40,6 +40,8 @@ export interface ReproResult {
   stages: StageResult[];
   failed: string[];
   interrupted: boolean;
+  /** Files this run changed that belong in Git: cairn.lock and any .gitignore that now lists an output. */
+  gitFiles: string[];
 }
 
 /** The pipeline, checked, and the stages a run selects in dependency order. */
@@ -83,16 +85,18 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
     const stages = plan.map((p): StageResult => ({
       stage: p.stage, reasons: p.reasons, outcome: p.action === 'run' ? 'would-run' : p.action === 'frozen' ? 'frozen' : 'up-to-date',
     }));
-    return { dry: true, stages, failed: [], interrupted: false };
+    return { dry: true, stages, failed: [], interrupted: false, gitFiles: [] };
   }
   const hasher = new InputHasher(repo, ctx);
   // Reading every stage's params first makes a missing key fail before anything runs.
   for (const stage of order) await hasher.params(stage);
   return withRepoLock(repo.tmpDir, { onWait: (who) => ctx.onLog?.('info', `waiting for the repository lock held by ${who}`) }, async () => {
     const lock = await readLock(repo.root);
+    const gitFiles = new Set<string>();
     let writes = Promise.resolve();
     const commit = (name: string, entry: LockEntry) => {
       lock.stages[name] = entry;
+      gitFiles.add(LOCK_FILE);
       // Writes are chained so concurrent stages never interleave two writes of cairn.lock.
       writes = writes.then(async () => {
         await writeLock(repo.root, lock);
@@ -104,7 +108,7 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
       repo, ctx, hasher, lock, force: Boolean(options.force),
       useRunCache: options.runCache !== false && repo.config.pipeline.run_cache,
       saveRunCache: repo.config.pipeline.run_cache,
-      prefixLines: jobs > 1, onOutput: options.onOutput, commit,
+      prefixLines: jobs > 1, onOutput: options.onOutput, commit, onGitignore: (f) => gitFiles.add(f),
     }));
     await writes;
     const stages = order.map((s) => results.get(s.name)!);
@@ -113,6 +117,7 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
       stages,
       failed: stages.filter((s) => s.outcome === 'failed').map((s) => s.stage),
       interrupted: Boolean(ctx.signal?.aborted) || stages.some((s) => s.outcome === 'interrupted'),
+      gitFiles: [...gitFiles].sort(),
     };
   });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { RunContext } from '../core/context.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
+import { addToGitignore } from '../data/gitignore.js';
 import { hashPath } from '../data/hashPath.js';
 import { restorePath } from '../data/restorePath.js';
 import { storePath } from '../data/storePath.js';
@@ -41,6 +42,8 @@ export interface RunStageOptions {
   saveRunCache: boolean;
   prefixLines: boolean;
   onOutput?: OutputSink;
+  /** Called with each .gitignore file (repo-relative) that now ignores a cached output. */
+  onGitignore?: (file: string) => void;
   /** Called with the new lock entry once the stage's outputs are safe in the cache. */
   commit: (name: string, entry: LockEntry) => Promise<void>;
 }
@@ -50,6 +53,13 @@ const toLockInfo = (p: string, s: PathState): LockDep => ({ path: p, oid: s.oid,
 function failure(stage: Stage, reasons: StageReason[], err: unknown): StageResult {
   const e = err instanceof CairnError ? err : fromSystemError(err, `stage ${stage.name} failed`);
   return { stage: stage.name, outcome: 'failed', reasons, exitCode: null, error: e.toJSON() };
+}
+
+/** Cached outputs live in the cache, not in Git: list them in the .gitignore beside them, as `cairn add` does. */
+async function ignoreOutput(o: RunStageOptions, abs: string): Promise<void> {
+  if (!o.repo.git) return;
+  const file = await addToGitignore(abs);
+  if (file) o.onGitignore?.(path.relative(o.repo.root, file));
 }
 
 /** Brings a stage up to date: decides, then restores from the run cache or runs it and records its outputs. */
@@ -87,6 +97,7 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
         const info = { kind: out.files === undefined ? 'file' as const : 'dir' as const, oid: out.oid, size: out.size,
           ...(out.files !== undefined ? { files: out.files } : {}), ...(out.exec ? { exec: true } : {}) };
         await restorePath(o.repo, abs, info, { force: true });
+        await ignoreOutput(o, abs);
         o.hasher.update(out.path, info);
       }
       await o.commit(stage.name, { cmd: stage.cmd, deps, params: inputs.params, outs: hit.outs });
@@ -136,6 +147,7 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
   for (const out of stage.outs) {
     const abs = path.join(o.repo.root, out.path);
     const info = out.cache ? await storePath(o.repo, abs, o.ctx) : await hashPath(o.repo, abs, o.ctx);
+    if (out.cache) await ignoreOutput(o, abs);
     o.hasher.update(out.path, { kind: info.kind, oid: info.oid, size: info.size, ...(info.files !== undefined ? { files: info.files } : {}) });
     outs.push({
       ...toLockInfo(out.path, info),

@@ -44,9 +44,7 @@ function summary(result: ReproResult): string[] {
     const names = result.stages.filter((s) => s.outcome === outcome).map((s) => s.stage);
     if (names.length) lines.push(`${label}: ${names.join(', ')}`);
   }
-  if (result.stages.some((s) => s.outcome === 'ran' || s.outcome === 'restored')) {
-    lines.push('', 'To track the changes with git, run:', '', '\tgit add cairn.lock');
-  }
+  if (result.gitFiles.length) lines.push('', 'To track the changes with git, run:', '', `\tgit add ${result.gitFiles.join(' ')}`);
   return lines;
 }
 
