@@ -1,0 +1,102 @@
+// Shared pieces of the benchmarks: an isolated environment, timed child processes, generated data, and result rows.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CAIRN_BIN = path.join(ROOT, 'bin', 'cairn.js');
+
+/** An environment that never reads the user's own Git or cairn settings (HOME points into the bench folder). */
+export function benchEnv(home) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('CAIRN_') || key.startsWith('GIT_')) delete env[key];
+  return {
+    ...env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+    GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+    NO_COLOR: '1',
+  };
+}
+
+/** Runs a command to completion and returns its wall time in seconds; throws with its output when it fails. */
+export function timed(cwd, program, args, env, { allowFail = false } = {}) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(program, args, { cwd, env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.error) throw new Error(`${program} ${args.join(' ')}: ${r.error.message}`);
+  if (r.status !== 0 && !allowFail) {
+    throw new Error(`\`${program} ${args.join(' ')}\` in ${cwd} failed (${r.status}):\n${(r.stderr || '').slice(-2000)}${(r.stdout || '').slice(-1000)}`);
+  }
+  return { seconds, code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const sh = (cwd, script, env) => timed(cwd, 'bash', ['-c', script], env);
+export const cairn = (cwd, args, env, options) => timed(cwd, process.execPath, [CAIRN_BIN, ...args], env, options);
+
+/** Median wall time of `runs` runs after one untimed warm-up run (caches warm, as every row of the table). */
+export function medianOf(runs, fn, { warm = true } = {}) {
+  if (warm) fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(fn());
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Whether the built CLI has a command (`cairn help <name>` exits 0 only for known commands). */
+export function hasCommand(name, env) {
+  return spawnSync(process.execPath, [CAIRN_BIN, 'help', name], { env, encoding: 'utf8' }).status === 0;
+}
+
+/** Writes `count` distinct files of `size` bytes below `dir`, 1,000 per sub-folder, from one random pool. */
+export function generateFiles(dir, count, size) {
+  const pool = randomBytes(size * 64 + 4096);
+  for (let i = 0; i < count; i++) {
+    const sub = path.join(dir, `d${String(Math.floor(i / 1000)).padStart(3, '0')}`);
+    if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
+    const buf = Buffer.allocUnsafe(size);
+    pool.copy(buf, 0, (i * 131) % (pool.length - size), (i * 131) % (pool.length - size) + size);
+    // A counter in the first bytes makes every file's content (and so its oid) unique.
+    buf.writeUInt32LE(i, 0);
+    const fd = openSync(path.join(sub, `f${i}.bin`), 'w');
+    writeSync(fd, buf);
+    closeSync(fd);
+  }
+}
+
+/** Writes one file of `bytes` random bytes (incompressible, like a trained model's weights). */
+export function generateBigFile(file, bytes) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const chunk = randomBytes(8 * 1024 * 1024);
+  const fd = openSync(file, 'w');
+  for (let done = 0, n = 0; done < bytes; n++) {
+    const len = Math.min(chunk.length, bytes - done);
+    chunk.writeUInt32LE(n, 0);
+    writeSync(fd, chunk, 0, len);
+    done += len;
+  }
+  closeSync(fd);
+}
+
+/** One row of the table. `kind`: ratio (cairn/baseline ≤ target), speedup (baseline/cairn ≥ target), or absolute (s ≤ target). */
+export function row({ section, name, cairnSeconds, baseline, baselineSeconds, kind = 'ratio', target, unit = 's', note }) {
+  let value = null;
+  let pass = null;
+  if (kind === 'ratio' && baselineSeconds) value = cairnSeconds / baselineSeconds;
+  if (kind === 'speedup' && cairnSeconds) value = baselineSeconds / cairnSeconds;
+  if (kind === 'absolute') value = cairnSeconds;
+  if (value !== null && target !== undefined) pass = kind === 'speedup' ? value >= target : value <= target;
+  return { section, name, cairnSeconds, baseline, baselineSeconds, kind, target, unit, value, pass, note };
+}
+
+export function human(count) {
+  return count >= 1e6 ? `${+(count / 1e6).toFixed(1)}M` : count >= 1000 ? `${+(count / 1000).toFixed(1)}k` : String(count);
+}
+
+export function bytesHuman(bytes) {
+  return bytes >= 2 ** 30 ? `${+(bytes / 2 ** 30).toFixed(2)} GiB` : `${+(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
