@@ -14,6 +14,12 @@ export const dataCommands: CommandEntry[] = [
     load: () => import('../commands/config.js'),
   },
   {
+    name: 'diff',
+    summary: 'Show files added, modified, deleted and renamed in tracked data between revisions or the workspace',
+    examples: ['cairn diff', 'cairn diff HEAD~1', 'cairn diff v1.0 v2.0 data/ --json'],
+    load: () => import('../commands/diff.js'),
+  },
+  {
     name: 'ls',
     summary: 'List tracked files, also inside tracked directories, with sizes and oids, at any revision',
     examples: ['cairn ls', 'cairn ls -R data/', 'cairn ls v1.0 data/images --json'],

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { CairnError } from '../../core/errors.js';
+import { openRepo, type Repo } from '../../core/repo.js';
+import { diffData } from '../../data/diffData.js';
+import { isEmptyDiff } from '../../data/diffTrees.js';
+import { POINTER_SUFFIX } from '../../data/pointer.js';
+import { git } from '../../git/git.js';
+import type { CliContext, CommandResult } from '../commandSpec.js';
+import { formatBytes } from '../output/formatBytes.js';
+import { repoPrefix } from './ls.js';
+
+export function configure(cmd: Command): void {
+  cmd
+    .argument('[args...]', '[REV_A [REV_B]] [targets...]: revisions first (REV_A defaults to HEAD, REV_B to the workspace), then tracked paths')
+    .option('--json', 'print the result as JSON');
+}
+
+async function isRev(repo: Repo, arg: string): Promise<boolean> {
+  if (!repo.git) return false;
+  return (await git(repo.root, ['rev-parse', '--verify', '--quiet', `${arg}^{commit}`], { allowFail: true })).code === 0;
+}
+
+/** Leading arguments that name revisions (and not existing workspace paths) are revisions; the rest are targets. */
+async function splitArgs(repo: Repo, cwd: string, args: string[]): Promise<{ revs: string[]; targets: string[] }> {
+  const revs: string[] = [];
+  let i = 0;
+  for (; i < args.length && revs.length < 2; i++) {
+    const abs = path.resolve(cwd, args[i]);
+    if (existsSync(abs) || existsSync(abs.replace(/[\\/]+$/, '') + POINTER_SUFFIX) || !(await isRev(repo, args[i]))) break;
+    revs.push(args[i]);
+  }
+  const targets = args.slice(i).map((t) => repoPrefix(repo, cwd, t).replace(/\.cairn$/, ''));
+  return { revs, targets };
+}
+
+export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
+  const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
+  const { revs, targets } = await splitArgs(repo, ctx.cwd, args);
+  let result;
+  try {
+    result = await diffData(repo, { a: revs[0], b: revs[1], targets: targets.filter((t) => t !== '') }, ctx);
+  } catch (err) {
+    const first = args[revs.length];
+    if (err instanceof CairnError && err.code === 'NOT_FOUND' && first !== undefined && !existsSync(path.resolve(ctx.cwd, first))) {
+      throw new CairnError('NOT_FOUND', `"${first}" is neither a Git revision nor a tracked path`, {
+        hint: 'use a branch, tag or commit id that `git log` shows, or a path that `cairn ls` lists',
+      });
+    }
+    throw err;
+  }
+  for (const u of result.unreadable) {
+    ctx.warn(`the tree object ${u.oid} of ${u.path} is ${u.reason} in the cache: ${u.path} is compared as a whole (run \`cairn pull\` for file detail)`);
+  }
+  for (const a of result.absent) ctx.warn(`${a} is tracked but not in the workspace (run \`cairn checkout ${a}\`)`);
+  const text: string[] = [];
+  for (const e of result.added) text.push(`added:     ${e.path}  (${formatBytes(e.size)})`);
+  for (const e of result.modified) text.push(`modified:  ${e.path}  (${formatBytes(e.old.size)} -> ${formatBytes(e.new.size)})`);
+  for (const e of result.deleted) text.push(`deleted:   ${e.path}  (${formatBytes(e.size)})`);
+  for (const e of result.renamed) text.push(`renamed:   ${e.from} -> ${e.to}  (${formatBytes(e.size)})`);
+  const against = result.b ? result.b.rev : 'the workspace';
+  if (isEmptyDiff(result)) text.push(`No changes in tracked data between ${result.a.rev} and ${against}.`);
+  else {
+    const n = result.added.length + result.modified.length + result.deleted.length + result.renamed.length;
+    text.push(`${n} file(s) changed between ${result.a.rev} and ${against}: ${result.added.length} added, `
+      + `${result.modified.length} modified, ${result.deleted.length} deleted, ${result.renamed.length} renamed`);
+  }
+  return { data: result, text };
+}
