@@ -1,0 +1,113 @@
+import { CairnError, isCairnError } from '../core/errors.js';
+import type { ObjectStore } from '../data/objectStore.js';
+import { parseTree } from '../data/tree.js';
+import type { Remote } from './remote.js';
+import {
+  isPerObjectFailure, isTransientDeep, makeProgress, retrying, runPool, type TransferFailure, type TransferItem,
+  type TransferOptions, type TransferResult,
+} from './transfer.js';
+
+interface Blob {
+  oid: string;
+  size: number;
+  label: string;
+}
+
+/**
+ * Streams one object from the remote into the cache. ObjectStore.putStream hashes the bytes on the way and gives
+ * them their final name only when they match the oid, so a corrupt or truncated object never enters the cache.
+ */
+async function fetchOne(store: ObjectStore, remote: Remote, oid: string, label: string, options: TransferOptions, onBytes?: (n: number) => void): Promise<number> {
+  return retrying(async () => {
+    const stream = await remote.download(oid, { signal: options.ctx.signal });
+    if (onBytes) stream.on('data', (chunk: Buffer) => onBytes(chunk.length));
+    try {
+      return (await store.putStream(stream, oid, `${label} (object ${oid}) from remote "${remote.name}"`)).size;
+    } catch (err) {
+      if (isCairnError(err) && err.code === 'INTEGRITY') throw err;
+      if (isTransientDeep(err)) {
+        throw new CairnError('REMOTE', `the download of ${label} from remote "${remote.name}" (${remote.displayUrl}) was cut off: ${(err as Error).message}`, {
+          hint: 'check the connection; run the command again to fetch what is still missing', cause: err, data: { transient: true },
+        });
+      }
+      throw err;
+    }
+  }, `download of ${label}`, options);
+}
+
+/** Fetches the objects behind `items` that the cache lacks, trees first (to learn their files), each one verified. */
+export async function downloadItems(store: ObjectStore, remote: Remote, items: TransferItem[], options: TransferOptions): Promise<TransferResult> {
+  const { ctx } = options;
+  const failed: TransferFailure[] = [];
+  const failedOids = new Set<string>();
+  const fail = (label: string, oid: string, err: unknown) => {
+    if (!isPerObjectFailure(err)) throw err;
+    const e = err as CairnError;
+    failed.push({ label, oid, code: e.code, message: e.message });
+    failedOids.add(oid);
+  };
+  await store.ensureLayout();
+
+  // Trees first: a directory's files are known only from its tree object.
+  const dirItems = items.filter((i) => i.kind === 'dir');
+  const treeOids = [...new Set(dirItems.map((i) => i.oid))];
+  const localTrees = await store.hasMany(treeOids);
+  const toFetch = treeOids.filter((oid) => !localTrees.has(oid));
+  ctx.onProgress?.({ phase: 'fetching trees', done: 0, total: toFetch.length });
+  const labelOf = new Map(dirItems.map((i) => [i.oid, i.label]));
+  await runPool(toFetch, options.jobs, async (oid) => {
+    try {
+      await fetchOne(store, remote, oid, labelOf.get(oid)!, options);
+    } catch (err) {
+      fail(labelOf.get(oid)!, oid, err);
+    }
+  }, ctx.signal);
+
+  const blobs = new Map<string, Blob>();
+  const dirBlobs = new Map<TransferItem, string[]>();
+  for (const item of items) {
+    if (failedOids.has(item.oid)) continue;
+    if (item.kind === 'file') {
+      if (!blobs.has(item.oid)) blobs.set(item.oid, { oid: item.oid, size: item.size ?? 0, label: item.label });
+      continue;
+    }
+    try {
+      const tree = parseTree(await store.read(item.oid), `${item.oid} (${item.label})`);
+      for (const e of tree.entries) if (!blobs.has(e.oid)) blobs.set(e.oid, { oid: e.oid, size: e.size, label: `${item.label}/${e.path}` });
+      dirBlobs.set(item, tree.entries.map((e) => e.oid));
+    } catch (err) {
+      fail(item.label, item.oid, err);
+    }
+  }
+
+  const local = await store.hasMany(blobs.keys());
+  const missing = [...blobs.values()].filter((b) => !local.has(b.oid));
+  const totalBytes = missing.reduce((sum, b) => sum + b.size, 0);
+  const progress = makeProgress(ctx, 'downloading', missing.length, totalBytes);
+  let transferred = 0;
+  let bytes = 0;
+  await runPool(missing, options.jobs, async (blob) => {
+    let seen = 0;
+    try {
+      const size = await fetchOne(store, remote, blob.oid, blob.label, options, (n) => {
+        seen += n;
+        progress.bytes(n);
+      });
+      transferred++;
+      bytes += size;
+      progress.file(0);
+    } catch (err) {
+      progress.bytes(-seen);
+      fail(blob.label, blob.oid, err);
+    }
+  }, ctx.signal);
+  progress.finish();
+
+  const complete = items.filter((item) => {
+    if (failedOids.has(item.oid)) return false;
+    if (item.kind === 'file') return true;
+    const list = dirBlobs.get(item);
+    return list !== undefined && list.every((oid) => !failedOids.has(oid));
+  });
+  return { transferred, bytes, present: blobs.size - missing.length, failed, complete };
+}

@@ -1,0 +1,113 @@
+import { promises as fs } from 'node:fs';
+import { CairnError, isCairnError } from '../core/errors.js';
+import type { ObjectStore } from '../data/objectStore.js';
+import { parseTree } from '../data/tree.js';
+import type { Remote } from './remote.js';
+import {
+  isPerObjectFailure, makeProgress, retrying, runPool, type TransferFailure, type TransferItem, type TransferOptions, type TransferResult,
+} from './transfer.js';
+
+interface Blob {
+  oid: string;
+  size: number;
+  label: string;
+}
+
+/**
+ * Sends the objects behind `items` that the remote lacks. Existence is asked in batches; a directory whose tree
+ * object is already on the remote is complete there (trees go up only after all their blobs), so its files are not
+ * even listed — which makes a push with nothing to send cost one check per tracked path.
+ */
+export async function uploadItems(store: ObjectStore, remote: Remote, items: TransferItem[], options: TransferOptions): Promise<TransferResult> {
+  const { ctx } = options;
+  const failed: TransferFailure[] = [];
+  const failedOids = new Set<string>();
+  const fail = (label: string, oid: string, err: unknown) => {
+    if (!isPerObjectFailure(err)) throw err;
+    const e = err as CairnError;
+    failed.push({ label, oid, code: e.code, message: e.message });
+    failedOids.add(oid);
+  };
+  let present = 0;
+  const complete: TransferItem[] = [];
+
+  ctx.onProgress?.({ phase: 'checking remote', done: 0, total: items.length });
+  const top = await remote.exists([...new Set(items.map((i) => i.oid))], { signal: ctx.signal });
+  const dirs: Array<{ item: TransferItem; blobs: string[]; bytes: Buffer }> = [];
+  const blobs = new Map<string, Blob>();
+  for (const item of items) {
+    if (top.has(item.oid)) {
+      present += item.kind === 'dir' ? item.files ?? 1 : 1;
+      complete.push(item);
+      continue;
+    }
+    if (item.kind === 'file') {
+      if (!blobs.has(item.oid)) blobs.set(item.oid, { oid: item.oid, size: item.size ?? -1, label: item.label });
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await store.read(item.oid);
+      const tree = parseTree(bytes, `${item.oid} (${item.label})`);
+      for (const e of tree.entries) if (!blobs.has(e.oid)) blobs.set(e.oid, { oid: e.oid, size: e.size, label: `${item.label}/${e.path}` });
+      dirs.push({ item, blobs: tree.entries.map((e) => e.oid), bytes });
+    } catch (err) {
+      fail(item.label, item.oid, err);
+    }
+  }
+
+  // Files that are on the remote already (as a single file or inside another directory) need no upload.
+  const alreadyTop = [...blobs.keys()].filter((oid) => top.has(oid));
+  const unknown = [...blobs.keys()].filter((oid) => !top.has(oid));
+  const there = unknown.length ? await remote.exists(unknown, { signal: ctx.signal }) : new Set<string>();
+  const missing = unknown.filter((oid) => !there.has(oid)).map((oid) => blobs.get(oid)!);
+  present += alreadyTop.length + there.size;
+  const totalBytes = missing.reduce((sum, b) => sum + Math.max(0, b.size), 0);
+  const progress = makeProgress(ctx, 'uploading', missing.length, totalBytes);
+  let transferred = 0;
+  let bytesSent = 0;
+
+  await runPool(missing, options.jobs, async (blob) => {
+    const file = store.path(blob.oid);
+    let size: number;
+    try {
+      size = (await fs.stat(file)).size;
+    } catch {
+      fail(blob.label, blob.oid, new CairnError('NOT_FOUND', `object ${blob.oid} of ${blob.label} is not in the local cache`));
+      return;
+    }
+    let sent = 0;
+    await retrying(async () => {
+      progress.bytes(-sent);
+      sent = 0;
+      await remote.upload(blob.oid, file, size, {
+        signal: ctx.signal,
+        onBytes: (n) => {
+          progress.bytes(n - sent);
+          sent = n;
+        },
+      });
+    }, `upload of ${blob.label}`, options);
+    transferred++;
+    bytesSent += size;
+    progress.file(size - sent);
+  }, ctx.signal);
+  progress.finish();
+
+  // A tree goes up only when every blob it lists is on the remote: a tree there means the directory is whole.
+  const readyDirs = dirs.filter((d) => d.blobs.every((oid) => !failedOids.has(oid)));
+  for (const d of dirs) if (!readyDirs.includes(d)) fail(d.item.label, d.item.oid, new CairnError('NOT_FOUND', 'some of its files could not be pushed, so the directory was not completed on the remote'));
+  await runPool(readyDirs, options.jobs, async (d) => {
+    await retrying(() => remote.upload(d.item.oid, store.path(d.item.oid), d.bytes.length, { signal: ctx.signal }), `upload of ${d.item.label}`, options);
+    complete.push(d.item);
+  }, ctx.signal);
+  for (const item of items) {
+    if (item.kind === 'file' && !top.has(item.oid) && !failedOids.has(item.oid)) complete.push(item);
+  }
+  return { transferred, bytes: bytesSent, present, failed, complete };
+}
+
+/** Whether an error from a transfer is a fatal one (the whole push stopped) rather than a per-object failure. */
+export function isFatalTransferError(err: unknown): boolean {
+  return isCairnError(err) && !isPerObjectFailure(err);
+}
