@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import {
+  closeSync, existsSync, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type BigIntStats,
+} from 'node:fs';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import type { LinkType } from '../core/config.js';
+import { linkWorkspace, placeFile } from './link.js';
+
+/**
+ * The per-file work of add, status and checkout, written with synchronous calls on purpose: they run inside the
+ * hash workers (or inline for a handful of files), where a sync syscall costs far less than a promise per file.
+ * These functions never throw: each item gets a result or an error record, so one bad file names itself.
+ */
+
+export interface FileStat {
+  ino: number;
+  size: number;
+  mtimeNs: string;
+}
+
+export interface FileOpError {
+  /** 'changed': the file changed while it was read; 'system': an errno from the OS. */
+  kind: 'changed' | 'system';
+  errno?: string;
+  message: string;
+  path: string;
+}
+
+export type PoolOp = 'hash' | 'store' | 'materialize' | 'relink';
+
+/** One file for the pool: `abs` is the file to hash or store; checkout items also name the object and destination. */
+export interface PoolItem {
+  abs: string;
+  /** Expected size, used only to cut batches of similar weight. */
+  size: number;
+  oid?: string;
+  exec?: boolean;
+}
+
+export interface HashResult {
+  oid?: string;
+  stat?: FileStat;
+  /** True when this call wrote a new object into the cache. */
+  stored?: boolean;
+  error?: FileOpError;
+}
+
+export interface StoreParams {
+  cacheDir: string;
+  /** Link modes to put the workspace copy back with after storing (empty: leave the workspace file alone). */
+  links: LinkType[];
+  fileMode: number;
+}
+
+export interface MaterializeItem {
+  oid: string;
+  dest: string;
+  exec: boolean;
+}
+
+const SMALL_FILE = 8 << 20;
+const CHUNK = 4 << 20;
+let chunkBuffer: Buffer | null = null;
+let tmpCounter = 0;
+
+export function statOf(st: BigIntStats): FileStat {
+  return { ino: Number(st.ino), size: Number(st.size), mtimeNs: st.mtimeNs.toString() };
+}
+
+export function objectFile(cacheDir: string, oid: string): string {
+  return path.join(cacheDir, 'objects', oid.slice(0, 2), oid.slice(2));
+}
+
+export function tmpName(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target).slice(0, 16)}.tmp-${process.pid}-${threadId}-${tmpCounter++}`);
+}
+
+function sysError(err: unknown, file: string): FileOpError {
+  const e = err as NodeJS.ErrnoException;
+  return { kind: 'system', errno: e.code, message: e.message, path: file };
+}
+
+export function removeQuietly(file: string | null): void {
+  if (!file) return;
+  try {
+    unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Writes `data` as object `oid` unless present: temp name, then rename, so a final name never holds a partial object. */
+function putObject(cacheDir: string, oid: string, data: Buffer): boolean {
+  const final = objectFile(cacheDir, oid);
+  if (existsSync(final)) return false;
+  const tmp = tmpName(final);
+  const fd = openSync(tmp, 'wx', 0o444);
+  try {
+    writeAll(fd, data, data.length);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, final);
+  return true;
+}
+
+function writeAll(fd: number, buf: Buffer, length: number): void {
+  let off = 0;
+  while (off < length) off += writeSync(fd, buf, off, length - off);
+}
+
+/**
+ * Hashes one file (and with `store`, copies it into the cache in the same read pass). The file's size and mtime are
+ * compared before and after reading: a file that changes meanwhile is reported, never recorded.
+ */
+export function hashOne(abs: string, store: StoreParams | null): HashResult {
+  let fd = -1;
+  let tmp: string | null = null;
+  let tmpFd = -1;
+  try {
+    fd = openSync(abs, 'r');
+    const before = fstatSync(fd, { bigint: true });
+    const size = Number(before.size);
+    const hash = createHash('sha256');
+    let total = 0;
+    let stored = false;
+    let oid: string;
+    if (size <= SMALL_FILE) {
+      const buf = Buffer.allocUnsafe(size + 1);
+      let n: number;
+      while (total <= size && (n = readSync(fd, buf, total, size + 1 - total, null)) > 0) total += n;
+      hash.update(buf.subarray(0, Math.min(total, size)));
+      oid = hash.digest('hex');
+      if (total === size && !changed(before, fstatSync(fd, { bigint: true })) && store) {
+        stored = putObject(store.cacheDir, oid, buf.subarray(0, size));
+      }
+    } else {
+      chunkBuffer ??= Buffer.allocUnsafe(CHUNK);
+      if (store) {
+        tmp = tmpName(path.join(store.cacheDir, 'objects', 'big'));
+        tmpFd = openSync(tmp, 'wx', 0o444);
+      }
+      let n: number;
+      while ((n = readSync(fd, chunkBuffer, 0, CHUNK, null)) > 0) {
+        total += n;
+        hash.update(chunkBuffer.subarray(0, n));
+        if (tmpFd >= 0) writeAll(tmpFd, chunkBuffer, n);
+      }
+      oid = hash.digest('hex');
+    }
+    const after = fstatSync(fd, { bigint: true });
+    if (total !== size || changed(before, after)) {
+      return { error: { kind: 'changed', message: 'the file changed while it was being read', path: abs } };
+    }
+    if (tmp) {
+      closeSync(tmpFd);
+      tmpFd = -1;
+      const final = objectFile(store!.cacheDir, oid);
+      if (existsSync(final)) removeQuietly(tmp);
+      else {
+        renameSync(tmp, final);
+        stored = true;
+      }
+      tmp = null;
+    }
+    let stat = statOf(after);
+    if (store && store.links.length) {
+      const linked = linkWorkspace(objectFile(store.cacheDir, oid), abs, store);
+      if (linked) stat = linked;
+    }
+    return { oid, stat, stored };
+  } catch (err) {
+    return { error: sysError(err, abs) };
+  } finally {
+    if (tmpFd >= 0) closeSync(tmpFd);
+    removeQuietly(tmp);
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+function changed(a: BigIntStats, b: BigIntStats): boolean {
+  return a.size !== b.size || a.mtimeNs !== b.mtimeNs || a.ino !== b.ino;
+}
+
+/** Checks out one file from the cache. */
+export function materializeOne(item: MaterializeItem, params: StoreParams): HashResult {
+  try {
+    const obj = objectFile(params.cacheDir, item.oid);
+    const stat = placeFile(obj, item.dest, item.exec, params);
+    return { oid: item.oid, stat };
+  } catch (err) {
+    return { error: sysError(err, item.dest) };
+  }
+}
+
+/** Replaces an already stored file in the workspace by a link to its object (hardlink/symlink re-add). */
+export function relinkOne(item: MaterializeItem, params: StoreParams): HashResult {
+  try {
+    const stat = linkWorkspace(objectFile(params.cacheDir, item.oid), item.dest, params);
+    return { oid: item.oid, stat: stat ?? statOf(statSync(item.dest, { bigint: true })) };
+  } catch (err) {
+    return { error: sysError(err, item.dest) };
+  }
+}
+
+/** Runs one pool operation on one item (in a worker, or inline for small jobs). */
+export function runFileOp(op: PoolOp, item: PoolItem, params: StoreParams | null): HashResult {
+  if (op === 'hash') return hashOne(item.abs, null);
+  if (op === 'store') return hashOne(item.abs, params);
+  const m: MaterializeItem = { oid: item.oid!, dest: item.abs, exec: Boolean(item.exec) };
+  return op === 'materialize' ? materializeOne(m, params!) : relinkOne(m, params!);
+}

@@ -1,0 +1,125 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { CairnError } from '../core/errors.js';
+import type { RunContext } from '../core/context.js';
+import { runFileOp, type HashResult, type StoreParams } from './fileOps.js';
+
+export type { PoolItem, PoolOp } from './fileOps.js';
+import type { PoolItem, PoolOp } from './fileOps.js';
+
+export interface PoolJob {
+  id: number;
+  op: PoolOp;
+  items: PoolItem[];
+  params: StoreParams | null;
+}
+
+/** Many files per message: one message per file would cost more than hashing a 1 KiB file. */
+const BATCH_FILES = 500;
+const BATCH_BYTES = 32 << 20;
+/** Below this much work, starting workers costs more than it saves. */
+const INLINE_FILES = 200;
+const INLINE_BYTES = 64 << 20;
+
+function startWorker(): Worker {
+  // Under tsx (tests that import src/ directly) the worker is the .ts file and needs tsx itself; the build uses .js.
+  if (import.meta.url.endsWith('.ts')) {
+    const url = new URL('./hashWorker.ts', import.meta.url).href;
+    const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
+    return new Worker(boot, { eval: true });
+  }
+  return new Worker(new URL('./hashWorker.js', import.meta.url));
+}
+
+function cutBatches(items: PoolItem[]): Array<{ start: number; end: number; bytes: number }> {
+  const batches: Array<{ start: number; end: number; bytes: number }> = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < items.length; i++) {
+    bytes += items[i].size;
+    if (i + 1 - start >= BATCH_FILES || bytes >= BATCH_BYTES) {
+      batches.push({ start, end: i + 1, bytes });
+      start = i + 1;
+      bytes = 0;
+    }
+  }
+  if (start < items.length) batches.push({ start, end: items.length, bytes });
+  return batches;
+}
+
+/**
+ * Runs a file operation over many files on all cores: batches go to worker threads as they become free. Results come
+ * back in the order of `items`. Small jobs run inline, since starting a worker takes longer than hashing a few files.
+ */
+export async function runPool(
+  op: PoolOp,
+  items: PoolItem[],
+  params: StoreParams | null,
+  ctx: Partial<RunContext> = {},
+  phase = op === 'materialize' ? 'checking out' : 'hashing',
+): Promise<HashResult[]> {
+  const results: HashResult[] = new Array(items.length);
+  const totalBytes = items.reduce((n, it) => n + it.size, 0);
+  if (items.length === 0) return results;
+  if (items.length <= INLINE_FILES && totalBytes <= INLINE_BYTES) {
+    for (let i = 0; i < items.length; i++) results[i] = runFileOp(op, items[i], params);
+    ctx.onProgress?.({ phase, done: items.length, total: items.length, bytes: totalBytes, totalBytes });
+    return results;
+  }
+  const batches = cutBatches(items);
+  const size = Math.max(1, Math.min(os.availableParallelism(), batches.length));
+  const workers = Array.from({ length: size }, startWorker);
+  let next = 0;
+  let done = 0;
+  let doneBytes = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let running = 0;
+      let failed = false;
+      const fail = (err: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(err);
+      };
+      const onAbort = () => fail(new CairnError('INTERRUPTED', `${phase} was interrupted`));
+      ctx.signal?.addEventListener('abort', onAbort, { once: true });
+      const feed = (w: Worker) => {
+        if (failed) return;
+        if (ctx.signal?.aborted) return onAbort();
+        if (next >= batches.length) {
+          if (running === 0) {
+            ctx.signal?.removeEventListener('abort', onAbort);
+            resolve();
+          }
+          return;
+        }
+        const id = next++;
+        const b = batches[id];
+        running++;
+        w.postMessage({ id, op, items: items.slice(b.start, b.end), params } satisfies PoolJob);
+      };
+      for (const w of workers) {
+        w.on('message', (msg: { id: number; results: HashResult[] }) => {
+          running--;
+          const b = batches[msg.id];
+          for (let i = 0; i < msg.results.length; i++) results[b.start + i] = msg.results[i];
+          done += b.end - b.start;
+          doneBytes += b.bytes;
+          ctx.onProgress?.({ phase, done, total: items.length, bytes: doneBytes, totalBytes });
+          feed(w);
+        });
+        w.on('error', (err) => fail(new CairnError('INTERNAL', `a hash worker failed: ${err.message}`, { cause: err })));
+        w.on('exit', (code) => {
+          if (code !== 0) fail(new CairnError('INTERNAL', `a hash worker stopped unexpectedly (exit code ${code})`));
+        });
+      }
+      for (const w of workers) feed(w);
+    });
+  } finally {
+    for (const w of workers) {
+      w.removeAllListeners('exit');
+      void w.terminate();
+    }
+  }
+  return results;
+}

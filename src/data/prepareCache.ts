@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { CairnError, fromSystemError } from '../core/errors.js';
+import { ObjectStore } from './objectStore.js';
+import { OBJECTS_DIR } from './objectPath.js';
+
+/**
+ * Makes sure the cache exists with all 256 prefix folders, so the hot path of storing never calls mkdir per object.
+ * Errors name the cache and say what to do (a cache.dir under a regular file, a read-only disk...).
+ */
+export async function prepareCache(cacheDir: string): Promise<void> {
+  try {
+    if (existsSync(path.join(cacheDir, OBJECTS_DIR, 'ff'))) return;
+    await new ObjectStore(cacheDir).ensureLayout();
+    for (let i = 0; i < 256; i++) mkdirSync(path.join(cacheDir, OBJECTS_DIR, i.toString(16).padStart(2, '0')), { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as CairnError).code;
+    if (code === 'ENOTDIR') {
+      throw new CairnError('INVALID', `the cache directory ${cacheDir} cannot be created: part of that path is a file`, {
+        hint: 'set cache.dir to a folder, e.g. `cairn config cache.dir /path/to/cache`',
+      });
+    }
+    throw fromSystemError(err, `could not create the cache at ${cacheDir}`);
+  }
+}
+
+/**
+ * Flushes everything written to the cache's file system to disk, once per command rather than once per object:
+ * fsync per 1 KiB object would dominate the cost of adding many files (see docs/decisions.md). Pointers are written
+ * after this returns, so a crash never leaves a pointer naming an object that was still only in the page cache.
+ */
+export function flushCache(cacheDir: string): Promise<void> {
+  return new Promise((resolve) => {
+    execFile('sync', ['-f', cacheDir], () => resolve());
+  });
+}

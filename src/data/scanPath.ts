@@ -1,0 +1,149 @@
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { LinkType } from '../core/config.js';
+import type { RunContext } from '../core/context.js';
+import { CairnError, fromSystemError } from '../core/errors.js';
+import type { Repo } from '../core/repo.js';
+import { objectFile, statOf, type HashResult, type PoolItem } from './fileOps.js';
+import { runPool } from './hashPool.js';
+import { ObjectStore } from './objectStore.js';
+import type { PathInfo } from './pathInfo.js';
+import { flushCache, prepareCache } from './prepareCache.js';
+import { StateIndex, stateMatches, type StateEntry } from './stateIndex.js';
+import { treeOid, type TreeEntry } from './tree.js';
+import { walkWorkspace, type WalkEntry } from './walkWorkspace.js';
+
+export interface ScanResult {
+  info: PathInfo;
+  /** Every file with its oid; for a single file one entry whose path is ''. */
+  entries: TreeEntry[];
+  /** Objects this call wrote to the cache (0 when everything was already there). */
+  stored: number;
+}
+
+export function repoRelative(repo: Repo, abs: string): string {
+  return path.relative(repo.root, abs).split(path.sep).join('/');
+}
+
+/** Lists the files of a workspace path (one for a file), refusing symlinks that lead out of the repo. */
+export function listWorkspacePath(repo: Repo, abs: string): { kind: 'file' | 'dir'; files: WalkEntry[] } {
+  let lst;
+  try {
+    lst = lstatSync(abs);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new CairnError('NOT_FOUND', `${repoRelative(repo, abs) || abs} does not exist`, { hint: 'check the path (it is relative to the current folder)' });
+    }
+    throw fromSystemError(err, `could not read ${abs}`);
+  }
+  if (lst.isSymbolicLink()) {
+    const target = realpathSync(abs);
+    const ok = [repo.root, repo.cacheDir].some((base) => {
+      const r = path.relative(realpathSync.native(base), target);
+      return !r.startsWith('..') && !path.isAbsolute(r);
+    });
+    if (!ok) {
+      throw new CairnError('INVALID', `symlink ${repoRelative(repo, abs)} leads outside the repository (to ${target})`, {
+        hint: 'copy the data into the repository and add the copy',
+      });
+    }
+  }
+  const st = statSync(abs, { bigint: true });
+  if (st.isDirectory()) return { kind: 'dir', files: walkWorkspace(abs, { repoRoot: repo.root, cacheDir: repo.cacheDir }) };
+  if (!st.isFile()) throw new CairnError('INVALID', `${repoRelative(repo, abs)} is not a regular file or directory`);
+  return { kind: 'file', files: [{ rel: '', abs, stat: statOf(st), exec: (Number(st.mode) & 0o111) !== 0 }] };
+}
+
+/** Turns a failed file operation into the error a user should see, naming the file. */
+export function fileOpError(repo: Repo, r: HashResult, doing: string): CairnError {
+  const e = r.error!;
+  const rel = repoRelative(repo, e.path);
+  if (e.kind === 'changed') {
+    return new CairnError('CONFLICT', `${rel} changed while it was being read; nothing was recorded for it`, {
+      hint: 'wait until the program writing it has finished, then run the command again',
+      data: { path: rel },
+    });
+  }
+  return fromSystemError(Object.assign(new Error(e.message), { code: e.errno }), `could not ${doing} ${rel}`);
+}
+
+/** The link modes to apply to the workspace after storing: only those before `copy` change anything. */
+function relinkModes(links: LinkType[]): LinkType[] {
+  const copyAt = links.indexOf('copy');
+  const wanted = copyAt >= 0 ? links.slice(0, copyAt) : links;
+  return wanted.filter((m) => m !== 'reflink').length ? links : [];
+}
+
+/**
+ * Hashes (and with `store`, caches) a workspace file or directory. Files the state index already knows are not read
+ * again; the rest go to the worker pool in batches. The result's oid is the blob's, or for a directory its tree's.
+ */
+export async function scanPath(repo: Repo, abs: string, options: { store: boolean; ctx?: Partial<RunContext> }): Promise<ScanResult> {
+  const ctx = options.ctx ?? {};
+  const rel = repoRelative(repo, abs);
+  const { kind, files } = listWorkspacePath(repo, abs);
+  const keyOf = (f: WalkEntry) => (f.rel ? `${rel}/${f.rel}` : rel);
+  const state = StateIndex.open(repo);
+  try {
+    const known = state.loadPrefix(rel);
+    const oids: Array<string | undefined> = new Array(files.length);
+    const stats = files.map((f) => f.stat);
+    const work: number[] = [];
+    const relink: number[] = [];
+    const links = options.store ? relinkModes(repo.config.cache.link) : [];
+    if (options.store) await prepareCache(repo.cacheDir);
+    for (let i = 0; i < files.length; i++) {
+      const hit = known.get(keyOf(files[i]));
+      if (!stateMatches(hit, files[i].stat)) {
+        work.push(i);
+        continue;
+      }
+      oids[i] = hit.oid;
+      if (!options.store) continue;
+      let objIno: number;
+      try {
+        objIno = Number(statSync(objectFile(repo.cacheDir, hit.oid)).ino);
+      } catch {
+        work.push(i); // known content, but its object is gone from the cache: store it again
+        continue;
+      }
+      if (links.length && objIno !== files[i].stat.ino) relink.push(i);
+    }
+    const params = { cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask() };
+    const toItem = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, oid: oids[i], exec: files[i].exec });
+    const results = await runPool(options.store ? 'store' : 'hash', work.map(toItem), options.store ? params : null, ctx);
+    const relinked = await runPool('relink', relink.map(toItem), params, ctx, 'linking');
+    const fresh: Array<{ path: string } & StateEntry> = [];
+    let stored = 0;
+    const take = (indexes: number[], res: HashResult[], doing: string) => {
+      for (let k = 0; k < indexes.length; k++) {
+        const r = res[k];
+        if (r.error) throw fileOpError(repo, r, doing);
+        const i = indexes[k];
+        oids[i] = r.oid;
+        stats[i] = r.stat!;
+        if (r.stored) stored++;
+        fresh.push({ path: keyOf(files[i]), ...r.stat!, oid: r.oid! });
+      }
+    };
+    take(work, results, options.store ? 'store' : 'hash');
+    take(relink, relinked, 'link');
+    const entries: TreeEntry[] = files.map((f, i) => ({ path: f.rel, oid: oids[i]!, size: stats[i].size, exec: f.exec }));
+    let info: PathInfo;
+    if (kind === 'file') {
+      info = { kind, oid: entries[0].oid, size: entries[0].size, ...(entries[0].exec ? { exec: true } : {}) };
+    } else {
+      const tree = treeOid(entries);
+      if (options.store) {
+        const put = await new ObjectStore(repo.cacheDir).putBuffer(tree.bytes);
+        if (put.stored) stored++;
+      }
+      info = { kind, oid: tree.oid, size: entries.reduce((n, e) => n + e.size, 0), files: entries.length };
+    }
+    if (options.store && stored > 0) await flushCache(repo.cacheDir);
+    state.putMany(fresh);
+    return { info, entries, stored };
+  } finally {
+    state.close();
+  }
+}

@@ -1,0 +1,78 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Repo } from '../core/repo.js';
+import type { FileStat } from './fileOps.js';
+
+/** Bump when the table layout changes; an index of another version is simply rebuilt (it is only a cache). */
+export const STATE_SCHEMA_VERSION = 1;
+
+export interface StateEntry extends FileStat {
+  oid: string;
+}
+
+/**
+ * The state index: (repo-relative path, inode, size, mtime in ns) → oid, so an unchanged file is never hashed twice.
+ * Paths are relative to the repo root, so a moved or copied repo keeps a valid index (a clone simply misses).
+ */
+export class StateIndex {
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(repo: Repo): StateIndex {
+    const file = path.join(repo.tmpDir, 'state.db');
+    try {
+      mkdirSync(repo.tmpDir, { recursive: true });
+      return new StateIndex(prepare(new Database(file, { timeout: 10_000 })));
+    } catch {
+      // A damaged index is rebuilt; an index we cannot write at all degrades to memory (slower, still correct).
+      try {
+        rmSync(file, { force: true });
+        rmSync(`${file}-wal`, { force: true });
+        rmSync(`${file}-shm`, { force: true });
+        return new StateIndex(prepare(new Database(file, { timeout: 10_000 })));
+      } catch {
+        return new StateIndex(prepare(new Database(':memory:')));
+      }
+    }
+  }
+
+  /** Every entry at `rel` or below it, in one query (a whole tracked directory at once). */
+  loadPrefix(rel: string): Map<string, StateEntry> {
+    const rows = this.db
+      .prepare('SELECT path, ino, size, mtime_ns AS mtimeNs, oid FROM state WHERE path = ? OR (path >= ? AND path < ?)')
+      .all(rel, `${rel}/`, `${rel}0`) as Array<StateEntry & { path: string }>;
+    const map = new Map<string, StateEntry>();
+    for (const r of rows) map.set(r.path, { ino: r.ino, size: r.size, mtimeNs: r.mtimeNs, oid: r.oid });
+    return map;
+  }
+
+  /** Records many entries in one transaction (one fsync of the WAL instead of one per file). */
+  putMany(entries: Array<{ path: string } & StateEntry>): void {
+    if (entries.length === 0) return;
+    const stmt = this.db.prepare('INSERT OR REPLACE INTO state (path, ino, size, mtime_ns, oid) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const e of entries) stmt.run(e.path, e.ino, e.size, e.mtimeNs, e.oid);
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** Whether a recorded entry still describes the file as it is on disk now. */
+export function stateMatches(entry: StateEntry | undefined, st: FileStat): entry is StateEntry {
+  return entry !== undefined && entry.ino === st.ino && entry.size === st.size && entry.mtimeNs === st.mtimeNs;
+}
+
+function prepare(db: Database.Database): Database.Database {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version !== STATE_SCHEMA_VERSION) {
+    db.exec('DROP TABLE IF EXISTS state');
+    db.exec('CREATE TABLE state (path TEXT PRIMARY KEY, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns TEXT NOT NULL, oid TEXT NOT NULL) WITHOUT ROWID');
+    db.pragma(`user_version = ${STATE_SCHEMA_VERSION}`);
+  }
+  return db;
+}

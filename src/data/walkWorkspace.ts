@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { CairnError, fromSystemError } from '../core/errors.js';
+import { statOf, type FileStat } from './fileOps.js';
+
+export const IGNORE_FILE = '.cairnignore';
+
+/** One file found below a walked directory. `rel` is relative to that directory and `/`-separated. */
+export interface WalkEntry {
+  rel: string;
+  abs: string;
+  stat: FileStat;
+  exec: boolean;
+}
+
+export interface WalkOptions {
+  repoRoot: string;
+  /** Symlinks into the cache are how the symlink link mode looks; they are followed like files. */
+  cacheDir: string;
+}
+
+interface Rules {
+  /** Repo-relative folder the rules are written relative to ('' for the root). */
+  base: string;
+  ig: Ignore;
+}
+
+function readRules(file: string, base: string): Rules | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#'));
+  return lines.length ? { base, ig: ignore().add(lines) } : null;
+}
+
+function ignored(rules: Rules[], repoRel: string, isDir: boolean): boolean {
+  for (const r of rules) {
+    const rel = r.base ? (repoRel.startsWith(`${r.base}/`) ? repoRel.slice(r.base.length + 1) : null) : repoRel;
+    if (rel && r.ig.ignores(isDir ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}
+
+function inside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Lists every file below `dir` (sync on purpose: a readdir and a stat per file, no promise per file), honouring
+ * `.cairnignore` at the repo root and in the walked folders. Symlinks are followed when they stay in the repo or
+ * point into the cache; one that leads elsewhere is an error naming it.
+ */
+export function walkWorkspace(dir: string, options: WalkOptions): WalkEntry[] {
+  const out: WalkEntry[] = [];
+  const rootRules = readRules(path.join(options.repoRoot, IGNORE_FILE), '');
+  const repoReal = realpathSync(options.repoRoot);
+  let cacheReal: string;
+  try {
+    cacheReal = realpathSync(options.cacheDir);
+  } catch {
+    cacheReal = path.resolve(options.cacheDir);
+  }
+  const visited = new Set<string>();
+  const walk = (abs: string, rel: string, rules: Rules[]) => {
+    const repoRel = path.relative(options.repoRoot, abs).split(path.sep).join('/');
+    const own = readRules(path.join(abs, IGNORE_FILE), repoRel);
+    const active = own ? [...rules, own] : rules;
+    let dirents;
+    try {
+      dirents = readdirSync(abs, { withFileTypes: true });
+    } catch (err) {
+      throw fromSystemError(err, `could not list ${abs}`);
+    }
+    for (const d of dirents) {
+      const name = d.name;
+      if (name === '.git') continue;
+      const childAbs = path.join(abs, name);
+      const childRel = rel ? `${rel}/${name}` : name;
+      const childRepoRel = repoRel ? `${repoRel}/${name}` : name;
+      let isDir = d.isDirectory();
+      if (d.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = realpathSync(childAbs);
+        } catch {
+          throw new CairnError('NOT_FOUND', `symlink ${childAbs} is broken (its target does not exist)`, {
+            hint: 'remove the link or restore its target, or list it in .cairnignore',
+          });
+        }
+        if (!inside(target, repoReal) && !inside(target, cacheReal)) {
+          throw new CairnError('INVALID', `symlink ${childAbs} leads outside the repository (to ${target})`, {
+            hint: 'copy the data into the repository instead, or list the link in .cairnignore',
+          });
+        }
+        isDir = statSync(target).isDirectory();
+        if (isDir) {
+          if (visited.has(target)) continue;
+          visited.add(target);
+        }
+      } else if (!isDir && !d.isFile()) {
+        continue; // sockets, fifos and devices are not data
+      }
+      if (active.length && ignored(active, childRepoRel, isDir)) continue;
+      if (isDir) {
+        walk(childAbs, childRel, active);
+        continue;
+      }
+      let st;
+      try {
+        st = statSync(childAbs, { bigint: true });
+      } catch (err) {
+        throw fromSystemError(err, `could not read ${childAbs}`);
+      }
+      out.push({ rel: childRel, abs: childAbs, stat: statOf(st), exec: (Number(st.mode) & 0o111) !== 0 });
+    }
+  };
+  walk(dir, '', rootRules ? [rootRules] : []);
+  return out;
+}
