@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const MAX_LINES = 14;
+const MAX_LINES = 18;
 
 /** Shell-quotes one argument for display, so the printed command can be pasted into a terminal. */
 function quote(arg) {
@@ -27,7 +27,10 @@ export function makeNarrator({ cairnBin, env, quiet = false }) {
   function run(cwd, program, args, { display, allowFail = false, silent = false } = {}) {
     const shown = display ?? [program, ...args].map(quote).join(' ');
     if (!silent) out(`  $ ${shown}`);
-    const r = spawnSync(program, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    // Shown commands get stdout and stderr merged in order, as a terminal would show them.
+    const r = silent
+      ? spawnSync(program, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+      : spawnSync('bash', ['-c', '"$0" "$@" 2>&1', program, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (r.error) throw new Error(`could not run ${shown}: ${r.error.message}`);
     if (!silent && !quiet) indent(`${r.stdout ?? ''}${r.stderr ? (r.stdout ? '\n' : '') + r.stderr : ''}`);
     if (r.status !== 0 && !allowFail) {

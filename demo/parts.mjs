@@ -151,7 +151,8 @@ async function pipeline(ctx) {
   n.run(repo, 'cat', ['params.yaml']);
   if (n.has('dag')) n.cairn(repo, ['dag']);
   n.cairn(repo, ['repro']);
-  n.run(repo, 'cat', ['metrics.json']);
+  if (n.has('metrics')) n.cairn(repo, ['metrics', 'show']);
+  else n.run(repo, 'cat', ['metrics.json']);
   commitAll(ctx, 'spam classifier pipeline');
   const prepared = path.join(repo, 'prepared', 'train.jsonl');
   const preparedTime = statSync(prepared).mtimeMs;
