@@ -52,6 +52,7 @@ export async function selectStages(repo: Repo, options: Pick<ReproOptions, 'targ
   if (pipeline.stages.size === 0) {
     throw new CairnError('NOT_FOUND', `there are no stages to reproduce: ${pipeline.file} is missing or empty`, {
       hint: 'add a stage with `cairn stage add -n NAME -d DEP -o OUT CMD`',
+      data: { empty: true },
     });
   }
   const graph = validatePipeline(pipeline, { exists: (p) => existsSync(path.join(repo.root, p)) });
