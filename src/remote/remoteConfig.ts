@@ -95,7 +95,8 @@ export function validateRemoteOption(url: string, option: string): void {
   const scheme = remoteScheme(url);
   const known = [...COMMON_OPTIONS, ...(SCHEME_OPTIONS[scheme] ?? [])];
   if (known.includes(option)) return;
-  const guess = didYouMean(option, known);
+  // A prefix ("endpoint" for "endpoint_url") is the likeliest slip after a typo.
+  const guess = didYouMean(option, known) ?? known.find((k) => k.startsWith(option) || option.startsWith(k));
   throw new CairnError('USAGE', `unknown option "${option}" for a ${scheme === 'file' ? 'local directory' : `${scheme}://`} remote`, {
     hint: guess ? `did you mean "${guess}"?` : `options: ${known.join(', ')}`,
   });
