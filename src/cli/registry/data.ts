@@ -26,6 +26,24 @@ export const dataCommands: CommandEntry[] = [
     load: () => import('../commands/ls.js'),
   },
   {
+    name: 'remove',
+    summary: 'Stop tracking paths (pointer and .gitignore entry go; --outs deletes the data too)',
+    examples: ['cairn remove data/', 'cairn remove model.bin.cairn --outs'],
+    load: () => import('../commands/remove.js'),
+  },
+  {
+    name: 'move',
+    summary: 'Move or rename a tracked path: its data, pointer and .gitignore entry follow',
+    examples: ['cairn move data/raw data/archive', 'cairn move model.bin models/'],
+    load: () => import('../commands/move.js'),
+  },
+  {
+    name: 'unprotect',
+    summary: 'Make hardlinked or symlinked workspace files writable copies, to edit them',
+    examples: ['cairn unprotect model.bin', 'cairn unprotect data/'],
+    load: () => import('../commands/unprotect.js'),
+  },
+  {
     name: 'gc',
     summary: 'Delete cached objects that no pointer in the chosen scope uses',
     examples: ['cairn gc --workspace --dry-run', 'cairn gc --all-branches --all-tags --force'],
