@@ -118,6 +118,7 @@ export function formatValue(v: unknown): string {
 /** `+0.02  (+2.2%)` for a numeric change, '' otherwise. */
 export function formatChange(row: DiffRow): string {
   if (row.change === undefined) return '';
+  if (row.change === 0) return '0';
   const sign = row.change > 0 ? '+' : row.change < 0 ? '−' : '±';
   const abs = `${sign}${formatValue(Math.abs(row.change))}`;
   if (row.relative === undefined) return abs;

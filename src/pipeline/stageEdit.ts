@@ -1,4 +1,4 @@
-import { isMap, isScalar, parseDocument, YAMLMap, type Document } from 'yaml';
+import { isMap, isScalar, parseDocument, stringify, YAMLMap, type Document, type Pair } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { didYouMean } from '../core/didYouMean.js';
 import { STAGE_NAME } from './schema.js';
@@ -94,6 +94,27 @@ export function stageDefinition(stage: NewStage): Record<string, unknown> {
   return def;
 }
 
+const SERIALIZE = { lineWidth: 0, flowCollectionPadding: false } as const;
+
+/** Column of a node's first character, when only spaces precede it on its line (block style); else null. */
+function blockIndent(text: string, offset: number): number | null {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^ *$/.test(text.slice(lineStart, offset)) ? offset - lineStart : null;
+}
+
+/** The end offset of a block mapping's content (just after its last line), or null for a flow mapping. */
+function blockEnd(map: YAMLMap): number | null {
+  return !map.flow && map.range ? map.range[1] : null;
+}
+
+const indentLines = (snippet: string, indent: number) =>
+  snippet.split('\n').map((l) => (l ? ' '.repeat(indent) + l : l)).join('\n');
+
+function splice(text: string, at: number, end: number, insert: string): string {
+  const lead = at > 0 && text[at - 1] !== '\n' && insert ? '\n' : '';
+  return text.slice(0, at) + lead + insert + text.slice(end);
+}
+
 /** Adds (or with `force` replaces, in place) a stage; returns the new file text. */
 export function addStageToText(text: string, stage: NewStage, options: { file: string; force?: boolean }): string {
   if (!STAGE_NAME.test(stage.name)) {
@@ -104,8 +125,23 @@ export function addStageToText(text: string, stage: NewStage, options: { file: s
   if (stages.has(stage.name) && !options.force) {
     throw new CairnError('CONFLICT', `stage "${stage.name}" already exists in ${options.file}`, { hint: 'use -f/--force to replace it, or choose another name with -n' });
   }
-  stages.set(stage.name, doc.createNode(stageDefinition(stage)));
-  return doc.toString();
+  const def = stageDefinition(stage);
+  // Splice the new stage into the original text, so every other byte of the file stays as the user wrote it.
+  const existing = stages.items.find((i) => isScalar(i.key) && i.key.value === stage.name) as Pair<any, any> | undefined;
+  const end = blockEnd(stages);
+  const firstKey = stages.items[0]?.key as { range?: [number, number, number] } | undefined;
+  const indent = firstKey?.range ? blockIndent(text, firstKey.range[0]) : 2;
+  if (end !== null && indent !== null && stages.items.length > 0) {
+    const snippet = indentLines(stringify({ [stage.name]: def }, SERIALIZE), indent);
+    if (!existing) return splice(text, end, end, snippet);
+    const valueEnd = existing.value?.range?.[1] as number | undefined;
+    if (valueEnd !== undefined && blockIndent(text, existing.key.range[0]) === indent) {
+      const start = text.lastIndexOf('\n', existing.key.range[0] - 1) + 1;
+      return splice(text, start, valueEnd, snippet);
+    }
+  }
+  stages.set(stage.name, doc.createNode(def));
+  return doc.toString(SERIALIZE);
 }
 
 /** Names of the stage entries written in the file (foreach/matrix groups by their group name). */
@@ -138,8 +174,33 @@ export function setFrozenInText(text: string, names: string[], frozen: boolean, 
     }
     const body: unknown = def.get('do', true);
     const target = def.has('foreach') && isMap(body) ? body : def;
+    const edited = spliceFrozen(text, target, frozen);
+    if (edited !== null) {
+      // Offsets moved: re-parse so the next name is found in the edited text.
+      return setFrozenInText(edited, names.slice(names.indexOf(name) + 1), frozen, file);
+    }
     if (frozen) target.set('frozen', true);
     else target.delete('frozen');
+    return setFrozenInText(doc.toString(SERIALIZE), names.slice(names.indexOf(name) + 1), frozen, file);
   }
-  return doc.toString();
+  return text;
+}
+
+/** Sets or removes `frozen: true` in a block-style stage mapping by editing only that line; null when not block style. */
+function spliceFrozen(text: string, stage: YAMLMap, frozen: boolean): string | null {
+  const pair = stage.items.find((i) => isScalar(i.key) && i.key.value === 'frozen') as Pair<any, any> | undefined;
+  if (pair) {
+    const keyStart = pair.key.range?.[0] as number | undefined;
+    const valueEnd = pair.value?.range?.[2] as number | undefined;
+    if (keyStart === undefined || valueEnd === undefined || blockIndent(text, keyStart) === null || stage.flow) return null;
+    const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
+    if (frozen) return pair.value?.value === true ? text : splice(text, pair.value.range[0], pair.value.range[1], 'true');
+    return splice(text, lineStart, valueEnd, '');
+  }
+  if (!frozen) return text;
+  const end = blockEnd(stage);
+  const firstKey = stage.items[0]?.key as { range?: [number, number, number] } | undefined;
+  const indent = firstKey?.range ? blockIndent(text, firstKey.range[0]) : null;
+  if (end === null || indent === null) return null;
+  return splice(text, end, end, `${' '.repeat(indent)}frozen: true\n`);
 }
