@@ -7,6 +7,8 @@ need_apt=()
 for pkg in git openssh-server git-lfs apache2 nginx rsync; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
+# The demo pipeline's stages are Python 3 (standard library only); any python3 on the PATH will do.
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing Debian packages: ${need_apt[*]}" >&2
