@@ -1,10 +1,10 @@
-import os from 'node:os';
 import type { RunContext } from '../core/context.js';
-import { CairnError } from '../core/errors.js';
+import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { withRepoLock } from '../core/repoLock.js';
 import { expandPointers, type UnreadableTree } from './expandPointers.js';
 import { listCache, type CachedObject } from './gc.js';
+import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
 import { readWorkspacePointers } from './workspacePointers.js';
 
@@ -27,39 +27,27 @@ export interface FsckResult {
   quarantined: { oid: string; to: string }[];
 }
 
-/** Runs `fn` over items with at most `limit` running at once, in order of start. */
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/**
- * Re-hashes every object in the cache and checks that everything the workspace pointers reference is present.
- * Reading is spread over several files at once so the disk and the hashing overlap.
- */
+/** Re-hashes every object in the cache and checks that everything the workspace pointers reference is present. */
 export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): Promise<FsckResult> {
   const store = new ObjectStore(repo.cacheDir);
   const pointers = await readWorkspacePointers(repo);
   const objects = await listCache(store);
-  const totalBytes = objects.reduce((n, o) => n + o.size, 0);
   const corrupt: CachedObject[] = [];
   let checked = 0;
   let checkedBytes = 0;
-  const concurrency = Math.max(2, os.availableParallelism() * 2);
-  await forEachLimited(objects, concurrency, async (obj) => {
-    if (ctx.signal?.aborted) return;
-    const health = await store.verify(obj.oid);
-    // An object deleted while we ran (a gc sharing the cache) is not corruption.
-    if (health === 'corrupt') corrupt.push(obj);
-    if (health !== 'missing') {
-      checked++;
-      checkedBytes += obj.size;
+  // Objects are hashed on every core by the shared worker pool.
+  const results = await runPool('hash', objects.map((o) => ({ abs: store.path(o.oid), size: o.size })), null, ctx, 'verifying');
+  for (let i = 0; i < objects.length; i++) {
+    const r = results[i];
+    if (r.error) {
+      // An object deleted while we ran (a gc sharing the cache) is not corruption.
+      if (r.error.errno === 'ENOENT') continue;
+      throw fromSystemError(Object.assign(new Error(r.error.message), { code: r.error.errno }), `could not read object ${objects[i].oid}`);
     }
-    ctx.onProgress?.({ phase: 'verifying', done: checked, total: objects.length, bytes: checkedBytes, totalBytes });
-  });
+    checked++;
+    checkedBytes += objects[i].size;
+    if (r.oid !== objects[i].oid) corrupt.push(objects[i]);
+  }
   if (ctx.signal?.aborted) {
     throw new CairnError('INTERRUPTED', `fsck interrupted after checking ${checked} of ${objects.length} objects`, {
       hint: 'nothing was changed; run it again to check everything',

@@ -1,40 +1,14 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isCairnError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
-import { lsFiles } from '../git/git.js';
-import { dataPathFor, POINTER_SUFFIX, readPointer } from './pointer.js';
-import { isPointerPath, type TrackedPointer } from './pointersAtRev.js';
-
-const SKIP_DIRS = new Set(['.git', '.cairn', 'node_modules']);
-
-/** Pointer files in a folder tree without Git: every `*.cairn` file, not descending into tracked data folders. */
-async function walkForPointers(root: string, rel = ''): Promise<string[]> {
-  const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
-  const names = new Set(entries.map((e) => e.name));
-  const out: string[] = [];
-  for (const e of entries) {
-    const child = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      if (SKIP_DIRS.has(e.name) || names.has(e.name + POINTER_SUFFIX)) continue;
-      out.push(...(await walkForPointers(root, child)));
-    } else if (e.isFile() && isPointerPath(child)) {
-      out.push(child);
-    }
-  }
-  return out;
-}
-
-/** Repo-relative paths of the pointer files in the workspace, sorted. */
-export async function listWorkspacePointerPaths(repo: Repo): Promise<string[]> {
-  const found = repo.git ? (await lsFiles(repo.root, [`*${POINTER_SUFFIX}`])).filter(isPointerPath) : await walkForPointers(repo.root);
-  return found.sort();
-}
+import { findPointers } from './findPointers.js';
+import { dataPathFor, readPointer } from './pointer.js';
+import type { TrackedPointer } from './pointersAtRev.js';
 
 /** The workspace's pointer files, parsed (a malformed one is an INVALID error naming the file and field). */
 export async function readWorkspacePointers(repo: Repo): Promise<TrackedPointer[]> {
   const out: TrackedPointer[] = [];
-  for (const rel of await listWorkspacePointerPaths(repo)) {
+  for (const rel of await findPointers(repo)) {
     try {
       const pointer = await readPointer(path.join(repo.root, rel));
       out.push({ pointerPath: rel, dataPath: dataPathFor(rel), pointer });

@@ -15,14 +15,14 @@ describe('cairn fsck', () => {
     assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
     model = await trackFixture(repo.dir, 'model.bin', 'weights '.repeat(100));
     await trackFixture(repo.dir, 'data', { 'one.csv': 'a,b\n1,2\n', 'two/three.csv': 'c\n3\n' });
-    // Enough objects that the check runs many at once.
-    for (let i = 0; i < 40; i++) await cacheOnly(repo.dir, `spare object ${i}`);
+    // Enough objects that the check goes to the worker pool, not inline.
+    for (let i = 0; i < 220; i++) await cacheOnly(repo.dir, `spare object ${i}`);
   });
 
   it('finds nothing wrong in an intact cache', async () => {
     const r = await cairn(repo.dir, ['fsck'], repo.env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Checked 44 object\(s\)/);
+    assert.match(r.stdout, /Checked 224 object\(s\)/);
     assert.match(r.stdout, /No problems found/);
   });
 
