@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { writeFileAtomic } from '../core/atomicWrite.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
-import { isOid } from '../core/hash.js';
+import { hashBuffer, isOid } from '../core/hash.js';
 
 export const LOCK_FILE = 'cairn.lock';
 export const LOCK_SCHEMA = '1';
@@ -72,12 +72,25 @@ function entryToYaml(entry: LockEntry): Record<string, unknown> {
   };
 }
 
+// cairn.lock is rewritten after every stage of a run; each stage's block is serialized once per entry object (entries
+// are replaced, never mutated), so a 200-stage run does not stringify the whole lock 200 times.
+const blockCache = new WeakMap<LockEntry, { name: string; text: string }>();
+
+function stageBlock(name: string, entry: LockEntry): string {
+  const hit = blockCache.get(entry);
+  if (hit && hit.name === name) return hit.text;
+  const text = stringifyYaml({ stages: { [name]: entryToYaml(entry) } }, { lineWidth: 0, sortMapEntries: false }).slice('stages:\n'.length);
+  blockCache.set(entry, { name, text });
+  return text;
+}
+
 /** The text of cairn.lock: stages sorted by name, deps and outs by path, params by file and key. Pure and stable. */
 export function serializeLock(lock: LockFile): string {
-  const stages: Record<string, unknown> = {};
-  for (const name of Object.keys(lock.stages).sort(byKey)) stages[name] = entryToYaml(lock.stages[name]);
+  const names = Object.keys(lock.stages).sort(byKey);
   // The schema is written by hand so it stays the quoted string '1' (a bare 1 would read back as a number).
-  return `schema: '${LOCK_SCHEMA}'\n` + stringifyYaml({ stages }, { lineWidth: 0, sortMapEntries: false });
+  const head = `schema: '${LOCK_SCHEMA}'\n`;
+  if (names.length === 0) return `${head}stages: {}\n`;
+  return `${head}stages:\n${names.map((n) => stageBlock(n, lock.stages[n])).join('')}`;
 }
 
 function bad(file: string, where: string, problem: string): never {
@@ -152,8 +165,32 @@ export function parseLock(text: string, file = LOCK_FILE): LockFile {
   return { schema: LOCK_SCHEMA, stages };
 }
 
-/** Reads `<root>/cairn.lock`; a missing file is an empty lock. */
-export async function readLock(root: string): Promise<LockFile> {
+const PARSED_CACHE = 'cairn.lock.json';
+
+/**
+ * Parsing a 200-stage lock as YAML costs more than the rest of a no-op `cairn repro`, so the parsed form is kept in
+ * `<tmpDir>/cairn.lock.json`, keyed by the SHA-256 of the lock's text: any edit (by hand, by a merge) is a miss.
+ */
+async function readParsedCache(tmpDir: string, digest: string): Promise<LockFile | null> {
+  try {
+    const cached = JSON.parse(await fs.readFile(path.join(tmpDir, PARSED_CACHE), 'utf8')) as { digest?: string; lock?: LockFile };
+    return cached.digest === digest && cached.lock?.schema === LOCK_SCHEMA ? cached.lock : null;
+  } catch {
+    return null;
+  }
+}
+
+async function writeParsedCache(tmpDir: string, digest: string, lock: LockFile): Promise<void> {
+  try {
+    await fs.mkdir(tmpDir, { recursive: true });
+    await writeFileAtomic(path.join(tmpDir, PARSED_CACHE), JSON.stringify({ digest, lock }), { fsync: false });
+  } catch {
+    // Only a speed-up: a read-only tmp folder costs time, not correctness.
+  }
+}
+
+/** Reads `<root>/cairn.lock`; a missing file is an empty lock. With `tmpDir`, a parsed copy speeds up the next read. */
+export async function readLock(root: string, options: { tmpDir?: string } = {}): Promise<LockFile> {
   let text: string;
   try {
     text = await fs.readFile(path.join(root, LOCK_FILE), 'utf8');
@@ -161,7 +198,13 @@ export async function readLock(root: string): Promise<LockFile> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyLock();
     throw fromSystemError(err, `could not read ${LOCK_FILE}`);
   }
-  return parseLock(text, LOCK_FILE);
+  if (!options.tmpDir) return parseLock(text, LOCK_FILE);
+  const digest = hashBuffer(text);
+  const cached = await readParsedCache(options.tmpDir, digest);
+  if (cached) return cached;
+  const lock = parseLock(text, LOCK_FILE);
+  await writeParsedCache(options.tmpDir, digest, lock);
+  return lock;
 }
 
 /** Writes `<root>/cairn.lock` atomically; skips the write when the text is unchanged, so mtimes stay put. */
@@ -172,4 +215,24 @@ export async function writeLock(root: string, lock: LockFile): Promise<boolean> 
   if (current === text) return false;
   await writeFileAtomic(file, text);
   return true;
+}
+
+/** The lock in the exact shape parsing its serialized text gives (sorted lists and keys). Pure. */
+export function normalizeLock(lock: LockFile): LockFile {
+  const stages: Record<string, LockEntry> = {};
+  for (const name of Object.keys(lock.stages).sort(byKey)) {
+    const e = lock.stages[name];
+    stages[name] = {
+      cmd: [...e.cmd],
+      deps: [...e.deps].sort(byPath).map((d) => ({ ...d })),
+      params: sortKeysDeep(e.params) as LockParams,
+      outs: [...e.outs].sort(byPath).map((d) => ({ ...d })),
+    };
+  }
+  return { schema: LOCK_SCHEMA, stages };
+}
+
+/** Stores the parsed form of the lock just written, so the next `readLock` with `tmpDir` skips the YAML parse. */
+export async function rememberParsedLock(tmpDir: string, lock: LockFile): Promise<void> {
+  await writeParsedCache(tmpDir, hashBuffer(serializeLock(lock)), normalizeLock(lock));
 }

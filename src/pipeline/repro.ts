@@ -7,7 +7,7 @@ import { withRepoLock } from '../core/repoLock.js';
 import { resolveTarget, topoOrder, type StageGraph } from './dag.js';
 import type { OutputSink } from './executor.js';
 import { InputHasher } from './inputHasher.js';
-import { LOCK_FILE, readLock, writeLock, type LockEntry } from './lockFile.js';
+import { LOCK_FILE, readLock, rememberParsedLock, writeLock, type LockEntry } from './lockFile.js';
 import { loadPipeline } from './loadPipeline.js';
 import { planStages } from './plan.js';
 import { runStage, type StageResult } from './runStage.js';
@@ -71,7 +71,7 @@ export async function selectStages(repo: Repo, options: Pick<ReproOptions, 'targ
 export async function forecast(repo: Repo, ctx: RunContext, order: Stage[], graph: StageGraph, force = false): Promise<{
   statuses: Map<string, StageStatus>; plan: ReturnType<typeof planStages>;
 }> {
-  const lock = await readLock(repo.root);
+  const lock = await readLock(repo.root, { tmpDir: repo.tmpDir });
   const hasher = new InputHasher(repo, ctx);
   const statuses = new Map<string, StageStatus>();
   await Promise.all(order.map(async (s) => statuses.set(s.name, stageStatus(s, lock.stages[s.name], await hasher.inputs(s)))));
@@ -92,7 +92,7 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
   // Reading every stage's params first makes a missing key fail before anything runs.
   for (const stage of order) await hasher.params(stage);
   return withRepoLock(repo.tmpDir, { onWait: (who) => ctx.onLog?.('info', `waiting for the repository lock held by ${who}`) }, async () => {
-    const lock = await readLock(repo.root);
+    const lock = await readLock(repo.root, { tmpDir: repo.tmpDir });
     const gitFiles = new Set<string>();
     let writes = Promise.resolve();
     const commit = (name: string, entry: LockEntry) => {
@@ -112,6 +112,7 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
       prefixLines: jobs > 1, onOutput: options.onOutput, commit, onGitignore: (f) => gitFiles.add(f),
     }));
     await writes;
+    if (gitFiles.has(LOCK_FILE)) await rememberParsedLock(repo.tmpDir, lock);
     const stages = order.map((s) => results.get(s.name)!);
     return {
       dry: false,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emptyLock, parseLock, serializeLock, type LockFile } from '../../src/pipeline/lockFile.js';
+import { emptyLock, normalizeLock, parseLock, serializeLock, type LockFile } from '../../src/pipeline/lockFile.js';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -54,5 +54,24 @@ describe('cairn.lock format', () => {
 
   it('refuses a lock from a newer cairn', () => {
     assert.throws(() => parseLock("schema: '2'\nstages: {}\n"), (e: Error & { hint?: string }) => /newer/.test(e.message) && /upgrade/.test(e.hint ?? ''));
+  });
+});
+
+describe('the parsed-lock cache', () => {
+  it('normalizeLock gives exactly what parsing the serialized text gives', () => {
+    const lock = sample();
+    assert.deepEqual(normalizeLock(lock), parseLock(serializeLock(lock)));
+  });
+});
+
+describe('lock serialization per stage block', () => {
+  it('round-trips odd stage names, and a reused entry object serializes the same under each name', () => {
+    const lock = sample();
+    lock.stages['fit@lr: 0.1 #x'] = lock.stages.prepare;
+    const text = serializeLock(lock);
+    assert.deepEqual(parseLock(text), normalizeLock(lock));
+    assert.equal(serializeLock(lock), text);
+    assert.equal(serializeLock(emptyLock()), "schema: '1'\nstages: {}\n");
+    assert.deepEqual(parseLock(serializeLock(emptyLock())), emptyLock());
   });
 });
