@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../core/repo.js';
 import { git } from '../git/git.js';
@@ -12,7 +12,8 @@ export async function findPointers(repo: Repo): Promise<string[]> {
   if (repo.git) {
     const r = await git(repo.root, ['ls-files', '-z', '-c', '-o', '--exclude-standard', '--', `:(glob)**/*${POINTER_SUFFIX}`]);
     const seen = new Set(r.stdout.split('\0').filter((p) => p && !p.startsWith('.cairn/')));
-    return [...seen].filter((p) => path.basename(p) !== POINTER_SUFFIX).sort();
+    // A committed pointer the user deleted is still listed by Git; it tracks nothing in the workspace any more.
+    return [...seen].filter((p) => path.basename(p) !== POINTER_SUFFIX && existsSync(path.join(repo.root, p))).sort();
   }
   const out: string[] = [];
   const walk = (abs: string, rel: string) => {

@@ -23,7 +23,7 @@ function realParent(abs: string): string {
  * Checks a user-typed path (relative to `cwd`) and returns it resolved against the repo. Refuses paths outside the
  * repo and `.git`/`.cairn` or anything inside them. With `allowPointer`, `data.cairn` means `data`.
  */
-export function resolveUserPath(repo: Repo, cwd: string, input: string, options: { allowPointer?: boolean } = {}): UserPath {
+export function resolveUserPath(repo: Repo, cwd: string, input: string, options: { allowPointer?: boolean; allowRoot?: boolean } = {}): UserPath {
   let abs = path.resolve(cwd, input);
   if (options.allowPointer && abs.endsWith(POINTER_SUFFIX) && path.basename(abs) !== POINTER_SUFFIX) abs = abs.slice(0, -POINTER_SUFFIX.length);
   let rootReal: string;
@@ -36,6 +36,7 @@ export function resolveUserPath(repo: Repo, cwd: string, input: string, options:
   const relReal = path.relative(rootReal, real);
   const relLexical = path.relative(repo.root, abs);
   const outside = (r: string) => r === '' || r.startsWith('..') || path.isAbsolute(r);
+  if (options.allowRoot && (relLexical === '' || relReal === '')) return { abs: repo.root, rel: '' };
   if (outside(relLexical) && outside(relReal)) {
     const what = relLexical === '' ? 'the repository root itself' : 'outside the repository';
     throw new CairnError('USAGE', `${input} is ${what} (${repo.root})`, {

@@ -14,6 +14,30 @@ export const dataCommands: CommandEntry[] = [
     load: () => import('../commands/config.js'),
   },
   {
+    name: 'add',
+    summary: 'Track files and folders: store them in the cache and write <path>.cairn pointers for Git',
+    examples: ['cairn add data/ model.bin', "cairn add 'raw/*.csv'", 'cairn add images --json'],
+    load: () => import('../commands/add.js'),
+  },
+  {
+    name: 'status',
+    summary: 'Show what changed in tracked data since its pointers, and what is missing from the cache',
+    examples: ['cairn status', 'cairn status data/ --json'],
+    load: () => import('../commands/status.js'),
+  },
+  {
+    name: 'commit',
+    summary: 'Record the current content of tracked paths in the cache and their pointers',
+    examples: ['cairn commit', 'cairn commit data/ model.bin'],
+    load: () => import('../commands/commit.js'),
+  },
+  {
+    name: 'checkout',
+    summary: 'Make tracked data in the workspace match its pointers (after git checkout)',
+    examples: ['cairn checkout', 'cairn checkout data/ --force', 'cairn checkout model.bin --json'],
+    load: () => import('../commands/checkout.js'),
+  },
+  {
     name: 'diff',
     summary: 'Show files added, modified, deleted and renamed in tracked data between revisions or the workspace',
     examples: ['cairn diff', 'cairn diff HEAD~1', 'cairn diff v1.0 v2.0 data/ --json'],

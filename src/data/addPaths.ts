@@ -1,0 +1,112 @@
+import { lstatSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunContext } from '../core/context.js';
+import { CairnError, fromSystemError } from '../core/errors.js';
+import type { Repo } from '../core/repo.js';
+import { git } from '../git/git.js';
+import { expandGlobs } from './expandGlobs.js';
+import { findPointers } from './findPointers.js';
+import { addToGitignore } from './gitignore.js';
+import type { PathInfo } from './pathInfo.js';
+import { checkAgainstTracked, checkNoOverlap, resolveUserPath, type UserPath } from './pathRules.js';
+import { dataPathFor, pointerPathFor, serializePointer, writePointer, type Pointer } from './pointer.js';
+import { storePath } from './storePath.js';
+
+export interface AddedPath {
+  /** Repo-relative data path and pointer file. */
+  path: string;
+  pointer: string;
+  info: PathInfo;
+  /** Objects newly written to the cache for it. */
+  stored: number;
+  /** Whether the pointer file was created or changed (false when re-adding unchanged data). */
+  changed: boolean;
+}
+
+export interface AddResult {
+  added: AddedPath[];
+  /** Repo-relative files Git should track now: the pointers and any `.gitignore` that changed. */
+  gitPaths: string[];
+}
+
+/** A pointer for a stored path, keeping the fields an existing pointer had that are not about content. */
+export function pointerFor(abs: string, info: PathInfo, previous?: Pointer): Pointer {
+  return {
+    ...(previous?.source ? { source: previous.source } : {}),
+    version: 1,
+    kind: info.kind,
+    path: path.basename(abs),
+    oid: info.oid,
+    size: info.size,
+    ...(info.kind === 'dir' ? { files: info.files ?? 0 } : {}),
+    ...(info.kind === 'file' && info.exec ? { exec: true } : {}),
+  };
+}
+
+/** Refuses data that Git itself already tracks: both would fight over the same bytes. */
+async function checkNotInGit(repo: Repo, targets: UserPath[]): Promise<void> {
+  if (!repo.git || targets.length === 0) return;
+  const r = await git(repo.root, ['ls-files', '-z', '--', ...targets.map((t) => `:(literal)${t.rel}`)], { allowFail: true });
+  const first = r.stdout.split('\0').find(Boolean);
+  if (!first) return;
+  const owner = targets.find((t) => first === t.rel || first.startsWith(`${t.rel}/`))?.rel ?? first;
+  throw new CairnError('CONFLICT', `${owner} is tracked by Git (${first}), so cairn cannot track it too`, {
+    hint: `stop tracking it in Git with \`git rm -r --cached ${owner}\`, then add it again`,
+  });
+}
+
+/**
+ * `cairn add`: validates every path first, stores all of them in the cache (flushed to disk), and only then writes
+ * pointers and `.gitignore` entries. A bad path or a failure while storing leaves every pointer as it was.
+ */
+export async function addPaths(repo: Repo, inputs: string[], ctx: Partial<RunContext> & { cwd: string }): Promise<AddResult> {
+  if (inputs.length === 0) throw new CairnError('USAGE', 'add needs at least one path', { hint: 'e.g. `cairn add data/`' });
+  const targets = expandGlobs(ctx.cwd, inputs).map((p) => resolveUserPath(repo, ctx.cwd, p));
+  const unique = [...new Map(targets.map((t) => [t.rel, t])).values()];
+  checkNoOverlap(unique);
+  const tracked = (await findPointers(repo)).map(dataPathFor);
+  for (const t of unique) {
+    try {
+      lstatSync(t.abs);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new CairnError('NOT_FOUND', `${t.rel} does not exist`, { hint: 'check the path; it is relative to the current folder' });
+      }
+      throw fromSystemError(err, `could not read ${t.rel}`);
+    }
+    checkAgainstTracked(t, tracked);
+  }
+  await checkNotInGit(repo, unique);
+  const stored: Array<{ target: UserPath; info: PathInfo & { stored: number } }> = [];
+  for (const t of unique) stored.push({ target: t, info: await storePath(repo, t.abs, ctx) });
+  const result: AddResult = { added: [], gitPaths: [] };
+  for (const { target, info } of stored) {
+    const pointerAbs = pointerPathFor(target.abs);
+    const pointer = pointerFor(target.abs, info);
+    const changed = await writePointerIfChanged(pointerAbs, pointer);
+    const pointerRel = pointerPathFor(target.rel);
+    result.added.push({ path: target.rel, pointer: pointerRel, info: stripStored(info), stored: info.stored, changed });
+    result.gitPaths.push(pointerRel);
+    if (repo.git) {
+      const ignoreFile = await addToGitignore(target.abs);
+      if (ignoreFile) result.gitPaths.push(path.relative(repo.root, ignoreFile).split(path.sep).join('/'));
+    }
+  }
+  result.gitPaths = [...new Set(result.gitPaths)];
+  return result;
+}
+
+function stripStored(info: PathInfo & { stored?: number }): PathInfo {
+  const { stored: _stored, ...rest } = info;
+  return rest;
+}
+
+/** Writes a pointer atomically unless the file already holds exactly these bytes; says whether it wrote. */
+export async function writePointerIfChanged(file: string, pointer: Pointer): Promise<boolean> {
+  const text = serializePointer(pointer);
+  const old = await readFile(file, 'utf8').catch(() => null);
+  if (old === text) return false;
+  await writePointer(file, pointer);
+  return true;
+}

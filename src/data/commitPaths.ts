@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import type { RunContext } from '../core/context.js';
+import { CairnError } from '../core/errors.js';
+import type { Repo } from '../core/repo.js';
+import { pointerFor, writePointerIfChanged } from './addPaths.js';
+import type { PathInfo } from './pathInfo.js';
+import { pointerPathFor } from './pointer.js';
+import { storePath } from './storePath.js';
+import { selectTracked } from './trackedPaths.js';
+
+export interface CommittedPath {
+  path: string;
+  pointer: string;
+  info: PathInfo;
+  /** The oid the pointer recorded before. */
+  previousOid: string;
+  changed: boolean;
+  stored: number;
+}
+
+/**
+ * `cairn commit`: records the current workspace content of tracked paths (all of them without arguments). Every
+ * selected path is checked to exist and every pointer parsed before anything is stored or written.
+ */
+export async function commitPaths(repo: Repo, args: string[], ctx: Partial<RunContext> & { cwd: string }): Promise<CommittedPath[]> {
+  const selected = await selectTracked(repo, ctx.cwd, args);
+  const gone = selected.filter((t) => !existsSync(t.abs));
+  if (gone.length) {
+    throw new CairnError('NOT_FOUND', `${gone.map((t) => t.dataPath).join(', ')} ${gone.length > 1 ? 'are' : 'is'} missing from the workspace; nothing was committed`, {
+      hint: `bring ${gone.length > 1 ? 'them' : 'it'} back with \`cairn checkout ${gone[0].dataPath}\`, or stop tracking with \`cairn remove ${gone[0].dataPath}\``,
+    });
+  }
+  const stored = [];
+  for (const t of selected) stored.push({ t, info: await storePath(repo, t.abs, ctx) });
+  const out: CommittedPath[] = [];
+  for (const { t, info } of stored) {
+    const { stored: count, ...plain } = info;
+    const changed = await writePointerIfChanged(pointerPathFor(t.abs), pointerFor(t.abs, plain, t.pointer));
+    out.push({ path: t.dataPath, pointer: t.pointerPath, info: plain, previousOid: t.pointer.oid, changed, stored: count });
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import { existsSync, lstatSync } from 'node:fs';
+import type { RunContext } from '../core/context.js';
+import type { Repo } from '../core/repo.js';
+import { cachePresence } from './cachePresence.js';
+import { loadTree } from './loadTree.js';
+import { scanPath } from './scanPath.js';
+import { selectTracked, type Tracked } from './trackedPaths.js';
+import type { TreeEntry } from './tree.js';
+
+/** What differs between one tracked path's pointer and the workspace and cache. Paths are repo-relative. */
+export interface PathStatus {
+  path: string;
+  pointer: string;
+  kind: 'file' | 'dir';
+  /** 'missing': not in the workspace; 'modified': content differs from the pointer. */
+  workspace: 'unchanged' | 'modified' | 'missing';
+  /** Files inside a directory, relative to the repo root. */
+  added: string[];
+  modified: string[];
+  deleted: string[];
+  /** Recorded files whose objects are not in the cache (for a directory whose tree is missing: the directory). */
+  notInCache: string[];
+  /** Whether the directory's tree object is missing, so file-level changes cannot be listed. */
+  treeMissing: boolean;
+}
+
+export interface WorkspaceStatus {
+  clean: boolean;
+  paths: PathStatus[];
+}
+
+const join = (base: string, rel: string) => (rel ? `${base}/${rel}` : base);
+
+/** Compares the workspace with every selected pointer (all without arguments). Unchanged files are not re-hashed. */
+export async function workspaceStatus(
+  repo: Repo,
+  options: { targets?: string[] } & Partial<RunContext> & { cwd: string },
+): Promise<WorkspaceStatus> {
+  const selected = await selectTracked(repo, options.cwd, options.targets ?? []);
+  const paths: PathStatus[] = [];
+  for (const t of selected) paths.push(await statusOf(repo, t, options));
+  const clean = paths.every((p) => p.workspace === 'unchanged' && p.notInCache.length === 0 && !p.treeMissing);
+  return { clean, paths };
+}
+
+async function statusOf(repo: Repo, t: Tracked, ctx: Partial<RunContext>): Promise<PathStatus> {
+  const p = t.pointer;
+  const s: PathStatus = {
+    path: t.dataPath, pointer: t.pointerPath, kind: p.kind, workspace: 'unchanged',
+    added: [], modified: [], deleted: [], notInCache: [], treeMissing: false,
+  };
+  let recorded: TreeEntry[] | null = null;
+  const present = cachePresence(repo.cacheDir, p.kind === 'dir' ? p.files ?? 0 : 1);
+  if (p.kind === 'dir') {
+    if (present(p.oid)) recorded = (await loadTree(repo, p.oid)).entries;
+    else s.treeMissing = true;
+  } else {
+    recorded = [{ path: '', oid: p.oid, size: p.size, exec: Boolean(p.exec) }];
+  }
+  if (recorded) for (const e of recorded) if (!present(e.oid)) s.notInCache.push(join(t.dataPath, e.path));
+  if (s.treeMissing) s.notInCache.push(t.dataPath);
+  let exists = true;
+  try {
+    lstatSync(t.abs);
+  } catch {
+    exists = false;
+  }
+  if (!exists || (p.kind === 'dir' && !existsSync(t.abs))) {
+    s.workspace = 'missing';
+    return s;
+  }
+  const scan = await scanPath(repo, t.abs, { store: false, ctx });
+  const sameExec = p.kind === 'dir' || Boolean(scan.info.exec) === Boolean(p.exec);
+  if (scan.info.kind === p.kind && scan.info.oid === p.oid && sameExec) return s;
+  s.workspace = 'modified';
+  if (p.kind === 'dir' && recorded && scan.info.kind === 'dir') {
+    const was = new Map(recorded.map((e) => [e.path, e]));
+    for (const e of scan.entries) {
+      const old = was.get(e.path);
+      if (!old) s.added.push(join(t.dataPath, e.path));
+      else if (old.oid !== e.oid || old.exec !== e.exec) s.modified.push(join(t.dataPath, e.path));
+      was.delete(e.path);
+    }
+    for (const rel of was.keys()) s.deleted.push(join(t.dataPath, rel));
+  }
+  return s;
+}
