@@ -1,3 +1,4 @@
+import { Transform } from 'node:stream';
 import { CairnError, isCairnError } from '../core/errors.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
@@ -19,8 +20,12 @@ interface Blob {
  */
 async function fetchOne(store: ObjectStore, remote: Remote, oid: string, label: string, options: TransferOptions, onBytes?: (n: number) => void): Promise<number> {
   return retrying(async () => {
-    const stream = await remote.download(oid, { signal: options.ctx.signal });
-    if (onBytes) stream.on('data', (chunk: Buffer) => onBytes(chunk.length));
+    const body = await remote.download(oid, { signal: options.ctx.signal });
+    // Count bytes in a pass-through: a 'data' listener on the body itself would start it flowing before the store reads it.
+    const stream = onBytes
+      ? body.pipe(new Transform({ transform(chunk: Buffer, _enc, done) { onBytes(chunk.length); done(null, chunk); } }))
+      : body;
+    if (stream !== body) body.on('error', (err) => stream.destroy(err));
     try {
       return (await store.putStream(stream, oid, `${label} (object ${oid}) from remote "${remote.name}"`)).size;
     } catch (err) {

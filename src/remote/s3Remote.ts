@@ -113,6 +113,10 @@ export class S3Remote implements Remote {
     } catch (err) {
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
       if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return false;
+      if (e.$metadata?.httpStatusCode === 403) {
+        // HEAD answers carry no body, so a 403 cannot tell bad credentials from a denied read: a listing can.
+        await this.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, MaxKeys: 1 }), `could not check object ${oid} on`, options);
+      }
       throw this.fail(err, `could not check object ${oid} on`);
     }
   }
