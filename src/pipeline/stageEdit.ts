@@ -111,8 +111,12 @@ const indentLines = (snippet: string, indent: number) =>
   snippet.split('\n').map((l) => (l ? ' '.repeat(indent) + l : l)).join('\n');
 
 function splice(text: string, at: number, end: number, insert: string): string {
-  const lead = at > 0 && text[at - 1] !== '\n' && insert ? '\n' : '';
-  return text.slice(0, at) + lead + insert + text.slice(end);
+  return text.slice(0, at) + insert + text.slice(end);
+}
+
+/** Inserts whole lines at the end of a block; a file that does not end in a newline gets one first. */
+function appendLines(text: string, at: number, lines: string): string {
+  return splice(text, at, at, (at > 0 && text[at - 1] !== '\n' ? '\n' : '') + lines);
 }
 
 /** Adds (or with `force` replaces, in place) a stage; returns the new file text. */
@@ -133,9 +137,9 @@ export function addStageToText(text: string, stage: NewStage, options: { file: s
   const indent = firstKey?.range ? blockIndent(text, firstKey.range[0]) : 2;
   if (end !== null && indent !== null && stages.items.length > 0) {
     const snippet = indentLines(stringify({ [stage.name]: def }, SERIALIZE), indent);
-    if (!existing) return splice(text, end, end, snippet);
+    if (!existing) return appendLines(text, end, snippet);
     const valueEnd = existing.value?.range?.[1] as number | undefined;
-    if (valueEnd !== undefined && blockIndent(text, existing.key.range[0]) === indent) {
+    if (valueEnd !== undefined && !existing.value?.flow && blockIndent(text, existing.key.range[0]) === indent) {
       const start = text.lastIndexOf('\n', existing.key.range[0] - 1) + 1;
       return splice(text, start, valueEnd, snippet);
     }
@@ -202,5 +206,5 @@ function spliceFrozen(text: string, stage: YAMLMap, frozen: boolean): string | n
   const firstKey = stage.items[0]?.key as { range?: [number, number, number] } | undefined;
   const indent = firstKey?.range ? blockIndent(text, firstKey.range[0]) : null;
   if (end === null || indent === null) return null;
-  return splice(text, end, end, `${' '.repeat(indent)}frozen: true\n`);
+  return appendLines(text, end, `${' '.repeat(indent)}frozen: true\n`);
 }
