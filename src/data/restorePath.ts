@@ -114,7 +114,7 @@ async function applyPlan(repo: Repo, abs: string, info: PathInfo, plan: Checkout
     for (let i = 0; i < results.length; i++) {
       const r = results[i];
       if (r.error) firstError ??= r;
-      else fresh.push({ path: joinRel(rel, todo[i].path), ...r.stat!, oid: todo[i].oid });
+      else fresh.push({ path: joinRel(rel, todo[i].path), ...r.stat!, oid: todo[i].oid, exec: todo[i].exec });
     }
     // Record what did land even when some files failed, so the next run only redoes the rest.
     state.putMany(fresh);

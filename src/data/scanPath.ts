@@ -51,7 +51,7 @@ export function listWorkspacePath(repo: Repo, abs: string): { kind: 'file' | 'di
   const st = statSync(abs, { bigint: true });
   if (st.isDirectory()) return { kind: 'dir', files: walkWorkspace(abs, { repoRoot: repo.root, cacheDir: repo.cacheDir }) };
   if (!st.isFile()) throw new CairnError('INVALID', `${repoRelative(repo, abs)} is not a regular file or directory`);
-  return { kind: 'file', files: [{ rel: '', abs, stat: statOf(st), exec: (Number(st.mode) & 0o111) !== 0 }] };
+  return { kind: 'file', files: [{ rel: '', abs, stat: statOf(st), exec: (Number(st.mode) & 0o111) !== 0, readOnly: (Number(st.mode) & 0o222) === 0 }] };
 }
 
 /** Turns a failed file operation into the error a user should see, naming the file. */
@@ -99,6 +99,8 @@ export async function scanPath(repo: Repo, abs: string, options: { store: boolea
         continue;
       }
       oids[i] = hit.oid;
+      // A protected file is a link to its read-only object, so its mode cannot show the recorded executable bit.
+      if (files[i].readOnly) files[i].exec = hit.exec;
       if (!options.store) continue;
       let objIno: number;
       try {
@@ -123,7 +125,7 @@ export async function scanPath(repo: Repo, abs: string, options: { store: boolea
         oids[i] = r.oid;
         stats[i] = r.stat!;
         if (r.stored) stored++;
-        fresh.push({ path: keyOf(files[i]), ...r.stat!, oid: r.oid! });
+        fresh.push({ path: keyOf(files[i]), ...r.stat!, oid: r.oid!, exec: files[i].exec });
       }
     };
     take(work, results, options.store ? 'store' : 'hash');

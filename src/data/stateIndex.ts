@@ -5,10 +5,12 @@ import type { Repo } from '../core/repo.js';
 import type { FileStat } from './fileOps.js';
 
 /** Bump when the table layout changes; an index of another version is simply rebuilt (it is only a cache). */
-export const STATE_SCHEMA_VERSION = 1;
+export const STATE_SCHEMA_VERSION = 2;
 
 export interface StateEntry extends FileStat {
   oid: string;
+  /** The executable bit as recorded: a file linked to its read-only object (hardlink, symlink) cannot carry it. */
+  exec: boolean;
 }
 
 /**
@@ -39,19 +41,19 @@ export class StateIndex {
   /** Every entry at `rel` or below it, in one query (a whole tracked directory at once). */
   loadPrefix(rel: string): Map<string, StateEntry> {
     const rows = this.db
-      .prepare('SELECT path, ino, size, mtime_ns AS mtimeNs, oid FROM state WHERE path = ? OR (path >= ? AND path < ?)')
-      .all(rel, `${rel}/`, `${rel}0`) as Array<StateEntry & { path: string }>;
+      .prepare('SELECT path, ino, size, mtime_ns AS mtimeNs, oid, exec FROM state WHERE path = ? OR (path >= ? AND path < ?)')
+      .all(rel, `${rel}/`, `${rel}0`) as Array<Omit<StateEntry, 'exec'> & { path: string; exec: number }>;
     const map = new Map<string, StateEntry>();
-    for (const r of rows) map.set(r.path, { ino: r.ino, size: r.size, mtimeNs: r.mtimeNs, oid: r.oid });
+    for (const r of rows) map.set(r.path, { ino: r.ino, size: r.size, mtimeNs: r.mtimeNs, oid: r.oid, exec: r.exec === 1 });
     return map;
   }
 
   /** Records many entries in one transaction (one fsync of the WAL instead of one per file). */
   putMany(entries: Array<{ path: string } & StateEntry>): void {
     if (entries.length === 0) return;
-    const stmt = this.db.prepare('INSERT OR REPLACE INTO state (path, ino, size, mtime_ns, oid) VALUES (?, ?, ?, ?, ?)');
+    const stmt = this.db.prepare('INSERT OR REPLACE INTO state (path, ino, size, mtime_ns, oid, exec) VALUES (?, ?, ?, ?, ?, ?)');
     this.db.transaction(() => {
-      for (const e of entries) stmt.run(e.path, e.ino, e.size, e.mtimeNs, e.oid);
+      for (const e of entries) stmt.run(e.path, e.ino, e.size, e.mtimeNs, e.oid, e.exec ? 1 : 0);
     })();
   }
 
@@ -68,11 +70,13 @@ export function stateMatches(entry: StateEntry | undefined, st: FileStat): entry
 function prepare(db: Database.Database): Database.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version !== STATE_SCHEMA_VERSION) {
+  // Immediate transaction: two cairn processes opening an old index at once must not both rebuild it.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === STATE_SCHEMA_VERSION) return;
     db.exec('DROP TABLE IF EXISTS state');
-    db.exec('CREATE TABLE state (path TEXT PRIMARY KEY, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns TEXT NOT NULL, oid TEXT NOT NULL) WITHOUT ROWID');
+    db.exec('CREATE TABLE state (path TEXT PRIMARY KEY, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns TEXT NOT NULL, oid TEXT NOT NULL, exec INTEGER NOT NULL) WITHOUT ROWID');
     db.pragma(`user_version = ${STATE_SCHEMA_VERSION}`);
-  }
+  }).immediate();
   return db;
 }

@@ -12,6 +12,8 @@ export interface WalkEntry {
   abs: string;
   stat: FileStat;
   exec: boolean;
+  /** No write permission: how a file linked to its read-only cache object looks. */
+  readOnly: boolean;
 }
 
 export interface WalkOptions {
@@ -116,7 +118,7 @@ export function walkWorkspace(dir: string, options: WalkOptions): WalkEntry[] {
       } catch (err) {
         throw fromSystemError(err, `could not read ${childAbs}`);
       }
-      out.push({ rel: childRel, abs: childAbs, stat: statOf(st), exec: (Number(st.mode) & 0o111) !== 0 });
+      out.push({ rel: childRel, abs: childAbs, stat: statOf(st), exec: (Number(st.mode) & 0o111) !== 0, readOnly: (Number(st.mode) & 0o222) === 0 });
     }
   };
   walk(dir, '', rootRules ? [rootRules] : []);
