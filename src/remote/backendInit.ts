@@ -59,9 +59,16 @@ export function assertMetaKey(remote: string, key: string): void {
   if (!ok) throw new CairnError('INVALID', `remote "${remote}": bad metadata key "${key}"`, { hint: 'keys are relative paths like "runcache/ab/cd.json"' });
 }
 
-/** The remote's read-only error for a write on an http(s) remote. */
-export function readOnlyError(name: string, scheme: string): CairnError {
-  return new CairnError('USAGE', `remote "${name}" is read-only (${scheme})`, {
-    hint: 'push to a writable remote (a directory, s3://, ssh://, webdav://) that serves the same files over HTTP',
+/** The error for a write to a read-only remote (http(s), or `read_only = true`); it changes nothing. */
+export function readOnlyError(name: string, displayUrl: string, why: string): CairnError {
+  return new CairnError('PERMISSION', `remote "${name}" (${displayUrl}) is read-only (${why})`, {
+    hint: why === 'http'
+      ? 'push to a writable remote (a directory, s3://, ssh://, webdav://) whose files this server publishes'
+      : `use another remote, or \`cairn remote modify ${name} read_only false\` if it should accept writes`,
   });
+}
+
+/** Whether the `read_only` option is on. */
+export function readOnlySetting(init: BackendInit): boolean {
+  return init.settings.read_only === true || init.settings.read_only === 'true';
 }

@@ -30,13 +30,15 @@ export function httpTarget(init: BackendInit, kind: string, schemes: Record<stri
   }
   const user = stringSetting(init, 'user') ?? (url.username ? decodeURIComponent(url.username) : undefined);
   const password = stringSetting(init, 'password') ?? (url.password ? decodeURIComponent(url.password) : undefined);
+  const token = stringSetting(init, 'token');
   const base = new URL(`${protocol}//${url.host}${url.pathname.replace(/\/*$/, '/')}`);
   return {
     remote: init.name,
     kind,
     displayUrl: redactSecrets(init.url),
     base,
-    ...(user !== undefined ? { authorization: `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}` } : {}),
+    ...(token !== undefined ? { authorization: `Bearer ${token}` }
+      : user !== undefined ? { authorization: `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}` } : {}),
   };
 }
 
@@ -84,6 +86,7 @@ export async function request(target: HttpTarget, method: string, rel: string, w
     throw new CairnError('REMOTE', `could not reach remote "${target.remote}" (${target.displayUrl}) to ${what}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, {
       hint: 'check that the server is up and the URL is right, then try again',
       cause: err,
+      data: { transient: true },
     });
   }
   if (res.ok || options.allow?.includes(res.status)) return res;
@@ -109,7 +112,8 @@ export function statusError(target: HttpTarget, status: number, what: string): C
   if (status === 403) return new CairnError('PERMISSION', `${where} refused to ${what} (HTTP 403)`, { hint: 'check that this user may read and write there' });
   if (status === 404) return new CairnError('NOT_FOUND', `${where}: could not ${what}: not found (HTTP 404)`);
   if (status === 507) return new CairnError('NO_SPACE', `${where} is out of space (HTTP 507) while trying to ${what}`, { hint: 'free space on the server' });
-  return new CairnError('REMOTE', `${where} failed to ${what} (HTTP ${status})`, { hint: 'check the server logs, then try again', data: { status } });
+  const transient = status >= 500 || status === 408 || status === 429;
+  return new CairnError('REMOTE', `${where} failed to ${what} (HTTP ${status})`, { hint: 'check the server logs, then try again', data: { status, transient } });
 }
 
 /** A Node stream of a response body that reports the running byte count. */

@@ -20,6 +20,11 @@ export type RemoteFactory = (name: string, url: string, options: RemoteOptions, 
 export const REMOTE_FACTORIES: Record<string, RemoteFactory> = {
   file: async (name, url, options, ctx) => (await import('./localRemote.js')).openLocalRemote(name, url, options, ctx),
   s3: async (name, url, options, ctx) => (await import('./s3Remote.js')).openS3Remote(name, url, options, ctx),
+  ssh: async (name, url, options, ctx) => (await import('./sftpRemote.js')).openSftpRemote(name, url, options, ctx),
+  webdav: async (name, url, options, ctx) => (await import('./webdavRemote.js')).openWebdavRemote(name, url, options, ctx),
+  webdavs: async (name, url, options, ctx) => (await import('./webdavRemote.js')).openWebdavRemote(name, url, options, ctx),
+  http: async (name, url, options, ctx) => (await import('./httpRemote.js')).openHttpRemote(name, url, options, ctx),
+  https: async (name, url, options, ctx) => (await import('./httpRemote.js')).openHttpRemote(name, url, options, ctx),
 };
 
 /** Opens a remote from its settings; `root` resolves relative directory paths (the repo root). */

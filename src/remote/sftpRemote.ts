@@ -5,7 +5,7 @@ import type { SFTPWrapper, Stats } from 'ssh2';
 import { CairnError, redactSecrets } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
-import { assertMetaKey, forEachLimit, intSetting, stringSetting, type BackendInit } from './backendInit.js';
+import { assertMetaKey, forEachLimit, intSetting, readOnlyError, readOnlySetting, stringSetting, type BackendInit } from './backendInit.js';
 import { openSftpSession, type SftpSession, type SshTarget } from './sftpSession.js';
 import { SftpReadStream } from './sftpReadStream.js';
 
@@ -46,9 +46,10 @@ export function sshTarget(init: BackendInit): SshTarget & { root: string } {
     user,
     password,
     keyfile: stringSetting(init, 'keyfile'),
+    passphrase: stringSetting(init, 'key_passphrase'),
     knownHosts: stringSetting(init, 'known_hosts'),
     env: init.env,
-    channels: intSetting(init, 'channels') ?? 4,
+    channels: 4,
     root: root.replace(/\/+$/, ''),
   };
 }
@@ -57,7 +58,7 @@ export function sshTarget(init: BackendInit): SshTarget & { root: string } {
 export class SftpRemote implements Remote {
   readonly name: string;
   readonly displayUrl: string;
-  readonly readOnly = false;
+  readonly readOnly: boolean;
   private readonly target: SshTarget & { root: string };
   private session: Promise<SftpSession> | null = null;
   private readonly madeDirs = new Set<string>();
@@ -66,6 +67,11 @@ export class SftpRemote implements Remote {
     this.target = sshTarget(init);
     this.name = init.name;
     this.displayUrl = this.target.displayUrl;
+    this.readOnly = readOnlySetting(init);
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw readOnlyError(this.name, this.displayUrl, 'read_only = true');
   }
 
   private connect(): Promise<SftpSession> {
@@ -91,7 +97,10 @@ export class SftpRemote implements Remote {
     const session = await this.connect();
     const sftp = session.pick();
     try {
-      return await new Promise<T>((resolve, reject) => fn(sftp, (err, value) => (err ? reject(err) : resolve(value as T))));
+      return await Promise.race([
+        new Promise<T>((resolve, reject) => fn(sftp, (err, value) => (err ? reject(err) : resolve(value as T)))),
+        session.lost,
+      ]);
     } catch (err) {
       throw this.wrap(err as SftpError, what);
     } finally {
@@ -106,7 +115,8 @@ export class SftpRemote implements Remote {
     if (err.code === PERMISSION_DENIED) {
       return new CairnError('PERMISSION', `${where}: permission denied`, { hint: 'check that the SSH user may write to the remote folder', cause: err });
     }
-    return new CairnError('REMOTE', `${where} failed: ${err.message}`, { hint: 'check the connection to the server and try again', cause: err });
+    // Anything else is the connection or the server failing under us: worth a retry on a fresh connection.
+    return new CairnError('REMOTE', `${where} failed: ${err.message}`, { hint: 'check the connection to the server and try again', cause: err, data: { transient: true } });
   }
 
   private abs(rel: string): string {
@@ -206,6 +216,7 @@ export class SftpRemote implements Remote {
   }
 
   async upload(oid: string, localPath: string, _size: number, options?: RemoteCallOptions): Promise<void> {
+    this.assertWritable();
     const rel = objectRelPath(oid);
     await this.mkdirs(path.posix.dirname(rel));
     const tmp = this.tempName(rel);
@@ -228,9 +239,16 @@ export class SftpRemote implements Remote {
     const session = await this.connect();
     const sftp = session.pick();
     try {
-      const handle = await new Promise<Buffer>((resolve, reject) => sftp.open(this.abs(rel), 'r', (err, h) => (err ? reject(err) : resolve(h))));
-      const st = await new Promise<Stats>((resolve, reject) => sftp.fstat(handle, (err, s) => (err ? reject(err) : resolve(s))));
+      const handle = await Promise.race([
+        new Promise<Buffer>((resolve, reject) => sftp.open(this.abs(rel), 'r', (err, h) => (err ? reject(err) : resolve(h)))),
+        session.lost,
+      ]);
+      const st = await Promise.race([
+        new Promise<Stats>((resolve, reject) => sftp.fstat(handle, (err, s) => (err ? reject(err) : resolve(s)))),
+        session.lost,
+      ]);
       const stream = new SftpReadStream(sftp, handle, st.size, () => session.release(sftp), options?.onBytes);
+      session.lost.catch((err: Error) => stream.destroy(err));
       options?.signal?.addEventListener('abort', () => stream.destroy(new CairnError('INTERRUPTED', `download of ${oid} was interrupted`)), { once: true });
       return stream;
     } catch (err) {
@@ -242,6 +260,7 @@ export class SftpRemote implements Remote {
   }
 
   async remove(oids: string[], options?: RemoteCallOptions): Promise<void> {
+    this.assertWritable();
     await forEachLimit([...new Set(oids)], CONCURRENCY, async (oid) => {
       options?.signal?.throwIfAborted();
       await this.call<void>(`remove ${oid}`, (s, done) => s.unlink(this.abs(objectRelPath(oid)), done)).catch((err: CairnError) => {
@@ -251,6 +270,7 @@ export class SftpRemote implements Remote {
   }
 
   async putMeta(key: string, data: Buffer): Promise<void> {
+    this.assertWritable();
     assertMetaKey(this.name, key);
     const rel = `meta/${key}`;
     await this.mkdirs(path.posix.dirname(rel));
@@ -296,4 +316,9 @@ export class SftpRemote implements Remote {
     const session = await pending.catch(() => null);
     if (session && !session.closed) session.client.end();
   }
+}
+
+/** The `ssh://` factory for REMOTE_FACTORIES. */
+export async function openSftpRemote(name: string, url: string, options: Record<string, string | number | boolean>, ctx: { env: Record<string, string | undefined> }): Promise<SftpRemote> {
+  return new SftpRemote({ name, url, settings: options, env: ctx.env });
 }

@@ -17,6 +17,7 @@ export interface SshTarget {
   user: string;
   password?: string;
   keyfile?: string;
+  passphrase?: string;
   knownHosts?: string;
   env: Record<string, string | undefined>;
   /** How many SFTP channels to open on the one SSH connection. */
@@ -32,6 +33,8 @@ export interface SftpSession {
   /** Marks a request done on a channel that `pick` returned. */
   release(channel: SFTPWrapper): void;
   closed: boolean;
+  /** Rejects when the connection drops, so requests whose replies will never come fail instead of hanging. */
+  lost: Promise<never>;
 }
 
 function home(env: Record<string, string | undefined>): string | undefined {
@@ -76,16 +79,16 @@ function authMethods(target: SshTarget): { methods: ConnectConfig['authHandler']
         hint: `check the path, or change it with \`cairn remote modify --local ${target.remote} keyfile <path>\``,
       });
     }
-    const parsed = utils.parseKey(text);
+    const parsed = utils.parseKey(text, target.passphrase);
     if (parsed instanceof Error) {
       if (target.keyfile) {
         throw new CairnError('AUTH', `remote "${target.remote}": key file ${file} cannot be used: ${parsed.message}`, {
-          hint: 'use an unencrypted key, or load the key into ssh-agent (ssh-add) and drop the keyfile option',
+          hint: `set its passphrase with \`cairn remote modify ${target.remote} key_passphrase <passphrase>\`, or load it into ssh-agent (ssh-add)`,
         });
       }
       continue;
     }
-    methods.push({ type: 'publickey', username: target.user, key: text });
+    methods.push({ type: 'publickey', username: target.user, key: text, ...(target.passphrase ? { passphrase: target.passphrase } : {}) });
     tried.push(`key ${file}`);
   }
   if (target.password !== undefined) {
@@ -121,6 +124,7 @@ export async function openSftpSession(target: SshTarget): Promise<SftpSession> {
     s.once('error', (err) => reject(new CairnError('REMOTE', `could not connect to remote "${target.remote}" at ${where}: ${err.message}`, {
       hint: 'check that the host is up and runs an SSH server on that port',
       cause: err,
+      data: { transient: true },
     })));
   });
   const algorithms = hostKeyAlgorithms(known);
@@ -156,7 +160,7 @@ export async function openSftpSession(target: SshTarget): Promise<SftpSession> {
           hint: 'check the user name and that your public key is in the server\'s authorized_keys, or set the keyfile/password option',
         }));
       }
-      reject(new CairnError('REMOTE', `SSH connection to remote "${target.remote}" at ${where} failed: ${err.message}`, { cause: err }));
+      reject(new CairnError('REMOTE', `SSH connection to remote "${target.remote}" at ${where} failed: ${err.message}`, { cause: err, data: { transient: true } }));
     });
     client.connect(config);
   }).catch((err) => {
@@ -179,10 +183,14 @@ export async function openSftpSession(target: SshTarget): Promise<SftpSession> {
     // The server allows fewer sessions than asked (MaxSessions); work with what it gave.
   }
   const busy = new Map<SFTPWrapper, number>(channels.map((c) => [c, 0]));
+  let markLost: (err: Error) => void = () => {};
+  const lost = new Promise<never>((_resolve, reject) => (markLost = reject));
+  lost.catch(() => {});
   const session: SftpSession = {
     client,
     channels,
     closed: false,
+    lost,
     pick() {
       let best = channels[0];
       for (const c of channels) if (busy.get(c)! < busy.get(best)!) best = c;
@@ -193,7 +201,14 @@ export async function openSftpSession(target: SshTarget): Promise<SftpSession> {
       busy.set(channel, Math.max(0, (busy.get(channel) ?? 1) - 1));
     },
   };
-  const markClosed = () => { session.closed = true; };
+  const markClosed = () => {
+    if (session.closed) return;
+    session.closed = true;
+    markLost(new CairnError('REMOTE', `the SSH connection to remote "${target.remote}" (${where}) was lost`, {
+      hint: 'check the server and the network, then run the command again; it continues with what is missing',
+      data: { transient: true },
+    }));
+  };
   client.on('close', markClosed);
   client.on('end', markClosed);
   client.on('error', markClosed);

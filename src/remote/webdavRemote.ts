@@ -6,7 +6,7 @@ import type { Readable as NodeReadable } from 'node:stream';
 import { CairnError } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
-import { assertMetaKey, forEachLimit, type BackendInit } from './backendInit.js';
+import { assertMetaKey, forEachLimit, readOnlyError, readOnlySetting, type BackendInit } from './backendInit.js';
 import { bodyStream, extractHrefs, httpTarget, request, urlFor, type HttpTarget } from './httpClient.js';
 
 const LIST_THRESHOLD = 64;
@@ -35,7 +35,7 @@ export function parseMultistatus(xml: string): { path: string; collection: boole
 export class WebdavRemote implements Remote {
   readonly name: string;
   readonly displayUrl: string;
-  readonly readOnly = false;
+  readonly readOnly: boolean;
   private readonly target: HttpTarget;
   /** Folders known to exist (or being created), so parallel uploads share one MKCOL per folder. */
   private readonly collections = new Map<string, Promise<void>>();
@@ -44,6 +44,11 @@ export class WebdavRemote implements Remote {
     this.target = httpTarget(init, 'WebDAV', { 'webdav:': 'http:', 'webdavs:': 'https:' });
     this.name = init.name;
     this.displayUrl = this.target.displayUrl;
+    this.readOnly = readOnlySetting(init);
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw readOnlyError(this.name, this.displayUrl, 'read_only = true');
   }
 
   /** Children of a collection, or [] when it does not exist. */
@@ -114,6 +119,7 @@ export class WebdavRemote implements Remote {
   }
 
   private async put(rel: string, body: RequestInit['body'], size: number, signal?: AbortSignal): Promise<void> {
+    this.assertWritable();
     await this.mkcol(path.posix.dirname(rel), signal);
     const tmp = `${path.posix.dirname(rel)}/.tmp-${path.posix.basename(rel).slice(0, 16)}-${randomBytes(6).toString('hex')}`;
     try {
@@ -161,6 +167,7 @@ export class WebdavRemote implements Remote {
   }
 
   async upload(oid: string, localPath: string, _size: number, options?: RemoteCallOptions): Promise<void> {
+    this.assertWritable();
     const size = (await fs.stat(localPath)).size;
     let sent = 0;
     const file = createReadStream(localPath, { highWaterMark: 1 << 20 });
@@ -186,6 +193,7 @@ export class WebdavRemote implements Remote {
   }
 
   async remove(oids: string[], options?: RemoteCallOptions): Promise<void> {
+    this.assertWritable();
     await forEachLimit([...new Set(oids)], CONCURRENCY, async (oid) => {
       const res = await request(this.target, 'DELETE', objectRelPath(oid), `remove object ${oid}`, { signal: options?.signal, allow: [404] });
       await res.body?.cancel().catch(() => {});
@@ -227,4 +235,9 @@ export class WebdavRemote implements Remote {
   async close(): Promise<void> {
     // fetch keeps no per-remote state to release.
   }
+}
+
+/** The `webdav://` and `webdavs://` factory for REMOTE_FACTORIES. */
+export async function openWebdavRemote(name: string, url: string, options: Record<string, string | number | boolean>, ctx: { env: Record<string, string | undefined> }): Promise<WebdavRemote> {
+  return new WebdavRemote({ name, url, settings: options, env: ctx.env });
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './cli.js';
 import { freePort, waitForPort } from './freePort.js';
@@ -30,6 +30,28 @@ export interface Sshd {
 function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+/** Every process below `root`, read from /proc. */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch { /* exited meanwhile */ }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return out;
 }
 
 export async function startSshd(): Promise<Sshd> {
@@ -72,8 +94,7 @@ export async function startSshd(): Promise<Sshd> {
   const start = async () => {
     stderr = '';
     let exited: string | null = null;
-    // Its own process group, so stop() also kills the per-connection session processes (a real server death).
-    const proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
     proc.stderr!.on('data', (d) => (stderr += d));
     proc.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}: ${stderr.trim()}`));
@@ -86,11 +107,13 @@ export async function startSshd(): Promise<Sshd> {
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
-      try {
-        process.kill(-proc.pid!, 'SIGKILL');
-      } catch {
-        proc.kill('SIGKILL');
+      // sshd puts each connection in a session of its own (setsid), so kill the descendants by pid, then the listener.
+      for (const pid of descendants(proc.pid!)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch { /* already gone */ }
       }
+      proc.kill('SIGKILL');
     });
   };
   await start();

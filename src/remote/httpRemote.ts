@@ -1,0 +1,131 @@
+import type { Readable } from 'node:stream';
+import { CairnError } from '../core/errors.js';
+import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
+import type { Remote, RemoteCallOptions } from './remote.js';
+import { assertMetaKey, forEachLimit, readOnlyError, type BackendInit } from './backendInit.js';
+import { bodyStream, extractHrefs, httpTarget, request, type HttpTarget } from './httpClient.js';
+
+const CONCURRENCY = 32;
+
+/** Child names in a server's HTML directory index (nginx autoindex, Apache, python -m http.server); `/` marks folders. Pure. */
+export function parseIndexPage(html: string): string[] {
+  const names = new Set<string>();
+  for (const href of extractHrefs(html)) {
+    // Only plain relative names: skip parent links, absolute links, sort links (?C=N) and fragments.
+    if (!href || href.startsWith('/') || href.startsWith('.') || /[?#:]/.test(href)) continue;
+    const name = href.replace(/^\.\//, '');
+    if (/^[^/]+\/?$/.test(name)) names.add(name);
+  }
+  return [...names];
+}
+
+/**
+ * A read-only remote over plain HTTP(S): any static file server that publishes a remote's folder (objects/ and meta/).
+ * Reads use GET and HEAD; listing needs the server's directory index; every write is refused.
+ */
+export class HttpRemote implements Remote {
+  readonly name: string;
+  readonly displayUrl: string;
+  readonly readOnly = true;
+  private readonly target: HttpTarget;
+
+  constructor(init: BackendInit) {
+    this.target = httpTarget(init, 'HTTP', { 'http:': 'http:', 'https:': 'https:' });
+    this.name = init.name;
+    this.displayUrl = this.target.displayUrl;
+  }
+
+  /** Entries of a directory index page, or [] when the folder does not exist. */
+  private async index(rel: string, signal?: AbortSignal): Promise<string[]> {
+    const res = await request(this.target, 'GET', rel.replace(/\/*$/, '/'), `list ${rel}/`, { signal, allow: [404, 403] });
+    if (res.status === 404) {
+      await res.body?.cancel().catch(() => {});
+      return [];
+    }
+    if (res.status === 403 || !(res.headers.get('content-type') ?? '').includes('html')) {
+      await res.body?.cancel().catch(() => {});
+      throw new CairnError('REMOTE', `remote "${this.name}" (${this.displayUrl}) does not publish directory listings, so its objects cannot be listed`, {
+        hint: 'turn on directory indexes on the server (nginx: autoindex on), or list through the backend that wrote the files',
+      });
+    }
+    return parseIndexPage(await res.text());
+  }
+
+  async exists(oids: string[], options?: RemoteCallOptions): Promise<Set<string>> {
+    const found = new Set<string>();
+    await forEachLimit([...new Set(oids)], CONCURRENCY, async (oid) => {
+      const res = await request(this.target, 'HEAD', objectRelPath(oid), `check object ${oid}`, { signal: options?.signal, allow: [404, 403] });
+      await res.body?.cancel().catch(() => {});
+      if (res.ok) found.add(oid);
+    });
+    return found;
+  }
+
+  async *list(options?: RemoteCallOptions): AsyncIterable<string> {
+    const prefixes = (await this.index('objects', options?.signal)).filter((n) => /^[0-9a-f]{2}\/$/.test(n)).sort();
+    for (const prefix of prefixes) {
+      for (const name of await this.index(`objects/${prefix.slice(0, 2)}`, options?.signal)) {
+        const oid = oidFromRelPath(`objects/${prefix}${name}`);
+        if (oid) yield oid;
+      }
+    }
+  }
+
+  async upload(): Promise<void> {
+    throw readOnlyError(this.name, this.displayUrl, 'http');
+  }
+
+  async download(oid: string, options?: RemoteCallOptions): Promise<Readable> {
+    const res = await request(this.target, 'GET', objectRelPath(oid), `download object ${oid}`, { signal: options?.signal, allow: [404] });
+    if (res.status === 404) {
+      await res.body?.cancel().catch(() => {});
+      throw new CairnError('NOT_FOUND', `object ${oid} is not on remote "${this.name}" (${this.displayUrl})`, { data: { oid } });
+    }
+    return bodyStream(res, options?.onBytes);
+  }
+
+  async remove(): Promise<void> {
+    throw readOnlyError(this.name, this.displayUrl, 'http');
+  }
+
+  async putMeta(): Promise<void> {
+    throw readOnlyError(this.name, this.displayUrl, 'http');
+  }
+
+  async getMeta(key: string, options?: RemoteCallOptions): Promise<Buffer | null> {
+    assertMetaKey(this.name, key);
+    const res = await request(this.target, 'GET', `meta/${key}`, `read meta/${key}`, { signal: options?.signal, allow: [404] });
+    if (res.status === 404) {
+      await res.body?.cancel().catch(() => {});
+      return null;
+    }
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  async listMeta(prefix: string, options?: RemoteCallOptions): Promise<string[]> {
+    const keys: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const name of await this.index(dir ? `meta/${dir}` : 'meta', options?.signal)) {
+        const isDir = name.endsWith('/');
+        const rel = (dir ? `${dir}/` : '') + name.replace(/\/$/, '');
+        if (rel.split('/').pop()!.startsWith('.tmp-')) continue;
+        if (isDir) {
+          if (rel.startsWith(prefix) || prefix.startsWith(`${rel}/`)) await walk(rel);
+        } else if (rel.startsWith(prefix)) {
+          keys.push(rel);
+        }
+      }
+    };
+    await walk('');
+    return keys.sort();
+  }
+
+  async close(): Promise<void> {
+    // fetch keeps no per-remote state to release.
+  }
+}
+
+/** The `http://` and `https://` factory for REMOTE_FACTORIES. */
+export async function openHttpRemote(name: string, url: string, options: Record<string, string | number | boolean>, ctx: { env: Record<string, string | undefined> }): Promise<HttpRemote> {
+  return new HttpRemote({ name, url, settings: options, env: ctx.env });
+}

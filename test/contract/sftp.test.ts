@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { CairnError } from '../../src/core/errors.js';
+import { objectRelPath } from '../../src/data/objectPath.js';
+import { SftpRemote } from '../../src/remote/sftpRemote.js';
+import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { oidOf, runRemoteContract } from './remoteContract.js';
+
+let server: Promise<Sshd> | null = null;
+const sshd = () => (server ??= startSshd());
+after(async () => {
+  if (server) await (await server).cleanup();
+});
+let counter = 0;
+
+function seedFile(dir: string, rel: string, data: Buffer): void {
+  const file = path.join(dir, rel);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, data);
+}
+
+runRemoteContract('sftp (OpenSSH)', async ({ readOnly }) => {
+  const s = await sshd();
+  const sub = `case-${++counter}`;
+  const dir = path.join(s.dataDir, sub);
+  const remote = new SftpRemote({ name: 'origin', url: s.url(sub), settings: readOnly ? { read_only: true } : {}, env: { HOME: s.home } });
+  return {
+    remote,
+    cleanup: async () => {},
+    seed: async (oid, data) => seedFile(dir, objectRelPath(oid), data),
+    seedMeta: async (key, data) => seedFile(dir, `meta/${key}`, data),
+  };
+}, { bigFileSize: 8 * 1024 * 1024 });
+
+async function rejectsWith(promise: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof CairnError, String(err));
+    assert.equal(err.code, code, err.message);
+    assert.match(err.message + ' ' + (err.hint ?? ''), pattern);
+    return true;
+  });
+}
+
+describe('sftp remote: logins, host keys and faults', () => {
+  it('an unknown host key is refused with the ssh-keyscan line to add it', async () => {
+    const s = await sshd();
+    const home = path.join(s.dataDir, 'empty-home');
+    mkdirSync(path.join(home, '.ssh'), { recursive: true });
+    const remote = new SftpRemote({ name: 'origin', url: s.url('x'), settings: { keyfile: s.clientKey }, env: { HOME: home } });
+    await rejectsWith(remote.exists([oidOf(Buffer.from('a'))]), 'AUTH', new RegExp(`host key for 127\\.0\\.0\\.1:${s.port} is not known.*ssh-keyscan -p ${s.port} 127\\.0\\.0\\.1`));
+    await remote.close();
+  });
+
+  it('a changed host key is refused as a mismatch', async () => {
+    const s = await sshd();
+    const file = path.join(s.dataDir, 'wrong_known_hosts');
+    // A valid ed25519 key that is not the server's.
+    writeFileSync(file, `[127.0.0.1]:${s.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n`);
+    const remote = new SftpRemote({ name: 'origin', url: s.url('x'), settings: { known_hosts: file }, env: { HOME: s.home } });
+    await rejectsWith(remote.exists([oidOf(Buffer.from('a'))]), 'AUTH', /does NOT match known_hosts/);
+    await remote.close();
+  });
+
+  it('hashed known_hosts entries are understood', async () => {
+    const s = await sshd();
+    const { createHmac } = await import('node:crypto');
+    const salt = randomBytes(20);
+    const hash = createHmac('sha1', salt).update(`[127.0.0.1]:${s.port}`).digest('base64');
+    const file = path.join(s.dataDir, 'hashed_known_hosts');
+    writeFileSync(file, `|1|${salt.toString('base64')}|${hash} ${s.hostKeyLine}\n`);
+    const remote = new SftpRemote({ name: 'origin', url: s.url('hashed'), settings: { known_hosts: file }, env: { HOME: s.home } });
+    assert.equal((await remote.exists([oidOf(Buffer.from('a'))])).size, 0);
+    await remote.close();
+  });
+
+  it('a user the server does not accept is an AUTH error naming the remote and the methods tried', async () => {
+    const s = await sshd();
+    const remote = new SftpRemote({ name: 'origin', url: s.url('x'), settings: { user: 'nobody' }, env: { HOME: s.home } });
+    await rejectsWith(remote.exists([oidOf(Buffer.from('a'))]), 'AUTH', /authentication to remote "origin" .* as nobody failed \(tried key/);
+    await remote.close();
+  });
+
+  it('a wrong password is an AUTH error and the password never appears in it', async () => {
+    const s = await sshd();
+    const home = path.join(s.dataDir, 'no-keys-home');
+    mkdirSync(path.join(home, '.ssh'), { recursive: true });
+    writeFileSync(path.join(home, '.ssh', 'known_hosts'), `[127.0.0.1]:${s.port} ${s.hostKeyLine}\n`);
+    const remote = new SftpRemote({ name: 'origin', url: `ssh://root:s3cret-pw@127.0.0.1:${s.port}/tmp/x`, settings: {}, env: { HOME: home } });
+    await assert.rejects(remote.exists([oidOf(Buffer.from('a'))]), (err: CairnError) => {
+      assert.equal(err.code, 'AUTH');
+      assert.doesNotMatch(err.message + (err.hint ?? ''), /s3cret-pw/);
+      assert.match(err.message, /root:\*\*\*@/);
+      return true;
+    });
+    await remote.close();
+  });
+
+  it('a closed port is a REMOTE error worth a retry', async () => {
+    const s = await sshd();
+    const remote = new SftpRemote({ name: 'origin', url: 'ssh://root@127.0.0.1:1/tmp/x', settings: {}, env: { HOME: s.home } });
+    await assert.rejects(remote.exists([oidOf(Buffer.from('a'))]), (err: CairnError) => {
+      assert.equal(err.code, 'REMOTE');
+      assert.match(err.message, /could not connect to remote "origin" at 127\.0\.0\.1:1/);
+      assert.equal(err.data?.transient, true);
+      return true;
+    });
+  });
+
+  it('the server dying mid-transfer fails the call, and after a restart the same remote reconnects and finishes', async () => {
+    const s = await sshd();
+    const remote = new SftpRemote({ name: 'origin', url: s.url('dies'), settings: {}, env: { HOME: s.home } });
+    const data = randomBytes(24 * 1024 * 1024);
+    const oid = oidOf(data);
+    const file = path.join(s.dataDir, 'big-upload');
+    writeFileSync(file, data);
+    let killed = false;
+    const upload = remote.upload(oid, file, data.length, {
+      onBytes: (n) => {
+        if (!killed && n > 1024 * 1024) {
+          killed = true;
+          void s.stop();
+        }
+      },
+    });
+    await assert.rejects(upload, (err: CairnError) => err instanceof CairnError && err.code === 'REMOTE');
+    await s.start();
+    assert.equal((await remote.exists([oid])).size, 0, 'no partial object under the final name');
+    await remote.upload(oid, file, data.length);
+    assert.equal((await remote.exists([oid])).size, 1);
+    await remote.close();
+  });
+});

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from './cli.js';
+import { freePort, waitForPort } from './freePort.js';
+
+/** A real nginx on 127.0.0.1 serving `root` as static files with directory indexes (the read-only HTTP remote). */
+export interface Nginx {
+  port: number;
+  /** The served folder; tests fill it (for example by pushing to it as a local remote). */
+  root: string;
+  /** http://127.0.0.1:<port>/<sub> */
+  url(sub?: string): string;
+  stop(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function startNginx(): Promise<Nginx> {
+  const tmp = tempDir('cairn-nginx-');
+  const base = tmp.dir;
+  const port = await freePort();
+  const root = path.join(base, 'www');
+  mkdirSync(root);
+  mkdirSync(path.join(base, 'temp'));
+  const config = path.join(base, 'nginx.conf');
+  writeFileSync(config, `daemon off;
+master_process off;
+worker_processes 1;
+pid ${base}/nginx.pid;
+error_log ${base}/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${base}/temp/body;
+  proxy_temp_path ${base}/temp/proxy;
+  fastcgi_temp_path ${base}/temp/fastcgi;
+  uwsgi_temp_path ${base}/temp/uwsgi;
+  scgi_temp_path ${base}/temp/scgi;
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+    autoindex on;
+  }
+}
+`);
+  let child: ChildProcess | null = null;
+  let stderr = '';
+  let exited: string | null = null;
+  // -p sets the prefix so nginx never touches /var/log/nginx or /run.
+  const proc = spawn('/usr/sbin/nginx', ['-p', base, '-c', config, '-e', path.join(base, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  child = proc;
+  proc.stderr!.on('data', (d) => (stderr += d));
+  proc.on('exit', (code, signal) => {
+    let log = '';
+    try { log = readFileSync(path.join(base, 'error.log'), 'utf8'); } catch { /* none yet */ }
+    exited = `exited with ${code ?? signal}: ${stderr.trim()} ${log.trim()}`;
+  });
+  proc.on('error', (err) => (exited = err.message));
+  await waitForPort(port, 'nginx', () => exited);
+  const stop = async () => {
+    const p = child;
+    child = null;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill('SIGKILL');
+    });
+  };
+  return {
+    port,
+    root,
+    url: (sub = '') => `http://127.0.0.1:${port}/${sub}`,
+    stop,
+    cleanup: async () => {
+      await stop();
+      tmp.cleanup();
+    },
+  };
+}
