@@ -10,6 +10,7 @@ import { InputHasher } from './inputHasher.js';
 import { LOCK_FILE, readLock, rememberParsedLock, writeLock, type LockEntry } from './lockFile.js';
 import { loadPipeline } from './loadPipeline.js';
 import { planStages } from './plan.js';
+import { pullStageOutputs, type PullOutputsReport } from './pullOutputs.js';
 import { runStage, type StageResult } from './runStage.js';
 import { stageStatus, type StageStatus } from './stageStatus.js';
 import type { Pipeline, Stage } from './types.js';
@@ -31,6 +32,8 @@ export interface ReproOptions {
   keepGoing?: boolean;
   /** false: never restore from the run cache (--no-run-cache). The pipeline.run_cache setting also applies. */
   runCache?: boolean;
+  /** Fetch the locked outputs of the selected stages (and the run cache) from the default remote first. */
+  pull?: boolean;
   /** Live output of the stages' commands. */
   onOutput?: OutputSink;
 }
@@ -42,6 +45,8 @@ export interface ReproResult {
   interrupted: boolean;
   /** Files this run changed that belong in Git: cairn.lock and any .gitignore that now lists an output. */
   gitFiles: string[];
+  /** What --pull fetched. */
+  pulled?: PullOutputsReport;
 }
 
 /** The pipeline, checked, and the stages a run selects in dependency order. */
@@ -94,13 +99,18 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
   return withRepoLock(repo.tmpDir, { onWait: (who) => ctx.onLog?.('info', `waiting for the repository lock held by ${who}`) }, async () => {
     const lock = await readLock(repo.root, { tmpDir: repo.tmpDir });
     const gitFiles = new Set<string>();
+    let pulled: PullOutputsReport | undefined;
+    if (options.pull) {
+      pulled = await pullStageOutputs(repo, ctx, order, lock);
+      ctx.onLog?.('info', `Fetched ${pulled.transferred} object(s) from remote "${pulled.remote}" (${pulled.present} already in the cache)`
+        + (pulled.failed.length ? `; not on the remote: ${pulled.failed.join(', ')} (their stages will run)` : ''));
+    }
     let writes = Promise.resolve();
     const commit = (name: string, entry: LockEntry) => {
       lock.stages[name] = entry;
-      gitFiles.add(LOCK_FILE);
       // Writes are chained so concurrent stages never interleave two writes of cairn.lock.
       writes = writes.then(async () => {
-        await writeLock(repo.root, lock);
+        if (await writeLock(repo.root, lock)) gitFiles.add(LOCK_FILE);
       });
       return writes;
     };
@@ -120,6 +130,7 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
       failed: stages.filter((s) => s.outcome === 'failed').map((s) => s.stage),
       interrupted: Boolean(ctx.signal?.aborted) || stages.some((s) => s.outcome === 'interrupted'),
       gitFiles: [...gitFiles].sort(),
+      ...(pulled ? { pulled } : {}),
     };
   });
 }

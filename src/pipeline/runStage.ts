@@ -88,7 +88,11 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
   const eligible = runCacheEligible(stage);
 
   if (eligible && o.useRunCache && !o.force) {
-    const hit = await readRunCacheEntry(o.repo.cacheDir, key);
+    // The lock entry is a run too: when the inputs still match it and only outputs are missing or modified (a fresh
+    // clone after `cairn pull`, a deleted model), its outputs come back from the cache like a run-cache hit.
+    const locked = o.lock.stages[stage.name];
+    const lockKey = locked && runCacheKey({ cmd: locked.cmd, deps: locked.deps, params: locked.params, outs: locked.outs.map((x) => x.path) });
+    const hit = lockKey === key ? { outs: locked!.outs } : await readRunCacheEntry(o.repo.cacheDir, key);
     const sameOuts = hit && hit.outs.map((x) => x.path).sort().join('\0') === stage.outs.map((x) => x.path).sort().join('\0');
     if (hit && sameOuts && (await outsInCache(o.repo.cacheDir, hit.outs))) {
       for (const out of hit.outs) {

@@ -14,6 +14,7 @@ export function configure(cmd: Command): void {
     .option('--dry', 'print which stages would run and why, without running anything')
     .option('-j, --jobs <n>', 'run up to N independent stages at once (default: pipeline.jobs or 1)')
     .option('-k, --keep-going', 'after a failure, keep running stages that do not depend on it')
+    .option('--pull', 'first fetch the outputs cairn.lock records (and the run cache) from the default remote')
     .option('--no-run-cache', 'always run changed stages instead of restoring outputs seen before')
     .option('--json', 'print the result as JSON (command output then goes to stderr)');
 }
@@ -68,7 +69,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const jobs = parseJobs(opts.jobs, repo.config.pipeline.jobs);
   const result = await repro(repo, ctx, {
     targets: args, force: Boolean(opts.force), single: Boolean(opts.singleItem), downstream: Boolean(opts.downstream),
-    dry: Boolean(opts.dry), jobs, keepGoing: Boolean(opts.keepGoing), runCache: opts.runCache !== false,
+    dry: Boolean(opts.dry), jobs, keepGoing: Boolean(opts.keepGoing), pull: Boolean(opts.pull), runCache: opts.runCache !== false,
     // Command output is the stage's, not cairn's: it streams as it comes; under --json it stays off stdout.
     onOutput: (text, stream) => (ctx.json || stream === 'stderr' ? process.stderr : process.stdout).write(text),
   });
