@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { CairnError } from '../../src/core/errors.js';
+import { objectRelPath } from '../../src/data/objectPath.js';
+import { HttpRemote, parseIndexPage } from '../../src/remote/httpRemote.js';
+import { startNginx, type Nginx } from '../helpers/nginx.js';
+import { oidOf, runRemoteContract } from './remoteContract.js';
+
+let server: Promise<Nginx> | null = null;
+const nginx = () => (server ??= startNginx());
+after(async () => {
+  if (server) await (await server).cleanup();
+});
+let counter = 0;
+
+function seedFile(dir: string, rel: string, data: Buffer): void {
+  const file = path.join(dir, rel);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, data);
+}
+
+// Read-only: every case seeds the served folder directly and reads through the remote; write cases are skipped.
+runRemoteContract('http (nginx, read-only)', async () => {
+  const n = await nginx();
+  const sub = `case-${++counter}`;
+  const dir = path.join(n.root, sub);
+  mkdirSync(dir);
+  return {
+    remote: new HttpRemote({ name: 'mirror', url: n.url(sub), settings: {}, env: {} }),
+    cleanup: async () => {},
+    seed: async (oid, data) => seedFile(dir, objectRelPath(oid), data),
+    seedMeta: async (key, data) => seedFile(dir, `meta/${key}`, data),
+  };
+});
+
+describe('http remote', () => {
+  it('reads metadata files and lists them through the directory index', async () => {
+    const n = await nginx();
+    seedFile(path.join(n.root, 'meta-case'), 'meta/runs/ab/one.json', Buffer.from('{"a":1}'));
+    seedFile(path.join(n.root, 'meta-case'), 'meta/other/x', Buffer.from('x'));
+    const remote = new HttpRemote({ name: 'mirror', url: n.url('meta-case'), settings: {}, env: {} });
+    assert.equal((await remote.getMeta('runs/ab/one.json'))?.toString(), '{"a":1}');
+    assert.deepEqual(await remote.listMeta('runs/'), ['runs/ab/one.json']);
+    assert.deepEqual(await remote.listMeta(''), ['other/x', 'runs/ab/one.json']);
+  });
+
+  it('a server that is down is a transient REMOTE error naming the remote', async () => {
+    const remote = new HttpRemote({ name: 'mirror', url: 'http://127.0.0.1:1/x', settings: {}, env: {} });
+    await assert.rejects(remote.exists([oidOf(Buffer.from('x'))]), (err: CairnError) => {
+      assert.equal(err.code, 'REMOTE');
+      assert.match(err.message, /could not reach remote "mirror" \(http:\/\/127\.0\.0\.1:1\/x\)/);
+      assert.equal(err.data?.transient, true);
+      return true;
+    });
+  });
+
+  it('parses nginx, Apache and python directory index pages', () => {
+    const html = '<a href="../">../</a><a href="ab/">ab/</a><a href="?C=N;O=D">Name</a><a href="/abs">x</a><a href="f%20g">f g</a>';
+    assert.deepEqual(parseIndexPage(html).sort(), ['ab/', 'f g']);
+  });
+
+  it('rejects a URL that is not http(s)', () => {
+    assert.throws(() => new HttpRemote({ name: 'm', url: 'ftp://x/y', settings: {}, env: {} }), (err: CairnError) => err.code === 'INVALID');
+  });
+});
