@@ -7,6 +7,7 @@ import { withRepoLock } from '../../core/repoLock.js';
 import { applyGc, planRepoGc } from '../../data/gc.js';
 import type { GcScope } from '../../data/gcReferences.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
+import { runGcRemote } from './remoteReports.js';
 import { formatBytes } from '../output/formatBytes.js';
 
 export function configure(cmd: Command): void {
@@ -17,6 +18,7 @@ export function configure(cmd: Command): void {
     .option('-A, --all-commits', 'keep what any commit uses')
     .option('-n, --dry-run', 'list what would be deleted, with sizes, and delete nothing')
     .option('-f, --force', 'delete without asking for confirmation')
+    .option('-r, --remote [name]', 'collect garbage on a remote (the default remote without a name) instead of the cache')
     .option('--json', 'print the result as JSON');
 }
 
@@ -30,6 +32,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 export async function run(ctx: CliContext, _args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
+  if (opts.remote !== undefined) return runGcRemote(ctx, opts);
   const scope: GcScope = {
     workspace: Boolean(opts.workspace),
     allBranches: Boolean(opts.allBranches),

@@ -3,10 +3,12 @@ import { openRepo } from '../../core/repo.js';
 import { workspaceStatus, type PathStatus } from '../../data/workspaceStatus.js';
 import { formatPipelineStatus, pipelineStatus } from '../../pipeline/pipelineStatus.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
+import { runStatusRemote } from './remoteReports.js';
 
 export function configure(cmd: Command): void {
   cmd
     .argument('[paths...]', 'tracked paths to check (default: all)')
+    .option('-r, --remote [name]', 'compare the cache with a remote instead (default remote without a name): what is not pushed, what is not local')
     .option('--json', 'print the result as JSON');
 }
 
@@ -34,7 +36,8 @@ function describe(p: PathStatus): string[] {
 }
 
 /** The workspace part of `cairn status`; more sections (pipelines) can be appended to `text` and `data`. */
-export async function run(ctx: CliContext, args: string[]): Promise<CommandResult> {
+export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown> = {}): Promise<CommandResult> {
+  if (opts.remote !== undefined) return runStatusRemote(ctx, args, opts.remote);
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const status = await workspaceStatus(repo, { ...ctx, targets: args });
   const text: string[] = [];
