@@ -68,19 +68,30 @@ export async function expandPointers(
   return { files, unreadable };
 }
 
-/** Every oid the pointers reference: blobs, tree objects and the blobs inside the trees that can be read. */
+/** Something that references an object: a pointer, a lock-file output, a run-cache entry. `dir` when it is a tree. */
+export interface ObjectRef {
+  path: string;
+  oid: string;
+  dir: boolean;
+}
+
+export function pointerRefs(pointers: TrackedPointer[]): ObjectRef[] {
+  return pointers.map((p) => ({ path: p.dataPath, oid: p.pointer.oid, dir: p.pointer.kind === 'dir' }));
+}
+
+/** Every oid the refs need: blobs, tree objects and the blobs inside the trees that can be read. */
 export async function referencedOids(
   store: ObjectStore,
-  pointers: TrackedPointer[],
+  refs: ObjectRef[],
   cache: TreeCache = new Map(),
 ): Promise<{ oids: Set<string>; unreadable: UnreadableTree[] }> {
   const oids = new Set<string>();
   const unreadable: UnreadableTree[] = [];
-  for (const { dataPath, pointer } of pointers) {
-    oids.add(pointer.oid);
-    if (pointer.kind !== 'dir') continue;
-    const tree = await loadTreeCached(store, pointer.oid, cache);
-    if (typeof tree === 'string') unreadable.push({ path: dataPath, oid: pointer.oid, reason: tree });
+  for (const ref of refs) {
+    oids.add(ref.oid);
+    if (!ref.dir) continue;
+    const tree = await loadTreeCached(store, ref.oid, cache);
+    if (typeof tree === 'string') unreadable.push({ path: ref.path, oid: ref.oid, reason: tree });
     else for (const e of tree.entries) oids.add(e.oid);
   }
   return { oids, unreadable };

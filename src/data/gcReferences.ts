@@ -5,7 +5,7 @@ import type { RunContext } from '../core/context.js';
 import { isOid } from '../core/hash.js';
 import type { Repo } from '../core/repo.js';
 import { listScopeCommits } from '../git/git.js';
-import { referencedOids, type TreeCache, type UnreadableTree } from './expandPointers.js';
+import { pointerRefs, referencedOids, type ObjectRef, type TreeCache, type UnreadableTree } from './expandPointers.js';
 import { ObjectStore } from './objectStore.js';
 import { LOCK_FILE_NAME, scanCommits, type TrackedPointer } from './pointersAtRev.js';
 import { readWorkspacePointers } from './workspacePointers.js';
@@ -29,10 +29,7 @@ export interface GcReferences {
 }
 
 /** An object named in a lock file or run-cache entry; `dir` when it is a directory tree (the entry has `files`). */
-export interface NamedOid {
-  oid: string;
-  dir: boolean;
-}
+export type NamedOid = Omit<ObjectRef, 'path'>;
 
 /** Every `oid` under `outs` of every stage of a cairn.lock (YAML). Pure; throws on text that is not YAML. */
 export function oidsInLockFile(text: string): NamedOid[] {
@@ -59,7 +56,7 @@ export function collectOidFields(value: unknown, found: NamedOid[] = []): NamedO
   return found;
 }
 
-async function listFilesRecursive(dir: string): Promise<string[]> {
+async function listJsonFiles(dir: string): Promise<string[]> {
   let entries;
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -70,8 +67,8 @@ async function listFilesRecursive(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of entries) {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFilesRecursive(full)));
-    else if (e.isFile()) out.push(full);
+    if (e.isDirectory()) out.push(...(await listJsonFiles(full)));
+    else if (e.isFile() && e.name.endsWith('.json')) out.push(full);
   }
   return out;
 }
@@ -79,7 +76,7 @@ async function listFilesRecursive(dir: string): Promise<string[]> {
 /** Objects named by run-cache entries (`<cache>/runs/**` JSON): restoring an earlier stage run needs them. */
 async function runCacheOids(cacheDir: string, invalid: GcReferences['invalid']): Promise<NamedOid[]> {
   const found: NamedOid[] = [];
-  for (const file of await listFilesRecursive(path.join(cacheDir, 'runs'))) {
+  for (const file of await listJsonFiles(path.join(cacheDir, 'runs'))) {
     try {
       collectOidFields(JSON.parse(await fs.readFile(file, 'utf8')), found);
     } catch (err) {
@@ -97,7 +94,6 @@ export async function collectReferences(repo: Repo, scope: GcScope, ctx: RunCont
   const store = new ObjectStore(repo.cacheDir);
   const trees: TreeCache = new Map();
   const invalid: GcReferences['invalid'] = [];
-  const oids = new Set<string>();
   const pointers: TrackedPointer[] = await readWorkspacePointers(repo);
   const lockTexts: { where: string; text: string }[] = [];
   const workspaceLock = path.join(repo.root, LOCK_FILE_NAME);
@@ -116,26 +112,19 @@ export async function collectReferences(repo: Repo, scope: GcScope, ctx: RunCont
     lockTexts.push(...scan.lockFiles);
     invalid.push(...scan.invalid);
   }
-  const refs = await referencedOids(store, pointers, trees);
-  refs.oids.forEach((o) => oids.add(o));
-  const named: NamedOid[] = [];
+  const named: ObjectRef[] = [];
   for (const { where, text } of lockTexts) {
     try {
-      named.push(...oidsInLockFile(text));
+      named.push(...oidsInLockFile(text).map((n) => ({ ...n, path: `${where} output` })));
     } catch (err) {
       invalid.push({ where, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
     }
   }
-  named.push(...(await runCacheOids(repo.cacheDir, invalid)));
-  // Pipeline outputs may be directories: keep the files inside their trees too.
-  const asPointers: TrackedPointer[] = named.map(({ oid, dir }) => ({
-    pointerPath: '',
-    dataPath: `(pipeline output ${oid.slice(0, 12)})`,
-    pointer: dir ? { version: 1, kind: 'dir', path: oid, oid, size: 0, files: 0 } : { version: 1, kind: 'file', path: oid, oid, size: 0 },
-  }));
-  const pipelineRefs = await referencedOids(store, asPointers, trees);
-  pipelineRefs.oids.forEach((o) => oids.add(o));
-  const unreadable = dedupeUnreadable([...refs.unreadable, ...pipelineRefs.unreadable]);
+  named.push(...(await runCacheOids(repo.cacheDir, invalid)).map((n) => ({ ...n, path: 'run cache output' })));
+  // Pipeline outputs may be directories: the files inside their trees are kept too.
+  const refs = await referencedOids(store, [...pointerRefs(pointers), ...named], trees);
+  const oids = refs.oids;
+  const unreadable = dedupeUnreadable(refs.unreadable);
   return { oids, commits: commits.length, unreadable, invalid };
 }
 
