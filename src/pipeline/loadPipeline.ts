@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { writeFileAtomic } from '../core/atomicWrite.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
+import { hashBuffer } from '../core/hash.js';
 import { didYouMean } from '../core/didYouMean.js';
 import type { Repo } from '../core/repo.js';
 import { expandStage } from './expand.js';
@@ -111,6 +112,30 @@ function workspaceReader(root: string): ReadData {
   };
 }
 
+const PARSE_CACHE = 'pipeline-parse.json';
+const PARSE_CACHE_VERSION = 1;
+
+/**
+ * Parsed cairn.yaml keyed by the SHA-256 of its text, kept in .cairn/tmp: YAML parsing dominates loading a large
+ * pipeline, and JSON.parse of the same data is many times faster, which matters for a no-op `cairn repro`.
+ */
+async function parseCached(repo: Repo, text: string): Promise<Record<string, unknown>> {
+  const file = path.join(repo.tmpDir, PARSE_CACHE);
+  const hash = hashBuffer(text);
+  try {
+    const cached = JSON.parse(await fs.readFile(file, 'utf8')) as { version: number; hash: string; raw: Record<string, unknown> };
+    if (cached.version === PARSE_CACHE_VERSION && cached.hash === hash) return cached.raw;
+  } catch {
+    // No cache yet or an unreadable one: parse and write it again.
+  }
+  const raw = parsePipelineText(text, PIPELINE_FILE);
+  // The cache is only an accelerator: failing to write it (read-only checkout, no .cairn/tmp yet) must not fail the load.
+  await fs.mkdir(repo.tmpDir, { recursive: true })
+    .then(() => writeFileAtomic(file, JSON.stringify({ version: PARSE_CACHE_VERSION, hash, raw }), { fsync: false }))
+    .catch(() => {});
+  return raw;
+}
+
 export interface LoadPipelineOptions {
   /** Read cairn.yaml and its params/vars files at this Git revision instead of the workspace. */
   rev?: string;
@@ -120,8 +145,11 @@ export interface LoadPipelineOptions {
 export async function loadPipeline(repo: Repo, options: LoadPipelineOptions = {}): Promise<Pipeline> {
   const text = await readTextAt(repo, PIPELINE_FILE, options.rev);
   if (text === null) return { file: PIPELINE_FILE, stages: new Map() };
+  if (options.rev === undefined) {
+    const raw = await parseCached(repo, text);
+    return resolvePipeline(raw, { file: PIPELINE_FILE, readData: workspaceReader(repo.root) });
+  }
   const raw = parsePipelineText(text, PIPELINE_FILE);
-  if (options.rev === undefined) return resolvePipeline(raw, { file: PIPELINE_FILE, readData: workspaceReader(repo.root) });
   const rev = options.rev;
   const files = filesToPrefetch(raw);
   const texts = await Promise.all(files.map((f) => readTextAt(repo, f, rev)));

@@ -14,10 +14,9 @@ const kindWord = (o: OutSpec) => (o.kind === 'out' ? 'output' : o.kind === 'metr
 
 /** Outputs declared twice, or one inside another (sorting puts a folder right before what it contains). */
 function checkOutputs(pipeline: Pipeline): void {
-  const all = [...pipeline.stages.values()].flatMap((s) => s.outs.map((o) => ({ stage: s.name, out: o })));
-  // '/' sorts before every other character here, so a folder is immediately followed by its contents.
-  const key = (p: string) => p.replace(/\//g, '\u0000');
-  all.sort((a, b) => (key(a.out.path) < key(b.out.path) ? -1 : key(a.out.path) > key(b.out.path) ? 1 : a.stage.localeCompare(b.stage)));
+  // '/' sorts before every other character in `key`, so a folder is immediately followed by its contents.
+  const all = [...pipeline.stages.values()].flatMap((s) => s.outs.map((o) => ({ stage: s.name, out: o, key: o.path.replace(/\//g, '\u0000') })));
+  all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.stage < b.stage ? -1 : 1));
   const open: typeof all = [];
   for (const cur of all) {
     while (open.length && !pathsOverlap(open[open.length - 1].out.path, cur.out.path)) open.pop();
