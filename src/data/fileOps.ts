@@ -97,11 +97,16 @@ function putObject(cacheDir: string, oid: string, data: Buffer): boolean {
   const tmp = tmpName(final);
   const fd = openSync(tmp, 'wx', 0o444);
   try {
-    writeAll(fd, data, data.length);
-  } finally {
-    closeSync(fd);
+    try {
+      writeAll(fd, data, data.length);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, final);
+  } catch (err) {
+    removeQuietly(tmp);
+    throw err;
   }
-  renameSync(tmp, final);
   return true;
 }
 
