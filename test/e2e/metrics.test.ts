@@ -53,6 +53,12 @@ describe('cairn metrics', () => {
     assert.equal(r.stdout, '| Path | Metric | Value |\n|---|---|---|\n| eval/scores.yaml | auc | 0.8 |\n| eval/scores.yaml | loss | 0.4 |\n');
     const missing = await cairn(repo.dir, ['metrics', 'show', 'nope.json'], repo.env);
     assert.equal(missing.code, 4);
+    assert.match(missing.stderr, /no metrics file found: nope\.json/);
+    const outside = await cairn(repo.dir, ['metrics', 'show', '../elsewhere.json'], repo.env);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /outside the repository/);
+    const badStage = await cairn(repo.dir, ['metrics', 'diff', 'no-such-rev'], repo.env);
+    assert.equal(badStage.code, 4);
   });
 
   it('diff shows old, new, absolute and relative change against HEAD', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cairn, sh, tempGitRepo, writeTree } from '../helpers/cli.js';
+import { cairn, sh, tempDir, tempGitRepo, writeTree } from '../helpers/cli.js';
 
 describe('cairn params diff', () => {
   const repo = tempGitRepo();
@@ -74,5 +74,15 @@ describe('cairn params diff', () => {
     const r = await cairn(repo.dir, ['params', 'diff', 'nope'], repo.env);
     assert.equal(r.code, 4);
     assert.match(r.stderr, /unknown Git revision "nope"/);
+  });
+
+  it('without Git there is nothing to compare against, and it says so', async () => {
+    const plain = tempDir();
+    after(() => plain.cleanup());
+    await cairn(plain.dir, ['init', '--no-git'], { HOME: plain.dir });
+    writeTree(plain.dir, { 'cairn.yaml': 'stages:\n  a:\n    cmd: x\n    params: [lr]\n', 'params.yaml': 'lr: 1\n' });
+    const r = await cairn(plain.dir, ['params', 'diff'], { HOME: plain.dir });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /needs Git/);
   });
 });
