@@ -49,7 +49,8 @@ export async function readTextAt(repo: Repo, file: string, rev?: string): Promis
   try {
     return await fs.readFile(path.join(repo.root, file), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    // A folder where a file is expected reads as absent, like a missing file (callers name the path).
+    if (['ENOENT', 'ENOTDIR', 'EISDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return null;
     throw fromSystemError(err, `could not read ${file}`);
   }
 }

@@ -4,7 +4,7 @@ import { CairnError } from '../../core/errors.js';
 import { openRepo, type Repo } from '../../core/repo.js';
 import { withRepoLock } from '../../core/repoLock.js';
 import { editPipelineFile, loadPipeline, PIPELINE_FILE } from '../../pipeline/loadPipeline.js';
-import { addStageToText, type NewStage } from '../../pipeline/stageEdit.js';
+import { addStageToText, declaredStageNames, type NewStage } from '../../pipeline/stageEdit.js';
 import type { Stage } from '../../pipeline/types.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 
@@ -84,14 +84,22 @@ async function add(ctx: CliContext, args: string[], opts: Record<string, unknown
     desc: opts.desc as string | undefined,
     alwaysChanged: Boolean(opts.alwaysChanged),
   };
+  let replaced = false;
   const { pipeline } = await withRepoLock(repo.tmpDir, {}, () =>
-    editPipelineFile(repo, (text) => addStageToText(text, stage, { file: PIPELINE_FILE, force: Boolean(opts.force) })),
+    editPipelineFile(repo, (text) => {
+      replaced = declaredStageNames(text, PIPELINE_FILE).includes(stage.name);
+      return addStageToText(text, stage, { file: PIPELINE_FILE, force: Boolean(opts.force) });
+    }),
   );
-  const added = pipeline.stages.get(stage.name)!;
+  const added = pipeline.stages.get(stage.name);
+  if (!added) {
+    // The validated file always holds the stage just written; reaching this line would be a bug in the edit.
+    throw new CairnError('INTERNAL', `stage "${stage.name}" is missing after it was written to ${PIPELINE_FILE}`);
+  }
   const outs = added.outs.map((o) => o.path);
   return {
     data: stageJson(added),
-    text: [`Added stage "${stage.name}" to ${PIPELINE_FILE}.`, ...(outs.length ? [`Run \`cairn repro ${stage.name}\` to produce ${outs.join(', ')}.`] : [])],
+    text: [`${replaced ? 'Replaced' : 'Added'} stage "${stage.name}" ${replaced ? 'in' : 'to'} ${PIPELINE_FILE}.`, ...(outs.length ? [`Run \`cairn repro ${stage.name}\` to produce ${outs.join(', ')}.`] : [])],
   };
 }
 
