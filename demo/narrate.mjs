@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const MAX_LINES = 18;
+const MAX_LINES = 12;
 
 /** Shell-quotes one argument for display, so the printed command can be pasted into a terminal. */
 function quote(arg) {
@@ -24,7 +24,8 @@ export function makeNarrator({ cairnBin, env, quiet = false }) {
   }
 
   /** Runs a program in `cwd`, prints `$ <display>` and its output; throws when it fails unless `allowFail`. */
-  function run(cwd, program, args, { display, allowFail = false, silent = false } = {}) {
+  function run(cwd, program, args, { display, allowFail = false, silent = false, timeIt = false } = {}) {
+    const started = Date.now();
     const shown = display ?? [program, ...args].map(quote).join(' ');
     if (!silent) out(`  $ ${shown}`);
     // Shown commands get stdout and stderr merged in order, as a terminal would show them.
@@ -33,6 +34,7 @@ export function makeNarrator({ cairnBin, env, quiet = false }) {
       : spawnSync('bash', ['-c', '"$0" "$@" 2>&1', program, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (r.error) throw new Error(`could not run ${shown}: ${r.error.message}`);
     if (!silent && !quiet) indent(`${r.stdout ?? ''}${r.stderr ? (r.stdout ? '\n' : '') + r.stderr : ''}`);
+    if (!silent && timeIt) out(`    (${((Date.now() - started) / 1000).toFixed(2)} s)`);
     if (r.status !== 0 && !allowFail) {
       if (silent || quiet) indent(`${r.stdout}\n${r.stderr}`);
       throw new Error(`\`${shown}\` failed with exit code ${r.status}`);
@@ -58,7 +60,7 @@ export function makeNarrator({ cairnBin, env, quiet = false }) {
     },
     run,
     cairn(cwd, args, options = {}) {
-      return run(cwd, process.execPath, [cairnBin, ...args], { display: ['cairn', ...args].map(quote).join(' '), ...options });
+      return run(cwd, process.execPath, [cairnBin, ...args], { display: ['cairn', ...args].map(quote).join(' '), timeIt: true, ...options });
     },
     git(cwd, args, options = {}) {
       return run(cwd, 'git', args, options);
