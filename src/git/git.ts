@@ -172,3 +172,23 @@ export async function lsFiles(cwd: string, pathspecs: string[]): Promise<string[
   const r = await git(cwd, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...pathspecs]);
   return [...new Set(r.stdout.split('\0').filter(Boolean))];
 }
+
+/** Makes a bare clone of `url` into `dest` (every branch and tag, no working tree), for reading another repo's history. */
+export async function cloneBare(url: string, dest: string, options: { partial?: boolean; cwd: string }): Promise<void> {
+  // A partial clone (blob:none) fetches file contents only when read; git ignores the filter for local paths.
+  const args = ['clone', '--quiet', '--bare', ...(options.partial ? ['--filter=blob:none'] : []), '--', url, dest];
+  const r = await git(options.cwd, args, { allowFail: true });
+  if (r.code !== 0) {
+    const reason = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit code ${r.code}`;
+    throw new CairnError('NOT_FOUND', `could not clone ${url}: ${reason}`, {
+      hint: 'check the URL or path of the Git repository, and that you may read it',
+    });
+  }
+}
+
+/** Reads a file at a revision as raw bytes (null when it does not exist there). */
+export async function showFileBuffer(cwd: string, rev: string, file: string): Promise<Buffer | null> {
+  const r = await git(cwd, ['cat-file', '-e', `${rev}:${file}`], { allowFail: true });
+  if (r.code !== 0) return null;
+  return gitBuffer(cwd, ['cat-file', 'blob', `${rev}:${file}`]);
+}

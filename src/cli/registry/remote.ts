@@ -29,4 +29,25 @@ export const remoteCommands: CommandEntry[] = [
     examples: ['cairn pull', 'cairn pull model.bin -r store', 'cairn pull --run-cache'],
     load: () => import('../commands/pull.js'),
   },
+  {
+    name: 'get',
+    summary: 'Download a tracked file or folder from another cairn repository (no clone kept)',
+    examples: [
+      'cairn get https://github.com/org/datasets.git images/train -o train',
+      'cairn get ../other-repo model.bin --rev v1.2',
+    ],
+    load: () => import('../commands/get.js'),
+  },
+  {
+    name: 'import',
+    summary: 'Bring a tracked file or folder of another repository into this one, recording its source',
+    examples: ['cairn import https://github.com/org/datasets.git images/train --rev main', 'cairn import ../other-repo model.bin -o models/base.bin'],
+    load: () => import('../commands/import.js'),
+  },
+  {
+    name: 'update',
+    summary: 'Move an imported path to the newest commit of its revision (or to --rev)',
+    examples: ['cairn update train', 'cairn update models/base.bin --rev v2.0'],
+    load: () => import('../commands/update.js'),
+  },
 ];
