@@ -30,7 +30,7 @@ export function isLockPath(rel: string): boolean {
 function requireGit(repo: Repo, what: string): void {
   if (!repo.git) {
     throw new CairnError('USAGE', `${what} needs Git history, but ${repo.root} is not in a Git repository (cairn init --no-git)`, {
-      hint: 'compare against the workspace only, or use cairn inside a Git repository',
+      hint: 'history needs Git: `git init` and commit there; `cairn status` shows what changed in the workspace',
     });
   }
 }

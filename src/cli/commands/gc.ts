@@ -45,6 +45,9 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
   // The lock is held from planning to deleting, so an object added meanwhile can never be deleted as unreferenced.
   return withRepoLock(repo.tmpDir, { onWait }, async () => {
     const { plan, references } = await planRepoGc(repo, scope, ctx);
+    if (!repo.git && (scope.allBranches || scope.allTags || scope.allCommits)) {
+      ctx.warn('this repository has no Git history (cairn init --no-git): only the workspace pointers are kept');
+    }
     const rel = path.relative(repo.root, repo.cacheDir);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
       ctx.warn(`the cache ${repo.cacheDir} is outside this repository: objects only other repositories use would be deleted too`);
