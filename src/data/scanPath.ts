@@ -4,6 +4,7 @@ import type { LinkType } from '../core/config.js';
 import type { RunContext } from '../core/context.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
+import { cachePresence } from './cachePresence.js';
 import { objectFile, statOf, type HashResult, type PoolItem } from './fileOps.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
@@ -92,6 +93,7 @@ export async function scanPath(repo: Repo, abs: string, options: { store: boolea
     const relink: number[] = [];
     const links = options.store ? relinkModes(repo.config.cache.link) : [];
     if (options.store) await prepareCache(repo.cacheDir);
+    const inCache = options.store && !links.length ? cachePresence(repo.cacheDir, files.length) : null;
     for (let i = 0; i < files.length; i++) {
       const hit = known.get(keyOf(files[i]));
       if (!stateMatches(hit, files[i].stat)) {
@@ -102,14 +104,19 @@ export async function scanPath(repo: Repo, abs: string, options: { store: boolea
       // A protected file is a link to its read-only object, so its mode cannot show the recorded executable bit.
       if (files[i].readOnly) files[i].exec = hit.exec;
       if (!options.store) continue;
+      if (!links.length) {
+        // Known content whose object is gone from the cache (gc, a fresh cache): store it again.
+        if (!inCache!(hit.oid)) work.push(i);
+        continue;
+      }
       let objIno: number;
       try {
         objIno = Number(statSync(objectFile(repo.cacheDir, hit.oid)).ino);
       } catch {
-        work.push(i); // known content, but its object is gone from the cache: store it again
+        work.push(i);
         continue;
       }
-      if (links.length && objIno !== files[i].stat.ino) relink.push(i);
+      if (objIno !== files[i].stat.ino) relink.push(i);
     }
     const params = { cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask() };
     const toItem = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, oid: oids[i], exec: files[i].exec });

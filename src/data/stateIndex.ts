@@ -40,11 +40,13 @@ export class StateIndex {
 
   /** Every entry at `rel` or below it, in one query (a whole tracked directory at once). */
   loadPrefix(rel: string): Map<string, StateEntry> {
+    // Raw rows (arrays) cost about half as much as objects for a 100k-file folder.
     const rows = this.db
-      .prepare('SELECT path, ino, size, mtime_ns AS mtimeNs, oid, exec FROM state WHERE path = ? OR (path >= ? AND path < ?)')
-      .all(rel, `${rel}/`, `${rel}0`) as Array<Omit<StateEntry, 'exec'> & { path: string; exec: number }>;
+      .prepare('SELECT path, ino, size, mtime_ns, oid, exec FROM state WHERE path = ? OR (path >= ? AND path < ?)')
+      .raw(true)
+      .all(rel, `${rel}/`, `${rel}0`) as Array<[string, number, number, string, string, number]>;
     const map = new Map<string, StateEntry>();
-    for (const r of rows) map.set(r.path, { ino: r.ino, size: r.size, mtimeNs: r.mtimeNs, oid: r.oid, exec: r.exec === 1 });
+    for (const r of rows) map.set(r[0], { ino: r[1], size: r[2], mtimeNs: r[3], oid: r[4], exec: r[5] === 1 });
     return map;
   }
 

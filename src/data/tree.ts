@@ -17,8 +17,12 @@ export interface Tree {
   size: number;
 }
 
+/** Below the surrogate range, UTF-16 code unit order is UTF-8 byte order, so plain string comparison is exact. */
+const NEEDS_BYTES = /[\ud800-\uffff]/;
+
 function compareBytes(a: string, b: string): number {
   // Sort by UTF-8 byte order, which is the same on every machine and locale.
+  if (!NEEDS_BYTES.test(a) && !NEEDS_BYTES.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 

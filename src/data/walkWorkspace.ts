@@ -70,14 +70,14 @@ export function walkWorkspace(dir: string, options: WalkOptions): WalkEntry[] {
   const visited = new Set<string>();
   const walk = (abs: string, rel: string, rules: Rules[]) => {
     const repoRel = path.relative(options.repoRoot, abs).split(path.sep).join('/');
-    const own = readRules(path.join(abs, IGNORE_FILE), repoRel);
-    const active = own ? [...rules, own] : rules;
     let dirents;
     try {
       dirents = readdirSync(abs, { withFileTypes: true });
     } catch (err) {
       throw fromSystemError(err, `could not list ${abs}`);
     }
+    const own = dirents.some((d) => d.name === IGNORE_FILE) ? readRules(path.join(abs, IGNORE_FILE), repoRel) : null;
+    const active = own ? [...rules, own] : rules;
     for (const d of dirents) {
       const name = d.name;
       if (name === '.git') continue;
