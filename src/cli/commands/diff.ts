@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { CairnError } from '../../core/errors.js';
 import { openRepo, type Repo } from '../../core/repo.js';
 import { diffData } from '../../data/diffData.js';
 import { isEmptyDiff } from '../../data/diffTrees.js';
-import { POINTER_SUFFIX } from '../../data/pointer.js';
-import { git } from '../../git/git.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { formatBytes } from '../output/formatBytes.js';
-import { repoPrefix } from './ls.js';
+import { existsInWorkspace, isRev, neitherRevNorPath, repoPrefix } from '../revOrPath.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -17,18 +13,12 @@ export function configure(cmd: Command): void {
     .option('--json', 'print the result as JSON');
 }
 
-async function isRev(repo: Repo, arg: string): Promise<boolean> {
-  if (!repo.git) return false;
-  return (await git(repo.root, ['rev-parse', '--verify', '--quiet', `${arg}^{commit}`], { allowFail: true })).code === 0;
-}
-
 /** Leading arguments that name revisions (and not existing workspace paths) are revisions; the rest are targets. */
 async function splitArgs(repo: Repo, cwd: string, args: string[]): Promise<{ revs: string[]; targets: string[] }> {
   const revs: string[] = [];
   let i = 0;
   for (; i < args.length && revs.length < 2; i++) {
-    const abs = path.resolve(cwd, args[i]);
-    if (existsSync(abs) || existsSync(abs.replace(/[\\/]+$/, '') + POINTER_SUFFIX) || !(await isRev(repo, args[i]))) break;
+    if (existsInWorkspace(cwd, args[i]) || !(await isRev(repo, args[i]))) break;
     revs.push(args[i]);
   }
   const targets = args.slice(i).map((t) => repoPrefix(repo, cwd, t).replace(/\.cairn$/, ''));
@@ -43,10 +33,8 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     result = await diffData(repo, { a: revs[0], b: revs[1], targets: targets.filter((t) => t !== '') }, ctx);
   } catch (err) {
     const first = args[revs.length];
-    if (err instanceof CairnError && err.code === 'NOT_FOUND' && first !== undefined && !existsSync(path.resolve(ctx.cwd, first))) {
-      throw new CairnError('NOT_FOUND', `"${first}" is neither a Git revision nor a tracked path`, {
-        hint: 'use a branch, tag or commit id that `git log` shows, or a path that `cairn ls` lists',
-      });
+    if (err instanceof CairnError && err.code === 'NOT_FOUND' && first !== undefined && !existsInWorkspace(ctx.cwd, first)) {
+      throw neitherRevNorPath(first);
     }
     throw err;
   }
