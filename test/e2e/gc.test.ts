@@ -123,3 +123,31 @@ describe('cairn gc', () => {
     assert.match(r.stderr, /not a cairn repository/);
   });
 });
+
+describe('cairn gc with a cache outside the repository, and without Git', () => {
+  const repo = tempGitRepo();
+  after(() => repo.cleanup());
+
+  it('warns that objects only other repositories use would go too', async () => {
+    const shared = path.join(path.dirname(repo.dir), 'shared-cache');
+    const env = { ...repo.env, CAIRN_CACHE_DIR: shared };
+    assert.equal((await cairn(repo.dir, ['init'], env)).code, 0);
+    await trackFixture(repo.dir, 'f.txt', 'shared bytes', { cacheDir: shared });
+    const r = await cairn(repo.dir, ['gc', '--workspace', '--dry-run'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /outside this repository: objects only other repositories use would be deleted too/);
+    assert.match(r.stdout, /Would delete 0 unreferenced object\(s\)/);
+  });
+
+  it('without Git, history scopes keep only the workspace, and it says so', async () => {
+    const plain = path.join(path.dirname(repo.dir), 'plain');
+    mkdirSync(plain);
+    assert.equal((await cairn(plain, ['init', '--no-git'], repo.env)).code, 0);
+    await trackFixture(plain, 'f.txt', 'kept');
+    await cacheOnly(plain, 'dropped');
+    const r = await cairn(plain, ['gc', '--all-commits', '-f', '--json'], repo.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /no Git history/);
+    assert.deepEqual(JSON.parse(r.stdout).remove.map((o: { oid: string }) => o.oid), [hashBuffer('dropped')]);
+  });
+});
