@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cairn, sh, tempGitRepo } from '../helpers/cli.js';
+import { CAIRN_BIN, cairn, sh, tempGitRepo } from '../helpers/cli.js';
 import { cacheOnly, objectFile, trackFixture } from '../helpers/trackFixture.js';
 import { hashBuffer } from '../../src/core/hash.js';
 
@@ -149,5 +149,31 @@ describe('cairn gc with a cache outside the repository, and without Git', () => 
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /no Git history/);
     assert.deepEqual(JSON.parse(r.stdout).remove.map((o: { oid: string }) => o.oid), [hashBuffer('dropped')]);
+  });
+});
+
+describe('cairn gc on a terminal', () => {
+  const repo = tempGitRepo();
+  after(() => repo.cleanup());
+  const hasScript = (() => {
+    try {
+      sh(repo.dir, 'command -v script');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  // `script` gives the command a pseudo-terminal, so it asks as it would a person; the answer is piped in.
+  const onTty = (answer: string) => sh(repo.dir, `printf '${answer}\\n' | script -qec "'${process.execPath}' '${CAIRN_BIN}' gc --workspace" /dev/null`, repo.env);
+
+  it('asks before deleting: "n" keeps everything, "y" deletes', { skip: !hasScript && 'the script command is not installed' }, async () => {
+    assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
+    const orphan = await cacheOnly(repo.dir, 'unused');
+    const no = onTty('n');
+    assert.match(no, /Delete 1 unreferenced object\(s\), 6 B; keeping 0 \(0 B\)\? \[y\/N\]/);
+    assert.match(no, /Nothing deleted\./);
+    assert.ok(existsSync(objectFile(repo.dir, orphan)));
+    assert.match(onTty('y'), /Deleted 1 object\(s\), freed 6 B/);
+    assert.ok(!existsSync(objectFile(repo.dir, orphan)));
   });
 });
