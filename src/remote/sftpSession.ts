@@ -142,7 +142,7 @@ export async function openSftpSession(target: SshTarget): Promise<SftpSession> {
       if (verdict === 'trusted') return true;
       const name = knownHostsName(target.host, target.port);
       rejected = verdict === 'unknown'
-        ? new CairnError('AUTH', `host key for ${where} is not known (remote "${target.remote}"); ${hostKeyHint(target)}`, {
+        ? new CairnError('AUTH', `host key for ${where} is not known; ${hostKeyHint(target)} (remote "${target.remote}")`, {
           hint: 'compare the fingerprint (ssh-keygen -lf) with what the server\'s administrator publishes before trusting it',
         })
         : new CairnError('AUTH', `host key for ${where} does NOT match known_hosts (remote "${target.remote}", entry ${name}); someone may be intercepting the connection, or the host key changed`, {

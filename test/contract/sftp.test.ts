@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
@@ -131,5 +131,41 @@ describe('sftp remote: logins, host keys and faults', () => {
     await remote.upload(oid, file, data.length);
     assert.equal((await remote.exists([oid])).size, 1);
     await remote.close();
+  });
+});
+
+describe('sftp remote from the command line', () => {
+  it('two clones exchange data through ssh://, and a corrupt object is refused', async () => {
+    const s = await sshd();
+    const { checkTwoClonesExchange } = await import('../helpers/exchange.js');
+    await checkTwoClonesExchange({
+      home: s.home,
+      addRemote: async (cwd, env) => {
+        const { cairn } = await import('../helpers/cli.js');
+        const r = await cairn(cwd, ['remote', 'add', '-d', 'origin', s.url('exchange')], env);
+        assert.equal(r.code, 0, r.stderr);
+      },
+      objectFile: (oid) => path.join(s.dataDir, 'exchange', objectRelPath(oid)),
+    });
+  });
+
+  it('an unknown host key stops a push with the ssh-keyscan hint, sending nothing', async () => {
+    const s = await sshd();
+    const { cairn, tempGitRepo, writeTree } = await import('../helpers/cli.js');
+    const repo = tempGitRepo();
+    after(() => repo.cleanup());
+    assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
+    writeTree(repo.dir, { 'f.txt': 'x' });
+    assert.equal((await cairn(repo.dir, ['add', 'f.txt'], repo.env)).code, 0);
+    assert.equal((await cairn(repo.dir, ['remote', 'add', '-d', 'origin', s.url('hostkey')], repo.env)).code, 0);
+    assert.equal((await cairn(repo.dir, ['remote', 'modify', 'origin', 'keyfile', s.clientKey], repo.env)).code, 0);
+    const r = await cairn(repo.dir, ['push'], repo.env);
+    assert.equal(r.code, 8, r.stderr);
+    assert.match(r.stderr, new RegExp(`host key for 127\\.0\\.0\\.1:${s.port} is not known; add it with ssh-keyscan -p ${s.port} 127\\.0\\.0\\.1`));
+    const known = path.join(repo.home, 'known_hosts');
+    writeFileSync(known, readFileSync(s.knownHosts));
+    assert.equal((await cairn(repo.dir, ['remote', 'modify', 'origin', 'known_hosts', known], repo.env)).code, 0);
+    const ok = await cairn(repo.dir, ['push'], repo.env);
+    assert.equal(ok.code, 0, ok.stderr);
   });
 });
