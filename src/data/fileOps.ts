@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  closeSync, existsSync, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type BigIntStats,
+  chmodSync, constants, copyFileSync, closeSync, existsSync, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type BigIntStats,
 } from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -142,15 +142,20 @@ export function hashOne(abs: string, store: StoreParams | null): HashResult {
       }
     } else {
       chunkBuffer ??= Buffer.allocUnsafe(CHUNK);
+      let src = fd;
       if (store) {
+        // Large files: let the kernel copy (a reflink where the file system can, else copy_file_range), then hash
+        // the copy — the bytes stored are exactly the bytes hashed, and no user-space write pass is needed.
         tmp = tmpName(path.join(store.cacheDir, 'objects', 'big'));
-        tmpFd = openSync(tmp, 'wx', 0o444);
+        copyFileSync(abs, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+        chmodSync(tmp, 0o444);
+        tmpFd = openSync(tmp, 'r');
+        src = tmpFd;
       }
       let n: number;
-      while ((n = readSync(fd, chunkBuffer, 0, CHUNK, null)) > 0) {
+      while ((n = readSync(src, chunkBuffer, 0, CHUNK, null)) > 0) {
         total += n;
         hash.update(chunkBuffer.subarray(0, n));
-        if (tmpFd >= 0) writeAll(tmpFd, chunkBuffer, n);
       }
       oid = hash.digest('hex');
     }
