@@ -65,3 +65,31 @@ describe('http remote', () => {
     assert.throws(() => new HttpRemote({ name: 'm', url: 'ftp://x/y', settings: {}, env: {} }), (err: CairnError) => err.code === 'INVALID');
   });
 });
+
+describe('http remote from the command line', () => {
+  it('one clone publishes through a directory nginx serves, the other pulls over http://', async () => {
+    const n = await nginx();
+    const { cairn } = await import('../helpers/cli.js');
+    const { checkTwoClonesExchange } = await import('../helpers/exchange.js');
+    const served = path.join(n.root, 'exchange');
+    const home = path.join(n.root, '..', 'home');
+    mkdirSync(home, { recursive: true });
+    await checkTwoClonesExchange({
+      home,
+      addRemote: async (cwd, env) => {
+        const r = await cairn(cwd, ['remote', 'add', '-d', 'origin', n.url('exchange')], env);
+        assert.equal(r.code, 0, r.stderr);
+      },
+      publish: async (cwd, env) => {
+        // Writes to http:// are refused and change nothing; the files get there through a directory remote.
+        const refused = await cairn(cwd, ['push'], env);
+        assert.equal(refused.code, 9, refused.stderr);
+        assert.match(refused.stderr, /read-only/);
+        assert.equal((await cairn(cwd, ['remote', 'add', 'disk', served], env)).code, 0);
+        const push = await cairn(cwd, ['push', '-r', 'disk'], env);
+        assert.equal(push.code, 0, push.stderr);
+      },
+      objectFile: (oid) => path.join(served, objectRelPath(oid)),
+    });
+  });
+});

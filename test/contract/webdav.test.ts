@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
@@ -100,5 +100,48 @@ describe('webdav remote: credentials and faults', () => {
     writeFileSync(file, data);
     await remote.upload(oidOf(data), file, data.length);
     assert.equal((await remote.exists([oidOf(data)])).size, 1);
+  });
+});
+
+describe('webdav remote from the command line', () => {
+  it('two clones exchange data through webdav:// behind basic auth, the password kept out of committed config', async () => {
+    const a = await apache();
+    const { cairn } = await import('../helpers/cli.js');
+    const { checkTwoClonesExchange } = await import('../helpers/exchange.js');
+    const setPassword = async (cwd: string, env: Record<string, string>) => {
+      const r = await cairn(cwd, ['remote', 'modify', 'origin', 'password', a.password], env);
+      assert.equal(r.code, 0, r.stderr);
+    };
+    await checkTwoClonesExchange({
+      home: a.davDir,
+      addRemote: async (cwd, env) => {
+        const r = await cairn(cwd, ['remote', 'add', '-d', 'origin', a.secureUrl('exchange')], env);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal((await cairn(cwd, ['remote', 'modify', 'origin', 'user', a.user], env)).code, 0);
+        await setPassword(cwd, env);
+        const committed = readFileSync(path.join(cwd, '.cairn', 'config.toml'), 'utf8');
+        assert.doesNotMatch(committed, new RegExp(a.password));
+      },
+      configureClone: setPassword,
+      objectFile: (oid) => path.join(a.secureDir, 'exchange', objectRelPath(oid)),
+    });
+  });
+
+  it('a wrong password stops a push with an AUTH error that names the remote and hides the password', async () => {
+    const a = await apache();
+    const { cairn, tempGitRepo, writeTree } = await import('../helpers/cli.js');
+    const repo = tempGitRepo();
+    after(() => repo.cleanup());
+    assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
+    writeTree(repo.dir, { 'f.txt': 'x' });
+    assert.equal((await cairn(repo.dir, ['add', 'f.txt'], repo.env)).code, 0);
+    const url = a.secureUrl('wrong').replace('webdav://', `webdav://${a.user}:not-the-password@`);
+    assert.equal((await cairn(repo.dir, ['remote', 'add', '-d', 'origin', url], repo.env)).code, 0);
+    const r = await cairn(repo.dir, ['push', '--json'], repo.env);
+    assert.equal(r.code, 8, r.stderr);
+    const err = JSON.parse(r.stdout).error;
+    assert.equal(err.code, 'AUTH');
+    assert.match(err.message, /remote "origin"/);
+    assert.doesNotMatch(r.stdout + r.stderr, /not-the-password/);
   });
 });
