@@ -24,6 +24,12 @@ const joinRel = (base: string, rel: string) => (rel ? `${base}/${rel}` : base);
 /** The recorded content of a tracked path as a list of files ('' is the path itself for a single file). */
 export async function desiredEntries(repo: Repo, info: PathInfo): Promise<TreeEntry[]> {
   if (info.kind === 'file') return [{ path: '', oid: info.oid, size: info.size, exec: Boolean(info.exec) }];
+  if (!existsSync(objectFile(repo.cacheDir, info.oid))) {
+    throw new CairnError('NOT_FOUND', `the tree object ${info.oid.slice(0, 12)} listing the files of a tracked folder is not in the cache`, {
+      hint: 'fetch it with `cairn pull`; nothing was changed',
+      data: { missing: [info.oid] },
+    });
+  }
   return (await loadTree(repo, info.oid)).entries;
 }
 
@@ -49,7 +55,15 @@ export async function restorePath(
   opts: { force?: boolean } & Partial<RunContext> = {},
 ): Promise<CheckoutSummary> {
   const rel = repoRelative(repo, absPath);
-  const desired = await desiredEntries(repo, info);
+  let desired: TreeEntry[];
+  try {
+    desired = await desiredEntries(repo, info);
+  } catch (err) {
+    if (err instanceof CairnError && err.code === 'NOT_FOUND') {
+      throw new CairnError('NOT_FOUND', `the tree object of ${rel} is not in the cache`, { hint: err.hint, data: err.data });
+    }
+    throw err;
+  }
   const current = await currentFiles(repo, absPath, opts);
   const inCache = (oid: string) => existsSync(objectFile(repo.cacheDir, oid));
   const plan = planCheckout(desired, current, inCache);
