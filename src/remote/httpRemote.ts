@@ -6,6 +6,8 @@ import { assertMetaKey, forEachLimit, readOnlyError, type BackendInit } from './
 import { bodyStream, extractHrefs, httpTarget, request, type HttpTarget } from './httpClient.js';
 
 const CONCURRENCY = 32;
+/** Above this many oids, exists() reads the prefix folders' index pages when the server has them. */
+const LIST_THRESHOLD = 64;
 
 /** Child names in a server's HTML directory index (nginx autoindex, Apache, python -m http.server); `/` marks folders. Pure. */
 export function parseIndexPage(html: string): string[] {
@@ -28,6 +30,8 @@ export class HttpRemote implements Remote {
   readonly displayUrl: string;
   readonly readOnly = true;
   private readonly target: HttpTarget;
+  /** Whether the server answers folder URLs with index pages (unknown until asked). */
+  private indexes: boolean | undefined;
 
   constructor(init: BackendInit) {
     this.target = httpTarget(init, 'HTTP', { 'http:': 'http:', 'https:': 'https:' });
@@ -46,19 +50,43 @@ export class HttpRemote implements Remote {
       await res.body?.cancel().catch(() => {});
       throw new CairnError('REMOTE', `remote "${this.name}" (${this.displayUrl}) does not publish directory listings, so its objects cannot be listed`, {
         hint: 'turn on directory indexes on the server (nginx: autoindex on), or list through the backend that wrote the files',
+        data: { noIndex: true },
       });
     }
     return parseIndexPage(await res.text());
   }
 
   async exists(oids: string[], options?: RemoteCallOptions): Promise<Set<string>> {
+    const wanted = [...new Set(oids)];
+    if (wanted.length > LIST_THRESHOLD && this.indexes !== false) {
+      const listed = await this.existsByIndex(wanted, options?.signal);
+      if (listed) return listed;
+    }
     const found = new Set<string>();
-    await forEachLimit([...new Set(oids)], CONCURRENCY, async (oid) => {
+    await forEachLimit(wanted, CONCURRENCY, async (oid) => {
       const res = await request(this.target, 'HEAD', objectRelPath(oid), `check object ${oid}`, { signal: options?.signal, allow: [404, 403] });
       await res.body?.cancel().catch(() => {});
       if (res.ok) found.add(oid);
     });
     return found;
+  }
+
+  /** One index page per prefix folder instead of one HEAD per object; null when the server publishes no indexes. */
+  private async existsByIndex(wanted: string[], signal?: AbortSignal): Promise<Set<string> | null> {
+    const names = new Set<string>();
+    try {
+      await forEachLimit([...new Set(wanted.map((o) => o.slice(0, 2)))], CONCURRENCY, async (prefix) => {
+        for (const name of await this.index(`objects/${prefix}`, signal)) names.add(prefix + name);
+      });
+    } catch (err) {
+      if (err instanceof CairnError && err.data?.noIndex) {
+        this.indexes = false;
+        return null;
+      }
+      throw err;
+    }
+    this.indexes = true;
+    return new Set(wanted.filter((oid) => names.has(oid)));
   }
 
   async *list(options?: RemoteCallOptions): AsyncIterable<string> {

@@ -46,6 +46,20 @@ describe('http remote', () => {
     assert.deepEqual(await remote.listMeta(''), ['other/x', 'runs/ab/one.json']);
   });
 
+  it('without directory indexes, existence falls back to HEAD and listing says why it cannot', async () => {
+    const n = await nginx();
+    const dir = path.join(n.root, 'noindex', 'store');
+    const present = Array.from({ length: 80 }, (_, i) => Buffer.from(`object ${i}`));
+    for (const data of present) seedFile(dir, objectRelPath(oidOf(data)), data);
+    const remote = new HttpRemote({ name: 'mirror', url: n.url('noindex/store'), settings: {}, env: {} });
+    const absent = Array.from({ length: 20 }, (_, i) => oidOf(Buffer.from(`absent ${i}`)));
+    const found = await remote.exists([...present.map(oidOf), ...absent]);
+    assert.equal(found.size, present.length);
+    await assert.rejects(async () => {
+      for await (const _ of remote.list()) void _;
+    }, (err: CairnError) => err.code === 'REMOTE' && /does not publish directory listings/.test(err.message) && /autoindex/.test(err.hint ?? ''));
+  });
+
   it('a server that is down is a transient REMOTE error naming the remote', async () => {
     const remote = new HttpRemote({ name: 'mirror', url: 'http://127.0.0.1:1/x', settings: {}, env: {} });
     await assert.rejects(remote.exists([oidOf(Buffer.from('x'))]), (err: CairnError) => {

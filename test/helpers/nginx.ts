@@ -4,7 +4,7 @@ import path from 'node:path';
 import { tempDir } from './cli.js';
 import { freePort, waitForPort } from './freePort.js';
 
-/** A real nginx on 127.0.0.1 serving `root` as static files with directory indexes (the read-only HTTP remote). */
+/** A real nginx on 127.0.0.1 serving `root` as static files with directory indexes, except below /noindex/. */
 export interface Nginx {
   port: number;
   /** The served folder; tests fill it (for example by pushing to it as a local remote). */
@@ -41,6 +41,8 @@ http {
     listen 127.0.0.1:${port};
     root ${root};
     autoindex on;
+    # Like many static hosts: files are served, folders are not listed.
+    location /noindex/ { autoindex off; }
   }
 }
 `);
