@@ -50,7 +50,7 @@ export async function openSourceRepo(options: { url: string; rev?: string; tmpRo
   let localRoot: string | null = null;
   let cloneFrom = url;
   if (!isRemoteGitUrl(url)) {
-    const abs = path.resolve(options.cwd, url.replace(/^file:\/\//i, ''));
+    const abs = path.resolve(options.cwd, url);
     if (!existsSync(abs)) {
       throw new CairnError('NOT_FOUND', `source repository ${url} does not exist (${abs})`, { hint: 'give a Git URL or the path of a local repository' });
     }

@@ -112,6 +112,20 @@ describe('cairn get', () => {
     assert.deepEqual(readdirSync(work).sort(), before);
   });
 
+  it('reads a file:// URL like a network one: a relative remote cannot be resolved, an absolute one works', async () => {
+    sh(f.base, 'git clone -q src clone4', f.env);
+    const clone = path.join(f.base, 'clone4');
+    const url = `file://${clone}`;
+    const rel = await cairn(work, ['get', url, 'model.bin', '-o', 'via-url.bin'], f.env);
+    assert.equal(rel.code, 2, rel.stderr);
+    assert.match(rel.stderr, /relative folder "\.\.\/storage"/);
+    assert.equal((await cairn(clone, ['remote', 'modify', 'origin', 'url', f.storage], f.env)).code, 0);
+    sh(clone, 'git commit -q -am "absolute remote"', f.env);
+    const abs = await cairn(work, ['get', url, 'model.bin', '-o', 'via-url.bin'], f.env);
+    assert.equal(abs.code, 0, abs.stderr);
+    assert.equal(readFileSync(path.join(work, 'via-url.bin'), 'utf8'), 'm1');
+  });
+
   it('says so when the source has no remote and its cache lacks the data', async () => {
     sh(f.base, 'git clone -q src clone3', f.env);
     const cfg = path.join(f.base, 'clone3', '.cairn', 'config.toml');
