@@ -112,6 +112,7 @@ async function applyPlan(repo: Repo, abs: string, info: PathInfo, plan: Checkout
       }
     }
     const dirs = new Set<string>();
+    if (info.kind === 'dir') dirs.add(abs); // an empty tracked folder is still a folder
     for (const e of [...plan.add, ...plan.modify]) dirs.add(path.dirname(full(e.path)));
     for (const d of [...dirs].sort()) mkdirSync(d, { recursive: true });
   } catch (err) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { sh, writeTree } from '../helpers/cli.js';
+import { cairn, sh, tempDir, writeTree } from '../helpers/cli.js';
 import { cairnRepo, countObjects } from '../helpers/dataRepo.js';
 
 describe('cairn add', async () => {
@@ -105,4 +105,26 @@ describe('cairn add with hardlink and symlink modes', async () => {
       assert.equal(statSync(f).mode & 0o222, 0);
     });
   }
+});
+
+describe('cairn add in a plain folder (cairn init --no-git)', () => {
+  const plain = tempDir();
+  after(() => plain.cleanup());
+
+  it('tracks data without .gitignore or git hints, and an empty folder survives checkout', async () => {
+    assert.equal((await cairn(plain.dir, ['init', '--no-git'], { HOME: plain.dir })).code, 0);
+    writeTree(plain.dir, { 'sub/d/f': 'x' });
+    mkdirSync(path.join(plain.dir, 'empty'));
+    const r = await cairn(plain.dir, ['add', 'empty', 'sub/d'], { HOME: plain.dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /git add/);
+    assert.ok(!existsSync(path.join(plain.dir, 'sub', '.gitignore')));
+    rmSync(path.join(plain.dir, 'empty'), { recursive: true });
+    rmSync(path.join(plain.dir, 'sub/d'), { recursive: true });
+    const co = await cairn(path.join(plain.dir, 'sub'), ['checkout'], { HOME: plain.dir });
+    assert.equal(co.code, 0, co.stderr);
+    assert.ok(statSync(path.join(plain.dir, 'empty')).isDirectory());
+    assert.equal(readFileSync(path.join(plain.dir, 'sub/d/f'), 'utf8'), 'x');
+    assert.equal((await cairn(plain.dir, ['status'], { HOME: plain.dir })).code, 0);
+  });
 });
