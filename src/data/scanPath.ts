@@ -79,7 +79,11 @@ function relinkModes(links: LinkType[]): LinkType[] {
  * Hashes (and with `store`, caches) a workspace file or directory. Files the state index already knows are not read
  * again; the rest go to the worker pool in batches. The result's oid is the blob's, or for a directory its tree's.
  */
-export async function scanPath(repo: Repo, abs: string, options: { store: boolean; ctx?: Partial<RunContext> }): Promise<ScanResult> {
+export async function scanPath(
+  repo: Repo,
+  abs: string,
+  options: { store: boolean; ctx?: Partial<RunContext>; /** false: skip the tree oid (info.oid is ''), for callers comparing entries. */ treeOid?: boolean },
+): Promise<ScanResult> {
   const ctx = options.ctx ?? {};
   const rel = repoRelative(repo, abs);
   const { kind, files } = listWorkspacePath(repo, abs);
@@ -141,6 +145,8 @@ export async function scanPath(repo: Repo, abs: string, options: { store: boolea
     let info: PathInfo;
     if (kind === 'file') {
       info = { kind, oid: entries[0].oid, size: entries[0].size, ...(entries[0].exec ? { exec: true } : {}) };
+    } else if (options.treeOid === false && !options.store) {
+      info = { kind, oid: '', size: entries.reduce((n, e) => n + e.size, 0), files: entries.length };
     } else {
       const tree = treeOid(entries);
       if (options.store) {

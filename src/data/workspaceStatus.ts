@@ -69,19 +69,26 @@ async function statusOf(repo: Repo, t: Tracked, ctx: Partial<RunContext>): Promi
     s.workspace = 'missing';
     return s;
   }
-  const scan = await scanPath(repo, t.abs, { store: false, ctx });
-  const sameExec = p.kind === 'dir' || Boolean(scan.info.exec) === Boolean(p.exec);
-  if (scan.info.kind === p.kind && scan.info.oid === p.oid && sameExec) return s;
-  s.workspace = 'modified';
-  if (p.kind === 'dir' && recorded && scan.info.kind === 'dir') {
-    const was = new Map(recorded.map((e) => [e.path, e]));
-    for (const e of scan.entries) {
-      const old = was.get(e.path);
-      if (!old) s.added.push(join(t.dataPath, e.path));
-      else if (old.oid !== e.oid || old.exec !== e.exec) s.modified.push(join(t.dataPath, e.path));
-      was.delete(e.path);
-    }
-    for (const rel of was.keys()) s.deleted.push(join(t.dataPath, rel));
+  // With the recorded tree at hand, comparing entries is cheaper than building the workspace's tree oid.
+  const compareEntries = p.kind === 'dir' && recorded !== null;
+  const scan = await scanPath(repo, t.abs, { store: false, ctx, treeOid: !compareEntries });
+  if (scan.info.kind !== p.kind) {
+    s.workspace = 'modified';
+    return s;
   }
+  if (!compareEntries) {
+    const sameExec = p.kind === 'dir' || Boolean(scan.info.exec) === Boolean(p.exec);
+    if (scan.info.oid !== p.oid || !sameExec) s.workspace = 'modified';
+    return s;
+  }
+  const was = new Map(recorded!.map((e) => [e.path, e]));
+  for (const e of scan.entries) {
+    const old = was.get(e.path);
+    if (!old) s.added.push(join(t.dataPath, e.path));
+    else if (old.oid !== e.oid || old.exec !== e.exec) s.modified.push(join(t.dataPath, e.path));
+    was.delete(e.path);
+  }
+  for (const rel of was.keys()) s.deleted.push(join(t.dataPath, rel));
+  if (s.added.length || s.modified.length || s.deleted.length) s.workspace = 'modified';
   return s;
 }
