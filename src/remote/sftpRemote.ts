@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SFTPWrapper, Stats } from 'ssh2';
-import { CairnError, redactSecrets } from '../core/errors.js';
+import { CairnError } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
-import { assertMetaKey, forEachLimit, intSetting, readOnlyError, readOnlySetting, stringSetting, type BackendInit } from './backendInit.js';
+import { assertMetaKey, forEachLimit, readOnlyError, readOnlySetting, type BackendInit } from './backendInit.js';
+import { sshTarget } from './sftpTarget.js';
 import { openSftpSession, type SftpSession, type SshTarget } from './sftpSession.js';
 import { SftpReadStream } from './sftpReadStream.js';
 
@@ -17,42 +18,6 @@ const LIST_THRESHOLD = 64;
 const CONCURRENCY = 32;
 
 type SftpError = Error & { code?: number | string };
-
-/** Parses `ssh://[user@]host[:port]/path` with the remote's settings (user, port, keyfile, password, known_hosts). */
-export function sshTarget(init: BackendInit): SshTarget & { root: string } {
-  let url: URL;
-  try {
-    url = new URL(init.url);
-  } catch {
-    throw new CairnError('INVALID', `remote "${init.name}": ${redactSecrets(init.url)} is not a valid ssh:// URL`, {
-      hint: 'use ssh://[user@]host[:port]/absolute/path',
-    });
-  }
-  const root = decodeURIComponent(url.pathname);
-  if (!url.hostname || !root || root === '/') {
-    throw new CairnError('INVALID', `remote "${init.name}": ${redactSecrets(init.url)} needs a host and a folder path`, {
-      hint: 'use ssh://[user@]host[:port]/absolute/path',
-    });
-  }
-  const user = stringSetting(init, 'user') ?? (url.username ? decodeURIComponent(url.username) : undefined)
-    ?? init.env.USER ?? init.env.LOGNAME ?? 'root';
-  const password = stringSetting(init, 'password') ?? (url.password ? decodeURIComponent(url.password) : undefined);
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return {
-    remote: init.name,
-    displayUrl: redactSecrets(init.url),
-    host,
-    port: intSetting(init, 'port') ?? (url.port ? Number(url.port) : 22),
-    user,
-    password,
-    keyfile: stringSetting(init, 'keyfile'),
-    passphrase: stringSetting(init, 'key_passphrase'),
-    knownHosts: stringSetting(init, 'known_hosts'),
-    env: init.env,
-    channels: 4,
-    root: root.replace(/\/+$/, ''),
-  };
-}
 
 /** A remote on an SSH server through SFTP: one connection, several channels, pipelined reads, atomic renames. */
 export class SftpRemote implements Remote {

@@ -30,7 +30,8 @@ export type SourceTarget =
 
 /** A Git URL (scp-like `user@host:path` included) rather than a folder path. Pure. */
 export function isRemoteGitUrl(url: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/\\:]+@[^/\\:]+:/.test(url);
+  // As git reads it: scheme://..., user@host:path, or host:path (a one-letter "host" is a Windows drive).
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/\\:]+@[^/\\:]+:/.test(url) || /^[^/\\:@]{2,}:/.test(url);
 }
 
 /** Checks and normalizes a repo-relative path given on the command line (`./a/b/` → `a/b`). Pure. */
