@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
@@ -96,6 +97,41 @@ describe('sftp remote: logins, host keys and faults', () => {
       return true;
     });
     await remote.close();
+  });
+
+  it('logs in with a key held by ssh-agent (SSH_AUTH_SOCK from the passed environment)', async () => {
+    const s = await sshd();
+    const dir = path.join(s.dataDir, 'agent');
+    mkdirSync(dir);
+    const home = path.join(dir, 'home');
+    mkdirSync(path.join(home, '.ssh'), { recursive: true });
+    writeFileSync(path.join(home, '.ssh', 'known_hosts'), readFileSync(s.knownHosts));
+    const sock = path.join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+      const add = spawnSync('ssh-add', [s.clientKey], { env: { SSH_AUTH_SOCK: sock }, encoding: 'utf8' });
+      assert.equal(add.status, 0, add.stderr);
+      const remote = new SftpRemote({ name: 'origin', url: s.url('agent-store'), settings: {}, env: { HOME: home, SSH_AUTH_SOCK: sock } });
+      assert.equal((await remote.exists([oidOf(Buffer.from('a'))])).size, 0);
+      await remote.close();
+    } finally {
+      agent.kill();
+    }
+  });
+
+  it('uses a passphrase-protected key file with key_passphrase, and says what to do without it', async () => {
+    const s = await sshd();
+    const key = path.join(s.dataDir, 'locked_key');
+    const gen = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'open sesame', '-f', key], { encoding: 'utf8' });
+    assert.equal(gen.status, 0, gen.stderr);
+    s.authorize(readFileSync(`${key}.pub`, 'utf8'));
+    const settings = { keyfile: key, known_hosts: s.knownHosts };
+    const without = new SftpRemote({ name: 'origin', url: s.url('pp'), settings, env: { HOME: '/nonexistent' } });
+    await rejectsWith(without.exists([oidOf(Buffer.from('a'))]), 'AUTH', /key file .*locked_key cannot be used.*key_passphrase/);
+    const withIt = new SftpRemote({ name: 'origin', url: s.url('pp'), settings: { ...settings, key_passphrase: 'open sesame' }, env: { HOME: '/nonexistent' } });
+    assert.equal((await withIt.exists([oidOf(Buffer.from('a'))])).size, 0);
+    await withIt.close();
   });
 
   it('a closed port is a REMOTE error worth a retry', async () => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './cli.js';
 import { freePort, waitForPort } from './freePort.js';
@@ -20,6 +20,8 @@ export interface Sshd {
   home: string;
   /** ssh://root@127.0.0.1:<port><dataDir>/<sub> */
   url(sub: string): string;
+  /** Lets another public key ("ssh-ed25519 AAAA...") log in. */
+  authorize(publicKeyLine: string): void;
   /** Kills the server (the fault tests restart it with `start`). */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -126,6 +128,7 @@ export async function startSshd(): Promise<Sshd> {
     hostKeyLine,
     home,
     url: (sub) => `ssh://root@127.0.0.1:${port}${path.join(dataDir, sub)}`,
+    authorize: (line) => appendFileSync(path.join(base, 'authorized_keys'), `${line.trim()}\n`),
     stop,
     start,
     cleanup: async () => {
