@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SFTPWrapper, Stats } from 'ssh2';
-import { CairnError } from '../core/errors.js';
+import { CairnError, fromSystemError } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
 import { assertMetaKey, forEachLimit, readOnlyError, readOnlySetting, type BackendInit } from './backendInit.js';
@@ -16,6 +16,7 @@ const PERMISSION_DENIED = 3;
 /** Above this many oids, exists() lists the prefix folders instead of asking about each object. */
 const LIST_THRESHOLD = 64;
 const CONCURRENCY = 32;
+const LOCAL_ERRNO = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EMFILE', 'ENFILE']);
 
 type SftpError = Error & { code?: number | string };
 
@@ -75,6 +76,8 @@ export class SftpRemote implements Remote {
 
   private wrap(err: SftpError, what: string): CairnError {
     if (err instanceof CairnError) return err;
+    // A string errno comes from this machine (a local file that vanished or cannot be read), not from the server.
+    if (typeof err.code === 'string' && LOCAL_ERRNO.has(err.code)) return fromSystemError(err, `${what} for remote "${this.name}"`);
     const where = `${what} on remote "${this.name}" (${this.displayUrl})`;
     if (err.code === NO_SUCH_FILE) return new CairnError('NOT_FOUND', `${where}: no such file`, { cause: err });
     if (err.code === PERMISSION_DENIED) {

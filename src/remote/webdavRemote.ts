@@ -3,7 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import type { Readable as NodeReadable } from 'node:stream';
-import { CairnError } from '../core/errors.js';
+import { CairnError, fromSystemError } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
 import { assertMetaKey, forEachLimit, readOnlyError, readOnlySetting, type BackendInit } from './backendInit.js';
@@ -168,7 +168,12 @@ export class WebdavRemote implements Remote {
 
   async upload(oid: string, localPath: string, _size: number, options?: RemoteCallOptions): Promise<void> {
     this.assertWritable();
-    const size = (await fs.stat(localPath)).size;
+    let size: number;
+    try {
+      size = (await fs.stat(localPath)).size;
+    } catch (err) {
+      throw fromSystemError(err, `could not read ${localPath} to upload it to remote "${this.name}"`);
+    }
     let sent = 0;
     const file = createReadStream(localPath, { highWaterMark: 1 << 20 });
     const counter = new Transform({
