@@ -219,6 +219,14 @@ async function remotes(ctx) {
     }
   }
   ctx.summary.push('remotes: push to a directory remote, pull into a fresh clone, identical bytes');
+  if (n.has('get')) {
+    n.say('(anyone can fetch one tracked file of a repository without cloning it)');
+    const out = path.join(base, 'downloaded-model.json');
+    n.cairn(base, ['get', repo, MODEL, '-o', out]);
+    if (digestFile(out) !== mine.model) throw new Error('cairn get downloaded different bytes than the repository tracks');
+    n.ok('cairn get fetched the model, byte for byte');
+    ctx.summary.push('get: one file of a repository, without a clone');
+  }
 }
 
 export const parts = [setUp, versionData, pipeline, remotes];
