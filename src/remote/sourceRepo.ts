@@ -1,13 +1,18 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
 import { getKey, mergeConfig, readConfigFile, type RawConfig } from '../core/config.js';
 import { CairnError, redactSecrets } from '../core/errors.js';
 import { CAIRN_DIR } from '../core/repo.js';
 import { catFileBatch, cloneBare, git, lsTree, showFileBuffer } from '../git/git.js';
 import { isSafeRelPath } from '../data/tree.js';
-import { dataPathFor, parsePointer, POINTER_SUFFIX, type Pointer } from '../data/pointer.js';
+import { dataPathFor, parsePointer, POINTER_SUFFIX, POINTER_VERSION, type Pointer } from '../data/pointer.js';
+import { isOid } from '../core/hash.js';
 import { remoteScheme, type RemoteSpec } from './remoteConfig.js';
+
+/** The pipeline lock file at a repository's root (its format is in docs/formats.md). */
+const LOCK_FILE = 'cairn.lock';
 
 /** Another repository opened for reading at one commit: a throw-away bare clone plus what its config says. */
 export interface SourceRepo {
@@ -23,7 +28,7 @@ export interface SourceRepo {
   cleanup(): Promise<void>;
 }
 
-/** What a path names in the source: data behind a pointer (maybe a part of a tracked folder), or files Git stores itself. */
+/** What a path names in the source: data behind a pointer or a pipeline output (maybe a part of a folder), or files Git stores itself. */
 export type SourceTarget =
   | { kind: 'pointer'; dataPath: string; pointer: Pointer; sub: string }
   | { kind: 'git'; files: { path: string; blob: string; exec: boolean }[]; isDir: boolean };
@@ -154,6 +159,8 @@ export async function findSourceTarget(source: SourceRepo, rel: string): Promise
     }
     return { kind: 'pointer', dataPath: owner.data, pointer, sub };
   }
+  const out = await lockOutput(source, entries, rel);
+  if (out) return out;
   const files = entries
     .filter((e) => e.type === 'blob' && (e.path === rel || e.path.startsWith(`${rel}/`)) && e.mode !== '120000')
     .map((e) => ({ path: e.path === rel ? '' : e.path.slice(rel.length + 1), blob: e.object, exec: e.mode === '100755' }));
@@ -164,4 +171,35 @@ export async function findSourceTarget(source: SourceRepo, rel: string): Promise
     });
   }
   return { kind: 'git', files, isDir: !(files.length === 1 && files[0].path === '') };
+}
+
+/**
+ * A pipeline output recorded in the source's root `cairn.lock` that holds `rel` (outputs are not pointer files).
+ * Only the fields needed here are read; an unreadable lock is simply not a match.
+ */
+async function lockOutput(source: SourceRepo, entries: { path: string; object: string }[], rel: string): Promise<SourceTarget | null> {
+  const lockEntry = entries.find((e) => e.path === LOCK_FILE);
+  if (!lockEntry) return null;
+  let lock: { stages?: Record<string, { outs?: unknown }> };
+  try {
+    lock = parseYaml((await catFileBatch(source.gitDir, [lockEntry.object])).get(lockEntry.object)?.toString('utf8') ?? '') ?? {};
+  } catch {
+    return null;
+  }
+  for (const stage of Object.values(lock.stages ?? {})) {
+    for (const o of Array.isArray(stage?.outs) ? stage.outs : []) {
+      const out = o as { path?: unknown; oid?: unknown; size?: unknown; files?: unknown; exec?: unknown; cache?: unknown };
+      if (typeof out.path !== 'string' || !isOid(out.oid) || typeof out.size !== 'number' || out.cache === false) continue;
+      if (rel !== out.path && !rel.startsWith(`${out.path}/`)) continue;
+      const isDir = typeof out.files === 'number';
+      const sub = rel === out.path ? '' : rel.slice(out.path.length + 1);
+      if (sub && !isDir) continue;
+      const pointer: Pointer = {
+        version: POINTER_VERSION, kind: isDir ? 'dir' : 'file', path: path.posix.basename(out.path), oid: out.oid, size: out.size,
+        ...(isDir ? { files: out.files as number } : {}), ...(out.exec === true ? { exec: true } : {}),
+      };
+      return { kind: 'pointer', dataPath: out.path, pointer, sub };
+    }
+  }
+  return null;
 }

@@ -126,6 +126,18 @@ describe('cairn get', () => {
     assert.equal(readFileSync(path.join(work, 'via-url.bin'), 'utf8'), 'm1');
   });
 
+  it('gets a pipeline output recorded in the source\'s cairn.lock', async () => {
+    sh(f.base, 'git clone -q src piped', f.env);
+    const piped = path.join(f.base, 'piped');
+    writeFileSync(path.join(piped, 'cairn.yaml'), 'stages:\n  report:\n    cmd: mkdir -p out && echo done > out/result.txt\n    outs:\n      - out\n');
+    const repro = await cairn(piped, ['repro'], f.env);
+    assert.equal(repro.code, 0, repro.stderr);
+    sh(piped, 'git add -A && git commit -q -m pipeline', f.env);
+    const r = await cairn(work, ['get', '../piped', 'out/result.txt', '-o', 'result.txt'], f.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(path.join(work, 'result.txt'), 'utf8'), 'done\n');
+  });
+
   it('says so when the source has no remote and its cache lacks the data', async () => {
     sh(f.base, 'git clone -q src clone3', f.env);
     const cfg = path.join(f.base, 'clone3', '.cairn', 'config.toml');
