@@ -131,15 +131,16 @@ export function hashOne(abs: string, store: StoreParams | null): HashResult {
     let total = 0;
     let stored = false;
     let oid: string;
+    let after: BigIntStats | null = null;
     if (size <= SMALL_FILE) {
+      // One byte more than the size: a read that gets it means the file grew.
       const buf = Buffer.allocUnsafe(size + 1);
       let n: number;
       while (total <= size && (n = readSync(fd, buf, total, size + 1 - total, null)) > 0) total += n;
       hash.update(buf.subarray(0, Math.min(total, size)));
       oid = hash.digest('hex');
-      if (total === size && !changed(before, fstatSync(fd, { bigint: true })) && store) {
-        stored = putObject(store.cacheDir, oid, buf.subarray(0, size));
-      }
+      after = fstatSync(fd, { bigint: true });
+      if (total === size && !changed(before, after) && store) stored = putObject(store.cacheDir, oid, buf.subarray(0, size));
     } else {
       chunkBuffer ??= Buffer.allocUnsafe(CHUNK);
       let src = fd;
@@ -159,7 +160,7 @@ export function hashOne(abs: string, store: StoreParams | null): HashResult {
       }
       oid = hash.digest('hex');
     }
-    const after = fstatSync(fd, { bigint: true });
+    after ??= fstatSync(fd, { bigint: true });
     if (total !== size || changed(before, after)) {
       return { error: { kind: 'changed', message: 'the file changed while it was being read', path: abs } };
     }

@@ -86,7 +86,10 @@ export async function scanPath(
 ): Promise<ScanResult> {
   const ctx = options.ctx ?? {};
   const rel = repoRelative(repo, abs);
+  const started = Date.now();
+  const debug = (what: string) => ctx.onLog?.('debug', `${rel}: ${what} (${Date.now() - started} ms)`);
   const { kind, files } = listWorkspacePath(repo, abs);
+  debug(`listed ${files.length} files`);
   const keyOf = (f: WalkEntry) => (f.rel ? `${rel}/${f.rel}` : rel);
   const state = StateIndex.open(repo);
   try {
@@ -124,8 +127,10 @@ export async function scanPath(
     }
     const params = { cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask() };
     const toItem = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, oid: oids[i], exec: files[i].exec });
+    debug(`${files.length - work.length} files known to the state index`);
     const results = await runPool(options.store ? 'store' : 'hash', work.map(toItem), options.store ? params : null, ctx);
     const relinked = await runPool('relink', relink.map(toItem), params, ctx, 'linking');
+    debug(`${options.store ? 'stored' : 'hashed'} ${work.length} files, linked ${relink.length}`);
     const fresh: Array<{ path: string } & StateEntry> = [];
     let stored = 0;
     const take = (indexes: number[], res: HashResult[], doing: string) => {
@@ -155,8 +160,12 @@ export async function scanPath(
       }
       info = { kind, oid: tree.oid, size: entries.reduce((n, e) => n + e.size, 0), files: entries.length };
     }
-    if (options.store && stored > 0) await flushCache(repo.cacheDir);
+    if (options.store && stored > 0) {
+      await flushCache(repo.cacheDir);
+      debug(`flushed ${stored} new objects to disk`);
+    }
     state.putMany(fresh);
+    debug(`recorded ${fresh.length} files in the state index`);
     return { info, entries, stored };
   } finally {
     state.close();
