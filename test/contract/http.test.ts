@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
 import { objectRelPath } from '../../src/data/objectPath.js';
+import { ObjectStore } from '../../src/data/objectStore.js';
 import { HttpRemote, parseIndexPage } from '../../src/remote/httpRemote.js';
 import { startNginx, type Nginx } from '../helpers/nginx.js';
 import { oidOf, runRemoteContract } from './remoteContract.js';
@@ -58,6 +61,31 @@ describe('http remote', () => {
     await assert.rejects(async () => {
       for await (const _ of remote.list()) void _;
     }, (err: CairnError) => err.code === 'REMOTE' && /does not publish directory listings/.test(err.message) && /autoindex/.test(err.hint ?? ''));
+  });
+
+  it('the server dying mid-download fails the stream, the cache keeps nothing, and a retry after restart succeeds', async () => {
+    const n = await nginx();
+    const data = randomBytes(48 * 1024 * 1024);
+    const oid = oidOf(data);
+    seedFile(path.join(n.root, 'dies'), objectRelPath(oid), data);
+    const remote = new HttpRemote({ name: 'mirror', url: n.url('dies'), settings: {}, env: {} });
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'cairn-http-cache-'));
+    after(() => rmSync(cache, { recursive: true, force: true }));
+    const store = new ObjectStore(cache);
+    let killed = false;
+    const body = await remote.download(oid, {
+      onBytes: (b) => {
+        if (!killed && b > 1024 * 1024) {
+          killed = true;
+          void n.stop();
+        }
+      },
+    });
+    await assert.rejects(store.putStream(body, oid, 'big.bin'));
+    assert.equal(await store.has(oid), false);
+    await n.start();
+    const again = await store.putStream(await remote.download(oid), oid, 'big.bin');
+    assert.equal(again.size, data.length);
   });
 
   it('a server that is down is a transient REMOTE error naming the remote', async () => {

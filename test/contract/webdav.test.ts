@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
 import { objectRelPath } from '../../src/data/objectPath.js';
+import { ObjectStore } from '../../src/data/objectStore.js';
 import { WebdavRemote } from '../../src/remote/webdavRemote.js';
 import { startApacheDav, type ApacheDav } from '../helpers/apache.js';
 import { oidOf, runRemoteContract } from './remoteContract.js';
@@ -79,6 +82,34 @@ describe('webdav remote: credentials and faults', () => {
       assert.ok(err.code === 'PERMISSION', `${err.code}: ${err.message}`);
       return true;
     });
+  });
+
+  it('the server dying mid-download fails the stream and the cache keeps nothing', async () => {
+    const a = await apache();
+    const data = randomBytes(48 * 1024 * 1024);
+    const oid = oidOf(data);
+    seedFile(path.join(a.davDir, 'dies'), objectRelPath(oid), data);
+    const remote = new WebdavRemote({ name: 'origin', url: a.url('dies'), settings: {}, env: {} });
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'cairn-dav-cache-'));
+    after(() => rmSync(cache, { recursive: true, force: true }));
+    const store = new ObjectStore(cache);
+    let killed = false;
+    const body = await remote.download(oid, {
+      onBytes: (b) => {
+        if (!killed && b > 1024 * 1024) {
+          killed = true;
+          void a.stop();
+        }
+      },
+    });
+    try {
+      await assert.rejects(store.putStream(body, oid, 'big.bin'));
+      assert.equal(await store.has(oid), false);
+    } finally {
+      await a.start();
+    }
+    const again = await store.putStream(await remote.download(oid), oid, 'big.bin');
+    assert.equal(again.size, data.length);
   });
 
   it('a server that is down is a transient REMOTE error, and writes succeed once it is back', async () => {

@@ -11,7 +11,9 @@ export interface Nginx {
   root: string;
   /** http://127.0.0.1:<port>/<sub> */
   url(sub?: string): string;
+  /** Kills the server at once, as a crash would; `start` brings it back on the same port. */
   stop(): Promise<void>;
+  start(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -47,19 +49,21 @@ http {
 }
 `);
   let child: ChildProcess | null = null;
-  let stderr = '';
-  let exited: string | null = null;
-  // -p sets the prefix so nginx never touches /var/log/nginx or /run.
-  const proc = spawn('/usr/sbin/nginx', ['-p', base, '-c', config, '-e', path.join(base, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child = proc;
-  proc.stderr!.on('data', (d) => (stderr += d));
-  proc.on('exit', (code, signal) => {
-    let log = '';
-    try { log = readFileSync(path.join(base, 'error.log'), 'utf8'); } catch { /* none yet */ }
-    exited = `exited with ${code ?? signal}: ${stderr.trim()} ${log.trim()}`;
-  });
-  proc.on('error', (err) => (exited = err.message));
-  await waitForPort(port, 'nginx', () => exited);
+  const start = async () => {
+    let stderr = '';
+    let exited: string | null = null;
+    // -p sets the prefix so nginx never touches /var/log/nginx or /run.
+    const proc = spawn('/usr/sbin/nginx', ['-p', base, '-c', config, '-e', path.join(base, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    proc.stderr!.on('data', (d) => (stderr += d));
+    proc.on('exit', (code, signal) => {
+      let log = '';
+      try { log = readFileSync(path.join(base, 'error.log'), 'utf8'); } catch { /* none yet */ }
+      exited = `exited with ${code ?? signal}: ${stderr.trim()} ${log.trim()}`;
+    });
+    proc.on('error', (err) => (exited = err.message));
+    await waitForPort(port, 'nginx', () => exited);
+  };
   const stop = async () => {
     const p = child;
     child = null;
@@ -69,11 +73,13 @@ http {
       p.kill('SIGKILL');
     });
   };
+  await start();
   return {
     port,
     root,
     url: (sub = '') => `http://127.0.0.1:${port}/${sub}`,
     stop,
+    start,
     cleanup: async () => {
       await stop();
       tmp.cleanup();
