@@ -2,7 +2,7 @@ import { CairnError, redactSecrets } from '../core/errors.js';
 import { intSetting, stringSetting, type BackendInit } from './backendInit.js';
 import type { SshTarget } from './sftpSession.js';
 
-/** Parses `ssh://[user@]host[:port]/path` with the remote's settings (user, port, keyfile, password, known_hosts). */
+/** Parses `ssh://[user@]host[:port]/path` (`/~/path`: below the login's home) with the remote's settings (user, port, keyfile, password, known_hosts). */
 export function sshTarget(init: BackendInit): SshTarget & { root: string } {
   let url: URL;
   try {
@@ -12,10 +12,12 @@ export function sshTarget(init: BackendInit): SshTarget & { root: string } {
       hint: 'use ssh://[user@]host[:port]/absolute/path',
     });
   }
-  const root = decodeURIComponent(url.pathname);
-  if (!url.hostname || !root || root === '/') {
+  const decoded = decodeURIComponent(url.pathname);
+  // `/~/data` names a folder in the login's home: SFTP resolves relative paths against it.
+  const root = decoded.startsWith('/~/') ? decoded.slice(3) : decoded;
+  if (!url.hostname || !root || root === '/' || decoded === '/~' || decoded === '/~/') {
     throw new CairnError('INVALID', `remote "${init.name}": ${redactSecrets(init.url)} needs a host and a folder path`, {
-      hint: 'use ssh://[user@]host[:port]/absolute/path',
+      hint: 'use ssh://[user@]host[:port]/absolute/path (or /~/path for a folder in the home directory)',
     });
   }
   const user = stringSetting(init, 'user') ?? (url.username ? decodeURIComponent(url.username) : undefined)

@@ -134,6 +134,18 @@ describe('sftp remote: logins, host keys and faults', () => {
     await withIt.close();
   });
 
+  it('ssh://host/~/path stores relative to the login folder', async () => {
+    const s = await sshd();
+    const remote = new SftpRemote({ name: 'origin', url: `ssh://root@127.0.0.1:${s.port}/~/homed/store`, settings: {}, env: { HOME: s.home } });
+    const data = Buffer.from('in home');
+    const file = path.join(s.dataDir, 'home-src');
+    writeFileSync(file, data);
+    await remote.upload(oidOf(data), file, data.length);
+    assert.ok(existsSync(path.join(s.sftpHome, 'homed', 'store', objectRelPath(oidOf(data)))));
+    assert.equal((await remote.exists([oidOf(data)])).size, 1);
+    await remote.close();
+  });
+
   it('a closed port is a REMOTE error worth a retry', async () => {
     const s = await sshd();
     const remote = new SftpRemote({ name: 'origin', url: 'ssh://root@127.0.0.1:1/tmp/x', settings: {}, env: { HOME: s.home } });

@@ -10,6 +10,8 @@ export interface Sshd {
   user: string;
   /** A folder the tests may use as remote storage. */
   dataDir: string;
+  /** Where relative SFTP paths (`ssh://host/~/x`) land: internal-sftp starts there. */
+  sftpHome: string;
   /** Private key the server accepts. */
   clientKey: string;
   /** A known_hosts file that trusts this server (`[127.0.0.1]:port` form). */
@@ -74,6 +76,7 @@ export async function startSshd(): Promise<Sshd> {
   writeFileSync(path.join(home, '.ssh', 'known_hosts'), readFileSync(knownHosts));
   const dataDir = path.join(base, 'data');
   mkdirSync(dataDir);
+  mkdirSync(path.join(base, 'sftp-home'));
   const config = path.join(base, 'sshd_config');
   writeFileSync(config, [
     `Port ${port}`,
@@ -85,7 +88,8 @@ export async function startSshd(): Promise<Sshd> {
     'PermitRootLogin yes',
     'PasswordAuthentication no',
     `PidFile ${path.join(base, 'sshd.pid')}`,
-    'Subsystem sftp internal-sftp',
+    // Relative SFTP paths (ssh://host/~/x) start here instead of the real /root.
+    `Subsystem sftp internal-sftp -d ${path.join(base, 'sftp-home')}`,
     'LogLevel ERROR',
     '',
   ].join('\n'));
@@ -123,6 +127,7 @@ export async function startSshd(): Promise<Sshd> {
     port,
     user: 'root',
     dataDir,
+    sftpHome: path.join(base, 'sftp-home'),
     clientKey,
     knownHosts,
     hostKeyLine,

@@ -16,6 +16,11 @@ describe('ssh:// remote URLs', () => {
     assert.deepEqual([d.user, d.port], ['carol', 22]);
   });
 
+  it('reads /~/path as a folder in the login\'s home (a relative SFTP path)', () => {
+    assert.equal(sshTarget({ name: 'o', url: 'ssh://host/~/cairn/store', settings: {}, env: {} }).root, 'cairn/store');
+    assert.throws(() => sshTarget({ name: 'o', url: 'ssh://host/~/', settings: {}, env: {} }), (e: CairnError) => e.code === 'INVALID');
+  });
+
   it('keeps a password out of the display URL', () => {
     const t = sshTarget({ name: 'o', url: 'ssh://alice:pw@host/x', settings: {}, env: {} });
     assert.equal(t.password, 'pw');
