@@ -25,12 +25,20 @@ export interface FetchedSource {
  * Where the data can come from, best first: the local source's own cache (no network), then its default remote.
  * Remotes are opened lazily, so a source whose cache has everything needs no remote at all.
  */
-function providers(source: SourceRepo, ctx: RunContext): { label: string; open: () => Promise<Remote> }[] {
-  const list: { label: string; open: () => Promise<Remote> }[] = [];
+function providers(source: SourceRepo, ctx: RunContext): { label: string; jobs: number; open: () => Promise<Remote> }[] {
+  const list: { label: string; jobs: number; open: () => Promise<Remote> }[] = [];
   const cache = sourceCacheDir(source);
-  if (cache) list.push({ label: `the cache of ${source.url}`, open: () => openLocalRemote('source-cache', cache, { read_only: true }, ctx) });
+  if (cache) {
+    list.push({ label: `the cache of ${source.url}`, jobs: defaultJobs(cache, {}), open: () => openLocalRemote('source-cache', cache, { read_only: true }, ctx) });
+  }
   const spec = sourceRemoteSpec(source);
-  if (spec) list.push({ label: `remote "${spec.name}" of ${redactSecrets(source.url)}`, open: () => openRemoteSpec(spec, source.localRoot ?? '/', ctx) });
+  if (spec) {
+    list.push({
+      label: `remote "${spec.name}" of ${redactSecrets(source.url)}`,
+      jobs: defaultJobs(spec.url, spec.options),
+      open: () => openRemoteSpec(spec, source.localRoot ?? '/', ctx),
+    });
+  }
   return list;
 }
 
@@ -48,7 +56,7 @@ async function fetchObjects(store: ObjectStore, source: SourceRepo, items: Trans
     const remote = await provider.open();
     lastName = remote.name;
     try {
-      const result = await downloadItems(store, remote, pending, { jobs: jobs ?? defaultJobs(remote.displayUrl, {}), ctx });
+      const result = await downloadItems(store, remote, pending, { jobs: jobs ?? provider.jobs, ctx });
       if (result.transferred) from.push(provider.label);
       downloaded += result.transferred;
       const done = new Set(result.complete);
