@@ -14,6 +14,9 @@ import { StateIndex, stateMatches, type StateEntry } from './stateIndex.js';
 import { treeOid, type TreeEntry } from './tree.js';
 import { walkWorkspace, type WalkEntry } from './walkWorkspace.js';
 
+/** File-system timestamps move in coarse ticks (a few ms); writes this close to a scan may not change the mtime. */
+const RACY_MS = 20;
+
 export interface ScanResult {
   info: PathInfo;
   /** Every file with its oid; for a single file one entry whose path is ''. */
@@ -87,6 +90,7 @@ export async function scanPath(
   const ctx = options.ctx ?? {};
   const rel = repoRelative(repo, abs);
   const started = Date.now();
+  const racyAfter = BigInt(started - RACY_MS) * 1_000_000n;
   const debug = (what: string) => ctx.onLog?.('debug', `${rel}: ${what} (${Date.now() - started} ms)`);
   const { kind, files } = listWorkspacePath(repo, abs);
   debug(`listed ${files.length} files`);
@@ -141,7 +145,11 @@ export async function scanPath(
         oids[i] = r.oid;
         stats[i] = r.stat!;
         if (r.stored) stored++;
-        fresh.push({ path: keyOf(files[i]), ...r.stat!, oid: r.oid!, exec: files[i].exec });
+        // A file modified just before or during the scan is "racy": another write within the same coarse mtime
+        // tick would leave its stat unchanged, so it is not recorded and gets hashed again next time (as in Git).
+        // A file replaced by a link to its read-only object cannot be written to, so it is never racy.
+        const linked = r.stat!.ino !== files[i].stat.ino;
+        if (linked || BigInt(r.stat!.mtimeNs) < racyAfter) fresh.push({ path: keyOf(files[i]), ...r.stat!, oid: r.oid!, exec: files[i].exec });
       }
     };
     take(work, results, options.store ? 'store' : 'hash');
