@@ -7,7 +7,9 @@ import { withRepoLock } from '../core/repoLock.js';
 import { addToGitignore } from '../data/gitignore.js';
 import { ObjectStore } from '../data/objectStore.js';
 import type { PathInfo } from '../data/pathInfo.js';
-import { pointerPathFor, POINTER_SUFFIX, POINTER_VERSION, readPointer, writePointer, type Pointer, type PointerSource } from '../data/pointer.js';
+import { findPointers } from '../data/findPointers.js';
+import { checkAgainstTracked, resolveUserPath } from '../data/pathRules.js';
+import { dataPathFor, pointerPathFor, POINTER_SUFFIX, POINTER_VERSION, readPointer, writePointer, type Pointer, type PointerSource } from '../data/pointer.js';
 import { restorePath } from '../data/restorePath.js';
 import { fetchSource } from './fetchSource.js';
 import { findSourceTarget, isRemoteGitUrl, normalizeSourcePath, openSourceRepo } from './sourceRepo.js';
@@ -85,14 +87,13 @@ async function bring(repo: Repo, abs: string, options: { url: string; resolveFro
 export async function importData(repo: Repo, options: ImportOptions): Promise<ImportResult> {
   const { ctx } = options;
   const srcRel = normalizeSourcePath(options.path);
-  const abs = path.resolve(ctx.cwd, options.out ?? path.posix.basename(srcRel));
-  const where = rel(repo, abs);
-  if (where === '' || where.startsWith('..') || path.isAbsolute(where) || where === '.cairn' || where.startsWith('.cairn/')) {
-    throw new CairnError('USAGE', `cannot import to ${abs}: it is outside the repository's workspace (${repo.root})`, { hint: 'choose an output path inside the repository with -o' });
-  }
-  if (abs.endsWith(POINTER_SUFFIX)) throw new CairnError('USAGE', `the output path ${where} ends in ${POINTER_SUFFIX}`, { hint: 'name the data, not its pointer file' });
+  // The same rules as `cairn add`: inside the workspace, not in .git/.cairn, not a pointer file.
+  const target = resolveUserPath(repo, ctx.cwd, options.out ?? path.posix.basename(srcRel));
+  const { abs, rel: where } = target;
   const pointerFile = pointerPathFor(abs);
   return withRepoLock(repo.tmpDir, {}, async () => {
+    // Nested tracking (inside a tracked folder, or around one) would version the same bytes twice.
+    checkAgainstTracked(target, (await findPointers(repo)).map(dataPathFor).filter((p) => p !== where));
     if (existsSync(pointerFile)) {
       const existing = await readPointer(pointerFile);
       throw new CairnError('CONFLICT', `${where} is already ${existing.source ? `imported from ${redactSecrets(existing.source.url)}` : 'tracked by cairn'}`, {

@@ -83,6 +83,12 @@ describe('cairn import', () => {
     const outside = await cairn(dst, ['import', '../src', 'model.bin', '-o', '../elsewhere.bin'], f.env);
     assert.equal(outside.code, 2);
     assert.match(outside.stderr, /outside the repository/);
+    const nested = await cairn(dst, ['import', '../src', 'model.bin', '-o', 'imgs/model.bin'], f.env);
+    assert.equal(nested.code, 5);
+    assert.match(nested.stderr, /imgs\/model\.bin is inside imgs, which cairn already tracks/);
+    assert.ok(!existsSync(path.join(dst, 'imgs', 'model.bin')));
+    const internal = await cairn(dst, ['import', '../src', 'model.bin', '-o', '.cairn/x'], f.env);
+    assert.equal(internal.code, 2);
     const nope = await cairn(dst, ['import', '../src', 'nothing/here'], f.env);
     assert.equal(nope.code, 4);
     assert.match(nope.stderr, /nothing\/here is not tracked in \.\.\/src/);
