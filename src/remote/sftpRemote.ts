@@ -20,13 +20,19 @@ const LOCAL_ERRNO = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EMFILE', 'E
 
 type SftpError = Error & { code?: number | string };
 
+interface Connection {
+  promise: Promise<SftpSession>;
+  failed: boolean;
+  session: SftpSession | null;
+}
+
 /** A remote on an SSH server through SFTP: one connection, several channels, pipelined reads, atomic renames. */
 export class SftpRemote implements Remote {
   readonly name: string;
   readonly displayUrl: string;
   readonly readOnly: boolean;
   private readonly target: SshTarget & { root: string };
-  private session: Promise<SftpSession> | null = null;
+  private conn: Connection | null = null;
   private readonly madeDirs = new Set<string>();
 
   constructor(init: BackendInit) {
@@ -40,22 +46,19 @@ export class SftpRemote implements Remote {
     if (this.readOnly) throw readOnlyError(this.name, this.displayUrl, 'read_only = true');
   }
 
+  /**
+   * The open session, or a new one when there is none, the last attempt failed, or the server went away. Callers
+   * waiting on an attempt share its outcome (one failed login is one error, not one per parallel request); the next
+   * call after a failure, such as a retry by the transfer layer, connects afresh.
+   */
   private connect(): Promise<SftpSession> {
-    if (this.session) {
-      const current = this.session;
-      // Reconnect after the server went away, so a retry of the transfer layer gets a fresh connection.
-      this.session = current.then((s) => (s.closed ? this.fresh() : s), () => this.fresh());
-    } else {
-      this.session = this.fresh();
-    }
-    return this.session;
-  }
-
-  private fresh(): Promise<SftpSession> {
+    const c = this.conn;
+    if (c && !c.failed && !c.session?.closed) return c.promise;
     this.madeDirs.clear();
-    const opening = openSftpSession(this.target);
-    opening.catch(() => {});
-    return opening;
+    const next: Connection = { promise: openSftpSession(this.target), failed: false, session: null };
+    next.promise.then((s) => { next.session = s; }, () => { next.failed = true; });
+    this.conn = next;
+    return next.promise;
   }
 
   /** Runs one SFTP request on the least busy channel and turns its failure into a CairnError about `what`. */
@@ -278,10 +281,10 @@ export class SftpRemote implements Remote {
   }
 
   async close(): Promise<void> {
-    const pending = this.session;
-    this.session = null;
-    if (!pending) return;
-    const session = await pending.catch(() => null);
+    const c = this.conn;
+    this.conn = null;
+    if (!c) return;
+    const session = await c.promise.catch(() => null);
     if (session && !session.closed) session.client.end();
   }
 }

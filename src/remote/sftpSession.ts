@@ -7,6 +7,7 @@ import { CairnError } from '../core/errors.js';
 import { entriesFor, hostKeyAlgorithms, knownHostsName, parseKnownHosts, verifyHostKey } from './knownHosts.js';
 
 const { Client, utils } = ssh2;
+const CONNECT_TIMEOUT_MS = 20000;
 
 /** Where and how to log in; built from the remote's URL and settings by sftpRemote.ts. */
 export interface SshTarget {
@@ -120,7 +121,12 @@ export async function openSftpSession(target: SshTarget): Promise<SftpSession> {
     const s = net.connect({ host: target.host, port: target.port });
     // Without NODELAY, Nagle's algorithm stalls every small SFTP request: transfers run about 100x slower.
     s.setNoDelay(true);
-    s.once('connect', () => resolve(s));
+    // A host that drops packets would otherwise hold the command for the system's TCP timeout (minutes).
+    s.setTimeout(CONNECT_TIMEOUT_MS, () => s.destroy(Object.assign(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+    s.once('connect', () => {
+      s.setTimeout(0);
+      resolve(s);
+    });
     s.once('error', (err) => reject(new CairnError('REMOTE', `could not connect to remote "${target.remote}" at ${where}: ${err.message}`, {
       hint: 'check that the host is up and runs an SSH server on that port',
       cause: err,
@@ -134,7 +140,7 @@ export async function openSftpSession(target: SshTarget): Promise<SftpSession> {
     port: target.port,
     username: target.user,
     authHandler: methods,
-    readyTimeout: 20000,
+    readyTimeout: CONNECT_TIMEOUT_MS,
     keepaliveInterval: 15000,
     ...(algorithms.length ? { algorithms: { serverHostKey: algorithms as never } } : {}),
     hostVerifier: (key: Buffer) => {
