@@ -85,14 +85,21 @@ function relinkModes(links: LinkType[]): LinkType[] {
 export async function scanPath(
   repo: Repo,
   abs: string,
-  options: { store: boolean; ctx?: Partial<RunContext>; /** false: skip the tree oid (info.oid is ''), for callers comparing entries. */ treeOid?: boolean },
+  options: {
+    store: boolean;
+    ctx?: Partial<RunContext>;
+    /** false: skip the tree oid (info.oid is ''), for callers comparing entries. */
+    treeOid?: boolean;
+    /** The path's listing when the caller already walked it. */
+    listing?: { kind: 'file' | 'dir'; files: WalkEntry[] };
+  },
 ): Promise<ScanResult> {
   const ctx = options.ctx ?? {};
   const rel = repoRelative(repo, abs);
   const started = Date.now();
   const racyAfter = BigInt(started - RACY_MS) * 1_000_000n;
   const debug = (what: string) => ctx.onLog?.('debug', `${rel}: ${what} (${Date.now() - started} ms)`);
-  const { kind, files } = listWorkspacePath(repo, abs);
+  const { kind, files } = options.listing ?? listWorkspacePath(repo, abs);
   debug(`listed ${files.length} files`);
   const keyOf = (f: WalkEntry) => (f.rel ? `${rel}/${f.rel}` : rel);
   const state = StateIndex.open(repo);

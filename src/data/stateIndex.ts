@@ -5,7 +5,7 @@ import type { Repo } from '../core/repo.js';
 import type { FileStat } from './fileOps.js';
 
 /** Bump when the table layout changes; an index of another version is simply rebuilt (it is only a cache). */
-export const STATE_SCHEMA_VERSION = 2;
+export const STATE_SCHEMA_VERSION = 3;
 
 export interface StateEntry extends FileStat {
   oid: string;
@@ -59,9 +59,31 @@ export class StateIndex {
     })();
   }
 
+  /** What was last seen of a whole tracked folder: a fingerprint of its listing and stats, and its tree oid. */
+  getDir(rel: string): DirSnapshot | undefined {
+    const row = this.db.prepare('SELECT fingerprint, oid, cache_sig FROM dirs WHERE path = ?').raw(true).get(rel) as
+      | [string, string, string | null]
+      | undefined;
+    return row && { fingerprint: row[0], oid: row[1], cacheSig: row[2] };
+  }
+
+  putDir(rel: string, snapshot: DirSnapshot): void {
+    this.db.prepare('INSERT OR REPLACE INTO dirs (path, fingerprint, oid, cache_sig) VALUES (?, ?, ?, ?)').run(rel, snapshot.fingerprint, snapshot.oid, snapshot.cacheSig);
+  }
+
   close(): void {
     this.db.close();
   }
+}
+
+/**
+ * A tracked folder as last verified: `fingerprint` covers every file's path and stat, `oid` is its tree, and
+ * `cacheSig` (when set) is the cache's signature at a moment all the tree's objects were present.
+ */
+export interface DirSnapshot {
+  fingerprint: string;
+  oid: string;
+  cacheSig: string | null;
 }
 
 /** Whether a recorded entry still describes the file as it is on disk now. */
@@ -77,6 +99,8 @@ function prepare(db: Database.Database): Database.Database {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === STATE_SCHEMA_VERSION) return;
     db.exec('DROP TABLE IF EXISTS state');
+    db.exec('DROP TABLE IF EXISTS dirs');
+    db.exec('CREATE TABLE dirs (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, oid TEXT NOT NULL, cache_sig TEXT) WITHOUT ROWID');
     db.exec('CREATE TABLE state (path TEXT PRIMARY KEY, ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns TEXT NOT NULL, oid TEXT NOT NULL, exec INTEGER NOT NULL) WITHOUT ROWID');
     db.pragma(`user_version = ${STATE_SCHEMA_VERSION}`);
   }).immediate();

@@ -3,7 +3,10 @@ import type { RunContext } from '../core/context.js';
 import type { Repo } from '../core/repo.js';
 import { cachePresence } from './cachePresence.js';
 import { loadTree } from './loadTree.js';
-import { scanPath } from './scanPath.js';
+import { cacheSignature, listingFingerprint } from './dirSnapshot.js';
+import { listWorkspacePath, scanPath } from './scanPath.js';
+import { StateIndex } from './stateIndex.js';
+import type { WalkEntry } from './walkWorkspace.js';
 import { selectTracked, type Tracked } from './trackedPaths.js';
 import type { TreeEntry } from './tree.js';
 
@@ -49,37 +52,67 @@ async function statusOf(repo: Repo, t: Tracked, ctx: Partial<RunContext>): Promi
     path: t.dataPath, pointer: t.pointerPath, kind: p.kind, workspace: 'unchanged',
     added: [], modified: [], deleted: [], notInCache: [], treeMissing: false,
   };
-  let recorded: TreeEntry[] | null = null;
-  const present = cachePresence(repo.cacheDir, p.kind === 'dir' ? p.files ?? 0 : 1);
-  if (p.kind === 'dir') {
-    if (present(p.oid)) recorded = (await loadTree(repo, p.oid)).entries;
-    else s.treeMissing = true;
-  } else {
-    recorded = [{ path: '', oid: p.oid, size: p.size, exec: Boolean(p.exec) }];
-  }
-  if (recorded) for (const e of recorded) if (!present(e.oid)) s.notInCache.push(join(t.dataPath, e.path));
-  if (s.treeMissing) s.notInCache.push(t.dataPath);
   let exists = true;
   try {
     lstatSync(t.abs);
   } catch {
     exists = false;
   }
-  if (!exists || (p.kind === 'dir' && !existsSync(t.abs))) {
-    s.workspace = 'missing';
+  const listing = exists && (p.kind === 'file' || existsSync(t.abs)) ? listWorkspacePath(repo, t.abs) : null;
+  // Fast path for an unchanged folder: same listing and stats as when it last matched this tree, and the cache's
+  // folders untouched since all its objects were there. Then neither the tree nor the state index need reading.
+  const sig = p.kind === 'dir' ? cacheSignature(repo.cacheDir) : null;
+  const fingerprint = listing?.kind === 'dir' && p.kind === 'dir' ? listingFingerprint(listing.files) : null;
+  const state = p.kind === 'dir' ? StateIndex.open(repo) : null;
+  try {
+    const snap = state?.getDir(t.dataPath);
+    if (fingerprint && snap && snap.fingerprint === fingerprint && snap.oid === p.oid && sig && snap.cacheSig === sig) return s;
+    let recorded: TreeEntry[] | null = null;
+    const present = cachePresence(repo.cacheDir, p.kind === 'dir' ? p.files ?? 0 : 1);
+    if (p.kind === 'dir') {
+      if (present(p.oid)) recorded = (await loadTree(repo, p.oid)).entries;
+      else s.treeMissing = true;
+    } else {
+      recorded = [{ path: '', oid: p.oid, size: p.size, exec: Boolean(p.exec) }];
+    }
+    if (recorded) for (const e of recorded) if (!present(e.oid)) s.notInCache.push(join(t.dataPath, e.path));
+    if (s.treeMissing) s.notInCache.push(t.dataPath);
+    if (!listing) {
+      s.workspace = 'missing';
+      return s;
+    }
+    if (fingerprint && snap && snap.fingerprint === fingerprint && snap.oid === p.oid) return s;
+    await compareWorkspace(repo, t, s, recorded, listing, ctx);
+    if (fingerprint && s.workspace === 'unchanged') {
+      state!.putDir(t.dataPath, { fingerprint, oid: p.oid, cacheSig: s.notInCache.length === 0 ? sig : null });
+    }
     return s;
+  } finally {
+    state?.close();
   }
+}
+
+/** Fills in what differs between the workspace listing and the recorded content (hashing only unknown files). */
+async function compareWorkspace(
+  repo: Repo,
+  t: Tracked,
+  s: PathStatus,
+  recorded: TreeEntry[] | null,
+  listing: { kind: 'file' | 'dir'; files: WalkEntry[] },
+  ctx: Partial<RunContext>,
+): Promise<void> {
+  const p = t.pointer;
   // With the recorded tree at hand, comparing entries is cheaper than building the workspace's tree oid.
   const compareEntries = p.kind === 'dir' && recorded !== null;
-  const scan = await scanPath(repo, t.abs, { store: false, ctx, treeOid: !compareEntries });
+  const scan = await scanPath(repo, t.abs, { store: false, ctx, treeOid: !compareEntries, listing });
   if (scan.info.kind !== p.kind) {
     s.workspace = 'modified';
-    return s;
+    return;
   }
   if (!compareEntries) {
     const sameExec = p.kind === 'dir' || Boolean(scan.info.exec) === Boolean(p.exec);
     if (scan.info.oid !== p.oid || !sameExec) s.workspace = 'modified';
-    return s;
+    return;
   }
   const was = new Map(recorded!.map((e) => [e.path, e]));
   for (const e of scan.entries) {
@@ -90,5 +123,4 @@ async function statusOf(repo: Repo, t: Tracked, ctx: Partial<RunContext>): Promi
   }
   for (const rel of was.keys()) s.deleted.push(join(t.dataPath, rel));
   if (s.added.length || s.modified.length || s.deleted.length) s.workspace = 'modified';
-  return s;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sh, tempDir, writeTree } from '../helpers/cli.js';
@@ -140,7 +140,8 @@ describe('cairn add with a broken cache or disk', async () => {
     // A writer appends to the file the whole time cairn reads it.
     const writer = spawn(process.execPath, ['-e', `const fs=require('fs');const f=fs.openSync(${JSON.stringify(file)},'a');for(;;){fs.writeSync(f,'x');}`]);
     try {
-      await new Promise((r) => setTimeout(r, 200));
+      // Start cairn only once the writer is really appending.
+      while (statSync(file).size === 48 << 20) await new Promise((r) => setTimeout(r, 20));
       const r = await repo.run(['add', 'growing']);
       assert.equal(r.code, 5, r.stderr);
       assert.match(r.stderr, /growing\/log\.bin changed while it was being read; nothing was recorded for it/);

@@ -82,6 +82,21 @@ describe('cairn status', async () => {
     assert.equal((await repo.run(['status'])).code, 1);
   });
 
+  it('notices an object of an unchanged folder removed from the cache (the folder snapshot does not hide it)', async () => {
+    assert.equal((await repo.run(['add', 'data'])).code, 0);
+    assert.equal((await repo.run(['status'])).code, 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await repo.run(['status'])).code, 0, 'clean twice: the second run can use the snapshot');
+    const tree = JSON.parse(sh(repo.dir, `cat .cairn/cache/objects/$(sed -n 's/^oid: \\(..\\)/\\1\\//p' data.cairn)`));
+    const oid: string = tree.entries[0].oid;
+    sh(repo.dir, `rm -f .cairn/cache/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
+    const r = await repo.run(['status', 'data', '--json']);
+    assert.equal(r.code, 1);
+    assert.deepEqual(JSON.parse(r.stdout).data.paths[0].notInCache, [`data/${tree.entries[0].path}`]);
+    assert.equal((await repo.run(['add', 'data'])).code, 0);
+    assert.equal((await repo.run(['status'])).code, 0);
+  });
+
   it('a malformed pointer is an error naming the file and the field', async () => {
     const file = path.join(repo.dir, 'model.bin.cairn');
     const good = readFileSync(file, 'utf8');

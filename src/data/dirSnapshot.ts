@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { OBJECTS_DIR } from './objectPath.js';
+import type { WalkEntry } from './walkWorkspace.js';
+
+/** Timestamps closer to now than this may still change without their mtime moving (coarse file-system clocks). */
+const RACY_NS = 20_000_000n;
+
+function nowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+/**
+ * A fingerprint of a folder listing: every file's path, inode, size, mtime and mode bits. Equal fingerprints mean no
+ * file was added, removed, replaced or written since — unless a write hit the same coarse mtime tick, so a listing
+ * with a file modified within the last few milliseconds gets no fingerprint (null).
+ */
+export function listingFingerprint(files: WalkEntry[]): string | null {
+  const racyAfter = nowNs() - RACY_NS;
+  const hash = createHash('sha256');
+  for (const f of files) {
+    if (BigInt(f.stat.mtimeNs) >= racyAfter) return null;
+    hash.update(`${f.rel}\0${f.stat.ino}\0${f.stat.size}\0${f.stat.mtimeNs}\0${f.exec ? 1 : 0}${f.readOnly ? 1 : 0}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * A signature of which objects a cache holds, from the mtimes of its 257 folders: adding, removing or renaming an
+ * object changes its folder's mtime. Cheap (257 stats) next to listing 100k objects. Null when unsure (racy or missing).
+ */
+export function cacheSignature(cacheDir: string): string | null {
+  const base = path.join(cacheDir, OBJECTS_DIR);
+  const racyAfter = nowNs() - RACY_NS;
+  const hash = createHash('sha256');
+  try {
+    for (let i = -1; i < 256; i++) {
+      const dir = i < 0 ? base : path.join(base, i.toString(16).padStart(2, '0'));
+      const st = statSync(dir, { bigint: true, throwIfNoEntry: false });
+      if (!st) {
+        hash.update('-\n');
+        continue;
+      }
+      if (st.mtimeNs >= racyAfter) return null;
+      hash.update(`${st.ino}:${st.mtimeNs}\n`);
+    }
+  } catch {
+    return null;
+  }
+  return hash.digest('hex');
+}
