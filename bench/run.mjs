@@ -69,6 +69,7 @@ const rows = [];
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 const ctx = { env, dir, scale, rows, log };
 const started = Date.now();
+const loadBefore = os.loadavg()[0];
 const failures = [];
 /** Runs one measurement group; a failure is reported and recorded, and the other groups still run. */
 function attempt(name, fn) {
@@ -107,7 +108,9 @@ const notes = [
     + 'cheap measurements take the median of several runs after one untimed warm-up, expensive ones (add, push, pull, checkout) run once. '
     + 'Page caches are not dropped (that needs root and would not be reliable in a container).',
   'ratio = cairn time / baseline time (lower is better); "×" rows are speed-ups (higher is better); absolute rows are times.',
-  `Run took ${Math.round((Date.now() - started) / 1000)} s.`,
+  `Run took ${Math.round((Date.now() - started) / 1000)} s. Load average (1 min) ${loadBefore.toFixed(1)} at the start and `
+    + `${os.loadavg()[0].toFixed(1)} at the end on ${os.cpus().length} cores: other work on the machine slows cairn and baselines alike, `
+    + 'but parallel measurements (-j, hashing on every core) suffer most.',
   ...failures.map((f) => `Failed, so missing from the table: ${f}`),
 ];
 process.stdout.write(`\n## ${title}\n\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
