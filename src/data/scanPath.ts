@@ -5,6 +5,7 @@ import type { RunContext } from '../core/context.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { cachePresence } from './cachePresence.js';
+import { cacheSignature, listingFingerprint } from './dirSnapshot.js';
 import { objectFile, statOf, type HashResult, type PoolItem } from './fileOps.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
@@ -92,6 +93,8 @@ export async function scanPath(
     treeOid?: boolean;
     /** The path's listing when the caller already walked it. */
     listing?: { kind: 'file' | 'dir'; files: WalkEntry[] };
+    /** false: the caller needs only `info` (entries come back empty), so an unchanged folder skips all per-file work. */
+    entries?: boolean;
   },
 ): Promise<ScanResult> {
   const ctx = options.ctx ?? {};
@@ -102,14 +105,22 @@ export async function scanPath(
   const { kind, files } = options.listing ?? listWorkspacePath(repo, abs);
   debug(`listed ${files.length} files`);
   const keyOf = (f: WalkEntry) => (f.rel ? `${rel}/${f.rel}` : rel);
+  const links = options.store ? relinkModes(repo.config.cache.link) : [];
+  // Folder snapshots (see dirSnapshot.ts) only where the scan never replaces workspace files by links.
+  const fingerprint = kind === 'dir' && options.treeOid !== false && links.length === 0 ? listingFingerprint(files) : null;
   const state = StateIndex.open(repo);
   try {
+    const snap = fingerprint ? state.getDir(rel) : undefined;
+    if (fingerprint && snap?.fingerprint === fingerprint && options.entries === false
+      && (!options.store || (snap.cacheSig !== null && snap.cacheSig === cacheSignature(repo.cacheDir)))) {
+      debug('unchanged since its last snapshot');
+      return { info: { kind: 'dir', oid: snap.oid, size: files.reduce((n, f) => n + f.stat.size, 0), files: files.length }, entries: [], stored: 0 };
+    }
     const known = state.loadPrefix(rel);
     const oids: Array<string | undefined> = new Array(files.length);
     const stats = files.map((f) => f.stat);
     const work: number[] = [];
     const relink: number[] = [];
-    const links = options.store ? relinkModes(repo.config.cache.link) : [];
     if (options.store) await prepareCache(repo.cacheDir);
     const inCache = options.store && !links.length ? cachePresence(repo.cacheDir, files.length) : null;
     for (let i = 0; i < files.length; i++) {
@@ -181,6 +192,12 @@ export async function scanPath(
     }
     state.putMany(fresh);
     debug(`recorded ${fresh.length} files in the state index`);
+    if (fingerprint) {
+      // After storing, every object of the tree is in the cache: the cache signature can vouch for that next time.
+      // A plain hash proves nothing about the cache, so it keeps a snapshot that already vouches for this tree.
+      const keep = !options.store && snap?.fingerprint === fingerprint && snap.oid === info.oid;
+      if (!keep) state.putDir(rel, { fingerprint, oid: info.oid, cacheSig: options.store ? cacheSignature(repo.cacheDir) : null });
+    }
     return { info, entries, stored };
   } finally {
     state.close();

@@ -8,6 +8,6 @@ import { scanPath } from './scanPath.js';
  * and links the workspace copy per `cache.link`. When it returns, a pointer naming the result is safe to write.
  */
 export async function storePath(repo: Repo, absPath: string, ctx?: Partial<RunContext>): Promise<PathInfo & { stored: number }> {
-  const r = await scanPath(repo, absPath, { store: true, ctx });
+  const r = await scanPath(repo, absPath, { store: true, ctx, entries: false });
   return { ...r.info, stored: r.stored };
 }
