@@ -116,7 +116,10 @@ describe('sftp remote: logins, host keys and faults', () => {
       assert.equal((await remote.exists([oidOf(Buffer.from('a'))])).size, 0);
       await remote.close();
     } finally {
+      // Wait for the agent to remove its socket before the folder is cleaned up.
+      const exited = new Promise((resolve) => agent.once('exit', resolve));
       agent.kill();
+      await exited;
     }
   });
 
