@@ -51,6 +51,30 @@ describe('the data library (hashPath, storePath, restorePath, findPointers, coll
     assert.equal((await storePath(repo, path.join(t.dir, 'data'))).stored, 0, 'storing again writes nothing');
   });
 
+  it('storing an unchanged folder again puts back an object deleted from the cache', async () => {
+    const dir = path.join(t.dir, 'data');
+    const info = await storePath(repo, dir);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await storePath(repo, dir)).stored, 0);
+    const victim = (await loadTree(repo, info.oid)).entries[7].oid;
+    rmSync(path.join(repo.cacheDir, 'objects', victim.slice(0, 2), victim.slice(2)), { force: true });
+    const again = await storePath(repo, dir);
+    assert.equal(again.oid, info.oid);
+    assert.equal(again.stored, 1);
+    assert.ok(existsSync(path.join(repo.cacheDir, 'objects', victim.slice(0, 2), victim.slice(2))));
+  });
+
+  it('a changed file in an unchanged-looking folder is seen (the snapshot covers every file)', async () => {
+    const dir = path.join(t.dir, 'data');
+    const before = await hashPath(repo, dir);
+    await new Promise((r) => setTimeout(r, 50));
+    writeFileSync(path.join(dir, 'part3/row3.txt'), 'edited row\n');
+    const after = await hashPath(repo, dir);
+    assert.notEqual(after.oid, before.oid);
+    writeFileSync(path.join(dir, 'part3/row3.txt'), files['data/part3/row3.txt']);
+    assert.equal((await hashPath(repo, dir)).oid, before.oid);
+  });
+
   it('the state index holds repo-relative paths', () => {
     const state = StateIndex.open(repo);
     try {
