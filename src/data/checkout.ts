@@ -10,14 +10,15 @@ export interface CheckoutResult extends CheckoutSummary {
 }
 
 /**
- * `cairn checkout`: makes each selected tracked path (all without arguments) match its pointer. Every pointer is
- * parsed first; then each path is restored on its own, so one path with local changes does not block the others.
+ * `cairn checkout`: makes each selected tracked path (all without arguments) match its pointer, and each cached
+ * pipeline output match what cairn.lock records. Every pointer is parsed first; then each path is restored on its
+ * own, so one path with local changes does not block the others.
  */
 export async function checkout(
   repo: Repo,
   options: { targets?: string[]; force?: boolean } & Partial<RunContext> & { cwd: string },
 ): Promise<CheckoutResult> {
-  const selected = await selectTracked(repo, options.cwd, options.targets ?? []);
+  const selected = await selectTracked(repo, options.cwd, options.targets ?? [], { outputs: true });
   const out: CheckoutResult = { added: [], modified: [], deleted: [], unchanged: 0, failed: [] };
   for (const t of selected) {
     try {
@@ -28,10 +29,18 @@ export async function checkout(
       out.unchanged += s.unchanged;
     } catch (err) {
       if (!isCairnError(err) || err.code === 'INTERRUPTED' || err.code === 'NO_SPACE') throw err;
-      out.failed.push({ path: t.dataPath, code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) });
+      const hint = t.output ? outputHint(t.dataPath, t.output.stage, err.code) ?? err.hint : err.hint;
+      out.failed.push({ path: t.dataPath, code: err.code, message: err.message, ...(hint ? { hint } : {}) });
     }
   }
   return out;
+}
+
+/** Pipeline outputs have no pointer to commit, and can be produced again: their hints say so. */
+function outputHint(rel: string, stage: string, code: string): string | undefined {
+  if (code === 'NOT_FOUND') return `fetch it with \`cairn pull ${rel}\`, or produce it again with \`cairn repro ${stage}\`; nothing was changed`;
+  if (code === 'CONFLICT') return `${rel} is an output of stage '${stage}': discard the local changes with \`cairn checkout --force ${rel}\`, or copy the file elsewhere first`;
+  return undefined;
 }
 
 /** The error a checkout with failures ends with: the worst code wins, conflicts first. */

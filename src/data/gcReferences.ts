@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { RunContext } from '../core/context.js';
 import { isOid } from '../core/hash.js';
 import type { Repo } from '../core/repo.js';
 import { listScopeCommits } from '../git/git.js';
 import { pointerRefs, referencedOids, type ObjectRef, type TreeCache, type UnreadableTree } from './expandPointers.js';
+import { parseLockOutputs } from './lockOutputs.js';
 import { ObjectStore } from './objectStore.js';
 import { LOCK_FILE_NAME, scanCommits, type TrackedPointer } from './pointersAtRev.js';
 import { readWorkspacePointers } from './workspacePointers.js';
@@ -31,16 +31,14 @@ export interface GcReferences {
 /** An object named in a lock file or run-cache entry; `dir` when it is a directory tree (the entry has `files`). */
 export type NamedOid = Omit<ObjectRef, 'path'>;
 
-/** Every `oid` under `outs` of every stage of a cairn.lock (YAML). Pure; throws on text that is not YAML. */
+/**
+ * Every `oid` under `outs` of every stage of a cairn.lock (YAML), read by the same parser that makes outputs tracked
+ * paths. A malformed entry still keeps any oid it names: gc must never lose data over a damaged lock. Pure; throws
+ * on text that is not YAML.
+ */
 export function oidsInLockFile(text: string): NamedOid[] {
-  const doc = parseYaml(text) as { stages?: unknown } | null;
-  const found: NamedOid[] = [];
-  const stages = doc && typeof doc === 'object' ? doc.stages : undefined;
-  if (!stages || typeof stages !== 'object') return found;
-  for (const stage of Object.values(stages as Record<string, unknown>)) {
-    if (stage && typeof stage === 'object') collectOidFields((stage as { outs?: unknown }).outs, found);
-  }
-  return found;
+  const { outputs, problems } = parseLockOutputs(text, LOCK_FILE_NAME);
+  return [...outputs.map((o) => ({ oid: o.oid, dir: o.kind === 'dir' })), ...problems.flatMap((p) => collectOidFields(p.raw))];
 }
 
 /** Every 64-hex value of a field named `oid`, at any depth (a sibling numeric `files` marks a directory). Pure. */
@@ -117,7 +115,7 @@ export async function collectReferences(repo: Repo, scope: GcScope, ctx: RunCont
     try {
       named.push(...oidsInLockFile(text).map((n) => ({ ...n, path: `${where} output` })));
     } catch (err) {
-      invalid.push({ where, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+      invalid.push({ where, message: (err as Error).message.split('\n')[0] });
     }
   }
   named.push(...(await runCacheOids(repo.cacheDir, invalid)).map((n) => ({ ...n, path: 'run cache output' })));

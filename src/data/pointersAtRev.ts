@@ -9,6 +9,8 @@ export interface TrackedPointer {
   pointerPath: string;
   dataPath: string;
   pointer: Pointer;
+  /** Set for a pipeline output recorded in cairn.lock (then `pointerPath` is that lock file, not a pointer file). */
+  output?: { stage: string; push: boolean };
 }
 
 /** A file committed at some revision, with its Git blob id. */
@@ -62,8 +64,8 @@ function toTracked(rel: string, bytes: Buffer | undefined, rev: string): Tracked
 export interface HistoryScan {
   /** Every distinct pointer found in the commits (deduplicated by content). */
   pointers: TrackedPointer[];
-  /** The text of every distinct `cairn.lock` found, with where it was seen. */
-  lockFiles: { where: string; text: string }[];
+  /** The text of every distinct `cairn.lock` found, with where it was seen (`rev:path`) and its repo-relative path. */
+  lockFiles: { where: string; path: string; text: string }[];
   /** Pointer files that did not parse; they cannot say what they reference. */
   invalid: { where: string; message: string }[];
 }
@@ -90,7 +92,7 @@ export async function scanCommits(repo: Repo, commits: string[]): Promise<Histor
     const bytes = blobs.get(file.blob);
     if (!bytes) continue;
     if (isLockPath(file.path)) {
-      scan.lockFiles.push({ where, text: bytes.toString('utf8') });
+      scan.lockFiles.push({ where, path: file.path, text: bytes.toString('utf8') });
       continue;
     }
     try {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { CairnError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { findPointers } from './findPointers.js';
+import { readWorkspaceLockOutputs } from './lockOutputs.js';
 import { dataPathFor, readPointer, type Pointer } from './pointer.js';
 import { resolveUserPath } from './pathRules.js';
 
@@ -11,6 +12,8 @@ export interface Tracked {
   dataPath: string;
   abs: string;
   pointer: Pointer;
+  /** Set for a pipeline output recorded in cairn.lock (then `pointerPath` is that lock file). */
+  output?: { stage: string; push: boolean };
 }
 
 /** Reads the given pointer files; a malformed one is an INVALID error naming the file and the field. */
@@ -27,13 +30,18 @@ export async function readTracked(repo: Repo, pointerPaths: string[]): Promise<T
 /**
  * The tracked paths that user arguments name, all of them when there are none. An argument may be a data path, its
  * pointer file, a folder holding tracked paths, or a file inside a tracked folder (which selects that folder).
- * Every selected pointer is parsed before anything is done, so one bad pointer stops the command before it changes anything.
+ * With `outputs`, the cached pipeline outputs cairn.lock records count as tracked paths too (a pointer file wins
+ * over an output of the same path). Every selected pointer is parsed before anything is done, so one bad pointer
+ * stops the command before it changes anything.
  */
-export async function selectTracked(repo: Repo, cwd: string, args: string[]): Promise<Tracked[]> {
-  const all = (await findPointers(repo)).map((p) => ({ pointerPath: p, dataPath: dataPathFor(p) }));
-  let chosen = all;
+export async function selectTracked(repo: Repo, cwd: string, args: string[], options: { outputs?: boolean } = {}): Promise<Tracked[]> {
+  const pointers = (await findPointers(repo)).map((p) => ({ pointerPath: p, dataPath: dataPathFor(p) }));
+  const byPointer = new Set(pointers.map((p) => p.dataPath));
+  const outputs = options.outputs ? (await readWorkspaceLockOutputs(repo)).filter((o) => !byPointer.has(o.dataPath)) : [];
+  const all = [...pointers, ...outputs];
+  let picked: Set<string> | null = null;
   if (args.length) {
-    const picked = new Set<string>();
+    picked = new Set<string>();
     for (const arg of args) {
       const target = resolveUserPath(repo, cwd, arg, { allowPointer: true, allowRoot: true });
       const hits = all.filter((t) => target.rel === '' || t.dataPath === target.rel || t.dataPath.startsWith(`${target.rel}/`) || target.rel.startsWith(`${t.dataPath}/`));
@@ -42,9 +50,12 @@ export async function selectTracked(repo: Repo, cwd: string, args: string[]): Pr
           hint: `track it with \`cairn add ${arg}\`; \`cairn status\` lists what is tracked`,
         });
       }
-      for (const h of hits) picked.add(h.pointerPath);
+      for (const h of hits) picked.add(h.dataPath);
     }
-    chosen = all.filter((t) => picked.has(t.pointerPath));
   }
-  return readTracked(repo, chosen.map((t) => t.pointerPath));
+  const chosen = (t: { dataPath: string }) => !picked || picked.has(t.dataPath);
+  return [
+    ...(await readTracked(repo, pointers.filter(chosen).map((t) => t.pointerPath))),
+    ...outputs.filter(chosen).map((o) => ({ ...o, abs: path.join(repo.root, o.dataPath) })),
+  ];
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { isCairnError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { findPointers } from './findPointers.js';
+import { readWorkspaceLockOutputs } from './lockOutputs.js';
 import { dataPathFor, readPointer } from './pointer.js';
 import type { TrackedPointer } from './pointersAtRev.js';
 
@@ -19,4 +20,14 @@ export async function readWorkspacePointers(repo: Repo): Promise<TrackedPointer[
     }
   }
   return out;
+}
+
+/**
+ * Everything the workspace tracks: its pointer files and the cached pipeline outputs its cairn.lock records (marked
+ * with `output`). Where both name one path, the pointer file wins: it is what the user asked cairn to track.
+ */
+export async function readWorkspaceTracked(repo: Repo): Promise<TrackedPointer[]> {
+  const pointers = await readWorkspacePointers(repo);
+  const byPointer = new Set(pointers.map((p) => p.dataPath));
+  return [...pointers, ...(await readWorkspaceLockOutputs(repo)).filter((o) => !byPointer.has(o.dataPath))];
 }

@@ -21,6 +21,8 @@ export interface LockOut extends LockDep {
   cache?: false;
   /** Recorded only when true, for single executable files, so a restore brings the bit back. */
   exec?: true;
+  /** `push: false` in cairn.yaml, recorded so that push/pull (which read cairn.lock, never cairn.yaml) leave it local. */
+  push?: false;
 }
 
 /** Param values by params file, then by dotted key. */
@@ -63,6 +65,7 @@ function entryToYaml(entry: LockEntry): Record<string, unknown> {
     ...(d.files !== undefined ? { files: d.files } : {}),
     ...(d.exec ? { exec: true } : {}),
     ...(d.cache === false ? { cache: false } : {}),
+    ...(d.push === false ? { push: false } : {}),
   });
   return {
     cmd: entry.cmd.length === 1 ? entry.cmd[0] : entry.cmd,
@@ -108,7 +111,7 @@ function parseInfos(raw: unknown, file: string, where: string, outs: boolean): L
   return raw.map((item, i) => {
     const at = `${where}[${i}]`;
     if (!isRecord(item)) bad(file, at, 'must be a mapping with path, oid and size');
-    const allowed = outs ? ['path', 'oid', 'size', 'files', 'exec', 'cache'] : ['path', 'oid', 'size', 'files'];
+    const allowed = outs ? ['path', 'oid', 'size', 'files', 'exec', 'cache', 'push'] : ['path', 'oid', 'size', 'files'];
     for (const key of Object.keys(item)) if (!allowed.includes(key)) bad(file, `${at}.${key}`, 'is not a known field');
     if (typeof item.path !== 'string' || !item.path) bad(file, `${at}.path`, 'must be a non-empty string');
     if (!isOid(item.oid)) bad(file, `${at}.oid`, 'must be 64 lowercase hex digits (a SHA-256)');
@@ -118,11 +121,13 @@ function parseInfos(raw: unknown, file: string, where: string, outs: boolean): L
     }
     if (item.cache !== undefined && item.cache !== false) bad(file, `${at}.cache`, 'may only be false');
     if (item.exec !== undefined && item.exec !== true) bad(file, `${at}.exec`, 'may only be true');
+    if (item.push !== undefined && item.push !== false) bad(file, `${at}.push`, 'may only be false');
     return {
       path: item.path, oid: item.oid as string, size: item.size as number,
       ...(item.files !== undefined ? { files: item.files as number } : {}),
       ...(item.exec === true ? { exec: true as const } : {}),
       ...(item.cache === false ? { cache: false as const } : {}),
+      ...(item.push === false ? { push: false as const } : {}),
     };
   });
 }

@@ -50,6 +50,14 @@ export interface RunStageOptions {
 
 const toLockInfo = (p: string, s: PathState): LockDep => ({ path: p, oid: s.oid, size: s.size, ...(s.files !== undefined ? { files: s.files } : {}) });
 
+/** The outputs with `push: false` copied from the stage's spec (a restored run may come from another spec). Pure. */
+function withPushFlags(stage: Stage, outs: LockOut[]): LockOut[] {
+  const local = new Set(stage.outs.filter((x) => !x.push).map((x) => x.path));
+  return outs.map(({ push: _push, ...out }) => (local.has(out.path) ? { ...out, push: false as const } : out));
+}
+
+const samePushFlags = (a: LockOut[], b: LockOut[]) => a.every((x, i) => x.push === b[i].push);
+
 function failure(stage: Stage, reasons: StageReason[], err: unknown): StageResult {
   const e = err instanceof CairnError ? err : fromSystemError(err, `stage ${stage.name} failed`);
   return { stage: stage.name, outcome: 'failed', reasons, exitCode: null, error: e.toJSON() };
@@ -73,6 +81,10 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
     return { stage: stage.name, outcome: 'frozen', reasons: item.reasons };
   }
   if (item.action === 'skip') {
+    // Only push flags changed in cairn.yaml: the lock records them without a run, so push and pull see the change.
+    const locked = o.lock.stages[stage.name];
+    const flagged = locked && withPushFlags(stage, locked.outs);
+    if (flagged && !samePushFlags(flagged, locked.outs)) await o.commit(stage.name, { ...locked, outs: flagged });
     log(`Stage '${stage.name}' didn't change, skipping.`);
     return { stage: stage.name, outcome: 'up-to-date', reasons: [] };
   }
@@ -104,7 +116,7 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
         await ignoreOutput(o, abs);
         o.hasher.update(out.path, info);
       }
-      await o.commit(stage.name, { cmd: stage.cmd, deps, params: inputs.params, outs: hit.outs });
+      await o.commit(stage.name, { cmd: stage.cmd, deps, params: inputs.params, outs: withPushFlags(stage, hit.outs) });
       log(`Stage '${stage.name}' restored from run cache (${item.reasons.map((r) => r.message).join('; ')}).`);
       return { stage: stage.name, outcome: 'restored', reasons: item.reasons };
     }
@@ -157,6 +169,7 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
       ...toLockInfo(out.path, info),
       ...(info.kind === 'file' && info.exec ? { exec: true as const } : {}),
       ...(out.cache ? {} : { cache: false as const }),
+      ...(out.push ? {} : { push: false as const }),
     });
   }
   const entry: LockEntry = { cmd: stage.cmd, deps, params: inputs.params, outs };

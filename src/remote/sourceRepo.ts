@@ -1,14 +1,13 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
 import { getKey, mergeConfig, readConfigFile, type RawConfig } from '../core/config.js';
 import { CairnError, redactSecrets } from '../core/errors.js';
 import { CAIRN_DIR } from '../core/repo.js';
 import { catFileBatch, cloneBare, git, lsTree, showFileBuffer } from '../git/git.js';
 import { isSafeRelPath } from '../data/tree.js';
-import { dataPathFor, parsePointer, POINTER_SUFFIX, POINTER_VERSION, type Pointer } from '../data/pointer.js';
-import { isOid } from '../core/hash.js';
+import { outputAsTracked, parseLockOutputs, type LockOutput } from '../data/lockOutputs.js';
+import { dataPathFor, parsePointer, POINTER_SUFFIX, type Pointer } from '../data/pointer.js';
 import { remoteScheme, type RemoteSpec } from './remoteConfig.js';
 
 /** The pipeline lock file at a repository's root (its format is in docs/formats.md). */
@@ -174,32 +173,24 @@ export async function findSourceTarget(source: SourceRepo, rel: string): Promise
 }
 
 /**
- * A pipeline output recorded in the source's root `cairn.lock` that holds `rel` (outputs are not pointer files).
- * Only the fields needed here are read; an unreadable lock is simply not a match.
+ * A pipeline output recorded in the source's root `cairn.lock` that holds `rel` (outputs are not pointer files),
+ * read by the data layer's lock-output parser; an unreadable lock is simply not a match.
  */
 async function lockOutput(source: SourceRepo, entries: { path: string; object: string }[], rel: string): Promise<SourceTarget | null> {
   const lockEntry = entries.find((e) => e.path === LOCK_FILE);
   if (!lockEntry) return null;
-  let lock: { stages?: Record<string, { outs?: unknown }> };
+  let outputs: LockOutput[];
   try {
-    lock = parseYaml((await catFileBatch(source.gitDir, [lockEntry.object])).get(lockEntry.object)?.toString('utf8') ?? '') ?? {};
+    const text = (await catFileBatch(source.gitDir, [lockEntry.object])).get(lockEntry.object)?.toString('utf8') ?? '';
+    outputs = parseLockOutputs(text, LOCK_FILE).outputs;
   } catch {
     return null;
   }
-  for (const stage of Object.values(lock.stages ?? {})) {
-    for (const o of Array.isArray(stage?.outs) ? stage.outs : []) {
-      const out = o as { path?: unknown; oid?: unknown; size?: unknown; files?: unknown; exec?: unknown; cache?: unknown };
-      if (typeof out.path !== 'string' || !isOid(out.oid) || typeof out.size !== 'number' || out.cache === false) continue;
-      if (rel !== out.path && !rel.startsWith(`${out.path}/`)) continue;
-      const isDir = typeof out.files === 'number';
-      const sub = rel === out.path ? '' : rel.slice(out.path.length + 1);
-      if (sub && !isDir) continue;
-      const pointer: Pointer = {
-        version: POINTER_VERSION, kind: isDir ? 'dir' : 'file', path: path.posix.basename(out.path), oid: out.oid, size: out.size,
-        ...(isDir ? { files: out.files as number } : {}), ...(out.exec === true ? { exec: true } : {}),
-      };
-      return { kind: 'pointer', dataPath: out.path, pointer, sub };
-    }
+  for (const out of outputs) {
+    if (!out.cache || (rel !== out.path && !rel.startsWith(`${out.path}/`))) continue;
+    const sub = rel === out.path ? '' : rel.slice(out.path.length + 1);
+    if (sub && out.kind !== 'dir') continue;
+    return { kind: 'pointer', dataPath: out.path, pointer: outputAsTracked(out).pointer, sub };
   }
   return null;
 }
