@@ -127,10 +127,11 @@ export async function pull(repo: Repo, request: TransferRequest & { force?: bool
   const fetched = await fetchObjects(repo, request, ctx);
   const checkedOut: PullReport['checkedOut'] = [];
   const conflicts: string[] = [];
+  let outputConflict = false;
   const workspace = await selectPointers(repo, ctx.cwd, { targets: request.targets });
   const ready = new Set(fetched.complete.map((i) => `${i.oid} ${i.label}`));
   await withRepoLock(repo.tmpDir, {}, async () => {
-    for (const { dataPath, pointer } of workspace) {
+    for (const { dataPath, pointer, output } of workspace) {
       if (!ready.has(`${pointer.oid} ${dataPath}`)) continue;
       try {
         const s = await restorePath(repo, path.join(repo.root, dataPath), pointer, { force: request.force, ...ctx });
@@ -138,8 +139,9 @@ export async function pull(repo: Repo, request: TransferRequest & { force?: bool
           checkedOut.push({ path: dataPath, added: s.added.length, modified: s.modified.length, deleted: s.deleted.length });
         }
       } catch (err) {
-        if (isCairnError(err) && err.code === 'CONFLICT') conflicts.push(err.message);
-        else throw err;
+        if (!isCairnError(err) || err.code !== 'CONFLICT') throw err;
+        conflicts.push(err.message);
+        outputConflict ||= Boolean(output);
       }
     }
   });
@@ -149,7 +151,9 @@ export async function pull(repo: Repo, request: TransferRequest & { force?: bool
   if (fetched.failed.length) throw failureError('pull', fetched.remote, fetched.failed, out.summary);
   if (conflicts.length) {
     throw new CairnError('CONFLICT', `${out.summary}; but ${conflicts.length} path(s) have local changes and were left alone:\n${conflicts.join('\n')}`, {
-      hint: 'record the changes with `cairn commit PATH`, or discard them with `cairn pull --force`',
+      hint: outputConflict
+        ? 'discard the changes with `cairn pull --force` (copy a changed pipeline output elsewhere first to keep it; `cairn commit PATH` records a changed pointer-tracked path)'
+        : 'record the changes with `cairn commit PATH`, or discard them with `cairn pull --force`',
     });
   }
   return out;

@@ -108,6 +108,18 @@ describe('pipeline outputs in cairn.lock travel through push, pull, fetch and st
     assert.deepEqual(data.checkedOut, []);
   });
 
+  it('pull leaves a locally changed output alone without --force', async () => {
+    sh(clone, 'rm -f model.pkl && echo hand > model.pkl', origin.env);
+    const r = await cairn(clone, ['pull'], origin.env);
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /local changes to 1 file\(s\) in model\.pkl/);
+    assert.match(r.stderr, /copy a changed pipeline output elsewhere first/);
+    assert.equal(readFileSync(path.join(clone, 'model.pkl'), 'utf8'), 'hand\n');
+    const forced = await cairn(clone, ['pull', '--force'], origin.env);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(readFileSync(path.join(clone, 'model.pkl'), 'utf8'), 'a\nb\n');
+  });
+
   it('fetch --all-commits brings the outputs an older cairn.lock recorded', async () => {
     writeFileSync(path.join(origin.dir, 'in.txt'), 'second\n');
     assert.equal((await cairn(origin.dir, ['repro'], origin.env)).code, 0);
