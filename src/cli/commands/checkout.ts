@@ -6,7 +6,7 @@ import type { CliContext, CommandResult } from '../commandSpec.js';
 
 export function configure(cmd: Command): void {
   cmd
-    .argument('[paths...]', 'tracked paths to restore (default: all)')
+    .argument('[paths...]', 'tracked paths or pipeline outputs to restore (default: all)')
     .option('-f, --force', 'overwrite local changes that are not saved in the cache')
     .option('--json', 'print the result as JSON');
 }

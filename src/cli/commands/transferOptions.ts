@@ -5,7 +5,7 @@ import type { TransferRequest } from '../../remote/pushPull.js';
 /** The options push, pull and fetch share. */
 export function configureTransfer(cmd: Command, verb: string): Command {
   return cmd
-    .argument('[targets...]', `tracked paths to ${verb} (default: every tracked path in the workspace)`)
+    .argument('[targets...]', `tracked paths or pipeline outputs to ${verb} (default: every tracked path and cairn.lock output in the workspace)`)
     .option('-r, --remote <name>', 'the remote to use (default: core.remote, or the only remote)')
     .option('-j, --jobs <n>', 'parallel transfers (default: 8 for a directory, 4 x cores for network remotes, or the remote\'s jobs option)')
     .option('-a, --all-branches', 'also every tracked path at the tip of every branch')

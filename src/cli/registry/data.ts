@@ -33,7 +33,7 @@ export const dataCommands: CommandEntry[] = [
   },
   {
     name: 'checkout',
-    summary: 'Make tracked data in the workspace match its pointers (after git checkout)',
+    summary: 'Make tracked data and pipeline outputs match their pointers and cairn.lock (after git checkout)',
     examples: ['cairn checkout', 'cairn checkout data/ --force', 'cairn checkout model.bin --json'],
     load: () => import('../commands/checkout.js'),
   },

@@ -14,7 +14,7 @@ export const remoteCommands: CommandEntry[] = [
   {
     name: 'push',
     summary: 'Send the data of tracked paths to a remote (only what it lacks, in parallel)',
-    examples: ['cairn push', 'cairn push data/images -r store -j 32', 'cairn push --all-branches --run-cache'],
+    examples: ['cairn push', 'cairn push data/images -r store -j 32', 'cairn push model.pkl', 'cairn push --all-branches --run-cache'],
     load: () => import('../commands/push.js'),
   },
   {
