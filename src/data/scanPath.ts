@@ -166,7 +166,7 @@ export async function scanPath(
         // A file modified just before or during the scan is "racy": another write within the same coarse mtime
         // tick would leave its stat unchanged, so it is not recorded and gets hashed again next time (as in Git).
         // A file replaced by a link to its read-only object cannot be written to, so it is never racy.
-        const linked = r.stat!.ino !== files[i].stat.ino;
+        const linked = links.length > 0 && r.stat!.ino !== files[i].stat.ino;
         if (linked || BigInt(r.stat!.mtimeNs) < racyAfter) fresh.push({ path: keyOf(files[i]), ...r.stat!, oid: r.oid!, exec: files[i].exec });
       }
     };
