@@ -220,3 +220,40 @@ describe('sftp remote from the command line', () => {
     assert.equal(ok.code, 0, ok.stderr);
   });
 });
+
+describe('sftp remote: resuming, status and gc from the command line', () => {
+  it('a push after an interrupted one sends only what is missing; status and gc --remote work over ssh://', async () => {
+    const s = await sshd();
+    const { cairn, tempGitRepo, writeTree } = await import('../helpers/cli.js');
+    const repo = tempGitRepo();
+    after(() => repo.cleanup());
+    const env = { ...repo.env, HOME: s.home };
+    assert.equal((await cairn(repo.dir, ['init'], env)).code, 0);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) files[`data/f${i}.txt`] = `file ${i}`;
+    writeTree(repo.dir, { ...files, 'old.bin': 'no longer used' });
+    assert.equal((await cairn(repo.dir, ['add', 'data', 'old.bin'], env)).code, 0);
+    assert.equal((await cairn(repo.dir, ['remote', 'add', '-d', 'origin', s.url('resume')], env)).code, 0);
+    // What an interrupted push leaves: some objects in place, and a partial upload under a temp name.
+    const store = path.join(s.dataDir, 'resume');
+    for (const content of Object.values(files).slice(0, 8)) seedFile(store, objectRelPath(oidOf(Buffer.from(content))), Buffer.from(content));
+    seedFile(store, `objects/ab/.tmp-${'ab'.repeat(8)}-123456`, Buffer.from('partial'));
+    const push = await cairn(repo.dir, ['push', '--json'], env);
+    assert.equal(push.code, 0, push.stderr);
+    const report = JSON.parse(push.stdout);
+    // 12 files of the folder and old.bin were missing; the 8 seeded files were not sent again.
+    assert.equal(report.transferred, 13, push.stdout);
+    assert.equal(report.present, 8, push.stdout);
+    const status = await cairn(repo.dir, ['status', '--remote', '--json'], env);
+    assert.equal(status.code, 0, status.stderr + status.stdout);
+    // Forget old.bin, then collect garbage on the remote.
+    assert.equal((await cairn(repo.dir, ['remove', 'old.bin'], env)).code, 0);
+    const oldOid = oidOf(Buffer.from('no longer used'));
+    const gc = await cairn(repo.dir, ['gc', '--workspace', '--remote', '--force', '--json'], env);
+    assert.equal(gc.code, 0, gc.stderr);
+    const remote = new SftpRemote({ name: 'origin', url: s.url('resume'), settings: {}, env: { HOME: s.home } });
+    assert.equal((await remote.exists([oldOid])).size, 0, 'gc removed the unreferenced object');
+    assert.equal((await remote.exists(Object.values(files).map((c) => oidOf(Buffer.from(c))))).size, 20);
+    await remote.close();
+  });
+});
