@@ -93,6 +93,7 @@ export async function restorePath(
 async function applyPlan(repo: Repo, abs: string, info: PathInfo, plan: CheckoutPlan, ctx: Partial<RunContext>): Promise<void> {
   const rel = repoRelative(repo, abs);
   const full = (p: string) => (p ? path.join(abs, p) : abs);
+  const created: string[] = [];
   try {
     const emptied = new Set<string>();
     for (const p of plan.delete) {
@@ -114,7 +115,10 @@ async function applyPlan(repo: Repo, abs: string, info: PathInfo, plan: Checkout
     const dirs = new Set<string>();
     if (info.kind === 'dir') dirs.add(abs); // an empty tracked folder is still a folder
     for (const e of [...plan.add, ...plan.modify]) dirs.add(path.dirname(full(e.path)));
-    for (const d of [...dirs].sort()) mkdirSync(d, { recursive: true });
+    for (const d of [...dirs].sort()) {
+      const first = mkdirSync(d, { recursive: true });
+      if (first) for (let x = d; x.length >= first.length; x = path.dirname(x)) created.push(x);
+    }
   } catch (err) {
     throw fromSystemError(err, `could not update ${rel}`);
   }
@@ -133,7 +137,17 @@ async function applyPlan(repo: Repo, abs: string, info: PathInfo, plan: Checkout
     }
     // Record what did land even when some files failed, so the next run only redoes the rest.
     state.putMany(fresh);
-    if (firstError) throw fileOpError(repo, firstError, 'check out');
+    if (firstError) {
+      // Folders made for files that never arrived would look like (empty) data; take them away again.
+      for (const d of [...new Set(created)].sort((a, b) => b.length - a.length)) {
+        try {
+          rmdirSync(d);
+        } catch {
+          /* not empty: something did land there */
+        }
+      }
+      throw fileOpError(repo, firstError, 'check out');
+    }
   } finally {
     state.close();
   }

@@ -69,7 +69,14 @@ export function fileOpError(repo: Repo, r: HashResult, doing: string): CairnErro
       data: { path: rel },
     });
   }
-  return fromSystemError(Object.assign(new Error(e.message), { code: e.errno }), `could not ${doing} ${rel}`);
+  if (e.errno === 'EXDEV') {
+    return new CairnError('INVALID', `could not ${doing} ${rel}: the cache (${repo.cacheDir}) is on another file system, where cache.link ${repo.config.cache.link.join(',')} cannot link`, {
+      hint: 'let cairn fall back to copies: `cairn config cache.link hardlink,copy` (or reflink,copy)',
+    });
+  }
+  // Node's message already starts with the errno code, which fromSystemError adds again.
+  const message = e.errno && e.message.startsWith(`${e.errno}: `) ? e.message.slice(e.errno.length + 2) : e.message;
+  return fromSystemError(Object.assign(new Error(message), { code: e.errno }), `could not ${doing} ${rel}`);
 }
 
 /** The link modes to apply to the workspace after storing: only those before `copy` change anything. */

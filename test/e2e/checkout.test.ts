@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sh, writeTree } from '../helpers/cli.js';
@@ -105,5 +105,33 @@ describe('cairn checkout through Git history', async () => {
     assert.match(r.stderr, /malformed pointer file .*model\.bin\.cairn: field "kind"/);
     assert.ok(!existsSync(path.join(repo.dir, 'data')), 'the other path was not restored either');
     writeFileSync(file, good);
+  });
+});
+
+describe('cairn checkout with a cache on another file system', async () => {
+  const repo = await cairnRepo();
+  const shmBase = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/cairn-test-') : null;
+  after(() => {
+    repo.cleanup();
+    if (shmBase) rmSync(shmBase, { recursive: true, force: true });
+  });
+
+  it('hardlink falls back to the next mode, and hardlink alone is a clear error that leaves no empty folders', async (t) => {
+    if (!shmBase || statSync(shmBase).dev === statSync(repo.dir).dev) {
+      t.skip('needs /dev/shm on a different file system than the temp folder');
+      return;
+    }
+    const env = { CAIRN_CACHE_DIR: path.join(shmBase, 'cache') };
+    writeTree(repo.dir, { 'data/sub/f': 'bytes' });
+    assert.equal((await repo.run(['add', 'data'], { env: { ...env, CAIRN_CACHE_LINK: 'hardlink,copy' } })).code, 0);
+    rmSync(path.join(repo.dir, 'data'), { recursive: true });
+    const only = await repo.run(['checkout'], { env: { ...env, CAIRN_CACHE_LINK: 'hardlink' } });
+    assert.equal(only.code, 3);
+    assert.match(only.stderr, /on another file system, where cache\.link hardlink cannot link/);
+    assert.match(only.stderr, /cairn config cache\.link hardlink,copy/);
+    assert.ok(!existsSync(path.join(repo.dir, 'data')), 'no empty folder is left behind');
+    const fallback = await repo.run(['checkout'], { env: { ...env, CAIRN_CACHE_LINK: 'hardlink,copy' } });
+    assert.equal(fallback.code, 0, fallback.stderr);
+    assert.equal(readFileSync(path.join(repo.dir, 'data/sub/f'), 'utf8'), 'bytes');
   });
 });
