@@ -34,24 +34,6 @@ export function intSetting(init: BackendInit, key: string): number | undefined {
   return n;
 }
 
-/** Runs `fn` over `items` with at most `limit` calls in flight; the first failure rejects. */
-export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
-
 /** Checks a `meta/` key: relative, `/`-separated, no `..` or empty parts. */
 export function assertMetaKey(remote: string, key: string): void {
   const ok = key.length > 0 && !key.startsWith('/') && !key.includes('\\') && !key.includes('\0')

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { CairnError } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
-import { assertMetaKey, forEachLimit, readOnlyError, type BackendInit } from './backendInit.js';
+import { forEachLimit } from './forEachLimit.js';
+import { assertMetaKey, readOnlyError, type BackendInit } from './backendInit.js';
 import { bodyStream, extractHrefs, httpTarget, request, type HttpTarget } from './httpClient.js';
 
 const CONCURRENCY = 32;

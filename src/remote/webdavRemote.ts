@@ -6,7 +6,8 @@ import type { Readable as NodeReadable } from 'node:stream';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
-import { assertMetaKey, forEachLimit, readOnlyError, readOnlySetting, type BackendInit } from './backendInit.js';
+import { forEachLimit } from './forEachLimit.js';
+import { assertMetaKey, readOnlyError, readOnlySetting, type BackendInit } from './backendInit.js';
 import { bodyStream, extractHrefs, httpTarget, request, urlFor, type HttpTarget } from './httpClient.js';
 
 const LIST_THRESHOLD = 64;
