@@ -119,17 +119,29 @@ export class WebdavRemote implements Remote {
     await res.body?.cancel().catch(() => {});
   }
 
-  private async put(rel: string, body: RequestInit['body'], size: number, signal?: AbortSignal): Promise<void> {
+  /** PUT to a temp name, then MOVE into place; `body` is called again if the folder vanished and the PUT is retried. */
+  private async put(rel: string, body: () => RequestInit['body'], size: number, signal?: AbortSignal): Promise<void> {
     this.assertWritable();
-    await this.mkcol(path.posix.dirname(rel), signal);
-    const tmp = `${path.posix.dirname(rel)}/.tmp-${path.posix.basename(rel).slice(0, 16)}-${randomBytes(6).toString('hex')}`;
+    const dir = path.posix.dirname(rel);
+    await this.mkcol(dir, signal);
+    const tmp = `${dir}/.tmp-${path.posix.basename(rel).slice(0, 16)}-${randomBytes(6).toString('hex')}`;
+    const send = () => request(this.target, 'PUT', tmp, `upload ${rel}`, {
+      headers: { 'content-length': String(size), 'content-type': 'application/octet-stream' },
+      body: body(),
+      signal,
+      allow: [409],
+    });
     try {
-      const res = await request(this.target, 'PUT', tmp, `upload ${rel}`, {
-        headers: { 'content-length': String(size), 'content-type': 'application/octet-stream' },
-        body,
-        signal,
-      });
+      let res = await send();
       await res.body?.cancel().catch(() => {});
+      if (res.status === 409) {
+        // The folder was removed behind our back (another clone's gc, a manual clean-up): make it again, once.
+        this.collections.clear();
+        await this.mkcol(dir, signal);
+        res = await send();
+        await res.body?.cancel().catch(() => {});
+        if (res.status === 409) throw new CairnError('REMOTE', `remote "${this.name}" (${this.displayUrl}) refused to store ${rel} (HTTP 409)`, { hint: 'check that the URL points into a WebDAV share' });
+      }
       await this.move(tmp, rel, signal);
     } catch (err) {
       await request(this.target, 'DELETE', tmp, `remove ${tmp}`, { allow: [404] }).then((r) => r.body?.cancel()).catch(() => {});
@@ -175,17 +187,19 @@ export class WebdavRemote implements Remote {
     } catch (err) {
       throw fromSystemError(err, `could not read ${localPath} to upload it to remote "${this.name}"`);
     }
-    let sent = 0;
-    const file = createReadStream(localPath, { highWaterMark: 1 << 20 });
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        sent += chunk.length;
-        options?.onBytes?.(sent);
-        cb(null, chunk);
-      },
-    });
-    file.on('error', (err) => counter.destroy(err));
-    const body = Readable.toWeb(file.pipe(counter)) as unknown as RequestInit['body'];
+    const body = () => {
+      let sent = 0;
+      const file = createReadStream(localPath, { highWaterMark: 1 << 20 });
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          sent += chunk.length;
+          options?.onBytes?.(sent);
+          cb(null, chunk);
+        },
+      });
+      file.on('error', (err) => counter.destroy(err));
+      return Readable.toWeb(file.pipe(counter)) as unknown as RequestInit['body'];
+    };
     await this.put(objectRelPath(oid), body, size, options?.signal);
   }
 
@@ -208,7 +222,7 @@ export class WebdavRemote implements Remote {
 
   async putMeta(key: string, data: Buffer, options?: RemoteCallOptions): Promise<void> {
     assertMetaKey(this.name, key);
-    await this.put(`meta/${key}`, data, data.length, options?.signal);
+    await this.put(`meta/${key}`, () => data, data.length, options?.signal);
   }
 
   async getMeta(key: string, options?: RemoteCallOptions): Promise<Buffer | null> {

@@ -69,6 +69,18 @@ describe('webdav remote: credentials and faults', () => {
     });
   });
 
+  it('folders removed behind its back (another clone\'s gc) are created again', async () => {
+    const a = await apache();
+    const remote = new WebdavRemote({ name: 'origin', url: a.url('vanish'), settings: {}, env: {} });
+    const data = Buffer.from('comes back');
+    const file = path.join(a.davDir, '..', 'vanish-src');
+    writeFileSync(file, data);
+    await remote.upload(oidOf(data), file, data.length);
+    rmSync(path.join(a.davDir, 'vanish', 'objects'), { recursive: true, force: true });
+    await remote.upload(oidOf(data), file, data.length);
+    assert.equal((await remote.exists([oidOf(data)])).size, 1);
+  });
+
   it('a folder the server may not write is a PERMISSION error', async () => {
     const a = await apache();
     const locked = path.join(a.davDir, 'locked');
