@@ -222,3 +222,30 @@ export function runFileOp(op: PoolOp, item: PoolItem, params: StoreParams | null
   const m: MaterializeItem = { oid: item.oid!, dest: item.abs, exec: Boolean(item.exec) };
   return op === 'materialize' ? materializeOne(m, params!) : relinkOne(m, params!);
 }
+
+/** Stats of many files packed in typed arrays (cheap to send between threads): per file ino, size, mode; mtime ns. */
+export interface StatTable {
+  nums: Float64Array;
+  mtimes: BigInt64Array;
+  /** Files that could not be stat'ed (vanished, no permission), by index. */
+  failed: Array<{ index: number; error: FileOpError }>;
+}
+
+/** Stats `paths` (following symlinks) into a StatTable. */
+export function statMany(paths: string[]): StatTable {
+  const nums = new Float64Array(paths.length * 3);
+  const mtimes = new BigInt64Array(paths.length);
+  const failed: StatTable['failed'] = [];
+  for (let i = 0; i < paths.length; i++) {
+    try {
+      const st = statSync(paths[i], { bigint: true });
+      nums[3 * i] = Number(st.ino);
+      nums[3 * i + 1] = Number(st.size);
+      nums[3 * i + 2] = Number(st.mode);
+      mtimes[i] = st.mtimeNs;
+    } catch (err) {
+      failed.push({ index: i, error: sysError(err, paths[i]) });
+    }
+  }
+  return { nums, mtimes, failed };
+}

@@ -2,10 +2,17 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CairnError } from '../core/errors.js';
 import type { RunContext } from '../core/context.js';
-import { runFileOp, type HashResult, type StoreParams } from './fileOps.js';
+import { runFileOp, statMany, type HashResult, type StatTable, type StoreParams } from './fileOps.js';
 
 export type { PoolItem, PoolOp } from './fileOps.js';
 import type { PoolItem, PoolOp } from './fileOps.js';
+
+/** A stat job: one message per worker with a share of the paths; the answer is a packed StatTable. */
+export interface StatJob {
+  id: number;
+  op: 'stat';
+  paths: string[];
+}
 
 export interface PoolJob {
   id: number;
@@ -21,7 +28,7 @@ const BATCH_BYTES = 32 << 20;
 const INLINE_FILES = 200;
 const INLINE_BYTES = 64 << 20;
 
-function startWorker(): Worker {
+export function startWorker(): Worker {
   // Under tsx (tests that import src/ directly) the worker is the .ts file and needs tsx itself; the build uses .js.
   if (import.meta.url.endsWith('.ts')) {
     const url = new URL('./hashWorker.ts', import.meta.url).href;
@@ -122,4 +129,31 @@ export async function runPool(
     }
   }
   return results;
+}
+
+/** Above this many files, stat'ing on every core beats doing it on the main thread even after starting workers. */
+export const PARALLEL_STAT_FILES = 20_000;
+
+/** Stats many files, split across worker threads when there are enough of them to pay for the workers. */
+export async function statFiles(paths: string[], parallelAbove = PARALLEL_STAT_FILES): Promise<StatTable> {
+  const n = Math.min(os.availableParallelism(), Math.ceil(paths.length / 5000));
+  if (paths.length <= parallelAbove || n < 2) return statMany(paths);
+  const per = Math.ceil(paths.length / n);
+  const workers = Array.from({ length: n }, startWorker);
+  try {
+    const parts = await Promise.all(workers.map((w, k) => new Promise<StatTable>((resolve, reject) => {
+      w.once('message', (msg: { table: StatTable }) => resolve(msg.table));
+      w.once('error', (err) => reject(new CairnError('INTERNAL', `a stat worker failed: ${err.message}`, { cause: err })));
+      w.postMessage({ id: k, op: 'stat', paths: paths.slice(k * per, (k + 1) * per) } satisfies StatJob);
+    })));
+    const table: StatTable = { nums: new Float64Array(paths.length * 3), mtimes: new BigInt64Array(paths.length), failed: [] };
+    parts.forEach((part, k) => {
+      table.nums.set(part.nums, k * per * 3);
+      table.mtimes.set(part.mtimes, k * per);
+      for (const f of part.failed) table.failed.push({ index: f.index + k * per, error: f.error });
+    });
+    return table;
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
 }

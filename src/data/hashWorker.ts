@@ -1,9 +1,14 @@
 import { parentPort } from 'node:worker_threads';
-import { runFileOp, type HashResult } from './fileOps.js';
-import type { PoolJob } from './hashPool.js';
+import { runFileOp, statMany, type HashResult } from './fileOps.js';
+import type { PoolJob, StatJob } from './hashPool.js';
 
 /** A hash worker: runs whole batches of file operations synchronously and answers with one message per batch. */
-parentPort?.on('message', (job: PoolJob) => {
+parentPort?.on('message', (job: PoolJob | StatJob) => {
+  if (job.op === 'stat') {
+    const table = statMany(job.paths);
+    parentPort!.postMessage({ id: job.id, table }, [table.nums.buffer as ArrayBuffer, table.mtimes.buffer as ArrayBuffer]);
+    return;
+  }
   const results: HashResult[] = new Array(job.items.length);
   for (let i = 0; i < job.items.length; i++) results[i] = runFileOp(job.op, job.items[i], job.params);
   parentPort!.postMessage({ id: job.id, results });

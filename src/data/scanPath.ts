@@ -31,7 +31,7 @@ export function repoRelative(repo: Repo, abs: string): string {
 }
 
 /** Lists the files of a workspace path (one for a file), refusing symlinks that lead out of the repo. */
-export function listWorkspacePath(repo: Repo, abs: string): { kind: 'file' | 'dir'; files: WalkEntry[] } {
+export async function listWorkspacePath(repo: Repo, abs: string): Promise<{ kind: 'file' | 'dir'; files: WalkEntry[] }> {
   let lst;
   try {
     lst = lstatSync(abs);
@@ -54,7 +54,7 @@ export function listWorkspacePath(repo: Repo, abs: string): { kind: 'file' | 'di
     }
   }
   const st = statSync(abs, { bigint: true });
-  if (st.isDirectory()) return { kind: 'dir', files: walkWorkspace(abs, { repoRoot: repo.root, cacheDir: repo.cacheDir }) };
+  if (st.isDirectory()) return { kind: 'dir', files: await walkWorkspace(abs, { repoRoot: repo.root, cacheDir: repo.cacheDir }) };
   if (!st.isFile()) throw new CairnError('INVALID', `${repoRelative(repo, abs)} is not a regular file or directory`);
   return { kind: 'file', files: [{ rel: '', abs, stat: statOf(st), exec: (Number(st.mode) & 0o111) !== 0, readOnly: (Number(st.mode) & 0o222) === 0 }] };
 }
@@ -109,7 +109,7 @@ export async function scanPath(
   const started = Date.now();
   const racyAfter = BigInt(started - RACY_MS) * 1_000_000n;
   const debug = (what: string) => ctx.onLog?.('debug', `${rel}: ${what} (${Date.now() - started} ms)`);
-  const { kind, files } = options.listing ?? listWorkspacePath(repo, abs);
+  const { kind, files } = options.listing ?? (await listWorkspacePath(repo, abs));
   debug(`listed ${files.length} files`);
   const keyOf = (f: WalkEntry) => (f.rel ? `${rel}/${f.rel}` : rel);
   const links = options.store ? relinkModes(repo.config.cache.link) : [];

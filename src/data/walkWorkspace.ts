@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { CairnError, fromSystemError } from '../core/errors.js';
-import { statOf, type FileStat } from './fileOps.js';
+import type { FileStat } from './fileOps.js';
+import { statFiles } from './hashPool.js';
 
 export const IGNORE_FILE = '.cairnignore';
 
@@ -53,12 +54,13 @@ function inside(child: string, parent: string): boolean {
 }
 
 /**
- * Lists every file below `dir` (sync on purpose: a readdir and a stat per file, no promise per file), honouring
+ * Lists every file below `dir` (readdir with sync calls, then one stat per file — on all cores for large folders), honouring
  * `.cairnignore` at the repo root and in the walked folders. Symlinks are followed when they stay in the repo or
  * point into the cache; one that leads elsewhere is an error naming it.
  */
-export function walkWorkspace(dir: string, options: WalkOptions): WalkEntry[] {
-  const out: WalkEntry[] = [];
+export async function walkWorkspace(dir: string, options: WalkOptions & { parallelStatAbove?: number }): Promise<WalkEntry[]> {
+  const rels: string[] = [];
+  const abses: string[] = [];
   const rootRules = readRules(path.join(options.repoRoot, IGNORE_FILE), '');
   const repoReal = realpathSync(options.repoRoot);
   let cacheReal: string;
@@ -112,15 +114,26 @@ export function walkWorkspace(dir: string, options: WalkOptions): WalkEntry[] {
         walk(childAbs, childRel, active);
         continue;
       }
-      let st;
-      try {
-        st = statSync(childAbs, { bigint: true });
-      } catch (err) {
-        throw fromSystemError(err, `could not read ${childAbs}`);
-      }
-      out.push({ rel: childRel, abs: childAbs, stat: statOf(st), exec: (Number(st.mode) & 0o111) !== 0, readOnly: (Number(st.mode) & 0o222) === 0 });
+      rels.push(childRel);
+      abses.push(childAbs);
     }
   };
   walk(dir, '', rootRules ? [rootRules] : []);
+  // Names first, then every stat at once: for a large folder the stats are shared out to all cores.
+  const table = await statFiles(abses, options.parallelStatAbove);
+  if (table.failed.length) {
+    const f = table.failed[0].error;
+    throw fromSystemError(Object.assign(new Error(f.message), { code: f.errno }), `could not read ${f.path}`);
+  }
+  const out: WalkEntry[] = new Array(rels.length);
+  const { nums, mtimes } = table;
+  for (let i = 0; i < rels.length; i++) {
+    const mode = nums[3 * i + 2];
+    out[i] = {
+      rel: rels[i], abs: abses[i],
+      stat: { ino: nums[3 * i], size: nums[3 * i + 1], mtimeNs: mtimes[i].toString() },
+      exec: (mode & 0o111) !== 0, readOnly: (mode & 0o222) === 0,
+    };
+  }
   return out;
 }

@@ -58,7 +58,7 @@ async function statusOf(repo: Repo, t: Tracked, ctx: Partial<RunContext>): Promi
   } catch {
     exists = false;
   }
-  const listing = exists && (p.kind === 'file' || existsSync(t.abs)) ? listWorkspacePath(repo, t.abs) : null;
+  const listing = exists && (p.kind === 'file' || existsSync(t.abs)) ? await listWorkspacePath(repo, t.abs) : null;
   // Fast path for an unchanged folder: same listing and stats as when it last matched this tree, and the cache's
   // folders untouched since all its objects were there. Then neither the tree nor the state index need reading.
   const sig = p.kind === 'dir' ? cacheSignature(repo.cacheDir) : null;
