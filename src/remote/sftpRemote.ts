@@ -83,7 +83,7 @@ export class SftpRemote implements Remote {
     // A string errno comes from this machine (a local file that vanished or cannot be read), not from the server.
     if (typeof err.code === 'string' && LOCAL_ERRNO.has(err.code)) return fromSystemError(err, `${what} for remote "${this.name}"`);
     const where = `${what} on remote "${this.name}" (${this.displayUrl})`;
-    if (err.code === NO_SUCH_FILE) return new CairnError('NOT_FOUND', `${where}: no such file`, { cause: err });
+    if (err.code === NO_SUCH_FILE) return new CairnError('NOT_FOUND', `${where}: no such file`, { cause: err, data: { onRemote: true } });
     if (err.code === PERMISSION_DENIED) {
       return new CairnError('PERMISSION', `${where}: permission denied`, { hint: 'check that the SSH user may write to the remote folder', cause: err });
     }
@@ -133,6 +133,18 @@ export class SftpRemote implements Remote {
       throw new CairnError('REMOTE', `remote "${this.name}": ${dir} exists and is not a folder`, { hint: 'point the remote at a folder cairn owns' });
     }
     this.madeDirs.add(dir);
+  }
+
+  /** Runs a write into `rel`'s folder; if the folder was removed behind our back (another clone's gc), makes it again once. */
+  private async withFolder(rel: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if (!(err instanceof CairnError) || err.code !== 'NOT_FOUND' || !err.data?.onRemote) throw err;
+      this.madeDirs.clear();
+      await this.mkdirs(path.posix.dirname(rel));
+      await write();
+    }
   }
 
   /** Renames a finished temp file onto its final name (replacing it), with the posix-rename extension where offered. */
@@ -193,12 +205,13 @@ export class SftpRemote implements Remote {
     await this.mkdirs(path.posix.dirname(rel));
     const tmp = this.tempName(rel);
     options?.signal?.throwIfAborted();
+    const put = () => this.call<void>(`upload ${oid}`, (s, done) => s.fastPut(localPath, this.abs(tmp), {
+      concurrency: 16,
+      chunkSize: 32 * 1024,
+      step: (transferred) => options?.onBytes?.(transferred),
+    }, done));
     try {
-      await this.call<void>(`upload ${oid}`, (s, done) => s.fastPut(localPath, this.abs(tmp), {
-        concurrency: 16,
-        chunkSize: 32 * 1024,
-        step: (transferred) => options?.onBytes?.(transferred),
-      }, done));
+      await this.withFolder(rel, put);
       await this.publish(tmp, rel);
     } catch (err) {
       await this.call<void>(`remove ${tmp}`, (s, done) => s.unlink(this.abs(tmp), done)).catch(() => {});
@@ -247,7 +260,7 @@ export class SftpRemote implements Remote {
     const rel = `meta/${key}`;
     await this.mkdirs(path.posix.dirname(rel));
     const tmp = this.tempName(rel);
-    await this.call<void>(`write ${rel}`, (s, done) => s.writeFile(this.abs(tmp), data, done));
+    await this.withFolder(rel, () => this.call<void>(`write ${rel}`, (s, done) => s.writeFile(this.abs(tmp), data, done)));
     await this.publish(tmp, rel);
   }
 

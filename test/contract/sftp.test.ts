@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
@@ -145,6 +145,19 @@ describe('sftp remote: logins, host keys and faults', () => {
     writeFileSync(file, data);
     await remote.upload(oidOf(data), file, data.length);
     assert.ok(existsSync(path.join(s.sftpHome, 'homed', 'store', objectRelPath(oidOf(data)))));
+    assert.equal((await remote.exists([oidOf(data)])).size, 1);
+    await remote.close();
+  });
+
+  it('folders removed behind its back (another clone\'s gc) are created again', async () => {
+    const s = await sshd();
+    const remote = new SftpRemote({ name: 'origin', url: s.url('vanish'), settings: {}, env: { HOME: s.home } });
+    const data = Buffer.from('comes back');
+    const file = path.join(s.dataDir, 'vanish-src');
+    writeFileSync(file, data);
+    await remote.upload(oidOf(data), file, data.length);
+    rmSync(path.join(s.dataDir, 'vanish', 'objects'), { recursive: true, force: true });
+    await remote.upload(oidOf(data), file, data.length);
     assert.equal((await remote.exists([oidOf(data)])).size, 1);
     await remote.close();
   });
