@@ -110,7 +110,7 @@ export async function importData(repo: Repo, options: ImportOptions): Promise<Im
     if (brought.unchanged) throw new CairnError('INTERNAL', 'import found nothing to do');
     const { fetched, recorded } = brought;
     await writePointer(pointerFile, pointerFrom(abs, fetched.info, recorded));
-    const ignore = await addToGitignore(abs);
+    const ignore = repo.git ? await addToGitignore(abs) : null;
     return {
       path: where,
       pointer: rel(repo, pointerFile),
