@@ -64,6 +64,19 @@ describe('cairn import', () => {
     assert.equal(readFileSync(path.join(clone, 'models', 'base.bin'), 'utf8'), 'm1');
   });
 
+  it('with core.autostage, stages the pointer and .gitignore itself', async () => {
+    assert.equal((await cairn(dst, ['config', '--local', 'core.autostage', 'true'], f.env)).code, 0);
+    try {
+      const r = await cairn(dst, ['import', '../src', 'model.bin', '-o', 'staged/model.bin'], f.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Staged: staged\/model\.bin\.cairn staged\/\.gitignore/);
+      const staged = sh(dst, 'git diff --cached --name-only').trim().split('\n');
+      assert.ok(staged.includes('staged/model.bin.cairn') && staged.includes('staged/.gitignore'), staged.join(','));
+    } finally {
+      assert.equal((await cairn(dst, ['config', '--local', 'core.autostage', 'false'], f.env)).code, 0);
+    }
+  });
+
   it('refuses to import over an import, tracked data or untracked files, changing nothing', async () => {
     const before = readFileSync(path.join(dst, 'imgs.cairn'), 'utf8');
     const again = await cairn(dst, ['import', '../src', 'data/imgs', '-o', 'imgs'], f.env);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openRepo } from '../../core/repo.js';
 import { importData } from '../../remote/importData.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
-import { describeSize, parseJobs } from './getImportOptions.js';
+import { describeSize, gitHint, parseJobs } from './getImportOptions.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -21,15 +21,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const result = await importData(repo, {
     url, path, rev: opts.rev as string | undefined, out: opts.out as string | undefined, force: Boolean(opts.force), jobs: parseJobs(opts.jobs), ctx,
   });
-  const toAdd = [result.pointer, ...result.gitignore];
-  return {
-    data: result,
-    text: [
-      `Imported ${result.source.path} at ${result.source.commit.slice(0, 12)} as ${result.path}: ${describeSize(result.files, result.size)}`,
-      '',
-      'To track the import with git, run:',
-      '',
-      `\tgit add ${toAdd.join(' ')}`,
-    ],
-  };
+  const text = [`Imported ${result.source.path} at ${result.source.commit.slice(0, 12)} as ${result.path}: ${describeSize(result.files, result.size)}`];
+  text.push(...await gitHint(repo, [result.pointer, ...result.gitignore], 'the import'));
+  return { data: result, text };
 }

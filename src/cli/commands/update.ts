@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openRepo } from '../../core/repo.js';
 import { updateImport, type UpdateResult } from '../../remote/importData.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
-import { describeSize, parseJobs } from './getImportOptions.js';
+import { describeSize, gitHint, parseJobs } from './getImportOptions.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -28,6 +28,6 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   }
   const changed = results.filter((r) => r.updated).map((r) => r.pointer);
   const text = results.map(line);
-  if (changed.length) text.push('', 'To track the changes with git, run:', '', `\tgit add ${changed.join(' ')}`);
+  if (changed.length) text.push(...await gitHint(repo, changed, 'the changes'));
   return { data: { updated: results }, text };
 }
