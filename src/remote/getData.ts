@@ -8,6 +8,10 @@ import { findRepoRoot, openRepo } from '../core/repo.js';
 import { ObjectStore } from '../data/objectStore.js';
 import type { TreeEntry } from '../data/tree.js';
 import { fetchSource } from './fetchSource.js';
+import { forEachLimit } from './forEachLimit.js';
+
+/** Parallel file copies out of the cache: enough to keep a disk busy without exhausting file handles. */
+const COPY_JOBS = 16;
 import { findSourceTarget, normalizeSourcePath, openSourceRepo } from './sourceRepo.js';
 
 export interface GetOptions {
@@ -49,13 +53,13 @@ export async function writeEntries(store: ObjectStore, entries: TreeEntry[], out
   const tmp = path.join(path.dirname(out), `.${path.basename(out)}.get-${randomBytes(4).toString('hex')}`);
   try {
     await fs.mkdir(path.dirname(out), { recursive: true });
-    for (const e of entries) {
-      const dest = e.path ? path.join(tmp, ...e.path.split('/')) : tmp;
-      await fs.mkdir(path.dirname(dest), { recursive: true });
-      await fs.copyFile(store.path(e.oid), dest);
+    const dest = (e: TreeEntry) => (e.path ? path.join(tmp, ...e.path.split('/')) : tmp);
+    for (const dir of [...new Set(entries.map((e) => path.dirname(dest(e))))].sort()) await fs.mkdir(dir, { recursive: true });
+    await forEachLimit(entries, COPY_JOBS, async (e) => {
+      await fs.copyFile(store.path(e.oid), dest(e));
       // Objects are read-only in the cache; the user's copy is theirs to edit.
-      await fs.chmod(dest, e.exec ? 0o755 : 0o644);
-    }
+      await fs.chmod(dest(e), e.exec ? 0o755 : 0o644);
+    });
     if (force) await fs.rm(out, { recursive: true, force: true });
     await fs.rename(tmp, out);
   } catch (err) {
