@@ -9,10 +9,10 @@ import { ObjectStore } from '../data/objectStore.js';
 import type { TreeEntry } from '../data/tree.js';
 import { fetchSource } from './fetchSource.js';
 import { forEachLimit } from './forEachLimit.js';
+import { findSourceTarget, normalizeSourcePath, openSourceRepo } from './sourceRepo.js';
 
 /** Parallel file copies out of the cache: enough to keep a disk busy without exhausting file handles. */
 const COPY_JOBS = 16;
-import { findSourceTarget, normalizeSourcePath, openSourceRepo } from './sourceRepo.js';
 
 export interface GetOptions {
   url: string;
