@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { RunContext } from '../core/context.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
+import { cachePresence } from './cachePresence.js';
 import { objectFile, type PoolItem } from './fileOps.js';
 import { runPool } from './hashPool.js';
 import { loadTree } from './loadTree.js';
@@ -65,7 +66,7 @@ export async function restorePath(
     throw err;
   }
   const current = await currentFiles(repo, absPath, opts);
-  const inCache = (oid: string) => existsSync(objectFile(repo.cacheDir, oid));
+  const inCache = cachePresence(repo.cacheDir, desired.length);
   const plan = planCheckout(desired, current, inCache);
   const missing = [...plan.add, ...plan.modify].filter((e) => !inCache(e.oid));
   if (missing.length) {
