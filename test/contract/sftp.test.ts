@@ -270,3 +270,29 @@ describe('sftp remote: resuming, status and gc from the command line', () => {
     await remote.close();
   });
 });
+
+describe('cairn get through an ssh:// remote', () => {
+  it('downloads from a source repo whose default remote is SFTP, with the user\'s own keys', async () => {
+    const s = await sshd();
+    const { cairn, sh, tempDir, testEnv, writeTree } = await import('../helpers/cli.js');
+    const tmp = tempDir('cairn-get-ssh-');
+    after(() => tmp.cleanup());
+    const env = testEnv(s.home);
+    const src = path.join(tmp.dir, 'src');
+    mkdirSync(src);
+    sh(src, 'git init -q -b main . && git commit -q --allow-empty -m init', env);
+    assert.equal((await cairn(src, ['init'], env)).code, 0);
+    writeTree(src, { 'data/a.txt': 'over ssh', 'data/b.txt': 'too' });
+    assert.equal((await cairn(src, ['add', 'data'], env)).code, 0);
+    assert.equal((await cairn(src, ['remote', 'add', '-d', 'origin', s.url('get-src')], env)).code, 0);
+    const push = await cairn(src, ['push'], env);
+    assert.equal(push.code, 0, push.stderr);
+    sh(src, 'git add -A && git commit -q -m data', env);
+    // A clone has no cache: the data can only come from the SFTP remote.
+    sh(tmp.dir, 'git clone -q src clone', env);
+    const r = await cairn(tmp.dir, ['get', 'clone', 'data', '-o', 'got', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).from, ['remote "origin" of clone']);
+    assert.equal(readFileSync(path.join(tmp.dir, 'got', 'a.txt'), 'utf8'), 'over ssh');
+  });
+});
