@@ -63,14 +63,14 @@ describe('http remote', () => {
     }, (err: CairnError) => err.code === 'REMOTE' && /does not publish directory listings/.test(err.message) && /autoindex/.test(err.hint ?? ''));
   });
 
-  it('the server dying mid-download fails the stream, the cache keeps nothing, and a retry after restart succeeds', async () => {
+  it('the server dying mid-download fails the stream, the cache keeps nothing, and a retry after restart succeeds', async (t) => {
     const n = await nginx();
     const data = randomBytes(48 * 1024 * 1024);
     const oid = oidOf(data);
     seedFile(path.join(n.root, 'dies'), objectRelPath(oid), data);
     const remote = new HttpRemote({ name: 'mirror', url: n.url('dies'), settings: {}, env: {} });
     const cache = mkdtempSync(path.join(os.tmpdir(), 'cairn-http-cache-'));
-    after(() => rmSync(cache, { recursive: true, force: true }));
+    t.after(() => rmSync(cache, { recursive: true, force: true }));
     const store = new ObjectStore(cache);
     let killed = false;
     const body = await remote.download(oid, {

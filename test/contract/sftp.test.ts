@@ -213,11 +213,11 @@ describe('sftp remote from the command line', () => {
     });
   });
 
-  it('an unknown host key stops a push with the ssh-keyscan hint, sending nothing', async () => {
+  it('an unknown host key stops a push with the ssh-keyscan hint, sending nothing', async (t) => {
     const s = await sshd();
     const { cairn, tempGitRepo, writeTree } = await import('../helpers/cli.js');
     const repo = tempGitRepo();
-    after(() => repo.cleanup());
+    t.after(() => repo.cleanup());
     assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
     writeTree(repo.dir, { 'f.txt': 'x' });
     assert.equal((await cairn(repo.dir, ['add', 'f.txt'], repo.env)).code, 0);
@@ -235,11 +235,11 @@ describe('sftp remote from the command line', () => {
 });
 
 describe('sftp remote: resuming, status and gc from the command line', () => {
-  it('a push after an interrupted one sends only what is missing; status and gc --remote work over ssh://', async () => {
+  it('a push after an interrupted one sends only what is missing; status and gc --remote work over ssh://', async (t) => {
     const s = await sshd();
     const { cairn, tempGitRepo, writeTree } = await import('../helpers/cli.js');
     const repo = tempGitRepo();
-    after(() => repo.cleanup());
+    t.after(() => repo.cleanup());
     const env = { ...repo.env, HOME: s.home };
     assert.equal((await cairn(repo.dir, ['init'], env)).code, 0);
     const files: Record<string, string> = {};
@@ -272,11 +272,11 @@ describe('sftp remote: resuming, status and gc from the command line', () => {
 });
 
 describe('cairn get through an ssh:// remote', () => {
-  it('downloads from a source repo whose default remote is SFTP, with the user\'s own keys', async () => {
+  it('downloads from a source repo whose default remote is SFTP, with the user\'s own keys', async (t) => {
     const s = await sshd();
     const { cairn, sh, tempDir, testEnv, writeTree } = await import('../helpers/cli.js');
     const tmp = tempDir('cairn-get-ssh-');
-    after(() => tmp.cleanup());
+    t.after(() => tmp.cleanup());
     const env = testEnv(s.home);
     const src = path.join(tmp.dir, 'src');
     mkdirSync(src);

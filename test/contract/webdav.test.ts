@@ -96,14 +96,14 @@ describe('webdav remote: credentials and faults', () => {
     });
   });
 
-  it('the server dying mid-download fails the stream and the cache keeps nothing', async () => {
+  it('the server dying mid-download fails the stream and the cache keeps nothing', async (t) => {
     const a = await apache();
     const data = randomBytes(48 * 1024 * 1024);
     const oid = oidOf(data);
     seedFile(path.join(a.davDir, 'dies'), objectRelPath(oid), data);
     const remote = new WebdavRemote({ name: 'origin', url: a.url('dies'), settings: {}, env: {} });
     const cache = mkdtempSync(path.join(os.tmpdir(), 'cairn-dav-cache-'));
-    after(() => rmSync(cache, { recursive: true, force: true }));
+    t.after(() => rmSync(cache, { recursive: true, force: true }));
     const store = new ObjectStore(cache);
     let killed = false;
     const body = await remote.download(oid, {
@@ -170,11 +170,11 @@ describe('webdav remote from the command line', () => {
     });
   });
 
-  it('a wrong password stops a push with an AUTH error that names the remote and hides the password', async () => {
+  it('a wrong password stops a push with an AUTH error that names the remote and hides the password', async (t) => {
     const a = await apache();
     const { cairn, tempGitRepo, writeTree } = await import('../helpers/cli.js');
     const repo = tempGitRepo();
-    after(() => repo.cleanup());
+    t.after(() => repo.cleanup());
     assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
     writeTree(repo.dir, { 'f.txt': 'x' });
     assert.equal((await cairn(repo.dir, ['add', 'f.txt'], repo.env)).code, 0);

@@ -55,9 +55,9 @@ describe('cairn get', () => {
     assert.deepEqual(JSON.parse(r.stdout).from, ['remote "origin" of ../clone']);
   });
 
-  it('inside a cairn repo, the objects land in its cache', async () => {
+  it('inside a cairn repo, the objects land in its cache', async (t) => {
     const repo = tempGitRepo();
-    after(() => repo.cleanup());
+    t.after(() => repo.cleanup());
     assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
     const r = await cairn(repo.dir, ['get', path.join(f.base, 'src'), 'model.bin', '--json'], repo.env);
     assert.equal(r.code, 0, r.stderr);
