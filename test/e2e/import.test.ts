@@ -64,6 +64,14 @@ describe('cairn import', () => {
     assert.equal(readFileSync(path.join(clone, 'models', 'base.bin'), 'utf8'), 'm1');
   });
 
+  it('imports a file the source tracks in Git itself, as cairn data here', async () => {
+    const r = await cairn(dst, ['import', '../src', 'README.md', '-o', 'docs/README.src.md', '--json'], f.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).kind, 'file');
+    assert.equal(readFileSync(path.join(dst, 'docs', 'README.src.md'), 'utf8'), 'hello\n');
+    assert.equal(parseYaml(readFileSync(path.join(dst, 'docs', 'README.src.md.cairn'), 'utf8')).source.path, 'README.md');
+  });
+
   it('with core.autostage, stages the pointer and .gitignore itself', async () => {
     assert.equal((await cairn(dst, ['config', '--local', 'core.autostage', 'true'], f.env)).code, 0);
     try {
