@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for pkg in git openssh-server git-lfs apache2 nginx rsync; do
+for pkg in git openssh-server git-lfs apache2 apache2-utils nginx rsync; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 # The demo pipeline's stages are Python 3 (standard library only); any python3 on the PATH will do.

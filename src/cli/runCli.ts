@@ -18,6 +18,11 @@ Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 con
 
 /** Parses argv, runs one command, prints its result, and returns the process exit code. The only place that prints errors. */
 export async function runCli(argv: string[]): Promise<number> {
+  // A reader that goes away (`cairn ls | head`) is not an error: stop quietly, as git does.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const wantsJson = argv.includes('--json');
   const stderrTty = Boolean(process.stderr.isTTY);
   const colorOk = !process.env.NO_COLOR && !argv.includes('--no-color');

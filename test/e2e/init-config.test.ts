@@ -26,9 +26,9 @@ describe('cairn init', () => {
     assert.equal(forced.code, 0, forced.stderr);
   });
 
-  it('outside Git it asks for git init or --no-git, and --no-git works', async () => {
+  it('outside Git it asks for git init or --no-git, and --no-git works', async (t) => {
     const plain = tempDir();
-    after(() => plain.cleanup());
+    t.after(() => plain.cleanup());
     const r = await cairn(plain.dir, ['init'], { HOME: plain.dir });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /not inside a Git repository/);
