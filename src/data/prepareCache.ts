@@ -35,3 +35,19 @@ export function flushCache(cacheDir: string): Promise<void> {
     execFile('sync', ['-f', cacheDir], () => resolve());
   });
 }
+
+/**
+ * While a long store runs, flushes the cache every `everyMs` in the background, so the disk writes overlap the hashing
+ * and the final `flushCache` has little left to do. Returns a stop function that waits for a flush in progress.
+ */
+export function flushInBackground(cacheDir: string, everyMs = 1000): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (!running) running = flushCache(cacheDir).finally(() => (running = null));
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

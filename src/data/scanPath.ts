@@ -10,7 +10,7 @@ import { objectFile, statOf, type HashResult, type PoolItem } from './fileOps.js
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
 import type { PathInfo } from './pathInfo.js';
-import { flushCache, prepareCache } from './prepareCache.js';
+import { flushCache, flushInBackground, prepareCache } from './prepareCache.js';
 import { StateIndex, stateMatches, type StateEntry } from './stateIndex.js';
 import { treeOid, type TreeEntry } from './tree.js';
 import { walkWorkspace, type WalkEntry } from './walkWorkspace.js';
@@ -157,7 +157,13 @@ export async function scanPath(
     const params = { cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask() };
     const toItem = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, oid: oids[i], exec: files[i].exec });
     debug(`${files.length - work.length} files known to the state index`);
-    const results = await runPool(options.store ? 'store' : 'hash', work.map(toItem), options.store ? params : null, ctx);
+    const stopFlushing = options.store && work.length > 0 ? flushInBackground(repo.cacheDir) : null;
+    let results: HashResult[];
+    try {
+      results = await runPool(options.store ? 'store' : 'hash', work.map(toItem), options.store ? params : null, ctx);
+    } finally {
+      await stopFlushing?.();
+    }
     const relinked = await runPool('relink', relink.map(toItem), params, ctx, 'linking');
     debug(`${options.store ? 'stored' : 'hashed'} ${work.length} files, linked ${relink.length}`);
     const fresh: Array<{ path: string } & StateEntry> = [];
