@@ -1,5 +1,6 @@
 import type { RunContext } from '../core/context.js';
 import { CairnError, type ErrorCode } from '../core/errors.js';
+import { formatBytes } from '../core/formatBytes.js';
 import { interrupted, isTransientError, withRetry } from './retry.js';
 
 /** Something to move: a tracked file (one blob) or directory (a tree object and its blobs), named for messages. */
@@ -124,21 +125,10 @@ export function makeProgress(ctx: RunContext, phase: string, total: number, tota
 /** "3 files pushed (12.0 MiB), 1,204 already on remote" — the summary line every transfer prints. Pure. */
 export function summaryLine(verb: string, result: Pick<TransferResult, 'transferred' | 'bytes' | 'present' | 'failed'>, where: string): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const parts = [`${n(result.transferred)} file${result.transferred === 1 ? '' : 's'} ${verb} (${formatSize(result.bytes)})`];
+  const parts = [`${n(result.transferred)} file${result.transferred === 1 ? '' : 's'} ${verb} (${formatBytes(result.bytes)})`];
   parts.push(`${n(result.present)} already ${where}`);
   if (result.failed.length) parts.push(`${n(result.failed.length)} failed`);
   return parts.join(', ');
-}
-
-function formatSize(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${n} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /** Turns the per-object failures of a transfer into one error that names them (the first ten) and what to do. */

@@ -4,7 +4,7 @@ import { openRepo, type Repo } from '../../core/repo.js';
 import { diffData } from '../../data/diffData.js';
 import { isEmptyDiff } from '../../data/diffTrees.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
-import { formatBytes } from '../output/formatBytes.js';
+import { formatBytes } from '../../core/formatBytes.js';
 import { existsInWorkspace, isRev, neitherRevNorPath, repoPrefix } from '../revOrPath.js';
 
 export function configure(cmd: Command): void {

@@ -3,7 +3,7 @@ import { ERROR_CODES } from '../../core/errors.js';
 import { openRepo } from '../../core/repo.js';
 import { fsck } from '../../data/fsck.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
-import { formatBytes } from '../output/formatBytes.js';
+import { formatBytes } from '../../core/formatBytes.js';
 
 export function configure(cmd: Command): void {
   cmd

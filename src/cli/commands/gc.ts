@@ -8,7 +8,7 @@ import { applyGc, planRepoGc } from '../../data/gc.js';
 import type { GcScope } from '../../data/gcReferences.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { runGcRemote } from './remoteReports.js';
-import { formatBytes } from '../output/formatBytes.js';
+import { formatBytes } from '../../core/formatBytes.js';
 
 export function configure(cmd: Command): void {
   cmd

@@ -1,4 +1,5 @@
 import { CairnError } from '../../core/errors.js';
+import { formatBytes } from '../../core/formatBytes.js';
 import type { Repo } from '../../core/repo.js';
 import { gitAdd } from '../../git/git.js';
 
@@ -14,14 +15,7 @@ export function parseJobs(value: unknown): number | undefined {
 
 /** "12 files (3.4 MiB)" for summaries. Pure. */
 export function describeSize(files: number, bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'} (${unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`})`;
+  return `${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'} (${formatBytes(bytes)})`;
 }
 
 /** Stages the files with core.autostage, else says how to; nothing outside Git. Paths are repo-relative. */

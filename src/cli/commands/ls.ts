@@ -4,7 +4,7 @@ import { openRepo, type Repo } from '../../core/repo.js';
 import { listTracked } from '../../data/listTracked.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { existsInWorkspace, isRev, neitherRevNorPath, repoPrefix } from '../revOrPath.js';
-import { formatBytes } from '../output/formatBytes.js';
+import { formatBytes } from '../../core/formatBytes.js';
 
 export function configure(cmd: Command): void {
   cmd
