@@ -4,8 +4,7 @@ import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
 import type { Remote } from './remote.js';
 import {
-  isPerObjectFailure, isTransientDeep, makeProgress, retrying, runPool, type TransferFailure, type TransferItem,
-  type TransferOptions, type TransferResult,
+  failureCollector, isTransientDeep, makeProgress, retrying, runPool, type TransferItem, type TransferOptions, type TransferResult,
 } from './transfer.js';
 
 interface Blob {
@@ -43,14 +42,7 @@ async function fetchOne(store: ObjectStore, remote: Remote, oid: string, label: 
 /** Fetches the objects behind `items` that the cache lacks, trees first (to learn their files), each one verified. */
 export async function downloadItems(store: ObjectStore, remote: Remote, items: TransferItem[], options: TransferOptions): Promise<TransferResult> {
   const { ctx } = options;
-  const failed: TransferFailure[] = [];
-  const failedOids = new Set<string>();
-  const fail = (label: string, oid: string, err: unknown) => {
-    if (!isPerObjectFailure(err)) throw err;
-    const e = err as CairnError;
-    failed.push({ label, oid, code: e.code, message: e.message });
-    failedOids.add(oid);
-  };
+  const { failed, failedOids, fail } = failureCollector();
   await store.ensureLayout();
 
   // Trees first: a directory's files are known only from its tree object.

@@ -51,6 +51,22 @@ export function isPerObjectFailure(err: unknown): boolean {
 }
 
 /**
+ * Collects the per-object failures of one transfer; `fail` rethrows anything else, so a fatal error stops the
+ * transfer while one missing or corrupt object only lands in the report.
+ */
+export function failureCollector() {
+  const failed: TransferFailure[] = [];
+  const failedOids = new Set<string>();
+  const fail = (label: string, oid: string, err: unknown): void => {
+    if (!isPerObjectFailure(err)) throw err;
+    const e = err as CairnError;
+    failed.push({ label, oid, code: e.code, message: e.message });
+    failedOids.add(oid);
+  };
+  return { failed, failedOids, fail };
+}
+
+/**
  * Runs `fn` over items with at most `jobs` in flight. The first fatal error stops new work; it is thrown once the
  * work in flight has settled, so nothing is left half-done in the background.
  */

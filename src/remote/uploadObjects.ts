@@ -4,7 +4,7 @@ import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
 import type { Remote } from './remote.js';
 import {
-  isPerObjectFailure, makeProgress, retrying, runPool, type TransferFailure, type TransferItem, type TransferOptions, type TransferResult,
+  failureCollector, isPerObjectFailure, makeProgress, retrying, runPool, type TransferItem, type TransferOptions, type TransferResult,
 } from './transfer.js';
 
 interface Blob {
@@ -20,14 +20,7 @@ interface Blob {
  */
 export async function uploadItems(store: ObjectStore, remote: Remote, items: TransferItem[], options: TransferOptions): Promise<TransferResult> {
   const { ctx } = options;
-  const failed: TransferFailure[] = [];
-  const failedOids = new Set<string>();
-  const fail = (label: string, oid: string, err: unknown) => {
-    if (!isPerObjectFailure(err)) throw err;
-    const e = err as CairnError;
-    failed.push({ label, oid, code: e.code, message: e.message });
-    failedOids.add(oid);
-  };
+  const { failed, failedOids, fail } = failureCollector();
   let present = 0;
   const complete: TransferItem[] = [];
 
