@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { CairnError, fromSystemError } from '../core/errors.js';
@@ -92,6 +92,9 @@ export async function walkWorkspace(dir: string, options: WalkOptions & { parall
         try {
           target = realpathSync(childAbs);
         } catch {
+          // A link into the cache whose object is gone (gc, a fresh clone) is a file without content: leave it out,
+          // so status reports it and checkout puts a good link in its place.
+          if (inside(path.resolve(abs, readlinkSync(childAbs)), cacheReal)) continue;
           throw new CairnError('NOT_FOUND', `symlink ${childAbs} is broken (its target does not exist)`, {
             hint: 'remove the link or restore its target, or list it in .cairnignore',
           });

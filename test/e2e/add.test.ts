@@ -107,6 +107,28 @@ describe('cairn add with hardlink and symlink modes', async () => {
   }
 });
 
+describe('symlink mode when an object is removed from the cache', async () => {
+  const repo = await cairnRepo();
+  after(() => repo.cleanup());
+
+  it('the dangling link shows in status, and re-adding the content mends it', async () => {
+    const env = { CAIRN_CACHE_LINK: 'symlink' };
+    writeTree(repo.dir, { 'data/a': 'aaa', 'data/b': 'bbb' });
+    assert.equal((await repo.run(['add', 'data'], { env })).code, 0);
+    const object = sh(repo.dir, 'readlink data/a').trim();
+    sh(repo.dir, `chmod u+w ${object} && rm ${object}`);
+    const st = await repo.run(['status', '--json'], { env });
+    assert.equal(st.code, 1);
+    const p = JSON.parse(st.stdout).data.paths[0];
+    assert.deepEqual([p.deleted, p.notInCache], [['data/a'], ['data/a']]);
+    writeFileSync(path.join(repo.dir, 'data/a.new'), 'aaa');
+    sh(repo.dir, 'mv data/a.new data/a');
+    assert.equal((await repo.run(['add', 'data'], { env })).code, 0);
+    assert.equal((await repo.run(['status'], { env })).code, 0);
+    assert.equal(readFileSync(path.join(repo.dir, 'data/a'), 'utf8'), 'aaa');
+  });
+});
+
 describe('cairn add in a plain folder (cairn init --no-git)', () => {
   const plain = tempDir();
   after(() => plain.cleanup());
