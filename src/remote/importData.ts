@@ -6,23 +6,17 @@ import type { Repo } from '../core/repo.js';
 import { withRepoLock } from '../core/repoLock.js';
 import { addToGitignore } from '../data/gitignore.js';
 import { ObjectStore } from '../data/objectStore.js';
-import type { PathInfo } from '../data/pathInfo.js';
+import { pointerFor } from '../data/addPaths.js';
 import { findPointers } from '../data/findPointers.js';
 import { checkAgainstTracked, resolveUserPath } from '../data/pathRules.js';
-import { dataPathFor, pointerPathFor, POINTER_SUFFIX, POINTER_VERSION, readPointer, writePointer, type Pointer, type PointerSource } from '../data/pointer.js';
+import { dataPathFor, pointerPathFor, POINTER_SUFFIX, readPointer, writePointer, type PointerSource } from '../data/pointer.js';
 import { restorePath } from '../data/restorePath.js';
-import { fetchSource } from './fetchSource.js';
+import { fetchSource, type FetchedSource } from './fetchSource.js';
+import type { GetOptions } from './getData.js';
 import { findSourceTarget, isRemoteGitUrl, normalizeSourcePath, openSourceRepo } from './sourceRepo.js';
 
-export interface ImportOptions {
-  url: string;
-  path: string;
-  rev?: string;
-  out?: string;
-  force?: boolean;
-  jobs?: number;
-  ctx: RunContext;
-}
+/** The same inputs as `cairn get`: a source URL, a path in it, an optional rev and output (here inside the workspace). */
+export type ImportOptions = GetOptions;
 
 export interface ImportResult {
   /** Repo-relative data path and pointer file. */
@@ -55,16 +49,15 @@ function recordedUrl(repo: Repo, url: string, cwd: string): string {
   return path.relative(repo.root, path.resolve(cwd, url)).split(path.sep).join('/') || '.';
 }
 
-function pointerFrom(abs: string, info: PathInfo, source: PointerSource): Pointer {
+/** The result fields that describe what was fetched and where it came from (shared by import and update). */
+function fetchedFields(fetched: FetchedSource, source: PointerSource) {
   return {
-    version: POINTER_VERSION,
-    kind: info.kind,
-    path: path.basename(abs),
-    oid: info.oid,
-    size: info.size,
-    ...(info.kind === 'dir' ? { files: info.files ?? 0 } : {}),
-    ...(info.kind === 'file' && info.exec ? { exec: true } : {}),
     source,
+    kind: fetched.info.kind,
+    oid: fetched.info.oid,
+    size: fetched.info.size,
+    files: fetched.entries.length,
+    downloaded: fetched.downloaded,
   };
 }
 
@@ -109,17 +102,12 @@ export async function importData(repo: Repo, options: ImportOptions): Promise<Im
     });
     if (brought.unchanged) throw new CairnError('INTERNAL', 'import found nothing to do');
     const { fetched, recorded } = brought;
-    await writePointer(pointerFile, pointerFrom(abs, fetched.info, recorded));
+    await writePointer(pointerFile, { ...pointerFor(abs, fetched.info), source: recorded });
     const ignore = repo.git ? await addToGitignore(abs) : null;
     return {
       path: where,
       pointer: rel(repo, pointerFile),
-      source: recorded,
-      kind: fetched.info.kind,
-      oid: fetched.info.oid,
-      size: fetched.info.size,
-      files: fetched.entries.length,
-      downloaded: fetched.downloaded,
+      ...fetchedFields(fetched, recorded),
       gitignore: ignore ? [rel(repo, ignore)] : [],
     };
   });
@@ -152,15 +140,10 @@ export async function updateImport(repo: Repo, options: { target: string; rev?: 
       return { ...base, source: old, kind: pointer.kind, oid: pointer.oid, size: pointer.size, files: pointer.files ?? 1, downloaded: 0, updated: false, changed: false };
     }
     const { fetched, recorded } = brought;
-    await writePointer(pointerFile, pointerFrom(abs, fetched.info, recorded));
+    await writePointer(pointerFile, { ...pointerFor(abs, fetched.info), source: recorded });
     return {
       ...base,
-      source: recorded,
-      kind: fetched.info.kind,
-      oid: fetched.info.oid,
-      size: fetched.info.size,
-      files: fetched.entries.length,
-      downloaded: fetched.downloaded,
+      ...fetchedFields(fetched, recorded),
       updated: recorded.commit !== old.commit || recorded.rev !== old.rev,
       changed: fetched.info.oid !== pointer.oid,
     };
