@@ -1,12 +1,26 @@
 // Shared pieces of the benchmarks: an isolated environment, timed child processes, generated data, and result rows.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, openSync, symlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const CAIRN_BIN = path.join(ROOT, 'bin', 'cairn.js');
+let cairnBin = path.join(ROOT, 'bin', 'cairn.js');
+
+/**
+ * Copies the built CLI (bin/, dist/, package.json; node_modules linked) into `dir` and measures that copy from now on,
+ * so a rebuild of the working tree during a long run (others keep working) cannot change what is measured mid-way.
+ */
+export function snapshotBuild(dir) {
+  const snap = path.join(dir, 'cairn-build');
+  mkdirSync(snap, { recursive: true });
+  for (const part of ['bin', 'dist']) cpSync(path.join(ROOT, part), path.join(snap, part), { recursive: true });
+  cpSync(path.join(ROOT, 'package.json'), path.join(snap, 'package.json'));
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(snap, 'node_modules'));
+  cairnBin = path.join(snap, 'bin', 'cairn.js');
+  return snap;
+}
 
 /** An environment that never reads the user's own Git or cairn settings (HOME points into the bench folder). */
 export function benchEnv(home) {
@@ -36,7 +50,7 @@ export function timed(cwd, program, args, env, { allowFail = false } = {}) {
 }
 
 export const sh = (cwd, script, env) => timed(cwd, 'bash', ['-c', script], env);
-export const cairn = (cwd, args, env, options) => timed(cwd, process.execPath, [CAIRN_BIN, ...args], env, options);
+export const cairn = (cwd, args, env, options) => timed(cwd, process.execPath, [cairnBin, ...args], env, options);
 
 /** Median wall time of `runs` runs after one untimed warm-up run (caches warm, as every row of the table). */
 export function medianOf(runs, fn, { warm = true } = {}) {
@@ -49,7 +63,7 @@ export function medianOf(runs, fn, { warm = true } = {}) {
 
 /** Whether the built CLI has a command (`cairn help <name>` exits 0 only for known commands). */
 export function hasCommand(name, env) {
-  return spawnSync(process.execPath, [CAIRN_BIN, 'help', name], { env, encoding: 'utf8' }).status === 0;
+  return spawnSync(process.execPath, [cairnBin, 'help', name], { env, encoding: 'utf8' }).status === 0;
 }
 
 /** Writes `count` distinct files of `size` bytes below `dir`, 1,000 per sub-folder, from one random pool. */

@@ -7,7 +7,7 @@ import { execSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, benchEnv } from './harness.mjs';
+import { ROOT, benchEnv, snapshotBuild } from './harness.mjs';
 import { benchBigFile, benchSmallFiles, benchStartup } from './dataBench.mjs';
 import { benchRemotes } from './remoteBench.mjs';
 import { benchPipelines } from './pipelineBench.mjs';
@@ -88,6 +88,7 @@ function fail(name, err) {
 }
 try {
   log(`scale ${scale}, working in ${dir}`);
+  snapshotBuild(dir);
   if (opts.only.includes('startup')) await attempt('start-up', () => rows.push(...benchStartup(ctx)));
   let small;
   if (opts.only.includes('data')) {
