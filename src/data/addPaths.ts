@@ -1,5 +1,6 @@
 import { lstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../core/atomicWrite.js';
 import path from 'node:path';
 import type { RunContext } from '../core/context.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
@@ -11,7 +12,8 @@ import { addToGitignore } from './gitignore.js';
 import type { PathInfo } from './pathInfo.js';
 import { checkAgainstTracked, checkNoOverlap, resolveUserPath, type UserPath } from './pathRules.js';
 import { dataPathFor, pointerPathFor, serializePointer, writePointer, type Pointer } from './pointer.js';
-import { storePath } from './storePath.js';
+import { flushCache } from './prepareCache.js';
+import { storePathUnflushed } from './storePath.js';
 
 export interface AddedPath {
   /** Repo-relative data path and pointer file. */
@@ -79,20 +81,24 @@ export async function addPaths(repo: Repo, inputs: string[], ctx: Partial<RunCon
   }
   await checkNotInGit(repo, unique);
   const stored: Array<{ target: UserPath; info: PathInfo & { stored: number } }> = [];
-  for (const t of unique) stored.push({ target: t, info: await storePath(repo, t.abs, ctx) });
+  for (const t of unique) stored.push({ target: t, info: await storePathUnflushed(repo, t.abs, ctx) });
+  // Every object is on disk before the first pointer names it.
+  if (stored.some((s) => s.info.stored > 0)) await flushCache(repo.cacheDir);
   const result: AddResult = { added: [], gitPaths: [] };
   for (const { target, info } of stored) {
     const pointerAbs = pointerPathFor(target.abs);
     const pointer = pointerFor(target.abs, info);
-    const changed = await writePointerIfChanged(pointerAbs, pointer);
+    // Renamed into place without an fsync each: one flush of the workspace's file system below covers them all.
+    const changed = await writePointerIfChanged(pointerAbs, pointer, { fsync: false });
     const pointerRel = pointerPathFor(target.rel);
     result.added.push({ path: target.rel, pointer: pointerRel, info: stripStored(info), stored: info.stored, changed });
     result.gitPaths.push(pointerRel);
     if (repo.git) {
-      const ignoreFile = await addToGitignore(target.abs);
+      const ignoreFile = await addToGitignore(target.abs, { fsync: false });
       if (ignoreFile) result.gitPaths.push(path.relative(repo.root, ignoreFile).split(path.sep).join('/'));
     }
   }
+  await flushCache(repo.root);
   result.gitPaths = [...new Set(result.gitPaths)];
   return result;
 }
@@ -103,10 +109,11 @@ function stripStored(info: PathInfo & { stored?: number }): PathInfo {
 }
 
 /** Writes a pointer atomically unless the file already holds exactly these bytes; says whether it wrote. */
-export async function writePointerIfChanged(file: string, pointer: Pointer): Promise<boolean> {
+export async function writePointerIfChanged(file: string, pointer: Pointer, options: { fsync?: boolean } = {}): Promise<boolean> {
   const text = serializePointer(pointer);
   const old = await readFile(file, 'utf8').catch(() => null);
   if (old === text) return false;
-  await writePointer(file, pointer);
+  if (options.fsync === false) await writeFileAtomic(file, text, { fsync: false });
+  else await writePointer(file, pointer);
   return true;
 }

@@ -5,7 +5,8 @@ import type { Repo } from '../core/repo.js';
 import { pointerFor, writePointerIfChanged } from './addPaths.js';
 import type { PathInfo } from './pathInfo.js';
 import { pointerPathFor } from './pointer.js';
-import { storePath } from './storePath.js';
+import { flushCache } from './prepareCache.js';
+import { storePathUnflushed } from './storePath.js';
 import { selectTracked } from './trackedPaths.js';
 
 export interface CommittedPath {
@@ -31,12 +32,16 @@ export async function commitPaths(repo: Repo, args: string[], ctx: Partial<RunCo
     });
   }
   const stored = [];
-  for (const t of selected) stored.push({ t, info: await storePath(repo, t.abs, ctx) });
+  for (const t of selected) stored.push({ t, info: await storePathUnflushed(repo, t.abs, ctx) });
+  // Every object is on disk before the first pointer names it.
+  if (stored.some((s) => s.info.stored > 0)) await flushCache(repo.cacheDir);
   const out: CommittedPath[] = [];
   for (const { t, info } of stored) {
     const { stored: count, ...plain } = info;
-    const changed = await writePointerIfChanged(pointerPathFor(t.abs), pointerFor(t.abs, plain, t.pointer));
+    const changed = await writePointerIfChanged(pointerPathFor(t.abs), pointerFor(t.abs, plain, t.pointer), { fsync: false });
     out.push({ path: t.dataPath, pointer: t.pointerPath, info: plain, previousOid: t.pointer.oid, changed, stored: count });
   }
+  // One flush of the workspace's file system for all pointers, instead of an fsync each.
+  if (out.some((c) => c.changed)) await flushCache(repo.root);
   return out;
 }

@@ -17,13 +17,13 @@ async function readLines(file: string): Promise<string[] | null> {
 }
 
 /** Ensures `<dir of abs>/.gitignore` ignores `abs` (creating the file if needed); returns the file when it changed. */
-export async function addToGitignore(absPath: string): Promise<string | null> {
+export async function addToGitignore(absPath: string, options: { fsync?: boolean } = {}): Promise<string | null> {
   const file = path.join(path.dirname(absPath), '.gitignore');
   const entry = ignoreEntry(path.basename(absPath));
   const lines = await readLines(file);
   if (lines?.some((l) => l.trim() === entry)) return null;
   const text = lines ? lines.join('\n') : '';
-  await writeFileAtomic(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${entry}\n`);
+  await writeFileAtomic(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${entry}\n`, { fsync: options.fsync });
   return file;
 }
 

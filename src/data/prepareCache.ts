@@ -31,6 +31,7 @@ export async function prepareCache(cacheDir: string): Promise<void> {
  * after this returns, so a crash never leaves a pointer naming an object that was still only in the page cache.
  */
 export function flushCache(cacheDir: string): Promise<void> {
+  // (Also used on the workspace, to flush many pointer files at once: `sync -f` flushes the whole file system.)
   return new Promise((resolve) => {
     execFile('sync', ['-f', cacheDir], () => resolve());
   });

@@ -102,6 +102,8 @@ export async function scanPath(
     listing?: { kind: 'file' | 'dir'; files: WalkEntry[] };
     /** false: the caller needs only `info` (entries come back empty), so an unchanged folder skips all per-file work. */
     entries?: boolean;
+    /** false: the caller flushes the cache itself (once for many paths) before writing any pointer. */
+    flush?: boolean;
   },
 ): Promise<ScanResult> {
   const ctx = options.ctx ?? {};
@@ -199,7 +201,7 @@ export async function scanPath(
       }
       info = { kind, oid: tree.oid, size: entries.reduce((n, e) => n + e.size, 0), files: entries.length };
     }
-    if (options.store && stored > 0) {
+    if (options.store && stored > 0 && options.flush !== false) {
       await flushCache(repo.cacheDir);
       debug(`flushed ${stored} new objects to disk`);
     }
