@@ -1,6 +1,7 @@
 import { Readable, Transform } from 'node:stream';
 import { CairnError, redactSecrets } from '../core/errors.js';
-import { stringSetting, type BackendInit } from './backendInit.js';
+import { objectRelPath } from '../data/objectPath.js';
+import { assertMetaKey, stringSetting, type BackendInit } from './backendInit.js';
 
 /** An HTTP(S) base URL plus credentials, shared by the WebDAV and read-only HTTP backends. */
 export interface HttpTarget {
@@ -114,6 +115,28 @@ export function statusError(target: HttpTarget, status: number, what: string): C
   if (status === 507) return new CairnError('NO_SPACE', `${where} is out of space (HTTP 507) while trying to ${what}`, { hint: 'free space on the server' });
   const transient = status >= 500 || status === 408 || status === 429;
   return new CairnError('REMOTE', `${where} failed to ${what} (HTTP ${status})`, { hint: 'check the server logs, then try again', data: { status, transient } });
+}
+
+/** GET of a file below the base; null when the server answers 404. */
+async function getOrNull(target: HttpTarget, rel: string, what: string, signal?: AbortSignal): Promise<Response | null> {
+  const res = await request(target, 'GET', rel, what, { signal, allow: [404] });
+  if (res.status !== 404) return res;
+  await res.body?.cancel().catch(() => {});
+  return null;
+}
+
+/** The bytes of object `oid` as a stream (Remote.download for both HTTP backends); NOT_FOUND when it is missing. */
+export async function downloadObject(target: HttpTarget, oid: string, options?: { signal?: AbortSignal; onBytes?: (bytes: number) => void }): Promise<Readable> {
+  const res = await getOrNull(target, objectRelPath(oid), `download object ${oid}`, options?.signal);
+  if (!res) throw new CairnError('NOT_FOUND', `object ${oid} is not on remote "${target.remote}" (${target.displayUrl})`, { data: { oid } });
+  return bodyStream(res, options?.onBytes);
+}
+
+/** A metadata file's bytes, or null when there is none (Remote.getMeta for both HTTP backends). */
+export async function readMetaFile(target: HttpTarget, key: string, signal?: AbortSignal): Promise<Buffer | null> {
+  assertMetaKey(target.remote, key);
+  const res = await getOrNull(target, `meta/${key}`, `read meta/${key}`, signal);
+  return res ? Buffer.from(await res.arrayBuffer()) : null;
 }
 
 /** A Node stream of a response body that reports the running byte count. */

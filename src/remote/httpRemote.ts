@@ -3,8 +3,9 @@ import { CairnError } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
 import { forEachLimit } from './forEachLimit.js';
-import { assertMetaKey, readOnlyError, type BackendInit } from './backendInit.js';
-import { bodyStream, extractHrefs, httpTarget, request, type HttpTarget } from './httpClient.js';
+import { readOnlyError, type BackendInit } from './backendInit.js';
+import { downloadObject, extractHrefs, httpTarget, readMetaFile, request, type HttpTarget } from './httpClient.js';
+import { listMetaKeys } from './listMetaKeys.js';
 
 const CONCURRENCY = 32;
 /** Above this many oids, exists() reads the prefix folders' index pages when the server has them. */
@@ -105,12 +106,7 @@ export class HttpRemote implements Remote {
   }
 
   async download(oid: string, options?: RemoteCallOptions): Promise<Readable> {
-    const res = await request(this.target, 'GET', objectRelPath(oid), `download object ${oid}`, { signal: options?.signal, allow: [404] });
-    if (res.status === 404) {
-      await res.body?.cancel().catch(() => {});
-      throw new CairnError('NOT_FOUND', `object ${oid} is not on remote "${this.name}" (${this.displayUrl})`, { data: { oid } });
-    }
-    return bodyStream(res, options?.onBytes);
+    return downloadObject(this.target, oid, options);
   }
 
   async remove(): Promise<void> {
@@ -122,31 +118,12 @@ export class HttpRemote implements Remote {
   }
 
   async getMeta(key: string, options?: RemoteCallOptions): Promise<Buffer | null> {
-    assertMetaKey(this.name, key);
-    const res = await request(this.target, 'GET', `meta/${key}`, `read meta/${key}`, { signal: options?.signal, allow: [404] });
-    if (res.status === 404) {
-      await res.body?.cancel().catch(() => {});
-      return null;
-    }
-    return Buffer.from(await res.arrayBuffer());
+    return readMetaFile(this.target, key, options?.signal);
   }
 
   async listMeta(prefix: string, options?: RemoteCallOptions): Promise<string[]> {
-    const keys: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      for (const name of await this.index(dir ? `meta/${dir}` : 'meta', options?.signal)) {
-        const isDir = name.endsWith('/');
-        const rel = (dir ? `${dir}/` : '') + name.replace(/\/$/, '');
-        if (rel.split('/').pop()!.startsWith('.tmp-')) continue;
-        if (isDir) {
-          if (rel.startsWith(prefix) || prefix.startsWith(`${rel}/`)) await walk(rel);
-        } else if (rel.startsWith(prefix)) {
-          keys.push(rel);
-        }
-      }
-    };
-    await walk('');
-    return keys.sort();
+    return listMetaKeys(prefix, async (dir) => (await this.index(dir ? `meta/${dir}` : 'meta', options?.signal))
+      .map((name) => ({ name: name.replace(/\/$/, ''), dir: name.endsWith('/') })));
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { assertMetaKey, readOnlyError, readOnlySetting, type BackendInit } from 
 import { sshTarget } from './sftpTarget.js';
 import { openSftpSession, type SftpSession, type SshTarget } from './sftpSession.js';
 import { SftpReadStream } from './sftpReadStream.js';
+import { listMetaKeys } from './listMetaKeys.js';
 
 /** SFTP status codes (draft-ietf-secsh-filexfer) that we tell apart. */
 const NO_SUCH_FILE = 2;
@@ -20,6 +21,14 @@ const CONCURRENCY = 32;
 const LOCAL_ERRNO = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EMFILE', 'ENFILE']);
 
 type SftpError = Error & { code?: number | string };
+
+/** `fallback` where the server says there is no such file; any other failure stands. */
+function unlessMissing<T, F>(promise: Promise<T>, fallback: F): Promise<T | F> {
+  return promise.catch((err: CairnError) => {
+    if (err.code === 'NOT_FOUND') return fallback;
+    throw err;
+  });
+}
 
 interface Connection {
   promise: Promise<SftpSession>;
@@ -96,19 +105,12 @@ export class SftpRemote implements Remote {
   }
 
   private stat(rel: string): Promise<Stats | null> {
-    return this.call<Stats>(`stat ${rel}`, (s, done) => s.stat(this.abs(rel), done)).catch((err: CairnError) => {
-      if (err.code === 'NOT_FOUND') return null;
-      throw err;
-    });
+    return unlessMissing(this.call<Stats>(`stat ${rel}`, (s, done) => s.stat(this.abs(rel), done)), null);
   }
 
-  private readdir(rel: string): Promise<string[]> {
-    return this.call<{ filename: string }[]>(`list ${rel}`, (s, done) => s.readdir(this.abs(rel), done))
-      .then((items) => items.map((i) => i.filename))
-      .catch((err: CairnError) => {
-        if (err.code === 'NOT_FOUND') return [];
-        throw err;
-      });
+  /** A folder's entries, or [] when it does not exist. */
+  private readdir(rel: string): Promise<{ filename: string; attrs: Stats }[]> {
+    return unlessMissing(this.call<{ filename: string; attrs: Stats }[]>(`list ${rel}`, (s, done) => s.readdir(this.abs(rel), done)), []);
   }
 
   /** mkdir -p (the root included), remembering what exists so a batch of uploads asks once per folder. */
@@ -118,10 +120,7 @@ export class SftpRemote implements Remote {
 
   private async mkdirsAbs(dir: string): Promise<void> {
     if (dir === '/' || dir === '.' || this.madeDirs.has(dir)) return;
-    const st = await this.call<Stats>(`stat ${dir}`, (s, done) => s.stat(dir, done)).catch((err: CairnError) => {
-      if (err.code === 'NOT_FOUND') return null;
-      throw err;
-    });
+    const st = await unlessMissing(this.call<Stats>(`stat ${dir}`, (s, done) => s.stat(dir, done)), null);
     if (!st) {
       await this.mkdirsAbs(path.posix.dirname(dir));
       await this.call<void>(`create folder ${dir}`, (s, done) => s.mkdir(dir, done)).catch(async (err) => {
@@ -176,7 +175,7 @@ export class SftpRemote implements Remote {
       const names = new Set<string>();
       await forEachLimit(prefixes, CONCURRENCY, async (prefix) => {
         options?.signal?.throwIfAborted();
-        for (const n of await this.readdir(`objects/${prefix}`)) names.add(prefix + n);
+        for (const { filename } of await this.readdir(`objects/${prefix}`)) names.add(prefix + filename);
       });
       for (const oid of wanted) if (names.has(oid)) found.add(oid);
       return found;
@@ -189,11 +188,11 @@ export class SftpRemote implements Remote {
   }
 
   async *list(options?: RemoteCallOptions): AsyncIterable<string> {
-    for (const prefix of (await this.readdir('objects')).sort()) {
+    for (const prefix of (await this.readdir('objects')).map((i) => i.filename).sort()) {
       options?.signal?.throwIfAborted();
       if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
-      for (const rest of await this.readdir(`objects/${prefix}`)) {
-        const oid = oidFromRelPath(`objects/${prefix}/${rest}`);
+      for (const { filename } of await this.readdir(`objects/${prefix}`)) {
+        const oid = oidFromRelPath(`objects/${prefix}/${filename}`);
         if (oid) yield oid;
       }
     }
@@ -266,32 +265,12 @@ export class SftpRemote implements Remote {
 
   async getMeta(key: string): Promise<Buffer | null> {
     assertMetaKey(this.name, key);
-    return this.call<Buffer>(`read meta/${key}`, (s, done) => s.readFile(this.abs(`meta/${key}`), done)).catch((err: CairnError) => {
-      if (err.code === 'NOT_FOUND') return null;
-      throw err;
-    });
+    return unlessMissing(this.call<Buffer>(`read meta/${key}`, (s, done) => s.readFile(this.abs(`meta/${key}`), done)), null);
   }
 
   async listMeta(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      const items = await this.call<{ filename: string; attrs: Stats }[]>(`list meta/${dir}`, (s, done) => s.readdir(this.abs(`meta/${dir}`.replace(/\/$/, '')), done))
-        .catch((err: CairnError) => {
-          if (err.code === 'NOT_FOUND') return [];
-          throw err;
-        });
-      for (const item of items) {
-        if (item.filename.startsWith('.tmp-')) continue;
-        const rel = dir ? `${dir}/${item.filename}` : item.filename;
-        if (item.attrs.isDirectory()) {
-          if (rel.startsWith(prefix) || prefix.startsWith(`${rel}/`)) await walk(rel);
-        } else if (rel.startsWith(prefix)) {
-          keys.push(rel);
-        }
-      }
-    };
-    await walk('');
-    return keys.sort();
+    return listMetaKeys(prefix, async (dir) => (await this.readdir(dir ? `meta/${dir}` : 'meta'))
+      .map((item) => ({ name: item.filename, dir: item.attrs.isDirectory() })));
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,8 @@ import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
 import { forEachLimit } from './forEachLimit.js';
 import { assertMetaKey, readOnlyError, readOnlySetting, type BackendInit } from './backendInit.js';
-import { bodyStream, extractHrefs, httpTarget, request, urlFor, type HttpTarget } from './httpClient.js';
+import { downloadObject, extractHrefs, httpTarget, readMetaFile, request, urlFor, type HttpTarget } from './httpClient.js';
+import { listMetaKeys } from './listMetaKeys.js';
 
 const LIST_THRESHOLD = 64;
 const CONCURRENCY = 16;
@@ -204,12 +205,7 @@ export class WebdavRemote implements Remote {
   }
 
   async download(oid: string, options?: RemoteCallOptions): Promise<NodeReadable> {
-    const res = await request(this.target, 'GET', objectRelPath(oid), `download object ${oid}`, { signal: options?.signal, allow: [404] });
-    if (res.status === 404) {
-      await res.body?.cancel().catch(() => {});
-      throw new CairnError('NOT_FOUND', `object ${oid} is not on remote "${this.name}" (${this.displayUrl})`, { data: { oid } });
-    }
-    return bodyStream(res, options?.onBytes);
+    return downloadObject(this.target, oid, options);
   }
 
   async remove(oids: string[], options?: RemoteCallOptions): Promise<void> {
@@ -226,30 +222,12 @@ export class WebdavRemote implements Remote {
   }
 
   async getMeta(key: string, options?: RemoteCallOptions): Promise<Buffer | null> {
-    assertMetaKey(this.name, key);
-    const res = await request(this.target, 'GET', `meta/${key}`, `read meta/${key}`, { signal: options?.signal, allow: [404] });
-    if (res.status === 404) {
-      await res.body?.cancel().catch(() => {});
-      return null;
-    }
-    return Buffer.from(await res.arrayBuffer());
+    return readMetaFile(this.target, key, options?.signal);
   }
 
   async listMeta(prefix: string, options?: RemoteCallOptions): Promise<string[]> {
-    const keys: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      for (const e of await this.children(dir ? `meta/${dir}` : 'meta', options?.signal)) {
-        if (e.name.startsWith('.tmp-')) continue;
-        const rel = dir ? `${dir}/${e.name}` : e.name;
-        if (e.collection) {
-          if (rel.startsWith(prefix) || prefix.startsWith(`${rel}/`)) await walk(rel);
-        } else if (rel.startsWith(prefix)) {
-          keys.push(rel);
-        }
-      }
-    };
-    await walk('');
-    return keys.sort();
+    return listMetaKeys(prefix, async (dir) => (await this.children(dir ? `meta/${dir}` : 'meta', options?.signal))
+      .map((e) => ({ name: e.name, dir: e.collection })));
   }
 
   async close(): Promise<void> {
