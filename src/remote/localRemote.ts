@@ -8,6 +8,9 @@ import { isSafeRelPath } from '../data/tree.js';
 import { OBJECTS_DIR, objectPath } from '../data/objectPath.js';
 import { ObjectStore } from '../data/objectStore.js';
 import type { RemoteOptions } from './openRemote.js';
+import { readOnlyError } from './backendInit.js';
+import { forEachLimit } from './forEachLimit.js';
+import { listMetaKeys } from './listMetaKeys.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
 
 const META_DIR = 'meta';
@@ -29,15 +32,9 @@ export class LocalRemote implements Remote {
     const wanted = new Set(oids);
     const present = new Set<string>();
     if (wanted.size < LIST_THRESHOLD) {
-      const list = [...wanted];
-      let next = 0;
-      const worker = async () => {
-        while (next < list.length) {
-          const oid = list[next++];
-          if (await this.statObject(oid)) present.add(oid);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, list.length) }, worker));
+      await forEachLimit([...wanted], STAT_CONCURRENCY, async (oid) => {
+        if (await this.statObject(oid)) present.add(oid);
+      });
       return present;
     }
     // Many oids: one readdir per prefix directory (at most 256) instead of one stat per object.
@@ -143,35 +140,23 @@ export class LocalRemote implements Remote {
   }
 
   async listMeta(prefix: string): Promise<string[]> {
-    const base = path.join(this.root, META_DIR);
-    const out: string[] = [];
-    const walk = async (dir: string, rel: string): Promise<void> => {
+    return listMetaKeys(prefix, async (dir) => {
       let entries;
       try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
+        entries = await fs.readdir(path.join(this.root, META_DIR, ...dir.split('/')), { withFileTypes: true });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
         throw this.fail(err, 'could not list metadata of');
       }
-      for (const e of entries) {
-        if (e.name.startsWith('.')) continue; // temp files of writes in progress
-        const key = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) await walk(path.join(dir, e.name), key);
-        else if (key.startsWith(prefix)) out.push(key);
-      }
-    };
-    await walk(base, '');
-    return out.sort();
+      // Dot files are the temp files of writes in progress (writeFileAtomic names them so).
+      return entries.filter((e) => !e.name.startsWith('.')).map((e) => ({ name: e.name, dir: e.isDirectory() }));
+    });
   }
 
   async close(): Promise<void> {}
 
   private assertWritable(): void {
-    if (this.readOnly) {
-      throw new CairnError('PERMISSION', `remote "${this.name}" (${this.displayUrl}) is read-only`, {
-        hint: `use another remote, or \`cairn remote modify ${this.name} read_only false\` if it should accept writes`,
-      });
-    }
+    if (this.readOnly) throw readOnlyError(this.name, this.displayUrl, 'read_only = true');
   }
 
   private fail(err: unknown, doing: string): CairnError {

@@ -11,10 +11,12 @@ import type { RunContext } from '../core/context.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import { isSafeRelPath } from '../data/tree.js';
 import type { RemoteOptions } from './openRemote.js';
+import { readOnlyError } from './backendInit.js';
+import { forEachLimit } from './forEachLimit.js';
 import type { Remote, RemoteCallOptions } from './remote.js';
 import { displayRemoteUrl } from './remoteConfig.js';
-import { isTransientError } from './retry.js';
 import { resolveS3Settings } from './s3Credentials.js';
+import { s3Error } from './s3Error.js';
 
 /** Files up to this size go in one PutObject; larger ones are streamed in parts of this size (multipart upload). */
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
@@ -23,14 +25,6 @@ const HEAD_THRESHOLD = 64;
 const CONCURRENCY = 16;
 
 const OID_REST = /^[0-9a-f]{62}$/;
-
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 /** An S3 (or S3-compatible) bucket and prefix holding `objects/<2>/<62>` and `meta/`. */
 export class S3Remote implements Remote {
@@ -64,7 +58,7 @@ export class S3Remote implements Remote {
     const wanted = [...new Set(oids)].sort();
     const present = new Set<string>();
     if (wanted.length <= HEAD_THRESHOLD) {
-      await pool(wanted, CONCURRENCY, async (oid) => {
+      await forEachLimit(wanted, CONCURRENCY, async (oid) => {
         if (await this.head(oid, options)) present.add(oid);
       });
       return present;
@@ -77,7 +71,7 @@ export class S3Remote implements Remote {
     }
     // Per prefix: list pages (1,000 keys each) while that costs fewer requests than one HEAD per wanted object;
     // the sorted listing settles every oid up to the last key seen, and the rest fall back to HEAD.
-    await pool([...groups.entries()], CONCURRENCY, async ([p, group]) => {
+    await forEachLimit([...groups.entries()], CONCURRENCY, async ([p, group]) => {
       const set = new Set(group);
       let token: string | undefined;
       let pages = 0;
@@ -96,7 +90,7 @@ export class S3Remote implements Remote {
         if (!token) return;
         const unsettled = group.filter((oid) => oid.slice(2) > lastRest);
         if (pages >= unsettled.length) {
-          await pool(unsettled, CONCURRENCY, async (oid) => {
+          await forEachLimit(unsettled, CONCURRENCY, async (oid) => {
             if (await this.head(oid, options)) present.add(oid);
           });
           return;
@@ -257,47 +251,12 @@ export class S3Remote implements Remote {
   }
 
   private assertWritable(): void {
-    if (this.readOnly) {
-      throw new CairnError('PERMISSION', `remote "${this.name}" (${this.displayUrl}) is read-only`, {
-        hint: `use another remote, or \`cairn remote modify ${this.name} read_only false\` if it should accept writes`,
-      });
-    }
+    if (this.readOnly) throw readOnlyError(this.name, this.displayUrl, 'read_only = true');
   }
 
-  /** Maps an SDK or network error to a CairnError that names the remote; transient ones are marked for retry. */
+  /** An SDK or network error as a CairnError that names this remote (see s3Error). */
   private fail(err: unknown, doing: string): CairnError {
-    if (err instanceof CairnError) return err;
-    const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; Code?: string };
-    const where = `${doing} remote "${this.name}" (${this.displayUrl})`;
-    const status = e.$metadata?.httpStatusCode;
-    const name = e.name ?? e.Code ?? '';
-    const msg = e.message && e.message !== 'UnknownError' ? e.message : name || `HTTP ${status}`;
-    if (name === 'NoSuchBucket') {
-      return new CairnError('NOT_FOUND', `${where}: bucket "${this.bucket}" does not exist`, {
-        hint: 'create the bucket, or fix the URL with `cairn remote modify NAME url s3://bucket/prefix`', cause: err,
-      });
-    }
-    if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'AuthorizationHeaderMalformed'].includes(name)) {
-      return new CairnError('AUTH', `${where}: the credentials were rejected (${name})`, {
-        hint: 'check access_key_id / secret_access_key (or AWS_* variables, or the profile); `cairn remote list` shows which remote is used',
-        cause: err,
-      });
-    }
-    if (name === 'AccessDenied' || status === 403) {
-      return new CairnError('PERMISSION', `${where}: access denied`, { hint: 'ask for read/write permission on the bucket and prefix', cause: err });
-    }
-    if (name === 'AbortError' || name === 'RequestAbortedError') {
-      return new CairnError('INTERRUPTED', `${where}: interrupted`, { cause: err });
-    }
-    const throttled = ['SlowDown', 'Throttling', 'ThrottlingException', 'RequestTimeout', 'RequestTimeTooSkewed', 'InternalError', 'ServiceUnavailable'].includes(name);
-    if (throttled || (status !== undefined && status >= 500) || isTransientError(err) || isTransientError((err as { cause?: unknown }).cause)) {
-      const reach = status === undefined ? `could not reach ${this.displayUrl}: ${e.code ?? msg}` : `${msg}`;
-      return new CairnError('REMOTE', `${where}: ${reach}`, {
-        hint: 'check that the endpoint is up and reachable (endpoint_url, network); transfers resume with what is missing', cause: err,
-        data: { transient: true },
-      });
-    }
-    return new CairnError('REMOTE', `${where}: ${msg}`, { cause: err });
+    return s3Error(err, doing, { name: this.name, displayUrl: this.displayUrl, bucket: this.bucket });
   }
 }
 
