@@ -40,6 +40,7 @@ describe('the demo (npm start), in quick mode', () => {
       [await has('repro'), /pipeline: skipped/, /✔ prepare did not run again/],
       [data && (await has('remote', 'push', 'pull')), /remotes: skipped/, /✔ the clone has the same \d+ mails/],
     ];
+    if (data && (await has('remote', 'push', 'pull', 'get'))) assert.match(r.stdout, /✔ cairn get fetched the model, byte for byte/);
     for (const [available, skipped, done] of parts) {
       if (available) assert.match(r.stdout, done);
       else assert.match(r.stdout, skipped);
