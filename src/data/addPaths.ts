@@ -98,7 +98,7 @@ export async function addPaths(repo: Repo, inputs: string[], ctx: Partial<RunCon
       if (ignoreFile) result.gitPaths.push(path.relative(repo.root, ignoreFile).split(path.sep).join('/'));
     }
   }
-  await flushCache(repo.root);
+  if (result.added.some((a) => a.changed) || result.gitPaths.some((p) => p.endsWith('.gitignore'))) await flushCache(repo.root);
   result.gitPaths = [...new Set(result.gitPaths)];
   return result;
 }
