@@ -21,7 +21,8 @@ function snapshot(repo) {
 }
 
 function describe(s) {
-  return `${s.mails} mails (tree ${short(s.tree)}), model sha256 ${short(s.model)} ${s.modelSize} bytes`;
+  // Digests computed here, independently of cairn, so the demo checks cairn rather than trusting it.
+  return `${s.mails} mails (all names and bytes: sha256 ${short(s.tree)}), model ${s.modelSize} bytes (sha256 ${short(s.model)})`;
 }
 
 function same(a, b) {
