@@ -7,6 +7,9 @@ import { statFiles } from './hashPool.js';
 
 export const IGNORE_FILE = '.cairnignore';
 
+/** Temp files cairn writes before a rename (fileOps tmpName, atomicWrite tempPathFor); one left by a kill is not data. */
+const TEMP_NAME = /^\..+\.tmp-\d+-[0-9a-f]+(?:-\d+)?$/;
+
 /** One file found below a walked directory. `rel` is relative to that directory and `/`-separated. */
 export interface WalkEntry {
   rel: string;
@@ -82,7 +85,7 @@ export async function walkWorkspace(dir: string, options: WalkOptions & { parall
     const active = own ? [...rules, own] : rules;
     for (const d of dirents) {
       const name = d.name;
-      if (name === '.git') continue;
+      if (name === '.git' || (name.charCodeAt(0) === 46 && TEMP_NAME.test(name))) continue;
       // Plain concatenation: path.join per file is a measurable share of walking 100k files.
       const childAbs = abs.endsWith(path.sep) ? abs + name : abs + path.sep + name;
       const childRel = rel ? `${rel}/${name}` : name;

@@ -97,6 +97,13 @@ describe('cairn status', async () => {
     assert.equal((await repo.run(['status'])).code, 0);
   });
 
+  it('ignores a temp file left in a tracked folder by a killed cairn', async () => {
+    writeFileSync(path.join(repo.dir, 'data/.a.csv.tmp-4242-0-7'), 'half a copy');
+    const r = await repo.run(['status', 'data']);
+    assert.equal(r.code, 0, r.stdout);
+    unlinkSync(path.join(repo.dir, 'data/.a.csv.tmp-4242-0-7'));
+  });
+
   it('a malformed pointer is an error naming the file and the field', async () => {
     const file = path.join(repo.dir, 'model.bin.cairn');
     const good = readFileSync(file, 'utf8');
