@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
 import { objectRelPath } from '../../src/data/objectPath.js';
-import { ObjectStore } from '../../src/data/objectStore.js';
 import { HttpRemote, parseIndexPage } from '../../src/remote/httpRemote.js';
-import { startNginx, type Nginx } from '../helpers/nginx.js';
+import { startNginx } from '../helpers/nginx.js';
 import { oidOf, runRemoteContract } from './remoteContract.js';
+import { checkDownloadCutOff, folderFixture, seedFile, sharedServer } from './serverFixture.js';
 
-let server: Promise<Nginx> | null = null;
-const nginx = () => (server ??= startNginx());
-after(async () => {
-  if (server) await (await server).cleanup();
-});
+const nginx = sharedServer(startNginx);
 let counter = 0;
-
-function seedFile(dir: string, rel: string, data: Buffer): void {
-  const file = path.join(dir, rel);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, data);
-}
 
 // Read-only: every case seeds the served folder directly and reads through the remote; write cases are skipped.
 runRemoteContract('http (nginx, read-only)', async () => {
@@ -30,12 +18,7 @@ runRemoteContract('http (nginx, read-only)', async () => {
   const sub = `case-${++counter}`;
   const dir = path.join(n.root, sub);
   mkdirSync(dir);
-  return {
-    remote: new HttpRemote({ name: 'mirror', url: n.url(sub), settings: {}, env: {} }),
-    cleanup: async () => {},
-    seed: async (oid, data) => seedFile(dir, objectRelPath(oid), data),
-    seedMeta: async (key, data) => seedFile(dir, `meta/${key}`, data),
-  };
+  return folderFixture(new HttpRemote({ name: 'mirror', url: n.url(sub), settings: {}, env: {} }), dir);
 });
 
 describe('http remote', () => {
@@ -65,27 +48,8 @@ describe('http remote', () => {
 
   it('the server dying mid-download fails the stream, the cache keeps nothing, and a retry after restart succeeds', async (t) => {
     const n = await nginx();
-    const data = randomBytes(48 * 1024 * 1024);
-    const oid = oidOf(data);
-    seedFile(path.join(n.root, 'dies'), objectRelPath(oid), data);
     const remote = new HttpRemote({ name: 'mirror', url: n.url('dies'), settings: {}, env: {} });
-    const cache = mkdtempSync(path.join(os.tmpdir(), 'cairn-http-cache-'));
-    t.after(() => rmSync(cache, { recursive: true, force: true }));
-    const store = new ObjectStore(cache);
-    let killed = false;
-    const body = await remote.download(oid, {
-      onBytes: (b) => {
-        if (!killed && b > 1024 * 1024) {
-          killed = true;
-          void n.stop();
-        }
-      },
-    });
-    await assert.rejects(store.putStream(body, oid, 'big.bin'));
-    assert.equal(await store.has(oid), false);
-    await n.start();
-    const again = await store.putStream(await remote.download(oid), oid, 'big.bin');
-    assert.equal(again.size, data.length);
+    await checkDownloadCutOff(t, n, remote, path.join(n.root, 'dies'));
   });
 
   it('a server that is down is a transient REMOTE error naming the remote', async () => {

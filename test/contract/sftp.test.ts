@@ -3,37 +3,22 @@ import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
 import { objectRelPath } from '../../src/data/objectPath.js';
 import { SftpRemote } from '../../src/remote/sftpRemote.js';
-import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { startSshd } from '../helpers/sshd.js';
 import { oidOf, runRemoteContract } from './remoteContract.js';
+import { folderFixture, seedFile, sharedServer } from './serverFixture.js';
 
-let server: Promise<Sshd> | null = null;
-const sshd = () => (server ??= startSshd());
-after(async () => {
-  if (server) await (await server).cleanup();
-});
+const sshd = sharedServer(startSshd);
 let counter = 0;
-
-function seedFile(dir: string, rel: string, data: Buffer): void {
-  const file = path.join(dir, rel);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, data);
-}
 
 runRemoteContract('sftp (OpenSSH)', async ({ readOnly }) => {
   const s = await sshd();
   const sub = `case-${++counter}`;
   const dir = path.join(s.dataDir, sub);
-  const remote = new SftpRemote({ name: 'origin', url: s.url(sub), settings: readOnly ? { read_only: true } : {}, env: { HOME: s.home } });
-  return {
-    remote,
-    cleanup: async () => {},
-    seed: async (oid, data) => seedFile(dir, objectRelPath(oid), data),
-    seedMeta: async (key, data) => seedFile(dir, `meta/${key}`, data),
-  };
+  return folderFixture(new SftpRemote({ name: 'origin', url: s.url(sub), settings: readOnly ? { read_only: true } : {}, env: { HOME: s.home } }), dir);
 }, { bigFileSize: 8 * 1024 * 1024 });
 
 async function rejectsWith(promise: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {

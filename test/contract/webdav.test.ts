@@ -1,40 +1,22 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
 import { objectRelPath } from '../../src/data/objectPath.js';
-import { ObjectStore } from '../../src/data/objectStore.js';
 import { WebdavRemote } from '../../src/remote/webdavRemote.js';
-import { startApacheDav, type ApacheDav } from '../helpers/apache.js';
+import { startApacheDav } from '../helpers/apache.js';
 import { oidOf, runRemoteContract } from './remoteContract.js';
+import { checkDownloadCutOff, folderFixture, sharedServer } from './serverFixture.js';
 
-let server: Promise<ApacheDav> | null = null;
-const apache = () => (server ??= startApacheDav());
-after(async () => {
-  if (server) await (await server).cleanup();
-});
+const apache = sharedServer(startApacheDav);
 let counter = 0;
-
-function seedFile(dir: string, rel: string, data: Buffer): void {
-  const file = path.join(dir, rel);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, data);
-}
 
 runRemoteContract('webdav (Apache mod_dav)', async ({ readOnly }) => {
   const a = await apache();
   const sub = `case-${++counter}`;
   const dir = path.join(a.davDir, sub);
-  const remote = new WebdavRemote({ name: 'origin', url: a.url(sub), settings: readOnly ? { read_only: true } : {}, env: {} });
-  return {
-    remote,
-    cleanup: async () => {},
-    seed: async (oid, data) => seedFile(dir, objectRelPath(oid), data),
-    seedMeta: async (key, data) => seedFile(dir, `meta/${key}`, data),
-  };
+  return folderFixture(new WebdavRemote({ name: 'origin', url: a.url(sub), settings: readOnly ? { read_only: true } : {}, env: {} }), dir);
 }, { bigFileSize: 8 * 1024 * 1024 });
 
 describe('webdav remote: credentials and faults', () => {
@@ -98,30 +80,8 @@ describe('webdav remote: credentials and faults', () => {
 
   it('the server dying mid-download fails the stream and the cache keeps nothing', async (t) => {
     const a = await apache();
-    const data = randomBytes(48 * 1024 * 1024);
-    const oid = oidOf(data);
-    seedFile(path.join(a.davDir, 'dies'), objectRelPath(oid), data);
     const remote = new WebdavRemote({ name: 'origin', url: a.url('dies'), settings: {}, env: {} });
-    const cache = mkdtempSync(path.join(os.tmpdir(), 'cairn-dav-cache-'));
-    t.after(() => rmSync(cache, { recursive: true, force: true }));
-    const store = new ObjectStore(cache);
-    let killed = false;
-    const body = await remote.download(oid, {
-      onBytes: (b) => {
-        if (!killed && b > 1024 * 1024) {
-          killed = true;
-          void a.stop();
-        }
-      },
-    });
-    try {
-      await assert.rejects(store.putStream(body, oid, 'big.bin'));
-      assert.equal(await store.has(oid), false);
-    } finally {
-      await a.start();
-    }
-    const again = await store.putStream(await remote.download(oid), oid, 'big.bin');
-    assert.equal(again.size, data.length);
+    await checkDownloadCutOff(t, a, remote, path.join(a.davDir, 'dies'));
   });
 
   it('a server that is down is a transient REMOTE error, and writes succeed once it is back', async () => {

@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './cli.js';
-import { freePort, waitForPort } from './freePort.js';
+import { freePort } from './freePort.js';
+import { service } from './service.js';
 
 /** A real Apache httpd with mod_dav on 127.0.0.1: `/dav/` is open, `/secure/` needs basic auth. */
 export interface ApacheDav {
@@ -79,35 +80,22 @@ export async function startApacheDav(): Promise<ApacheDav> {
     '',
   ].join('\n'));
 
-  let child: ChildProcess | null = null;
-  const start = async () => {
-    let stderr = '';
-    let exited: string | null = null;
-    const proc = spawn('/usr/sbin/apache2', ['-f', config, '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-    child = proc;
-    proc.stderr!.on('data', (d) => (stderr += d));
-    proc.on('exit', (code, signal) => {
-      let log = '';
-      try { log = readFileSync(path.join(base, 'error.log'), 'utf8'); } catch { /* none yet */ }
-      exited = `exited with ${code ?? signal}: ${stderr.trim()} ${log.trim()}`;
-    });
-    proc.on('error', (err) => (exited = err.message));
-    await waitForPort(port, 'apache2', () => exited);
-  };
-  const stop = async () => {
-    const proc = child;
-    child = null;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve());
+  const { start, stop } = service({
+    name: 'apache2',
+    command: '/usr/sbin/apache2',
+    args: ['-f', config, '-DFOREGROUND'],
+    port,
+    logFile: path.join(base, 'error.log'),
+    detached: true,
+    kill: (proc) => {
       try {
         // The whole group: the parent and its worker processes.
         process.kill(-proc.pid!, 'SIGKILL');
       } catch {
         proc.kill('SIGKILL');
       }
-    });
-  };
+    },
+  });
   await start();
   return {
     port,

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './cli.js';
-import { freePort, waitForPort } from './freePort.js';
+import { freePort } from './freePort.js';
+import { service } from './service.js';
 
 /** A real nginx on 127.0.0.1 serving `root` as static files with directory indexes, except below /noindex/. */
 export interface Nginx {
@@ -48,31 +48,14 @@ http {
   }
 }
 `);
-  let child: ChildProcess | null = null;
-  const start = async () => {
-    let stderr = '';
-    let exited: string | null = null;
+  const { start, stop } = service({
+    name: 'nginx',
+    command: '/usr/sbin/nginx',
     // -p sets the prefix so nginx never touches /var/log/nginx or /run.
-    const proc = spawn('/usr/sbin/nginx', ['-p', base, '-c', config, '-e', path.join(base, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child = proc;
-    proc.stderr!.on('data', (d) => (stderr += d));
-    proc.on('exit', (code, signal) => {
-      let log = '';
-      try { log = readFileSync(path.join(base, 'error.log'), 'utf8'); } catch { /* none yet */ }
-      exited = `exited with ${code ?? signal}: ${stderr.trim()} ${log.trim()}`;
-    });
-    proc.on('error', (err) => (exited = err.message));
-    await waitForPort(port, 'nginx', () => exited);
-  };
-  const stop = async () => {
-    const p = child;
-    child = null;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill('SIGKILL');
-    });
-  };
+    args: ['-p', base, '-c', config, '-e', path.join(base, 'error.log')],
+    port,
+    logFile: path.join(base, 'error.log'),
+  });
   await start();
   return {
     port,

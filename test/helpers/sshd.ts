@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './cli.js';
-import { freePort, waitForPort } from './freePort.js';
+import { freePort } from './freePort.js';
+import { service } from './service.js';
 
 /** A real OpenSSH server on 127.0.0.1 with generated keys, serving SFTP from the whole file system (tests run as root). */
 export interface Sshd {
@@ -95,24 +96,12 @@ export async function startSshd(): Promise<Sshd> {
   ].join('\n'));
   mkdirSync('/run/sshd', { recursive: true });
 
-  let child: ChildProcess | null = null;
-  let stderr = '';
-  const start = async () => {
-    stderr = '';
-    let exited: string | null = null;
-    const proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child = proc;
-    proc.stderr!.on('data', (d) => (stderr += d));
-    proc.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}: ${stderr.trim()}`));
-    proc.on('error', (err) => (exited = err.message));
-    await waitForPort(port, 'sshd', () => exited);
-  };
-  const stop = async () => {
-    const proc = child;
-    child = null;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve());
+  const { start, stop } = service({
+    name: 'sshd',
+    command: '/usr/sbin/sshd',
+    args: ['-D', '-e', '-f', config],
+    port,
+    kill: (proc) => {
       // sshd puts each connection in a session of its own (setsid), so kill the descendants by pid, then the listener.
       for (const pid of descendants(proc.pid!)) {
         try {
@@ -120,8 +109,8 @@ export async function startSshd(): Promise<Sshd> {
         } catch { /* already gone */ }
       }
       proc.kill('SIGKILL');
-    });
-  };
+    },
+  });
   await start();
   return {
     port,
