@@ -4,17 +4,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { cairn, sh, testEnv } from '../helpers/cli.js';
-import { makeSourceRepo, type SourceFixture } from '../helpers/sourceRepo.js';
+import { makeImportingRepo, makeSourceRepo, type SourceFixture } from '../helpers/sourceRepo.js';
 
 describe('cairn import', () => {
   let f: SourceFixture;
   let dst: string;
   before(async () => {
     f = await makeSourceRepo();
-    dst = path.join(f.base, 'dst');
-    mkdirSync(dst);
-    sh(dst, 'git init -q -b main . && git commit -q --allow-empty -m init', f.env);
-    assert.equal((await cairn(dst, ['init'], f.env)).code, 0);
+    dst = await makeImportingRepo(f);
     sh(dst, 'git add -A && git commit -q -m cairn', f.env);
   });
   after(() => f.cleanup());

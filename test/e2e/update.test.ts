@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { cairn, sh } from '../helpers/cli.js';
-import { changeSource, makeSourceRepo, type SourceFixture } from '../helpers/sourceRepo.js';
+import { changeSource, makeImportingRepo, makeSourceRepo, type SourceFixture } from '../helpers/sourceRepo.js';
 
 const pointerOf = (file: string) => parseYaml(readFileSync(file, 'utf8'));
 
@@ -13,10 +13,7 @@ describe('cairn update', () => {
   let dst: string;
   before(async () => {
     f = await makeSourceRepo();
-    dst = path.join(f.base, 'dst');
-    mkdirSync(dst);
-    sh(dst, 'git init -q -b main . && git commit -q --allow-empty -m init', f.env);
-    assert.equal((await cairn(dst, ['init'], f.env)).code, 0);
+    dst = await makeImportingRepo(f);
     assert.equal((await cairn(dst, ['import', '../src', 'data/imgs', '--rev', 'v1', '-o', 'pinned'], f.env)).code, 0);
     assert.equal((await cairn(dst, ['import', '../src', 'data/imgs', '-o', 'follows'], f.env)).code, 0);
   });

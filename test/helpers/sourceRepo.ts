@@ -43,6 +43,15 @@ export async function makeSourceRepo(): Promise<SourceFixture> {
   return { base, src, storage: path.join(base, 'storage'), home, env, cleanup: tmp.cleanup };
 }
 
+/** An empty Git + cairn repo `<base>/<name>` that imports from the source (as `../src`). */
+export async function makeImportingRepo(f: SourceFixture, name = 'dst'): Promise<string> {
+  const dir = path.join(f.base, name);
+  mkdirSync(dir);
+  sh(dir, 'git init -q -b main . && git commit -q --allow-empty -m init', f.env);
+  await ok(dir, ['init'], f.env);
+  return dir;
+}
+
 /** A new commit on the source's main branch that changes data/imgs/b.txt to `content` (pushed to its remote). */
 export async function changeSource(f: SourceFixture, content: string): Promise<void> {
   writeTree(f.src, { 'data/imgs/b.txt': content });
