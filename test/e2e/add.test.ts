@@ -95,7 +95,7 @@ describe('cairn add with hardlink and symlink modes', async () => {
       assert.equal(statSync(f).mode & 0o222, 0, 'not writable');
       if (mode === 'hardlink') assert.equal(statSync(f).nlink, 2);
       else assert.ok(sh(repo.dir, `readlink ${mode}/f.bin`).includes('.cairn/cache/objects/'));
-      const st = await repo.run(['status', mode], { env: { CAIRN_CACHE_LINK: mode } });
+      const st = await repo.run(['status', '--exit-code', mode], { env: { CAIRN_CACHE_LINK: mode } });
       assert.equal(st.code, 0, st.stdout);
       // Checkout after deleting puts links back.
       sh(repo.dir, `rm -rf ${mode}`);
@@ -117,14 +117,14 @@ describe('symlink mode when an object is removed from the cache', async () => {
     assert.equal((await repo.run(['add', 'data'], { env })).code, 0);
     const object = sh(repo.dir, 'readlink data/a').trim();
     sh(repo.dir, `chmod u+w ${object} && rm ${object}`);
-    const st = await repo.run(['status', '--json'], { env });
+    const st = await repo.run(['status', '--exit-code', '--json'], { env });
     assert.equal(st.code, 1);
     const p = JSON.parse(st.stdout).data.paths[0];
     assert.deepEqual([p.deleted, p.notInCache], [['data/a'], ['data/a']]);
     writeFileSync(path.join(repo.dir, 'data/a.new'), 'aaa');
     sh(repo.dir, 'mv data/a.new data/a');
     assert.equal((await repo.run(['add', 'data'], { env })).code, 0);
-    assert.equal((await repo.run(['status'], { env })).code, 0);
+    assert.equal((await repo.run(['status', '--exit-code'], { env })).code, 0);
     assert.equal(readFileSync(path.join(repo.dir, 'data/a'), 'utf8'), 'aaa');
   });
 });
@@ -147,6 +147,6 @@ describe('cairn add in a plain folder (cairn init --no-git)', () => {
     assert.equal(co.code, 0, co.stderr);
     assert.ok(statSync(path.join(plain.dir, 'empty')).isDirectory());
     assert.equal(readFileSync(path.join(plain.dir, 'sub/d/f'), 'utf8'), 'x');
-    assert.equal((await cairn(plain.dir, ['status'], { HOME: plain.dir })).code, 0);
+    assert.equal((await cairn(plain.dir, ['status', '--exit-code'], { HOME: plain.dir })).code, 0);
   });
 });

@@ -27,13 +27,13 @@ describe('cairn status --remote and gc --remote', () => {
   });
 
   it('status --remote tells what is not pushed, then that all is in sync', async () => {
-    let r = await cairn(repo.dir, ['status', '--remote', '--json'], repo.env);
+    let r = await cairn(repo.dir, ['status', '--exit-code', '--remote', '--json'], repo.env);
     assert.equal(r.code, 1, r.stderr);
     const paths = JSON.parse(r.stdout).paths;
     assert.deepEqual(paths.map((p: { path: string; state: string; notPushed: number }) => [p.path, p.state, p.notPushed]),
       [['data', 'not pushed', 3], ['model.bin', 'not pushed', 1]]);
     assert.equal((await cairn(repo.dir, ['push'], repo.env)).code, 0);
-    r = await cairn(repo.dir, ['status', '-r', 'origin'], repo.env);
+    r = await cairn(repo.dir, ['status', '--exit-code', '-r', 'origin'], repo.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /in sync with remote "origin"/);
   });

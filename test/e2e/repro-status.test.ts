@@ -18,12 +18,12 @@ describe('cairn status reports pipeline staleness', () => {
   });
 
   it('lists stages that never ran, and is clean once reproduced', async () => {
-    const r = await cairn(repo.dir, ['status'], repo.env);
+    const r = await cairn(repo.dir, ['status', '--exit-code'], repo.env);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /Pipeline: \(run `cairn repro`/);
     assert.match(r.stdout, /  one:\n    never run/);
     assert.equal((await cairn(repo.dir, ['repro'], repo.env)).code, 0);
-    const clean = await cairn(repo.dir, ['status', '--json'], repo.env);
+    const clean = await cairn(repo.dir, ['status', '--exit-code', '--json'], repo.env);
     assert.equal(clean.code, 0, clean.stdout);
     const data = JSON.parse(clean.stdout);
     assert.equal(data.clean, true);
@@ -33,12 +33,12 @@ describe('cairn status reports pipeline staleness', () => {
   it('names what changed: a param value, and the downstream it drags along', async () => {
     writeFileSync(path.join(repo.dir, 'params.yaml'), 'k: 2\n');
     writeFileSync(path.join(repo.dir, 'in.txt'), 'b\n');
-    const r = await cairn(repo.dir, ['status', '--json'], repo.env);
+    const r = await cairn(repo.dir, ['status', '--exit-code', '--json'], repo.env);
     assert.equal(r.code, 1);
     const { pipeline } = JSON.parse(r.stdout);
     assert.deepEqual(pipeline.changed.map((s: { stage: string }) => s.stage), ['one', 'two']);
     assert.deepEqual(pipeline.changed[1].reasons.map((x: { kind: string }) => x.kind), ['params', 'upstream']);
-    const text = await cairn(repo.dir, ['status'], repo.env);
+    const text = await cairn(repo.dir, ['status', '--exit-code'], repo.env);
     assert.match(text.stdout, /dependency in.txt modified/);
     assert.match(text.stdout, /param k \(params.yaml\) changed: 1 -> 2/);
   });

@@ -11,17 +11,17 @@ describe('cairn status', async () => {
   writeTree(repo.dir, { 'data/a.csv': 'one', 'data/sub/b.csv': 'two', 'data/c.csv': 'three', 'model.bin': 'weights' });
 
   it('says when nothing is tracked', async () => {
-    const r = await repo.run(['status']);
+    const r = await repo.run(['status', '--exit-code']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /No data is tracked yet/);
   });
 
   it('is clean (exit 0) right after add', async () => {
     assert.equal((await repo.run(['add', 'data', 'model.bin'])).code, 0);
-    const r = await repo.run(['status']);
+    const r = await repo.run(['status', '--exit-code']);
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /Tracked data is up to date \(2 paths\)/);
-    const json = JSON.parse((await repo.run(['status', '--json'])).stdout);
+    const json = JSON.parse((await repo.run(['status', '--exit-code', '--json'])).stdout);
     assert.equal(json.clean, true);
     assert.deepEqual(json.data.paths.map((p: { path: string; workspace: string }) => [p.path, p.workspace]), [['data', 'unchanged'], ['model.bin', 'unchanged']]);
   });
@@ -31,11 +31,14 @@ describe('cairn status', async () => {
     writeFileSync(path.join(repo.dir, 'data/new.csv'), 'new');
     unlinkSync(path.join(repo.dir, 'data/sub/b.csv'));
     writeFileSync(path.join(repo.dir, 'model.bin'), 'weights v2');
-    const r = await repo.run(['status']);
+    const r = await repo.run(['status', '--exit-code']);
     assert.equal(r.code, 1);
+    const plain = await repo.run(['status']);
+    assert.equal(plain.code, 0, 'without --exit-code a status that ran exits 0, as git status does');
+    assert.equal(plain.stdout, r.stdout);
     assert.match(r.stdout, /data\/: changed\n\tmodified:  data\/a\.csv\n\tadded:     data\/new\.csv\n\tdeleted:   data\/sub\/b\.csv/);
     assert.match(r.stdout, /model\.bin: modified/);
-    const json = JSON.parse((await repo.run(['status', '--json'])).stdout);
+    const json = JSON.parse((await repo.run(['status', '--exit-code', '--json'])).stdout);
     assert.equal(json.clean, false);
     assert.deepEqual(json.data.paths[0], {
       path: 'data', pointer: 'data.cairn', kind: 'dir', workspace: 'modified',
@@ -44,11 +47,11 @@ describe('cairn status', async () => {
   });
 
   it('takes paths (data or pointer, relative to the current folder) to check only some', async () => {
-    const r = await repo.run(['status', 'model.bin.cairn', '--json']);
+    const r = await repo.run(['status', '--exit-code', 'model.bin.cairn', '--json']);
     assert.deepEqual(JSON.parse(r.stdout).data.paths.map((p: { path: string }) => p.path), ['model.bin']);
-    const sub = await repo.run(['status', '.', '--json'], { cwd: path.join(repo.dir, 'data') });
+    const sub = await repo.run(['status', '--exit-code', '.', '--json'], { cwd: path.join(repo.dir, 'data') });
     assert.deepEqual(JSON.parse(sub.stdout).data.paths.map((p: { path: string }) => p.path), ['data']);
-    const bad = await repo.run(['status', 'untracked.txt']);
+    const bad = await repo.run(['status', '--exit-code', 'untracked.txt']);
     assert.equal(bad.code, 4);
     assert.match(bad.stderr, /untracked\.txt is not tracked by cairn/);
   });
@@ -59,11 +62,11 @@ describe('cairn status', async () => {
     const pointer = readFileSync(path.join(repo.dir, 'model.bin.cairn'), 'utf8');
     const oid = /oid: (\w+)/.exec(pointer)![1];
     sh(repo.dir, `rm -f .cairn/cache/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
-    const r = await repo.run(['status']);
+    const r = await repo.run(['status', '--exit-code']);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /data: missing from the workspace \(restore with `cairn checkout data`\)/);
     assert.match(r.stdout, /model\.bin: its object not in cache \(fetch with `cairn pull model\.bin`\)/);
-    const json = JSON.parse((await repo.run(['status', '--json'])).stdout);
+    const json = JSON.parse((await repo.run(['status', '--exit-code', '--json'])).stdout);
     assert.equal(json.data.paths[0].workspace, 'missing');
     assert.deepEqual(json.data.paths[1].notInCache, ['model.bin']);
   });
@@ -71,35 +74,35 @@ describe('cairn status', async () => {
   it('does not re-hash a file whose inode, size and mtime are unchanged (the state index)', async () => {
     assert.equal((await repo.run(['checkout'])).code, 0);
     assert.equal((await repo.run(['add', 'model.bin'])).code, 0);
-    assert.equal((await repo.run(['status'])).code, 0);
+    assert.equal((await repo.run(['status', '--exit-code'])).code, 0);
     // Same size, same inode, mtime put back: only a re-hash could notice this edit, and status must not re-hash.
     const file = path.join(repo.dir, 'data/c.csv');
     sh(repo.dir, 'touch -r data/c.csv .cairn/tmp/ref && printf THREE > data/c.csv.new && cat data/c.csv.new > data/c.csv && rm data/c.csv.new && touch -r .cairn/tmp/ref data/c.csv');
     assert.equal(readFileSync(file, 'utf8'), 'THREE');
-    assert.equal((await repo.run(['status'])).code, 0);
+    assert.equal((await repo.run(['status', '--exit-code'])).code, 0);
     // A real edit changes the mtime and is seen.
     sh(repo.dir, 'sleep 0.01; printf THREE > data/c.csv');
-    assert.equal((await repo.run(['status'])).code, 1);
+    assert.equal((await repo.run(['status', '--exit-code'])).code, 1);
   });
 
   it('notices an object of an unchanged folder removed from the cache (the folder snapshot does not hide it)', async () => {
     assert.equal((await repo.run(['add', 'data'])).code, 0);
-    assert.equal((await repo.run(['status'])).code, 0);
+    assert.equal((await repo.run(['status', '--exit-code'])).code, 0);
     await new Promise((r) => setTimeout(r, 50));
-    assert.equal((await repo.run(['status'])).code, 0, 'clean twice: the second run can use the snapshot');
+    assert.equal((await repo.run(['status', '--exit-code'])).code, 0, 'clean twice: the second run can use the snapshot');
     const tree = JSON.parse(sh(repo.dir, `cat .cairn/cache/objects/$(sed -n 's/^oid: \\(..\\)/\\1\\//p' data.cairn)`));
     const oid: string = tree.entries[0].oid;
     sh(repo.dir, `rm -f .cairn/cache/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
-    const r = await repo.run(['status', 'data', '--json']);
+    const r = await repo.run(['status', '--exit-code', 'data', '--json']);
     assert.equal(r.code, 1);
     assert.deepEqual(JSON.parse(r.stdout).data.paths[0].notInCache, [`data/${tree.entries[0].path}`]);
     assert.equal((await repo.run(['add', 'data'])).code, 0);
-    assert.equal((await repo.run(['status'])).code, 0);
+    assert.equal((await repo.run(['status', '--exit-code'])).code, 0);
   });
 
   it('ignores a temp file left in a tracked folder by a killed cairn', async () => {
     writeFileSync(path.join(repo.dir, 'data/.a.csv.tmp-4242-0-7'), 'half a copy');
-    const r = await repo.run(['status', 'data']);
+    const r = await repo.run(['status', '--exit-code', 'data']);
     assert.equal(r.code, 0, r.stdout);
     unlinkSync(path.join(repo.dir, 'data/.a.csv.tmp-4242-0-7'));
   });
@@ -108,11 +111,11 @@ describe('cairn status', async () => {
     const file = path.join(repo.dir, 'model.bin.cairn');
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.replace(/oid: \w+/, 'oid: not-a-hash'));
-    const r = await repo.run(['status']);
+    const r = await repo.run(['status', '--exit-code']);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /malformed pointer file .*model\.bin\.cairn: field "oid"/);
     writeFileSync(file, good.replace('size:', 'sise:'));
-    const r2 = await repo.run(['status', '--json']);
+    const r2 = await repo.run(['status', '--exit-code', '--json']);
     assert.equal(r2.code, 3);
     assert.match(JSON.parse(r2.stdout).error.message, /field "sise" is not a pointer field/);
     writeFileSync(file, good);

@@ -9,6 +9,7 @@ export function configure(cmd: Command): void {
   cmd
     .argument('[paths...]', 'tracked paths to check (default: all)')
     .option('-r, --remote [name]', 'compare the cache with a remote instead (default remote without a name): what is not pushed, what is not local')
+    .option('--exit-code', 'exit with 1 when anything differs, like `git diff --exit-code` (default: 0 whenever the check ran)')
     .option('--json', 'print the result as JSON');
 }
 
@@ -37,7 +38,7 @@ function describe(p: PathStatus): string[] {
 
 /** The workspace part of `cairn status`; more sections (pipelines) can be appended to `text` and `data`. */
 export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown> = {}): Promise<CommandResult> {
-  if (opts.remote !== undefined) return runStatusRemote(ctx, args, opts.remote);
+  if (opts.remote !== undefined) return runStatusRemote(ctx, args, opts.remote, Boolean(opts.exitCode));
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const status = await workspaceStatus(repo, { ...ctx, targets: args });
   const text: string[] = [];
@@ -51,5 +52,5 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const pipeline = args.length ? null : await pipelineStatus(repo, ctx);
   if (pipeline) text.push('', ...formatPipelineStatus(pipeline));
   const clean = status.clean && (!pipeline || (pipeline.changed.length === 0 && !pipeline.error));
-  return { data: { clean, data: status, ...(pipeline ? { pipeline } : {}) }, text, exitCode: clean ? 0 : 1 };
+  return { data: { clean, data: status, ...(pipeline ? { pipeline } : {}) }, text, exitCode: clean || !opts.exitCode ? 0 : 1 };
 }
