@@ -8,17 +8,8 @@ import { objectFile } from './fileOps.js';
  */
 export function cachePresence(cacheDir: string, expected: number): (oid: string) => boolean {
   const stat = (oid: string) => existsSync(objectFile(cacheDir, oid));
-  if (expected < 4096) return stat;
+  if (!listingPays(cacheDir, expected)) return stat;
   const base = path.join(cacheDir, 'objects');
-  // A big shared cache may hold far more objects than we ask about: estimate its size from one prefix folder, and
-  // list it only when that costs less than a stat per asked oid (a name from readdir is several times cheaper).
-  let sample = 0;
-  try {
-    sample = readdirSync(path.join(base, '00')).length;
-  } catch {
-    /* no such folder: a small or empty cache */
-  }
-  if (sample * 256 > expected * 4) return stat;
   const present = new Set<string>();
   let prefixes: string[] = [];
   try {
@@ -31,4 +22,20 @@ export function cachePresence(cacheDir: string, expected: number): (oid: string)
     for (const rest of readdirSync(path.join(base, p))) if (rest.length === 62) present.add(p + rest);
   }
   return (oid) => present.has(oid);
+}
+
+/**
+ * Whether listing the cache's prefix folders costs less than one stat for each of `expected` oids. A big shared cache
+ * may hold far more objects than we ask about: its size is estimated from one prefix folder, and listing wins when
+ * it is not much bigger than the question (a name from readdir is several times cheaper than a stat).
+ */
+export function listingPays(cacheDir: string, expected: number): boolean {
+  if (expected < 4096) return false;
+  let sample = 0;
+  try {
+    sample = readdirSync(path.join(cacheDir, 'objects', '00')).length;
+  } catch {
+    /* no such folder: a small or empty cache */
+  }
+  return sample * 256 <= expected * 4;
 }

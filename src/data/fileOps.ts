@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, constants, copyFileSync, closeSync, existsSync, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type BigIntStats,
+  chmodSync, constants, copyFileSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync,
+  type BigIntStats,
 } from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -36,6 +37,8 @@ export interface PoolItem {
   size: number;
   oid?: string;
   exec?: boolean;
+  /** The file's stat from the walk: when the file still matches it after reading, no stat before the read is needed. */
+  stat?: FileStat;
 }
 
 export interface HashResult {
@@ -51,6 +54,13 @@ export interface StoreParams {
   /** Link modes to put the workspace copy back with after storing (empty: leave the workspace file alone). */
   links: LinkType[];
   fileMode: number;
+  /**
+   * Set when many new objects are expected in a cache that is small next to them: each thread then lists a prefix
+   * folder once and looks names up in memory instead of a stat per object. The value identifies one store run, so a
+   * listing never outlives it (objects written meanwhile by another thread or process are at worst renamed over by
+   * identical bytes).
+   */
+  listRun?: string;
 }
 
 export interface MaterializeItem {
@@ -90,10 +100,30 @@ export function removeQuietly(file: string | null): void {
   }
 }
 
+/** Per thread, for the store run `listRun`: the object names of each prefix folder listed so far. */
+let listing: { run: string; dirs: Map<string, Set<string>> } | null = null;
+
+/** Whether object `oid` is in the cache: from a listing of its prefix folder (see StoreParams.listRun) or one stat. */
+function objectPresent(cacheDir: string, oid: string, listRun: string | undefined, final: string): boolean {
+  if (!listRun) return existsSync(final);
+  if (listing?.run !== listRun) listing = { run: listRun, dirs: new Map() };
+  const prefix = oid.slice(0, 2);
+  let names = listing.dirs.get(prefix);
+  if (!names) {
+    try {
+      names = new Set(readdirSync(path.dirname(final)));
+    } catch {
+      return existsSync(final);
+    }
+    listing.dirs.set(prefix, names);
+  }
+  return names.has(oid.slice(2));
+}
+
 /** Writes `data` as object `oid` unless present: temp name, then rename, so a final name never holds a partial object. */
-function putObject(cacheDir: string, oid: string, data: Buffer): boolean {
-  const final = objectFile(cacheDir, oid);
-  if (existsSync(final)) return false;
+function putObject(store: StoreParams, oid: string, data: Buffer): boolean {
+  const final = objectFile(store.cacheDir, oid);
+  if (objectPresent(store.cacheDir, oid, store.listRun, final)) return false;
   const tmp = tmpName(final);
   const fd = openSync(tmp, 'wx', 0o444);
   try {
@@ -107,6 +137,7 @@ function putObject(cacheDir: string, oid: string, data: Buffer): boolean {
     removeQuietly(tmp);
     throw err;
   }
+  if (store.listRun && listing?.run === store.listRun) listing.dirs.get(oid.slice(0, 2))?.add(oid.slice(2));
   return true;
 }
 
@@ -115,17 +146,29 @@ function writeAll(fd: number, buf: Buffer, length: number): void {
   while (off < length) off += writeSync(fd, buf, off, length - off);
 }
 
+/** What tells two states of a file apart: BigIntStats has these fields. */
+interface StatKey {
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+}
+
 /**
  * Hashes one file (and with `store`, copies it into the cache in the same read pass). The file's size and mtime are
- * compared before and after reading: a file that changes meanwhile is reported, never recorded.
+ * compared before and after reading: a file that changes meanwhile is reported, never recorded. For a small file,
+ * `expected` (its stat from the walk) stands in for the stat before reading, saving a system call per file; when the
+ * file no longer matches it afterwards, the file is read again the careful way, so the outcome is the same.
  */
-export function hashOne(abs: string, store: StoreParams | null): HashResult {
+export function hashOne(abs: string, store: StoreParams | null, expected?: FileStat): HashResult {
   let fd = -1;
   let tmp: string | null = null;
   let tmpFd = -1;
   try {
     fd = openSync(abs, 'r');
-    const before = fstatSync(fd, { bigint: true });
+    const walked = expected !== undefined && expected.size <= SMALL_FILE;
+    const before: StatKey = walked
+      ? { ino: BigInt(expected.ino), size: BigInt(expected.size), mtimeNs: BigInt(expected.mtimeNs) }
+      : fstatSync(fd, { bigint: true });
     const size = Number(before.size);
     const hash = createHash('sha256');
     let total = 0;
@@ -135,12 +178,17 @@ export function hashOne(abs: string, store: StoreParams | null): HashResult {
     if (size <= SMALL_FILE) {
       // One byte more than the size: a read that gets it means the file grew.
       const buf = Buffer.allocUnsafe(size + 1);
-      let n: number;
-      while (total <= size && (n = readSync(fd, buf, total, size + 1 - total, null)) > 0) total += n;
+      while (total <= size) {
+        const want = size + 1 - total;
+        const n = readSync(fd, buf, total, want, null);
+        total += n;
+        // A short read that reaches the expected size is the end of the file (the stat after reading checks it).
+        if (n === 0 || (n < want && total === size)) break;
+      }
       hash.update(buf.subarray(0, Math.min(total, size)));
       oid = hash.digest('hex');
       after = fstatSync(fd, { bigint: true });
-      if (total === size && !changed(before, after) && store) stored = putObject(store.cacheDir, oid, buf.subarray(0, size));
+      if (total === size && !changed(before, after) && store) stored = putObject(store, oid, buf.subarray(0, size));
     } else {
       chunkBuffer ??= Buffer.allocUnsafe(CHUNK);
       let src = fd;
@@ -162,6 +210,12 @@ export function hashOne(abs: string, store: StoreParams | null): HashResult {
     }
     after ??= fstatSync(fd, { bigint: true });
     if (total !== size || changed(before, after)) {
+      if (walked) {
+        // Changed since the walk, maybe not while reading: read it again with a stat of its own.
+        closeSync(fd);
+        fd = -1;
+        return hashOne(abs, store);
+      }
       return { error: { kind: 'changed', message: 'the file changed while it was being read', path: abs } };
     }
     if (tmp) {
@@ -190,7 +244,7 @@ export function hashOne(abs: string, store: StoreParams | null): HashResult {
   }
 }
 
-function changed(a: BigIntStats, b: BigIntStats): boolean {
+function changed(a: StatKey, b: StatKey): boolean {
   return a.size !== b.size || a.mtimeNs !== b.mtimeNs || a.ino !== b.ino;
 }
 
@@ -217,8 +271,8 @@ export function relinkOne(item: MaterializeItem, params: StoreParams): HashResul
 
 /** Runs one pool operation on one item (in a worker, or inline for small jobs). */
 export function runFileOp(op: PoolOp, item: PoolItem, params: StoreParams | null): HashResult {
-  if (op === 'hash') return hashOne(item.abs, null);
-  if (op === 'store') return hashOne(item.abs, params);
+  if (op === 'hash') return hashOne(item.abs, null, item.stat);
+  if (op === 'store') return hashOne(item.abs, params, item.stat);
   const m: MaterializeItem = { oid: item.oid!, dest: item.abs, exec: Boolean(item.exec) };
   return op === 'materialize' ? materializeOne(m, params!) : relinkOne(m, params!);
 }

@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LinkType } from '../core/config.js';
 import type { RunContext } from '../core/context.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
-import { cachePresence } from './cachePresence.js';
+import { cachePresence, listingPays } from './cachePresence.js';
 import { cacheSignature, listingFingerprint } from './dirSnapshot.js';
-import { objectFile, statOf, type HashResult, type PoolItem } from './fileOps.js';
+import { objectFile, statOf, type HashResult, type PoolItem, type StoreParams } from './fileOps.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
 import type { PathInfo } from './pathInfo.js';
@@ -156,20 +157,24 @@ export async function scanPath(
       }
       if (objIno !== files[i].stat.ino) relink.push(i);
     }
-    const params = { cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask() };
+    // Many new files: each worker lists a prefix folder once rather than stat'ing every object it is about to write.
+    const listRun = options.store && listingPays(repo.cacheDir, work.length) ? randomUUID() : undefined;
+    const params: StoreParams = { cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask(), ...(listRun ? { listRun } : {}) };
     const toItem = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, oid: oids[i], exec: files[i].exec });
+    const toWork = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, stat: files[i].stat });
     debug(`${files.length - work.length} files known to the state index`);
     const stopFlushing = options.store && work.length > 0 ? flushInBackground(repo.cacheDir) : null;
     let results: HashResult[];
     try {
-      results = await runPool(options.store ? 'store' : 'hash', work.map(toItem), options.store ? params : null, ctx);
+      results = await runPool(options.store ? 'store' : 'hash', work.map(toWork), options.store ? params : null, ctx);
     } finally {
       await stopFlushing?.();
     }
     const relinked = await runPool('relink', relink.map(toItem), params, ctx, 'linking');
     debug(`${options.store ? 'stored' : 'hashed'} ${work.length} files, linked ${relink.length}`);
     const fresh: Array<{ path: string } & StateEntry> = [];
-    let stored = 0;
+    // Distinct oids: with listRun two workers may both write the same new content (identical bytes, renamed over).
+    const storedOids = new Set<string>();
     const take = (indexes: number[], res: HashResult[], doing: string) => {
       for (let k = 0; k < indexes.length; k++) {
         const r = res[k];
@@ -177,7 +182,7 @@ export async function scanPath(
         const i = indexes[k];
         oids[i] = r.oid;
         stats[i] = r.stat!;
-        if (r.stored) stored++;
+        if (r.stored) storedOids.add(r.oid!);
         // A file modified just before or during the scan is "racy": another write within the same coarse mtime
         // tick would leave its stat unchanged, so it is not recorded and gets hashed again next time (as in Git).
         // A file replaced by a link to its read-only object cannot be written to, so it is never racy.
@@ -187,6 +192,7 @@ export async function scanPath(
     };
     take(work, results, options.store ? 'store' : 'hash');
     take(relink, relinked, 'link');
+    let stored = storedOids.size;
     const entries: TreeEntry[] = files.map((f, i) => ({ path: f.rel, oid: oids[i]!, size: stats[i].size, exec: f.exec }));
     let info: PathInfo;
     if (kind === 'file') {
