@@ -16,8 +16,8 @@ describe('cairn commit', async () => {
     writeTree(repo.dir, { 'data/b': 'b', 'model.bin': 'm2' });
     const r = await repo.run(['commit']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /committed data \(2 files, 2 bytes\)/);
-    assert.match(r.stdout, /committed model\.bin \(2 bytes\)/);
+    assert.match(r.stdout, /committed data \(2 files, 2 B\)/);
+    assert.match(r.stdout, /committed model\.bin \(2 B\)/);
     assert.match(r.stdout, /git add data\.cairn model\.bin\.cairn/);
     assert.equal(readFileSync(path.join(repo.dir, 'other.bin.cairn'), 'utf8'), otherPointer);
     assert.equal((await repo.run(['status'])).code, 0);

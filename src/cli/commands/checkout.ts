@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openRepo } from '../../core/repo.js';
 import { withRepoLock } from '../../core/repoLock.js';
 import { checkout, checkoutError } from '../../data/checkout.js';
+import { plural } from '../output/plural.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 
 export function configure(cmd: Command): void {
@@ -25,7 +26,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     ];
     const text = lines.length > MAX_LISTED ? [...lines.slice(0, MAX_LISTED), `... and ${lines.length - MAX_LISTED} more`] : lines;
     const changed = result.added.length + result.modified.length + result.deleted.length;
-    const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+    const files = (n: number) => plural(n, 'file');
     if (changed || result.failed.length) {
       text.push(`${result.added.length} added, ${result.modified.length} modified, ${result.deleted.length} deleted, ${result.unchanged} unchanged`);
     } else {

@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { openRepo } from '../../core/repo.js';
 import { withRepoLock } from '../../core/repoLock.js';
 import { commitPaths } from '../../data/commitPaths.js';
+import { formatBytes } from '../../core/formatBytes.js';
+import { plural } from '../output/plural.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
-import { gitHint } from './add.js';
+import { stageOrHint } from '../output/gitStageHint.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -17,9 +19,9 @@ export async function run(ctx: CliContext, args: string[]): Promise<CommandResul
   return withRepoLock(repo.tmpDir, { onWait }, async () => {
     const committed = await commitPaths(repo, args, ctx);
     const changed = committed.filter((c) => c.changed);
-    const text = changed.map((c) => `committed ${c.path} (${c.info.kind === 'dir' ? `${c.info.files} files, ` : ''}${c.info.size} bytes)`);
+    const text = changed.map((c) => `committed ${c.path} (${c.info.kind === 'dir' ? `${plural(c.info.files ?? 0, 'file')}, ` : ''}${formatBytes(c.info.size)})`);
     if (changed.length === 0) text.push(committed.length ? 'Nothing to commit: tracked data matches its pointers.' : 'Nothing is tracked yet; use `cairn add`.');
-    const git = repo.git ? await gitHint(ctx, repo.root, changed.map((c) => c.pointer), repo.config.core.autostage) : { staged: false, text: [] };
+    const git = await stageOrHint(repo, changed.map((c) => c.pointer), ctx.cwd);
     return { data: { committed, staged: git.staged }, text: [...text, ...git.text] };
   });
 }

@@ -1,7 +1,5 @@
 import { CairnError } from '../../core/errors.js';
 import { formatBytes } from '../../core/formatBytes.js';
-import type { Repo } from '../../core/repo.js';
-import { gitAdd } from '../../git/git.js';
 
 /** Parses `-j N` for get, import and update (undefined: the source remote's own default). */
 export function parseJobs(value: unknown): number | undefined {
@@ -18,12 +16,3 @@ export function describeSize(files: number, bytes: number): string {
   return `${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'} (${formatBytes(bytes)})`;
 }
 
-/** Stages the files with core.autostage, else says how to; nothing outside Git. Paths are repo-relative. */
-export async function gitHint(repo: Repo, paths: string[], what: string): Promise<string[]> {
-  if (!repo.git || paths.length === 0) return [];
-  if (repo.config.core.autostage) {
-    await gitAdd(repo.root, paths);
-    return [`Staged: ${paths.join(' ')}`];
-  }
-  return ['', `To track ${what} with git, run:`, '', `\tgit add ${paths.join(' ')}`];
-}

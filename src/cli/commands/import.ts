@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { openRepo } from '../../core/repo.js';
 import { importData } from '../../remote/importData.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
-import { describeSize, gitHint, parseJobs } from './getImportOptions.js';
+import { describeSize, parseJobs } from './getImportOptions.js';
+import { stageOrHint } from '../output/gitStageHint.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -22,6 +23,6 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     url, path, rev: opts.rev as string | undefined, out: opts.out as string | undefined, force: Boolean(opts.force), jobs: parseJobs(opts.jobs), ctx,
   });
   const text = [`Imported ${result.source.path} at ${result.source.commit.slice(0, 12)} as ${result.path}: ${describeSize(result.files, result.size)}`];
-  text.push(...await gitHint(repo, [result.pointer, ...result.gitignore], 'the import'));
+  text.push(...(await stageOrHint(repo, [result.pointer, ...result.gitignore], ctx.cwd)).text);
   return { data: result, text };
 }

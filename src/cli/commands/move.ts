@@ -18,7 +18,7 @@ export async function run(ctx: CliContext, args: string[]): Promise<CommandResul
   return withRepoLock(repo.tmpDir, { onWait }, async () => {
     const result = await moveTracked(repo, ctx.cwd, args[0], args[1]);
     if (!result.movedData) ctx.warn(`${result.from} was not in the workspace; only its pointer moved`);
-    const text = [`Moved ${result.from} to ${result.to}`, ...(await stageOrHint(repo, result.changed))];
+    const text = [`Moved ${result.from} to ${result.to}`, ...(await stageOrHint(repo, result.changed, ctx.cwd)).text];
     return { data: result, text };
   });
 }

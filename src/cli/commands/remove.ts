@@ -23,7 +23,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     if (!deleteData) {
       text.push(`The data stays in the workspace and Git no longer ignores it; the cache keeps its objects until \`cairn gc\`.`);
     }
-    text.push(...(await stageOrHint(repo, removed.flatMap((r) => [r.pointer, ...(r.gitignore ? [r.gitignore] : [])]))));
+    text.push(...(await stageOrHint(repo, removed.flatMap((r) => [r.pointer, ...(r.gitignore ? [r.gitignore] : [])]), ctx.cwd)).text);
     return { data: { removed }, text };
   });
 }

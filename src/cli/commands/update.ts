@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { openRepo } from '../../core/repo.js';
 import { updateImport, type UpdateResult } from '../../remote/importData.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
-import { describeSize, gitHint, parseJobs } from './getImportOptions.js';
+import { describeSize, parseJobs } from './getImportOptions.js';
+import { stageOrHint } from '../output/gitStageHint.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -28,6 +29,6 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   }
   const changed = results.filter((r) => r.updated).map((r) => r.pointer);
   const text = results.map(line);
-  if (changed.length) text.push(...await gitHint(repo, changed, 'the changes'));
+  if (changed.length) text.push(...(await stageOrHint(repo, changed, ctx.cwd)).text);
   return { data: { updated: results }, text };
 }
