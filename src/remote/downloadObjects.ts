@@ -1,7 +1,9 @@
 import { Transform } from 'node:stream';
-import { CairnError, isCairnError } from '../core/errors.js';
+import { CairnError, fromSystemError, isCairnError } from '../core/errors.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
+import { copyLargeObject, copySmallObjects, SMALL_OBJECT } from './localFetch.js';
+import { LocalRemote } from './localRemote.js';
 import type { Remote } from './remote.js';
 import {
   failureCollector, isTransientDeep, makeProgress, retrying, runPool, type TransferItem, type TransferOptions, type TransferResult,
@@ -83,21 +85,28 @@ export async function downloadItems(store: ObjectStore, remote: Remote, items: T
   const progress = makeProgress(ctx, 'downloading', missing.length, totalBytes);
   let transferred = 0;
   let bytes = 0;
-  await runPool(missing, options.jobs, async (blob) => {
+  const fetched = (size: number) => {
+    transferred++;
+    bytes += size;
+    progress.file(0);
+  };
+  const slow = async (blob: Blob) => {
     let seen = 0;
     try {
-      const size = await fetchOne(store, remote, blob.oid, blob.label, options, (n) => {
+      fetched(await fetchOne(store, remote, blob.oid, blob.label, options, (n) => {
         seen += n;
         progress.bytes(n);
-      });
-      transferred++;
-      bytes += size;
-      progress.file(0);
+      }));
     } catch (err) {
       progress.bytes(-seen);
       fail(blob.label, blob.oid, err);
     }
-  }, ctx.signal);
+  };
+  if (remote instanceof LocalRemote) {
+    await fetchLocal(store, remote, missing, options, progress, fetched, slow, fail);
+  } else {
+    await runPool(missing, options.jobs, slow, ctx.signal);
+  }
   progress.finish();
 
   const complete = items.filter((item) => {
@@ -107,4 +116,47 @@ export async function downloadItems(store: ObjectStore, remote: Remote, items: T
     return list !== undefined && list.every((oid) => !failedOids.has(oid));
   });
   return { transferred, bytes, present: blobs.size - missing.length, failed, complete };
+}
+
+/**
+ * A local-directory remote skips streams: small objects are copied with synchronous whole-file reads and writes
+ * (per-file streams and promises cost more than 4 KiB of bytes), large ones by the kernel and then hashed. Both verify
+ * against the oid before the final rename. An object that fails for any reason other than missing or corrupt goes
+ * the streaming way, which has the retries.
+ */
+async function fetchLocal(
+  store: ObjectStore, remote: LocalRemote, missing: Blob[], options: TransferOptions, progress: ReturnType<typeof makeProgress>,
+  fetched: (size: number) => void, slow: (blob: Blob) => Promise<void>, fail: (label: string, oid: string, err: unknown) => void,
+): Promise<void> {
+  const { signal } = options.ctx;
+  const small = missing.filter((b) => b.size <= SMALL_OBJECT);
+  const large = missing.filter((b) => b.size > SMALL_OBJECT);
+  const retry: Blob[] = [];
+  await copySmallObjects(remote, store, small, signal, (_blob, size) => {
+    progress.bytes(size);
+    fetched(size);
+  }, (blob, err) => {
+    if (isCairnError(err) && (err.code === 'NOT_FOUND' || err.code === 'INTEGRITY')) fail(blob.label, blob.oid, err);
+    else retry.push(blob as Blob);
+  });
+  await runPool(large, options.jobs, async (blob) => {
+    let seen = 0;
+    try {
+      fetched(await retrying(async () => {
+        try {
+          return await copyLargeObject(remote, store, blob, (n) => {
+            seen += n;
+            progress.bytes(n);
+          }, signal);
+        } catch (err) {
+          progress.bytes(-seen);
+          seen = 0;
+          throw isCairnError(err) ? err : fromSystemError(err, `could not store ${blob.label} (object ${blob.oid}) in ${store.root}`);
+        }
+      }, `download of ${blob.label}`, options));
+    } catch (err) {
+      fail(blob.label, blob.oid, err);
+    }
+  }, signal);
+  await runPool(retry, options.jobs, slow, signal);
 }

@@ -55,6 +55,16 @@ export class LocalRemote implements Remote {
     return present;
   }
 
+  /** Where object `oid` lives in this remote's directory (for the fast local copy in localFetch.ts). */
+  objectFile(oid: string): string {
+    return objectPath(this.root, oid);
+  }
+
+  /** A system error of this remote as a CairnError; flaky-mount errors are marked transient. */
+  failure(err: unknown, doing: string): CairnError {
+    return this.fail(err, doing);
+  }
+
   private async statObject(oid: string): Promise<boolean> {
     try {
       await fs.stat(objectPath(this.root, oid));

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { constants as fsConstants, mkdirSync, promises as fs, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { tempPathFor } from '../core/atomicWrite.js';
+import { CairnError } from '../core/errors.js';
+import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
+import type { ObjectStore } from '../data/objectStore.js';
+import type { LocalRemote } from './localRemote.js';
+
+/** Objects up to this size are read whole and written with one call: per-file streams cost more than the bytes. */
+export const SMALL_OBJECT = 1 << 20;
+/** Small objects copied per turn of the event loop, so progress and Ctrl-C still get through. */
+const SLICE = 128;
+const HASH_CHUNK = 4 << 20;
+
+export interface LocalBlob {
+  oid: string;
+  label: string;
+}
+
+function notFound(remote: LocalRemote, oid: string): CairnError {
+  return new CairnError('NOT_FOUND', `object ${oid} is not on remote "${remote.name}" (${remote.displayUrl})`, {
+    hint: 'push it from a repo that has it with `cairn push`', data: { oid },
+  });
+}
+
+function mismatch(what: string, oid: string, got: string, size: number): CairnError {
+  return new CairnError('INTEGRITY', `${what} does not match its object id: expected ${oid}, got ${got} (${size} bytes)`, {
+    hint: 'the source is corrupt or was cut short; it was not stored. Run `cairn fsck` on the source or retry',
+    data: { oid, got },
+  });
+}
+
+const isEnoent = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
+
+/**
+ * Copies small objects from a local-directory remote into the cache with synchronous reads and writes: each one is
+ * read whole, hashed, and only when it matches its oid written to a temp name and renamed to its final one.
+ * `onDone(blob, size)` or `onError(blob, err)` is called per object; NOT_FOUND and INTEGRITY errors are per object,
+ * anything else (a flaky mount, a full disk) is handed to `onError` too, for the caller to retry the slow way.
+ */
+export async function copySmallObjects(
+  remote: LocalRemote, store: ObjectStore, blobs: readonly LocalBlob[], signal: AbortSignal | undefined,
+  onDone: (blob: LocalBlob, size: number) => void, onError: (blob: LocalBlob, err: unknown) => void,
+): Promise<void> {
+  const madeDirs = new Set<string>();
+  for (let start = 0; start < blobs.length; start += SLICE) {
+    if (start > 0) await yieldToLoop();
+    if (signal?.aborted) throw new CairnError('INTERRUPTED', 'the download was interrupted');
+    for (const blob of blobs.slice(start, start + SLICE)) {
+      try {
+        onDone(blob, copySmallSync(remote, store, blob, madeDirs));
+      } catch (err) {
+        onError(blob, err);
+      }
+    }
+  }
+}
+
+function copySmallSync(remote: LocalRemote, store: ObjectStore, blob: LocalBlob, madeDirs: Set<string>): number {
+  let data: Buffer;
+  try {
+    data = readFileSync(remote.objectFile(blob.oid));
+  } catch (err) {
+    if (isEnoent(err)) throw notFound(remote, blob.oid);
+    throw remote.failure(err, `could not read object ${blob.oid} from`);
+  }
+  const got = hashBuffer(data);
+  if (got !== blob.oid) throw mismatch(`${blob.label} (object ${blob.oid}) from remote "${remote.name}"`, blob.oid, got, data.length);
+  const final = store.path(blob.oid);
+  const dir = path.dirname(final);
+  if (!madeDirs.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  const tmp = tempPathFor(final);
+  try {
+    writeFileSync(tmp, data, { mode: 0o444, flag: 'wx' });
+    renameSync(tmp, final);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  return data.length;
+}
+
+/**
+ * Copies one (large) object from a local-directory remote into the cache: the kernel copies it to a temp name (a
+ * reflink where the file system can, else copy_file_range), then the copy is hashed — the bytes that get the final
+ * name are exactly the bytes verified, and they never pass through a user-space write.
+ */
+export async function copyLargeObject(
+  remote: LocalRemote, store: ObjectStore, blob: LocalBlob, onBytes?: (n: number) => void, signal?: AbortSignal,
+): Promise<number> {
+  const final = store.path(blob.oid);
+  await fs.mkdir(path.dirname(final), { recursive: true });
+  const tmp = tempPathFor(final);
+  try {
+    try {
+      await fs.copyFile(remote.objectFile(blob.oid), tmp, fsConstants.COPYFILE_EXCL | fsConstants.COPYFILE_FICLONE);
+    } catch (err) {
+      if (isEnoent(err)) {
+        const sourceThere = await fs.stat(remote.objectFile(blob.oid)).then(() => true, () => false);
+        if (!sourceThere) throw notFound(remote, blob.oid);
+      }
+      throw remote.failure(err, `could not read object ${blob.oid} from`);
+    }
+    const hash = createHash(HASH_ALGORITHM);
+    const buf = Buffer.allocUnsafe(HASH_CHUNK);
+    let size = 0;
+    const handle = await fs.open(tmp, 'r');
+    try {
+      for (;;) {
+        if (signal?.aborted) throw new CairnError('INTERRUPTED', 'the download was interrupted');
+        const { bytesRead } = await handle.read(buf, 0, HASH_CHUNK, null);
+        if (bytesRead === 0) break;
+        hash.update(buf.subarray(0, bytesRead));
+        size += bytesRead;
+        onBytes?.(bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
+    const got = hash.digest('hex');
+    if (got !== blob.oid) throw mismatch(`${blob.label} (object ${blob.oid}) from remote "${remote.name}"`, blob.oid, got, size);
+    await fs.chmod(tmp, 0o444);
+    await fs.rename(tmp, final);
+    return size;
+  } catch (err) {
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  }
+}
