@@ -2,7 +2,7 @@ import { Transform } from 'node:stream';
 import { CairnError, fromSystemError, isCairnError } from '../core/errors.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
-import { copyLargeObject, copySmallObjects, SMALL_OBJECT } from './localFetch.js';
+import { copyLargeObject, copySmallObjects, objectsInCache, SMALL_OBJECT } from './localFetch.js';
 import { LocalRemote } from './localRemote.js';
 import type { Remote } from './remote.js';
 import {
@@ -79,7 +79,7 @@ export async function downloadItems(store: ObjectStore, remote: Remote, items: T
     }
   }
 
-  const local = await store.hasMany(blobs.keys());
+  const local = await objectsInCache(store, blobs.keys());
   const missing = [...blobs.values()].filter((b) => !local.has(b.oid));
   const totalBytes = missing.reduce((sum, b) => sum + b.size, 0);
   const progress = makeProgress(ctx, 'downloading', missing.length, totalBytes);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, promises as fs, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, promises as fs, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { tempPathFor } from '../core/atomicWrite.js';
 import { CairnError } from '../core/errors.js';
 import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
+import { OBJECTS_DIR } from '../data/objectPath.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import type { LocalRemote } from './localRemote.js';
 
@@ -30,6 +30,42 @@ function mismatch(what: string, oid: string, got: string, size: number): CairnEr
     hint: 'the source is corrupt or was cut short; it was not stored. Run `cairn fsck` on the source or retry',
     data: { oid, got },
   });
+}
+
+let tempCounter = 0;
+
+/**
+ * A temp name beside `final`, unique within this process by a counter (a random suffix per object cost more than
+ * the 4 KiB it names); files are created with 'wx', so another process's temp file is never overwritten.
+ */
+function tempPathFor(final: string): string {
+  return path.join(path.dirname(final), `.${path.basename(final).slice(0, 16)}.tmp-${process.pid}-${tempCounter++}`);
+}
+
+/**
+ * Which of `oids` the cache holds. Many oids: one listing per prefix folder instead of one failing stat per object
+ * (a fresh clone's cache holds none of them, and each ENOENT costs an exception).
+ */
+export async function objectsInCache(store: ObjectStore, oids: Iterable<string>): Promise<Set<string>> {
+  const wanted = new Set(oids);
+  if (wanted.size < 256) return store.hasMany(wanted);
+  const present = new Set<string>();
+  const byPrefix = new Map<string, string[]>();
+  for (const oid of wanted) {
+    const list = byPrefix.get(oid.slice(0, 2));
+    if (list) list.push(oid);
+    else byPrefix.set(oid.slice(0, 2), [oid]);
+  }
+  for (const [prefix, list] of byPrefix) {
+    let names: Set<string>;
+    try {
+      names = new Set(readdirSync(path.join(store.root, OBJECTS_DIR, prefix)));
+    } catch {
+      continue; // no such prefix folder yet: none of these objects is there
+    }
+    for (const oid of list) if (names.has(oid.slice(2))) present.add(oid);
+  }
+  return present;
 }
 
 const isEnoent = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
