@@ -190,3 +190,49 @@ describe('cairn push / pull through a local directory', () => {
     assert.ok(existsSync(path.join(b.dir, '.cairn/cache/objects', oid.slice(0, 2), oid.slice(2))));
   });
 });
+
+describe('cairn pull of a large object from a local directory', () => {
+  const a = tempGitRepo();
+  const b = tempGitRepo();
+  const store = path.join(a.dir, '..', 'store');
+  after(() => {
+    a.cleanup();
+    b.cleanup();
+  });
+  // Above 1 MiB, and not a multiple of the 4 MiB copy chunk: the chunked read-hash-write path with a short last chunk.
+  const big = Buffer.alloc(5 * (1 << 20) + 12345);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 13)) & 0xff;
+  const cacheEntries = (dir: string) => readdirSync(path.join(dir, '.cairn/cache/objects')).flatMap((p) => readdirSync(path.join(dir, '.cairn/cache/objects', p)));
+
+  before(async () => {
+    assert.equal((await cairn(a.dir, ['init'], a.env)).code, 0);
+    writeFileSync(path.join(a.dir, 'weights.bin'), big);
+    await track(a.dir, ['weights.bin'], a.env);
+    assert.equal((await cairn(a.dir, ['remote', 'add', '-d', 'origin', store], a.env)).code, 0);
+    sh(a.dir, 'git add -A && git commit -qm data', a.env);
+    const r = await cairn(a.dir, ['push'], a.env);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('a corrupted copy (same size) is refused and leaves no temp file; the good copy then arrives intact', async () => {
+    sh(path.dirname(b.dir), `rm -rf repo && git clone -q ${a.dir} repo`, b.env);
+    const oid = readFileSync(path.join(a.dir, 'weights.bin.cairn'), 'utf8').match(/oid: (\w+)/)![1];
+    const obj = path.join(store, 'objects', oid.slice(0, 2), oid.slice(2));
+    chmodSync(obj, 0o644);
+    const flipped = Buffer.from(big);
+    flipped[big.length - 7] ^= 1;
+    writeFileSync(obj, flipped);
+    const bad = await cairn(b.dir, ['pull'], b.env);
+    assert.equal(bad.code, 6, bad.stderr);
+    assert.match(bad.stderr, /weights\.bin .*does not match its object id/);
+    assert.ok(!existsSync(path.join(b.dir, 'weights.bin')));
+    assert.deepEqual(cacheEntries(b.dir), [], 'neither the object nor a temp file is in the cache');
+
+    writeFileSync(obj, big);
+    const good = await cairn(b.dir, ['pull', '--json'], b.env);
+    assert.equal(good.code, 0, good.stderr);
+    assert.equal(JSON.parse(good.stdout).bytes, big.length);
+    assert.ok(readFileSync(path.join(b.dir, 'weights.bin')).equals(big));
+    assert.deepEqual(cacheEntries(b.dir), [oid.slice(2)]);
+  });
+});
