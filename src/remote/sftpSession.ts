@@ -159,7 +159,9 @@ export async function openSftpSession(target: SshTarget): Promise<SftpSession> {
   };
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve());
-    client.once('error', (err: Error & { level?: string }) => {
+    // `on`, not `once`: a refused handshake can be followed by a second error ("Connection lost before handshake")
+    // once the socket closes, and an 'error' with no listener would crash the process.
+    client.on('error', (err: Error & { level?: string }) => {
       if (rejected) return reject(rejected);
       if (err.level === 'client-authentication') {
         return reject(new CairnError('AUTH', `authentication to remote "${target.remote}" (${target.displayUrl}) as ${target.user} failed (tried ${tried.join(', ')})`, {
