@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { PROJECT_ROOT, cairn, tempDir, testEnv } from '../helpers/cli.js';
+import { PROJECT_ROOT, cairn, runNode, tempDir, testEnv } from '../helpers/cli.js';
 
-function runDemo(args: string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'demo.mjs'), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...testEnv(home), TMPDIR: home },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function runDemo(args: string[], home: string) {
+  return runNode(path.join(PROJECT_ROOT, 'scripts', 'demo.mjs'), args, { cwd: PROJECT_ROOT, env: { ...testEnv(home), TMPDIR: home } });
 }
 
 describe('the demo (npm start), in quick mode', () => {

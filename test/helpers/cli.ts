@@ -28,18 +28,23 @@ export function testEnv(home: string, extra: Record<string, string> = {}): Recor
   };
 }
 
-/** Runs the built `cairn` binary the way a user types it. */
-export function cairn(cwd: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<RunResult> {
+/** Runs a Node.js script as a child process and collects its exit code and output. */
+export function runNode(script: string, args: string[], options: { cwd: string; env: Record<string, string>; input?: string }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CAIRN_BIN, ...args], { cwd, env: { ...testEnv(env.HOME ?? cwd), ...env } });
+    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: options.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? '');
+    child.stdin.end(options.input ?? '');
   });
+}
+
+/** Runs the built `cairn` binary the way a user types it. */
+export function cairn(cwd: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<RunResult> {
+  return runNode(CAIRN_BIN, args, { cwd, env: { ...testEnv(env.HOME ?? cwd), ...env }, input });
 }
 
 /** Runs a shell command (git, cp...) synchronously in a folder and returns stdout; throws on failure. */
