@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { CairnError, isCairnError, redactSecrets } from '../core/errors.js';
+import { CairnError, ERROR_CODES, isCairnError, redactSecrets } from '../core/errors.js';
 import { didYouMean } from '../core/didYouMean.js';
 import type { CliContext, CommandEntry, CommandModule } from './commandSpec.js';
 import { COMMANDS, findCommand } from './registry.js';
 import { makeColors } from './output/color.js';
 import { makeProgress } from './output/progress.js';
 import { formatJson } from './output/formatJson.js';
+import { usageError } from './usageError.js';
 
 const GLOBAL_HELP = `
 Examples:
@@ -46,8 +47,10 @@ function programShell(): Command {
     .option('--no-color', 'do not color output (NO_COLOR also works)')
     .option('-V, --version', 'print the version')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
-    .showHelpAfterError(false);
+    // Parse errors are thrown and printed once, by reportError, in cairn's format (and as JSON under --json).
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s), outputError: () => {} })
+    .showHelpAfterError(false)
+    .allowExcessArguments(false);
   return program;
 }
 
@@ -100,7 +103,13 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  attachActions(cmd, entry, async (leaf) => {
+  // The command whose parse failed, for the usage line of the error.
+  let failed: Command = cmd;
+  const onParseError = (at: Command, err: CommanderError) => {
+    failed = at;
+    throw err;
+  };
+  attachActions(cmd, entry, onParseError, async (leaf) => {
     ran = true;
     const opts = leaf.optsWithGlobals() as Record<string, unknown>;
     const json = Boolean(opts.json);
@@ -144,8 +153,10 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
     await program.parseAsync(['node', 'cairn', entry.name, ...rest]);
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
-      throw new CairnError('USAGE', err.message.replace(/^error: /, ''), { hint: `see \`cairn help ${entry.name}\`` });
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // A command of sub-commands typed alone (`cairn remote`): commander printed its help on stderr; that is a usage error.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : ERROR_CODES.USAGE.exit;
+      throw usageError(err, failed);
     }
     throw err;
   } finally {
@@ -157,12 +168,17 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
 }
 
 /** Gives every leaf command the shared action, and every command its examples in --help. */
-function attachActions(cmd: Command, entry: CommandEntry, action: (leaf: Command) => Promise<void>): void {
-  cmd.exitOverride();
+function attachActions(
+  cmd: Command,
+  entry: CommandEntry,
+  onParseError: (at: Command, err: CommanderError) => never,
+  action: (leaf: Command) => Promise<void>,
+): void {
+  cmd.exitOverride((err) => onParseError(cmd, err));
   if (cmd.commands.length === 0) {
     cmd.action(async (...args: unknown[]) => action(args[args.length - 1] as Command));
   } else {
-    for (const sub of cmd.commands) attachActions(sub, entry, action);
+    for (const sub of cmd.commands) attachActions(sub, entry, onParseError, action);
   }
   if (cmd.parent?.name() === 'cairn') {
     cmd.addHelpText('after', `\nExamples:\n${entry.examples.map((e) => `  ${e}`).join('\n')}\n`);
@@ -181,7 +197,7 @@ function reportError(
     process.stdout.write(formatJson({ error: error.toJSON() }) + '\n');
   } else {
     process.stderr.write(`${options.colors.red('error:')} ${error.message}\n`);
-    if (error.hint) process.stderr.write(`${options.colors.dim('hint:')} ${error.hint}\n`);
+    for (const line of error.hint?.split('\n') ?? []) process.stderr.write(`${options.colors.dim('hint:')} ${line}\n`);
   }
   if (options.verbose && !isCairnError(err) && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
   return error.exitCode;
