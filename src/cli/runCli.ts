@@ -144,8 +144,9 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
     }
     if (json) {
       process.stdout.write(formatJson(result.data) + '\n');
-    } else if (result.text !== undefined) {
-      const text = Array.isArray(result.text) ? result.text.join('\n') : result.text;
+    } else {
+      const lines = [...(result.text === undefined || result.text === '' ? [] : [result.text].flat()), ...(quiet ? [] : result.summary ?? [])];
+      const text = lines.join('\n');
       if (text.length) process.stdout.write(redactSecrets(text) + (text.endsWith('\n') ? '' : '\n'));
     }
   });

@@ -23,6 +23,6 @@ export async function run(ctx: CliContext, args: string[]): Promise<CommandResul
       return `${a.changed ? 'added' : 'unchanged'} ${a.path} (${what}${a.stored ? `, ${plural(a.stored, 'new object')}` : ''})`;
     });
     const git = await stageOrHint(repo, result.gitPaths, ctx.cwd);
-    return { data: { ...result, staged: git.staged }, text: [...text, ...git.text] };
+    return { data: { ...result, staged: git.staged }, summary: [...text, ...git.text] };
   });
 }

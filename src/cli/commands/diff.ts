@@ -48,11 +48,12 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   for (const e of result.deleted) text.push(`deleted:   ${e.path}  (${formatBytes(e.size)})`);
   for (const e of result.renamed) text.push(`renamed:   ${e.from} -> ${e.to}  (${formatBytes(e.size)})`);
   const against = result.b ? result.b.rev : 'the workspace';
-  if (isEmptyDiff(result)) text.push(`No changes in tracked data between ${result.a.rev} and ${against}.`);
+  const summary: string[] = [];
+  if (isEmptyDiff(result)) summary.push(`No changes in tracked data between ${result.a.rev} and ${against}.`);
   else {
     const n = result.added.length + result.modified.length + result.deleted.length + result.renamed.length;
-    text.push(`${n} file(s) changed between ${result.a.rev} and ${against}: ${result.added.length} added, `
+    summary.push(`${n} file(s) changed between ${result.a.rev} and ${against}: ${result.added.length} added, `
       + `${result.modified.length} modified, ${result.deleted.length} deleted, ${result.renamed.length} renamed`);
   }
-  return { data: result, text };
+  return { data: result, text, summary };
 }

@@ -14,17 +14,18 @@ export function configure(cmd: Command): void {
 export async function run(ctx: CliContext, _args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const result = await fsck(repo, { repair: Boolean(opts.repair) }, ctx);
-  const text = [`Checked ${result.checked} object(s), ${formatBytes(result.checkedBytes)}`];
+  const text: string[] = [];
   for (const c of result.corrupt) text.push(`corrupt: ${c.oid} (${formatBytes(c.size)})`);
   for (const m of result.missing) text.push(`missing: ${m.path} (${m.oid})`);
   for (const u of result.unreadableTrees) text.push(`unreadable tree: ${u.path} (${u.oid}, ${u.reason}); its files were not checked`);
   for (const q of result.quarantined) text.push(`quarantined: ${q.oid} -> ${q.to}`);
+  const summary = [`Checked ${result.checked} object(s), ${formatBytes(result.checkedBytes)}`];
   if (result.corrupt.length && !opts.repair) {
-    text.push('', 'Run `cairn fsck --repair` to quarantine the corrupt objects, then `cairn pull` (or re-add the data) to get good copies.');
+    summary.push('', 'Run `cairn fsck --repair` to quarantine the corrupt objects, then `cairn pull` (or re-add the data) to get good copies.');
   } else if (result.quarantined.length) {
-    text.push('', 'Run `cairn pull` (or re-add the data) to get good copies of the quarantined objects.');
+    summary.push('', 'Run `cairn pull` (or re-add the data) to get good copies of the quarantined objects.');
   }
-  if (result.missing.length) text.push('Missing objects can be fetched with `cairn pull`, or restored by re-adding the data.');
-  if (!result.corrupt.length && !result.missing.length && !result.unreadableTrees.length) text.push('No problems found.');
-  return { data: result, text, exitCode: result.corrupt.length ? ERROR_CODES.INTEGRITY.exit : 0 };
+  if (result.missing.length) summary.push('Missing objects can be fetched with `cairn pull`, or restored by re-adding the data.');
+  if (!result.corrupt.length && !result.missing.length && !result.unreadableTrees.length) summary.push('No problems found.');
+  return { data: result, text, summary, exitCode: result.corrupt.length ? ERROR_CODES.INTEGRITY.exit : 0 };
 }

@@ -24,5 +24,5 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   });
   const text = [`Imported ${result.source.path} at ${result.source.commit.slice(0, 12)} as ${result.path}: ${describeSize(result.files, result.size)}`];
   text.push(...(await stageOrHint(repo, [result.pointer, ...result.gitignore], ctx.cwd)).text);
-  return { data: result, text };
+  return { data: result, summary: text };
 }

@@ -24,5 +24,5 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
       text.push('', 'To track these changes with git, run:', '', `\tgit add ${result.created.join(' ')}`);
     }
   }
-  return { data: result, text };
+  return { data: result, summary: text };
 }

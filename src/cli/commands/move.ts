@@ -19,6 +19,6 @@ export async function run(ctx: CliContext, args: string[]): Promise<CommandResul
     const result = await moveTracked(repo, ctx.cwd, args[0], args[1]);
     if (!result.movedData) ctx.warn(`${result.from} was not in the workspace; only its pointer moved`);
     const text = [`Moved ${result.from} to ${result.to}`, ...(await stageOrHint(repo, result.changed, ctx.cwd)).text];
-    return { data: result, text };
+    return { data: result, summary: text };
   });
 }

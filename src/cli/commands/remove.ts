@@ -24,6 +24,6 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
       text.push(`The data stays in the workspace and Git no longer ignores it; the cache keeps its objects until \`cairn gc\`.`);
     }
     text.push(...(await stageOrHint(repo, removed.flatMap((r) => [r.pointer, ...(r.gitignore ? [r.gitignore] : [])]), ctx.cwd)).text);
-    return { data: { removed }, text };
+    return { data: { removed }, summary: text };
   });
 }

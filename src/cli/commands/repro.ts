@@ -80,5 +80,5 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     ...result,
     ...(exitCode ? { error: { code: exitCode === 130 ? 'INTERRUPTED' : 'STAGE_FAILED', message: report.split('\n')[0].replace(/^error: /, '') } } : {}),
   };
-  return { data, text: summary(result), exitCode };
+  return { data, ...(result.dry ? { text: summary(result) } : { summary: summary(result) }), exitCode };
 }

@@ -41,16 +41,21 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   if (opts.remote !== undefined) return runStatusRemote(ctx, args, opts.remote, Boolean(opts.exitCode));
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const status = await workspaceStatus(repo, { ...ctx, targets: args });
+  // What differs is the listing (kept by -q); that everything is up to date is a summary line.
   const text: string[] = [];
-  if (status.paths.length === 0) text.push('No data is tracked yet (track some with `cairn add`).');
-  else if (status.clean) text.push(`Tracked data is up to date (${status.paths.length} path${status.paths.length > 1 ? 's' : ''}).`);
+  const summary: string[] = [];
+  if (status.paths.length === 0) summary.push('No data is tracked yet (track some with `cairn add`).');
+  else if (status.clean) summary.push(`Tracked data is up to date (${status.paths.length} path${status.paths.length > 1 ? 's' : ''}).`);
   else {
     text.push('Changes in tracked data (record them with `cairn commit`, or discard with `cairn checkout --force`):');
     for (const p of status.paths) text.push(...describe(p));
   }
   // Pipeline staleness (stages that `cairn repro` would run, and why) when no paths narrow the question.
   const pipeline = args.length ? null : await pipelineStatus(repo, ctx);
-  if (pipeline) text.push('', ...formatPipelineStatus(pipeline));
+  if (pipeline) {
+    const section = pipeline.changed.length || pipeline.error ? text : summary;
+    section.push(...(section.length ? [''] : []), ...formatPipelineStatus(pipeline));
+  }
   const clean = status.clean && (!pipeline || (pipeline.changed.length === 0 && !pipeline.error));
-  return { data: { clean, data: status, ...(pipeline ? { pipeline } : {}) }, text, exitCode: clean || !opts.exitCode ? 0 : 1 };
+  return { data: { clean, data: status, ...(pipeline ? { pipeline } : {}) }, text, summary, exitCode: clean || !opts.exitCode ? 0 : 1 };
 }
