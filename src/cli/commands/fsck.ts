@@ -19,7 +19,7 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
   for (const m of result.missing) text.push(`missing: ${m.path} (${m.oid})`);
   for (const u of result.unreadableTrees) text.push(`unreadable tree: ${u.path} (${u.oid}, ${u.reason}); its files were not checked`);
   for (const q of result.quarantined) text.push(`quarantined: ${q.oid} -> ${q.to}`);
-  const summary = [`Checked ${result.checked} object(s), ${formatBytes(result.checkedBytes)}`];
+  const summary = [...(text.length ? [''] : []), `Checked ${result.checked} object(s), ${formatBytes(result.checkedBytes)}`];
   if (result.corrupt.length && !opts.repair) {
     summary.push('', 'Run `cairn fsck --repair` to quarantine the corrupt objects, then `cairn pull` (or re-add the data) to get good copies.');
   } else if (result.quarantined.length) {

@@ -45,7 +45,7 @@ function summary(result: ReproResult): string[] {
     const names = result.stages.filter((s) => s.outcome === outcome).map((s) => s.stage);
     if (names.length) lines.push(`${label}: ${names.join(', ')}`);
   }
-  if (result.gitFiles.length) lines.push('', 'To track the changes with git, run:', '', `\tgit add ${result.gitFiles.join(' ')}`);
+  if (result.gitFiles.length) lines.push('', 'To record this with git, run:', '', `\tgit add ${result.gitFiles.join(' ')}`);
   return lines;
 }
 

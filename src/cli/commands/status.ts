@@ -56,6 +56,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     const section = pipeline.changed.length || pipeline.error ? text : summary;
     section.push(...(section.length ? [''] : []), ...formatPipelineStatus(pipeline));
   }
+  if (text.length && summary.length) summary.unshift('');
   const clean = status.clean && (!pipeline || (pipeline.changed.length === 0 && !pipeline.error));
   return { data: { clean, data: status, ...(pipeline ? { pipeline } : {}) }, text, summary, exitCode: clean || !opts.exitCode ? 0 : 1 };
 }
