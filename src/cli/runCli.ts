@@ -6,16 +6,8 @@ import { COMMANDS, findCommand } from './registry.js';
 import { makeColors } from './output/color.js';
 import { makeProgress } from './output/progress.js';
 import { formatJson } from './output/formatJson.js';
-import { usageError } from './usageError.js';
-
-const GLOBAL_HELP = `
-Examples:
-  cairn init                      set up cairn in a Git repository
-  cairn add data/ model.bin       version a dataset and a model
-  cairn help add                  show help and examples for one command
-
-Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 conflict, 6 integrity,
-7 remote, 8 auth, 9 permission, 10 no space, 11 locked, 12 stage failed, 130 interrupted.`;
+import { fullHelp, shortHelp } from './output/helpText.js';
+import { commandPath, usageError } from './usageError.js';
 
 /** Parses argv, runs one command, prints its result, and returns the process exit code. The only place that prints errors. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -54,12 +46,6 @@ function programShell(): Command {
   return program;
 }
 
-function listHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `Usage: cairn [options] <command> [args]\n\nVersion data and models beside your code, reproduce pipelines, track experiments.\n\nCommands:\n${lines.join('\n')}\n\nOptions:\n  -q, --quiet     print only errors and requested data\n  -v, --verbose   print more detail\n  --no-color      do not color output\n  -V, --version   print the version\n${GLOBAL_HELP}\n`;
-}
-
 async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
   const at = firstPositional(argv);
   if (at < 0) {
@@ -69,15 +55,20 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
       process.stdout.write(`cairn ${pkg.version}\n`);
       return 0;
     }
-    process.stdout.write(listHelp());
-    return argv.length === 0 || argv.includes('-h') || argv.includes('--help') ? 0 : 2;
+    if (argv.includes('-h') || argv.includes('--help')) {
+      process.stdout.write(fullHelp());
+      return 0;
+    }
+    // No command (`cairn`, `cairn -q`): the short help, and a usage exit code, as `git` alone does.
+    process.stdout.write(shortHelp());
+    return ERROR_CODES.USAGE.exit;
   }
   let name = argv[at];
   let rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
   if (name === 'help') {
     const target = argv[at + 1];
     if (!target) {
-      process.stdout.write(listHelp());
+      process.stdout.write(fullHelp());
       return 0;
     }
     name = target;
@@ -181,9 +172,11 @@ function attachActions(
   } else {
     for (const sub of cmd.commands) attachActions(sub, entry, onParseError, action);
   }
-  if (cmd.parent?.name() === 'cairn') {
-    cmd.addHelpText('after', `\nExamples:\n${entry.examples.map((e) => `  ${e}`).join('\n')}\n`);
-  }
+  // A sub-command shows the examples that use it (`cairn remote add ...`), a command all of its own.
+  const where = commandPath(cmd);
+  const own = entry.examples.filter((e) => e === where || e.startsWith(`${where} `));
+  const examples = (own.length ? own : entry.examples).map((e) => `  ${e}`).join('\n');
+  cmd.addHelpText('after', `\nExamples:\n${examples}\n\nGlobal options: -q (only errors and data), -v (more detail), --no-color; see \`cairn --help\`.\n`);
 }
 
 function reportError(
