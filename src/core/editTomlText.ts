@@ -132,7 +132,9 @@ function removeTable(text: string, path: string[]): string {
   const lines = text.split('\n');
   lines.splice(start, end - start + 1);
   // Do not leave two blank lines where the table was, nor one at the top of the file.
-  if (start < lines.length && lines[start].trim() === '' && (start === 0 || lines[start - 1].trim() === '')) lines.splice(start, 1);
+  const blank = (i: number) => i >= 0 && i < lines.length && lines[i].trim() === '';
+  if (blank(start) && blank(start - 1)) lines.splice(start - 1, 1);
+  else if (start === 0 && blank(0) && lines.length > 1) lines.splice(0, 1);
   return lines.join('\n');
 }
 

@@ -145,7 +145,7 @@ export function scanToml(text: string): TomlLine[] {
       const eq = key ? line.slice(key.end).match(/^\s*=\s*/) : null;
       const valueStart = key && eq ? offsets[n] + key.end + eq[0].length : -1;
       const end = valueStart >= 0 ? valueEnd(text, valueStart) : null;
-      const tail = end === null ? null : text.slice(end).match(/^[ \t]*(#[^\n]*)?(\n|$)/);
+      const tail = end === null ? null : text.slice(end).match(/^[ \t\r]*(#[^\n]*)?(\n|$)/);
       if (!key || end === null || !tail) entries.push({ kind: 'other', start: n, end: n });
       else {
         const last = lineOf(end);

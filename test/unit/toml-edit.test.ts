@@ -90,6 +90,12 @@ describe('editing TOML text in place', () => {
     assert.equal(edit(text, ['cache.link', undefined]), '[cache]\ndir = "/c"\n');
   });
 
+  it('edits a file with Windows line endings', () => {
+    const text = '# settings\r\n\r\n[core]\r\nremote = "a" # why\r\n';
+    assert.equal(edit(text, ['core.remote', 'b']), text.replace('"a"', '"b"'));
+    assert.equal(edit(text, ['core.remote', undefined]), '# settings\r\n');
+  });
+
   it('edits dotted keys where they are', () => {
     const text = '[remote]\norigin.url = "/a" # here\n';
     assert.equal(edit(text, ['remote.origin.url', '/b']), '[remote]\norigin.url = "/b" # here\n');
