@@ -203,6 +203,10 @@ async function remotes(ctx) {
   const number = (text, pattern) => Number(pattern.exec(text)?.[1]?.replace(/,/g, '') ?? NaN);
   const sent = number(n.cairn(repo, ['push']).stdout, /([\d,]+) files? pushed/);
   n.say('(each distinct content once: the mails, the model, and the pipeline outputs that cairn.lock records)');
+  const stageModel = path.join(repo, 'model', 'model.json');
+  if (existsSync(stageModel) && digestFile(stageModel) === digestFile(path.join(repo, MODEL))) {
+    n.say(`(model/model.json, which the pipeline trained on the same mails with the same settings, has the bytes of ${MODEL}: one object for both)`);
+  }
   const there = number(n.cairn(repo, ['push']).stdout, /([\d,]+) already on remote/);
   if (there !== sent) throw new Error(`the second push found ${there} objects on the remote, and the first one sent ${sent}`);
   n.ok(`the second push had nothing to send: the ${count(sent)} objects the first one sent are there`);
