@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { openRepo } from '../../core/repo.js';
 import { workspaceStatus, type PathStatus } from '../../data/workspaceStatus.js';
-import { formatPipelineStatus, pipelineStatus } from '../../pipeline/pipelineStatus.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
-import { runStatusRemote } from './remoteReports.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -38,7 +36,8 @@ function describe(p: PathStatus): string[] {
 
 /** The workspace part of `cairn status`; more sections (pipelines) can be appended to `text` and `data`. */
 export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown> = {}): Promise<CommandResult> {
-  if (opts.remote !== undefined) return runStatusRemote(ctx, args, opts.remote, Boolean(opts.exitCode));
+  // Loaded on demand: the remote backends and the pipeline modules are most of what a plain status would load.
+  if (opts.remote !== undefined) return (await import('./remoteReports.js')).runStatusRemote(ctx, args, opts.remote, Boolean(opts.exitCode));
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const status = await workspaceStatus(repo, { ...ctx, targets: args });
   const text: string[] = [];
@@ -49,8 +48,9 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     for (const p of status.paths) text.push(...describe(p));
   }
   // Pipeline staleness (stages that `cairn repro` would run, and why) when no paths narrow the question.
-  const pipeline = args.length ? null : await pipelineStatus(repo, ctx);
-  if (pipeline) text.push('', ...formatPipelineStatus(pipeline));
+  const pipelineModule = args.length ? null : await import('../../pipeline/pipelineStatus.js');
+  const pipeline = pipelineModule ? await pipelineModule.pipelineStatus(repo, ctx) : null;
+  if (pipeline) text.push('', ...pipelineModule!.formatPipelineStatus(pipeline));
   const clean = status.clean && (!pipeline || (pipeline.changed.length === 0 && !pipeline.error));
   return { data: { clean, data: status, ...(pipeline ? { pipeline } : {}) }, text, exitCode: clean || !opts.exitCode ? 0 : 1 };
 }
