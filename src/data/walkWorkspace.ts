@@ -24,6 +24,14 @@ export interface WalkOptions {
   repoRoot: string;
   /** Symlinks into the cache are how the symlink link mode looks; they are followed like files. */
   cacheDir: string;
+  /** When given, receives every folder walked (stat'ed before it is listed) and the count of links followed. */
+  collect?: WalkCollect;
+}
+
+/** What a walk saw besides files: for stat snapshots (statSnapshot.ts). */
+export interface WalkCollect {
+  dirs: Array<{ rel: string; ino: bigint; mtimeNs: bigint }>;
+  links: number;
 }
 
 interface Rules {
@@ -73,10 +81,16 @@ export async function walkWorkspace(dir: string, options: WalkOptions & { parall
     cacheReal = path.resolve(options.cacheDir);
   }
   const visited = new Set<string>();
+  const collect = options.collect;
   const walk = (abs: string, rel: string, rules: Rules[]) => {
     const repoRel = path.relative(options.repoRoot, abs).split(path.sep).join('/');
     let dirents;
     try {
+      // Stat before listing: an entry added after the stat moves the mtime past what is recorded.
+      if (collect) {
+        const st = statSync(abs, { bigint: true });
+        collect.dirs.push({ rel, ino: st.ino, mtimeNs: st.mtimeNs });
+      }
       dirents = readdirSync(abs, { withFileTypes: true });
     } catch (err) {
       throw fromSystemError(err, `could not list ${abs}`);
@@ -91,6 +105,7 @@ export async function walkWorkspace(dir: string, options: WalkOptions & { parall
       const childRel = rel ? `${rel}/${name}` : name;
       let isDir = d.isDirectory();
       if (d.isSymbolicLink()) {
+        if (collect) collect.links++;
         let target: string;
         try {
           target = realpathSync(childAbs);

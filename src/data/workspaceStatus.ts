@@ -6,7 +6,8 @@ import { loadTree } from './loadTree.js';
 import { cacheSignature, listingFingerprint } from './dirSnapshot.js';
 import { listWorkspacePath, scanPath } from './scanPath.js';
 import { StateIndex } from './stateIndex.js';
-import type { WalkEntry } from './walkWorkspace.js';
+import type { WalkCollect, WalkEntry } from './walkWorkspace.js';
+import { saveSnapshot, unchangedSinceSnapshot } from './statusSnapshot.js';
 import { selectTracked, type Tracked } from './trackedPaths.js';
 import type { TreeEntry } from './tree.js';
 
@@ -58,15 +59,21 @@ async function statusOf(repo: Repo, t: Tracked, ctx: Partial<RunContext>): Promi
   } catch {
     exists = false;
   }
-  const listing = exists && (p.kind === 'file' || existsSync(t.abs)) ? await listWorkspacePath(repo, t.abs) : null;
+  const sig = p.kind === 'dir' ? cacheSignature(repo.cacheDir) : null;
+  // Fastest path, like Git's index: the folder's stat snapshot still holds, so nothing needs listing or hashing.
+  if (exists && sig && await unchangedSinceSnapshot(repo, t.dataPath, { oid: p.oid, cacheSig: sig })) return s;
+  const walk: WalkCollect = { dirs: [], links: 0 };
+  const listing = exists && (p.kind === 'file' || existsSync(t.abs)) ? await listWorkspacePath(repo, t.abs, walk) : null;
   // Fast path for an unchanged folder: same listing and stats as when it last matched this tree, and the cache's
   // folders untouched since all its objects were there. Then neither the tree nor the state index need reading.
-  const sig = p.kind === 'dir' ? cacheSignature(repo.cacheDir) : null;
   const fingerprint = listing?.kind === 'dir' && p.kind === 'dir' ? listingFingerprint(listing.files) : null;
   const state = p.kind === 'dir' ? StateIndex.open(repo) : null;
   try {
     const snap = state?.getDir(t.dataPath);
-    if (fingerprint && snap && snap.fingerprint === fingerprint && snap.oid === p.oid && sig && snap.cacheSig === sig) return s;
+    if (fingerprint && snap && snap.fingerprint === fingerprint && snap.oid === p.oid && sig && snap.cacheSig === sig) {
+      saveSnapshot(repo, t.dataPath, { oid: p.oid, cacheSig: sig, files: listing!.files, walk });
+      return s;
+    }
     let recorded: TreeEntry[] | null = null;
     const present = cachePresence(repo.cacheDir, p.kind === 'dir' ? p.files ?? 0 : 1);
     if (p.kind === 'dir') {
@@ -84,7 +91,9 @@ async function statusOf(repo: Repo, t: Tracked, ctx: Partial<RunContext>): Promi
     if (fingerprint && snap && snap.fingerprint === fingerprint && snap.oid === p.oid) return s;
     await compareWorkspace(repo, t, s, recorded, listing, ctx);
     if (fingerprint && s.workspace === 'unchanged') {
-      state!.putDir(t.dataPath, { fingerprint, oid: p.oid, cacheSig: s.notInCache.length === 0 ? sig : null });
+      const complete = s.notInCache.length === 0 ? sig : null;
+      state!.putDir(t.dataPath, { fingerprint, oid: p.oid, cacheSig: complete });
+      if (complete) saveSnapshot(repo, t.dataPath, { oid: p.oid, cacheSig: complete, files: listing!.files, walk });
     }
     return s;
   } finally {

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { openRepo } from '../../core/repo.js';
 import { workspaceStatus, type PathStatus } from '../../data/workspaceStatus.js';
-import { formatPipelineStatus, pipelineStatus } from '../../pipeline/pipelineStatus.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
-import { runStatusRemote } from './remoteReports.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -38,7 +36,8 @@ function describe(p: PathStatus): string[] {
 
 /** The workspace part of `cairn status`; more sections (pipelines) can be appended to `text` and `data`. */
 export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown> = {}): Promise<CommandResult> {
-  if (opts.remote !== undefined) return runStatusRemote(ctx, args, opts.remote, Boolean(opts.exitCode));
+  // Loaded on demand: the remote backends and the pipeline modules are most of what a plain status would load.
+  if (opts.remote !== undefined) return (await import('./remoteReports.js')).runStatusRemote(ctx, args, opts.remote, Boolean(opts.exitCode));
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const status = await workspaceStatus(repo, { ...ctx, targets: args });
   // What differs is the listing (kept by -q); that everything is up to date is a summary line.
@@ -51,10 +50,11 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     for (const p of status.paths) text.push(...describe(p));
   }
   // Pipeline staleness (stages that `cairn repro` would run, and why) when no paths narrow the question.
-  const pipeline = args.length ? null : await pipelineStatus(repo, ctx);
+  const pipelineModule = args.length ? null : await import('../../pipeline/pipelineStatus.js');
+  const pipeline = pipelineModule ? await pipelineModule.pipelineStatus(repo, ctx) : null;
   if (pipeline) {
     const section = pipeline.changed.length || pipeline.error ? text : summary;
-    section.push(...(section.length ? [''] : []), ...formatPipelineStatus(pipeline));
+    section.push(...(section.length ? [''] : []), ...pipelineModule!.formatPipelineStatus(pipeline));
   }
   if (text.length && summary.length) summary.unshift('');
   const clean = status.clean && (!pipeline || (pipeline.changed.length === 0 && !pipeline.error));
