@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ERROR_CODES } from '../../core/errors.js';
 import { openRepo } from '../../core/repo.js';
-import { fsck } from '../../data/fsck.js';
+import { fsck, type FsckResult } from '../../data/fsck.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { formatBytes } from '../../core/formatBytes.js';
 
@@ -26,5 +26,15 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
   }
   if (result.missing.length) text.push('Missing objects can be fetched with `cairn pull`, or restored by re-adding the data.');
   if (!result.corrupt.length && !result.missing.length && !result.unreadableTrees.length) text.push('No problems found.');
-  return { data: result, text, exitCode: result.corrupt.length ? ERROR_CODES.INTEGRITY.exit : 0 };
+  return { data: result, text, exitCode: fsckExitCode(result) };
+}
+
+/**
+ * Like `git fsck`, a finding is a non-zero exit: damage first (corrupt objects or trees that do not parse: 6), then
+ * absence (objects or trees the pointers need that the cache lacks: 4), so a script can tell "fetch" from "repair".
+ */
+function fsckExitCode(result: FsckResult): number {
+  if (result.corrupt.length || result.unreadableTrees.some((u) => u.reason !== 'missing')) return ERROR_CODES.INTEGRITY.exit;
+  if (result.missing.length || result.unreadableTrees.length) return ERROR_CODES.NOT_FOUND.exit;
+  return 0;
 }
