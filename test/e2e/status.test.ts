@@ -32,7 +32,7 @@ describe('cairn status', async () => {
     unlinkSync(path.join(repo.dir, 'data/sub/b.csv'));
     writeFileSync(path.join(repo.dir, 'model.bin'), 'weights v2');
     const r = await repo.run(['status', '--exit-code']);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 13);
     const plain = await repo.run(['status']);
     assert.equal(plain.code, 0, 'without --exit-code a status that ran exits 0, as git status does');
     assert.equal(plain.stdout, r.stdout);
@@ -63,7 +63,7 @@ describe('cairn status', async () => {
     const oid = /oid: (\w+)/.exec(pointer)![1];
     sh(repo.dir, `rm -f .cairn/cache/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
     const r = await repo.run(['status', '--exit-code']);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 13);
     assert.match(r.stdout, /data: missing from the workspace \(restore with `cairn checkout data`\)/);
     assert.match(r.stdout, /model\.bin: its object not in cache \(fetch with `cairn pull model\.bin`\)/);
     const json = JSON.parse((await repo.run(['status', '--exit-code', '--json'])).stdout);
@@ -82,7 +82,7 @@ describe('cairn status', async () => {
     assert.equal((await repo.run(['status', '--exit-code'])).code, 0);
     // A real edit changes the mtime and is seen.
     sh(repo.dir, 'sleep 0.01; printf THREE > data/c.csv');
-    assert.equal((await repo.run(['status', '--exit-code'])).code, 1);
+    assert.equal((await repo.run(['status', '--exit-code'])).code, 13);
   });
 
   it('notices an object of an unchanged folder removed from the cache (the folder snapshot does not hide it)', async () => {
@@ -94,7 +94,7 @@ describe('cairn status', async () => {
     const oid: string = tree.entries[0].oid;
     sh(repo.dir, `rm -f .cairn/cache/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
     const r = await repo.run(['status', '--exit-code', 'data', '--json']);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 13);
     assert.deepEqual(JSON.parse(r.stdout).data.paths[0].notInCache, [`data/${tree.entries[0].path}`]);
     assert.equal((await repo.run(['add', 'data'])).code, 0);
     assert.equal((await repo.run(['status', '--exit-code'])).code, 0);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { openRepo } from '../../core/repo.js';
 import { workspaceStatus, type PathStatus } from '../../data/workspaceStatus.js';
-import { formatPipelineStatus, pipelineStatus } from '../../pipeline/pipelineStatus.js';
+import { ERROR_CODES, type ErrorCode } from '../../core/errors.js';
+import { formatPipelineStatus, pipelineStatus, type PipelineStatus } from '../../pipeline/pipelineStatus.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { runStatusRemote } from './remoteReports.js';
 
@@ -9,7 +10,7 @@ export function configure(cmd: Command): void {
   cmd
     .argument('[paths...]', 'tracked paths to check (default: all)')
     .option('-r, --remote [name]', 'compare the cache with a remote instead (default remote without a name): what is not pushed, what is not local')
-    .option('--exit-code', 'exit with 1 when anything differs, like `git diff --exit-code` (default: 0 whenever the check ran)')
+    .option('--exit-code', 'exit with 13 (CHANGED) when anything differs, like `git diff --exit-code` (default: 0 whenever the check ran)')
     .option('--json', 'print the result as JSON');
 }
 
@@ -51,6 +52,16 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   // Pipeline staleness (stages that `cairn repro` would run, and why) when no paths narrow the question.
   const pipeline = args.length ? null : await pipelineStatus(repo, ctx);
   if (pipeline) text.push('', ...formatPipelineStatus(pipeline));
+  if (pipeline?.error?.hint) text.push(`  hint: ${pipeline.error.hint}`);
   const clean = status.clean && (!pipeline || (pipeline.changed.length === 0 && !pipeline.error));
-  return { data: { clean, data: status, ...(pipeline ? { pipeline } : {}) }, text, exitCode: clean || !opts.exitCode ? 0 : 1 };
+  return { data: { clean, data: status, ...(pipeline ? { pipeline } : {}) }, text, exitCode: statusExitCode(clean, pipeline, Boolean(opts.exitCode)) };
+}
+
+/**
+ * A pipeline that cannot be read is an error even though the data status was shown in its place: exit with its code
+ * (3 for an invalid cairn.yaml), with or without --exit-code. Otherwise differences exit CHANGED only on request.
+ */
+function statusExitCode(clean: boolean, pipeline: PipelineStatus | null, exitCode: boolean): number {
+  if (pipeline?.error) return ERROR_CODES[pipeline.error.code as ErrorCode]?.exit ?? ERROR_CODES.INTERNAL.exit;
+  return clean || !exitCode ? 0 : ERROR_CODES.CHANGED.exit;
 }
