@@ -25,17 +25,23 @@ export function findOutputOverlap(rel: string, outputs: StageOutput[]): { output
   return null;
 }
 
+/** Whether a `.gitignore` entry for `rel` still hides a cached stage output (it is one, or is inside one). Pure. */
+export function ignoredForOutput(rel: string, outputs: StageOutput[]): StageOutput | null {
+  const hit = findOutputOverlap(rel, outputs.filter((o) => o.cache));
+  return hit && hit.relation !== 'contains' ? hit.output : null;
+}
+
 /**
  * Refuses to track a path a stage produces: the pointer and cairn.lock would record the same bytes, and every
  * `cairn repro` would change them under the pointer (DVC refuses this too: "output is already specified in stage").
  */
-export function checkNotStageOutput(rel: string, outputs: StageOutput[]): void {
+export function checkNotStageOutput(rel: string, outputs: StageOutput[], command = 'add'): void {
   const hit = findOutputOverlap(rel, outputs);
   if (!hit) return;
   const { output, relation } = hit;
   const of = `an output of stage "${output.stage}" in ${output.file}`;
   const what = relation === 'is' ? `${rel} is ${of}` : relation === 'inside' ? `${rel} is inside ${output.path}, ${of}` : `${rel || 'the repository root'} contains ${output.path}, ${of}`;
-  throw new CairnError('CONFLICT', `${what}, so cairn add cannot track it too`, {
+  throw new CairnError('CONFLICT', `${what}, so cairn ${command} cannot track it too`, {
     hint: relation === 'contains'
       ? `add the other paths one by one, or make ${rel} the stage's output in ${output.file}`
       : `the output is tracked by the stage: run \`cairn repro ${output.stage}\` to produce and record it in cairn.lock (\`cairn push\` and \`cairn checkout\` handle it like an added path)`,

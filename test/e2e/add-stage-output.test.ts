@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sh, writeTree } from '../helpers/cli.js';
@@ -23,7 +23,7 @@ const PIPELINE = `stages:
 
 const TRAIN = 'mkdir -p data/features plots && cp in.txt model.pkl && cp in.txt data/features/f.csv && echo \'{"acc": 1}\' > metrics.json && echo step,loss > plots/loss.csv\n';
 
-describe('cairn add and remove do not fight the pipeline over a stage output', async () => {
+describe('cairn add, remove and move do not fight the pipeline over a stage output', async () => {
   const repo = await cairnRepo();
   after(() => repo.cleanup());
   writeTree(repo.dir, { 'in.txt': 'x\n', 'train.sh': TRAIN, 'cairn.yaml': PIPELINE, 'data/raw.csv': 'raw\n', 'notes.txt': 'mine\n' });
@@ -70,5 +70,58 @@ describe('cairn add and remove do not fight the pipeline over a stage output', a
     } finally {
       writeTree(repo.dir, { 'cairn.yaml': good });
     }
+  });
+
+  /** Tracks paths with a pointer as if that had happened before the stage declared them (add refuses it now). */
+  const addBeforePipeline = async (paths: string[]) => {
+    const yaml = readFileSync(path.join(repo.dir, 'cairn.yaml'), 'utf8');
+    rmSync(path.join(repo.dir, 'cairn.yaml'));
+    try {
+      const r = await repo.run(['add', ...paths]);
+      assert.equal(r.code, 0, r.stderr);
+    } finally {
+      writeFileSync(path.join(repo.dir, 'cairn.yaml'), yaml);
+    }
+  };
+  const gitSees = () => sh(repo.dir, 'git status --porcelain --untracked-files=all');
+
+  it('remove of a pointer at a stage output keeps its .gitignore entry, so `git add -A` still skips the output', async () => {
+    await addBeforePipeline(['model.pkl']);
+    const r = await repo.run(['remove', 'model.pkl']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!existsSync(path.join(repo.dir, 'model.pkl.cairn')));
+    assert.match(readFileSync(path.join(repo.dir, '.gitignore'), 'utf8'), /^\/model\.pkl$/m);
+    assert.doesNotMatch(gitSees(), /model\.pkl\b(?!\.)/);
+    assert.match(r.stdout, /model\.pkl stays in \.gitignore: it is an output of stage "train" in cairn\.yaml/);
+    assert.doesNotMatch(r.stdout, /Git no longer ignores it/);
+    const json = JSON.parse((await (async () => { await addBeforePipeline(['model.pkl']); return repo.run(['remove', 'model.pkl', '--json']); })()).stdout);
+    assert.deepEqual(json.removed[0].keptIgnored, { output: 'model.pkl', stage: 'train', file: 'cairn.yaml' });
+    assert.equal(json.removed[0].gitignore, null);
+  });
+
+  it('remove of a folder that holds a stage output gives the output an entry of its own', async () => {
+    rmSync(path.join(repo.dir, 'data/raw.csv.cairn'));
+    sh(repo.dir, "sed -i '/raw.csv/d' data/.gitignore");
+    await addBeforePipeline(['data']);
+    rmSync(path.join(repo.dir, 'data/.gitignore'), { force: true });
+    const r = await repo.run(['remove', 'data', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [removed] = JSON.parse(r.stdout).removed;
+    assert.equal(removed.gitignore, '.gitignore');
+    assert.deepEqual(removed.outputsIgnored, ['data/.gitignore']);
+    const seen = gitSees();
+    assert.match(seen, /data\/raw\.csv/, 'the folder itself is no longer ignored');
+    assert.doesNotMatch(seen, /data\/features/, 'but the stage output inside it is');
+  });
+
+  it('move refuses a stage output as destination, and keeps the entry of a source that is one', async () => {
+    const r = await repo.run(['move', 'notes.txt', 'data/features/notes.txt']);
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /data\/features\/notes\.txt is inside data\/features, an output of stage "train" in cairn\.yaml, so cairn move cannot track it too/);
+    assert.ok(existsSync(path.join(repo.dir, 'notes.txt.cairn')));
+    await addBeforePipeline(['model.pkl']);
+    const mv = await repo.run(['move', 'model.pkl', 'model-copy.pkl']);
+    assert.equal(mv.code, 0, mv.stderr);
+    assert.match(readFileSync(path.join(repo.dir, '.gitignore'), 'utf8'), /^\/model\.pkl$/m);
   });
 });
