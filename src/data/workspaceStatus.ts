@@ -7,6 +7,8 @@ import { cacheSignature, listingFingerprint } from './dirSnapshot.js';
 import { listWorkspacePath, scanPath } from './scanPath.js';
 import { StateIndex } from './stateIndex.js';
 import type { WalkEntry } from './walkWorkspace.js';
+import { isCairnError } from '../core/errors.js';
+import { LOCK_FILE_NAME } from './pointersAtRev.js';
 import { selectTracked, type Tracked } from './trackedPaths.js';
 import type { TreeEntry } from './tree.js';
 
@@ -25,11 +27,26 @@ export interface PathStatus {
   notInCache: string[];
   /** Whether the directory's tree object is missing, so file-level changes cannot be listed. */
   treeMissing: boolean;
+  /**
+   * Set for a cached pipeline output recorded in cairn.lock (then `pointer` is that lock file). Only its cache is
+   * checked here: whether its workspace data changed is the pipeline's staleness, which `cairn status` reports there.
+   */
+  stage?: string;
 }
 
 export interface WorkspaceStatus {
   clean: boolean;
   paths: PathStatus[];
+}
+
+/** The tracked paths status looks at: with the cairn.lock outputs, unless the lock does not load (the pipeline section reports that). */
+async function selectForStatus(repo: Repo, cwd: string, targets: string[]): Promise<Tracked[]> {
+  try {
+    return await selectTracked(repo, cwd, targets, { outputs: true });
+  } catch (err) {
+    if (!(isCairnError(err) && err.code === 'INVALID' && err.message.includes(LOCK_FILE_NAME))) throw err;
+    return selectTracked(repo, cwd, targets);
+  }
 }
 
 const join = (base: string, rel: string) => (rel ? `${base}/${rel}` : base);
@@ -39,7 +56,7 @@ export async function workspaceStatus(
   repo: Repo,
   options: { targets?: string[] } & Partial<RunContext> & { cwd: string },
 ): Promise<WorkspaceStatus> {
-  const selected = await selectTracked(repo, options.cwd, options.targets ?? []);
+  const selected = await selectForStatus(repo, options.cwd, options.targets ?? []);
   const paths: PathStatus[] = [];
   for (const t of selected) paths.push(await statusOf(repo, t, options));
   const clean = paths.every((p) => p.workspace === 'unchanged' && p.notInCache.length === 0 && !p.treeMissing);
@@ -50,8 +67,12 @@ async function statusOf(repo: Repo, t: Tracked, ctx: Partial<RunContext>): Promi
   const p = t.pointer;
   const s: PathStatus = {
     path: t.dataPath, pointer: t.pointerPath, kind: p.kind, workspace: 'unchanged',
-    added: [], modified: [], deleted: [], notInCache: [], treeMissing: false,
+    added: [], modified: [], deleted: [], notInCache: [], treeMissing: false, ...(t.output ? { stage: t.output.stage } : {}),
   };
+  if (t.output) {
+    await checkCache(repo, t, s);
+    return s;
+  }
   let exists = true;
   try {
     lstatSync(t.abs);
@@ -90,6 +111,22 @@ async function statusOf(repo: Repo, t: Tracked, ctx: Partial<RunContext>): Promi
   } finally {
     state?.close();
   }
+}
+
+/** Fills in which recorded objects of a tracked path (its tree, its files) are not in the cache. */
+async function checkCache(repo: Repo, t: Tracked, s: PathStatus): Promise<void> {
+  const p = t.pointer;
+  const present = cachePresence(repo.cacheDir, p.kind === 'dir' ? p.files ?? 0 : 1);
+  if (p.kind === 'file') {
+    if (!present(p.oid)) s.notInCache.push(t.dataPath);
+    return;
+  }
+  if (!present(p.oid)) {
+    s.treeMissing = true;
+    s.notInCache.push(t.dataPath);
+    return;
+  }
+  for (const e of (await loadTree(repo, p.oid)).entries) if (!present(e.oid)) s.notInCache.push(join(t.dataPath, e.path));
 }
 
 /** Fills in what differs between the workspace listing and the recorded content (hashing only unknown files). */

@@ -16,7 +16,7 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
   const result = await fsck(repo, { repair: Boolean(opts.repair) }, ctx);
   const text = [`Checked ${result.checked} object(s), ${formatBytes(result.checkedBytes)}`];
   for (const c of result.corrupt) text.push(`corrupt: ${c.oid} (${formatBytes(c.size)})`);
-  for (const m of result.missing) text.push(`missing: ${m.path} (${m.oid})`);
+  for (const m of result.missing) text.push(`missing: ${m.path} (${m.oid})${m.stage ? ` [output of stage ${m.stage}]` : ''}`);
   for (const u of result.unreadableTrees) text.push(`unreadable tree: ${u.path} (${u.oid}, ${u.reason}); its files were not checked`);
   for (const q of result.quarantined) text.push(`quarantined: ${q.oid} -> ${q.to}`);
   if (result.corrupt.length && !opts.repair) {
@@ -24,7 +24,10 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
   } else if (result.quarantined.length) {
     text.push('', 'Run `cairn pull` (or re-add the data) to get good copies of the quarantined objects.');
   }
-  if (result.missing.length) text.push('Missing objects can be fetched with `cairn pull`, or restored by re-adding the data.');
+  if (result.missing.length) {
+    const stages = [...new Set(result.missing.flatMap((m) => (m.stage ? [m.stage] : [])))];
+    text.push(`Missing objects can be fetched with \`cairn pull\`, or restored by re-adding the data${stages.length ? ` (stage outputs: by running their stage again, \`cairn repro -f ${stages.join(' ')}\`)` : ''}.`);
+  }
   if (!result.corrupt.length && !result.missing.length && !result.unreadableTrees.length) text.push('No problems found.');
   return { data: result, text, exitCode: fsckExitCode(result) };
 }

@@ -32,7 +32,10 @@ function describe(p: PathStatus): string[] {
   }
   if (p.notInCache.length) {
     const what = p.treeMissing ? 'its tree object' : p.notInCache.length === 1 && p.kind === 'file' ? 'its object' : `${p.notInCache.length} file(s)`;
-    lines.push(`${p.path}: ${what} not in cache (fetch with \`cairn pull ${p.path}\`)`);
+    const fix = p.stage
+      ? `output of stage ${p.stage}: fetch with \`cairn pull ${p.path}\`, or produce it again with \`cairn repro -f ${p.stage}\``
+      : `fetch with \`cairn pull ${p.path}\``;
+    lines.push(`${p.path}: ${what} not in cache (${fix})`);
   }
   return lines;
 }
