@@ -10,7 +10,7 @@ import type { WalkEntry } from './walkWorkspace.js';
 import { isCairnError } from '../core/errors.js';
 import { LOCK_FILE_NAME } from './pointersAtRev.js';
 import { selectTracked, type Tracked } from './trackedPaths.js';
-import type { TreeEntry } from './tree.js';
+import { treeOid, type TreeEntry } from './tree.js';
 
 /** What differs between one tracked path's pointer and the workspace and cache. Paths are repo-relative. */
 export interface PathStatus {
@@ -27,6 +27,13 @@ export interface PathStatus {
   notInCache: string[];
   /** Whether the directory's tree object is missing, so file-level changes cannot be listed. */
   treeMissing: boolean;
+  /**
+   * For a modified path: whether the workspace content as a whole is itself an object in the cache, i.e. data cairn
+   * recorded before. That is what a pointer moved under unchanged data looks like (`git checkout` of another commit,
+   * `git pull`): `cairn checkout` then loses nothing, while `cairn commit` would record the wrong version. False
+   * means the content is new to cairn: the user's own edits.
+   */
+  recorded: boolean;
   /**
    * Set for a cached pipeline output recorded in cairn.lock (then `pointer` is that lock file). Only its cache is
    * checked here: whether its workspace data changed is the pipeline's staleness, which `cairn status` reports there.
@@ -67,7 +74,7 @@ async function statusOf(repo: Repo, t: Tracked, ctx: Partial<RunContext>): Promi
   const p = t.pointer;
   const s: PathStatus = {
     path: t.dataPath, pointer: t.pointerPath, kind: p.kind, workspace: 'unchanged',
-    added: [], modified: [], deleted: [], notInCache: [], treeMissing: false, ...(t.output ? { stage: t.output.stage } : {}),
+    added: [], modified: [], deleted: [], notInCache: [], treeMissing: false, recorded: false, ...(t.output ? { stage: t.output.stage } : {}),
   };
   if (t.output) {
     await checkCache(repo, t, s);
@@ -142,13 +149,22 @@ async function compareWorkspace(
   // With the recorded tree at hand, comparing entries is cheaper than building the workspace's tree oid.
   const compareEntries = p.kind === 'dir' && recorded !== null;
   const scan = await scanPath(repo, t.abs, { store: false, ctx, treeOid: !compareEntries, listing });
+  // The workspace content's own oid (its tree's, for a folder), to tell recorded data from new edits.
+  const workspaceOid = () => (compareEntries ? treeOid(scan.entries).oid : scan.info.oid);
+  const markRecorded = () => {
+    s.recorded = cachePresence(repo.cacheDir, 1)(workspaceOid());
+  };
   if (scan.info.kind !== p.kind) {
     s.workspace = 'modified';
+    markRecorded();
     return;
   }
   if (!compareEntries) {
     const sameExec = p.kind === 'dir' || Boolean(scan.info.exec) === Boolean(p.exec);
-    if (scan.info.oid !== p.oid || !sameExec) s.workspace = 'modified';
+    if (scan.info.oid !== p.oid || !sameExec) {
+      s.workspace = 'modified';
+      markRecorded();
+    }
     return;
   }
   const was = new Map(recorded!.map((e) => [e.path, e]));
@@ -159,5 +175,8 @@ async function compareWorkspace(
     was.delete(e.path);
   }
   for (const rel of was.keys()) s.deleted.push(join(t.dataPath, rel));
-  if (s.added.length || s.modified.length || s.deleted.length) s.workspace = 'modified';
+  if (s.added.length || s.modified.length || s.deleted.length) {
+    s.workspace = 'modified';
+    markRecorded();
+  }
 }

@@ -42,7 +42,7 @@ describe('cairn status', async () => {
     assert.equal(json.clean, false);
     assert.deepEqual(json.data.paths[0], {
       path: 'data', pointer: 'data.cairn', kind: 'dir', workspace: 'modified',
-      added: ['data/new.csv'], modified: ['data/a.csv'], deleted: ['data/sub/b.csv'], notInCache: [], treeMissing: false,
+      added: ['data/new.csv'], modified: ['data/a.csv'], deleted: ['data/sub/b.csv'], notInCache: [], treeMissing: false, recorded: false,
     });
   });
 
