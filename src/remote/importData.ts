@@ -43,10 +43,13 @@ export interface UpdateResult extends ImportResult {
 
 const rel = (repo: Repo, abs: string) => path.relative(repo.root, abs).split(path.sep).join('/');
 
-/** The URL to record: a relative folder path is stored relative to the repo root, so every clone resolves it alike. */
-function recordedUrl(repo: Repo, url: string, cwd: string): string {
-  if (isRemoteGitUrl(url) || path.isAbsolute(url) || /^file:\/\//i.test(url)) return url;
-  return path.relative(repo.root, path.resolve(cwd, url)).split(path.sep).join('/') || '.';
+/**
+ * The URL to record: a local folder is stored as an absolute path, which still names the source after the repository
+ * is moved or cloned elsewhere on the machine (a relative one breaks on both; see docs/decisions.md). Git URLs as given.
+ */
+function recordedUrl(url: string, cwd: string): string {
+  if (isRemoteGitUrl(url) || /^file:\/\//i.test(url)) return url;
+  return path.resolve(cwd, url);
 }
 
 /** The result fields that describe what was fetched and where it came from (shared by import and update). */
@@ -98,7 +101,7 @@ export async function importData(repo: Repo, options: ImportOptions): Promise<Im
     }
     const brought = await bring(repo, abs, {
       url: options.url, resolveFrom: ctx.cwd, rel: srcRel, rev: options.rev, force: options.force, jobs: options.jobs, ctx,
-      recordUrl: recordedUrl(repo, options.url, ctx.cwd),
+      recordUrl: recordedUrl(options.url, ctx.cwd),
     });
     if (brought.unchanged) throw new CairnError('INTERNAL', 'import found nothing to do');
     const { fetched, recorded } = brought;
@@ -131,7 +134,7 @@ export async function updateImport(repo: Repo, options: { target: string; rev?: 
     const old = pointer.source;
     const rev = options.rev ?? old.rev;
     const brought = await bring(repo, abs, {
-      // A relative folder URL was recorded relative to the repo root.
+      // Imports made before absolute paths were recorded hold a folder relative to the repo root.
       url: old.url, resolveFrom: repo.root, rel: old.path, rev, force: options.force, jobs: options.jobs, ctx,
       recordUrl: old.url, skipIfCommit: rev === old.rev ? old.commit : undefined,
     });
