@@ -7,9 +7,15 @@ import path from 'node:path';
  */
 export const TEMP_NAME = /^\.(.+)\.tmp-(\d+)-[0-9a-f]+(?:-\d+)?$/;
 
-/** The pid a cairn temp file name carries, or null when the name is not one of cairn's. Pure. */
+/**
+ * Exactly the names cairn writes in the workspace — `tmpName`'s `<pid>-<thread>-<n>` or `tempPathFor`'s
+ * `<pid>-<8 hex>` — for deleting: a user's `.backup.tmp-2024-01` is skipped by the broader TEMP_NAME, never deleted.
+ */
+const OWN_TEMP_NAME = /^\.(.+)\.tmp-(\d+)-(?:\d+-\d+|[0-9a-f]{8})$/;
+
+/** The pid a cairn temp file name carries, or null when the name is not exactly one of cairn's. Pure. */
 export function tempOwnerPid(name: string): number | null {
-  const m = TEMP_NAME.exec(name);
+  const m = OWN_TEMP_NAME.exec(name);
   return m ? Number(m[2]) : null;
 }
 
@@ -49,7 +55,7 @@ export function removeStaleTemp(abs: string, name: string, alive: Map<number, bo
 export function removeStaleTempsBeside(file: string): number {
   const base = path.basename(file);
   const mine = (n: string) => {
-    const of = TEMP_NAME.exec(n)?.[1];
+    const of = OWN_TEMP_NAME.exec(n)?.[1];
     return of === base || of === base.slice(0, 16);
   };
   let names: string[];

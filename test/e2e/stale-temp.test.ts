@@ -78,14 +78,15 @@ describe('stale temp files of a killed cairn', async () => {
     const stale = path.join(data, 'small', `.s1.txt.tmp-${deadPid()}-0-3`);
     const live = path.join(data, 'small', `.s2.txt.tmp-${process.pid}-0-4`);
     const notOurs = path.join(data, 'small', '.notes.tmp-draft');
-    for (const f of [stale, live, notOurs]) writeFileSync(f, 'half a copy');
+    const lookAlike = path.join(data, 'small', `.backup.tmp-${deadPid()}-01`);
+    for (const f of [stale, live, notOurs, lookAlike]) writeFileSync(f, 'half a copy');
     const r = await repo.run(['add', 'data', '--json']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!existsSync(stale), 'the dead writer\'s temp file is gone');
     assert.ok(existsSync(live), 'a running process may still rename its temp file: it stays');
     assert.ok(existsSync(notOurs), 'a name that is not exactly cairn\'s pattern is the user\'s');
-    rmSync(live);
-    rmSync(notOurs);
+    assert.ok(existsSync(lookAlike), 'close to the pattern (a dead "pid", digits after it) is still not cairn\'s');
+    for (const f of [live, notOurs, lookAlike]) rmSync(f);
   });
 
   it('checkout of a tracked file removes its stale temp files beside it', async () => {
