@@ -11,12 +11,16 @@ import { findPointers } from '../data/findPointers.js';
 import { checkAgainstTracked, resolveUserPath } from '../data/pathRules.js';
 import { dataPathFor, pointerPathFor, POINTER_SUFFIX, readPointer, writePointer, type PointerSource } from '../data/pointer.js';
 import { restorePath } from '../data/restorePath.js';
+import { checkNotStageOutput, type StageOutput } from '../data/stageOutputs.js';
 import { fetchSource, type FetchedSource } from './fetchSource.js';
 import type { GetOptions } from './getData.js';
 import { findSourceTarget, isRemoteGitUrl, normalizeSourcePath, openSourceRepo } from './sourceRepo.js';
 
 /** The same inputs as `cairn get`: a source URL, a path in it, an optional rev and output (here inside the workspace). */
-export type ImportOptions = GetOptions;
+export type ImportOptions = GetOptions & {
+  /** Outputs the pipeline declares: an import must not land on one, as `cairn add` must not track one. */
+  stageOutputs?: StageOutput[];
+};
 
 export interface ImportResult {
   /** Repo-relative data path and pointer file. */
@@ -90,6 +94,7 @@ export async function importData(repo: Repo, options: ImportOptions): Promise<Im
   return withRepoLock(repo.tmpDir, {}, async () => {
     // Nested tracking (inside a tracked folder, or around one) would version the same bytes twice.
     checkAgainstTracked(target, (await findPointers(repo)).map(dataPathFor).filter((p) => p !== where));
+    checkNotStageOutput(where, options.stageOutputs ?? [], 'import');
     if (existsSync(pointerFile)) {
       const existing = await readPointer(pointerFile);
       throw new CairnError('CONFLICT', `${where} is already ${existing.source ? `imported from ${redactSecrets(existing.source.url)}` : 'tracked by cairn'}`, {

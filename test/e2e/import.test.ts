@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
@@ -96,6 +96,19 @@ describe('cairn import', () => {
     assert.match(taken.stderr, /notes\.txt already exists/);
     assert.equal(readFileSync(path.join(dst, 'notes.txt'), 'utf8'), 'mine');
     assert.ok(!existsSync(path.join(dst, 'notes.txt.cairn')));
+  });
+
+  it('refuses to import onto a path a pipeline stage produces', async () => {
+    writeFileSync(path.join(dst, 'cairn.yaml'), 'stages:\n  train:\n    cmd: echo m > weights.bin\n    outs: [weights.bin]\n');
+    try {
+      const r = await cairn(dst, ['import', '../src', 'model.bin', '-o', 'weights.bin'], f.env);
+      assert.equal(r.code, 5, r.stderr);
+      assert.match(r.stderr, /weights\.bin is an output of stage "train" in cairn\.yaml, so cairn import cannot track it too/);
+      assert.ok(!existsSync(path.join(dst, 'weights.bin.cairn')));
+      assert.ok(!existsSync(path.join(dst, 'weights.bin')));
+    } finally {
+      rmSync(path.join(dst, 'cairn.yaml'));
+    }
   });
 
   it('explains bad inputs: outside the repo, not tracked, bad revision, not a cairn repo', async () => {
