@@ -150,7 +150,7 @@ async function compareWorkspace(
   const compareEntries = p.kind === 'dir' && recorded !== null;
   const scan = await scanPath(repo, t.abs, { store: false, ctx, treeOid: !compareEntries, listing });
   // The workspace content's own oid (its tree's, for a folder), to tell recorded data from new edits.
-  const workspaceOid = () => (compareEntries ? treeOid(scan.entries).oid : scan.info.oid);
+  const workspaceOid = () => (compareEntries && scan.info.kind === 'dir' ? treeOid(scan.entries).oid : scan.info.oid);
   const markRecorded = () => {
     s.recorded = cachePresence(repo.cacheDir, 1)(workspaceOid());
   };

@@ -26,7 +26,7 @@ describe('cairn status', async () => {
     assert.deepEqual(json.data.paths.map((p: { path: string; workspace: string }) => [p.path, p.workspace]), [['data', 'unchanged'], ['model.bin', 'unchanged']]);
   });
 
-  it('lists files added, modified and deleted inside a folder, and a changed file (exit 1)', async () => {
+  it('lists files added, modified and deleted inside a folder, and a changed file (exit 13 with --exit-code)', async () => {
     writeFileSync(path.join(repo.dir, 'data/a.csv'), 'ONE');
     writeFileSync(path.join(repo.dir, 'data/new.csv'), 'new');
     unlinkSync(path.join(repo.dir, 'data/sub/b.csv'));
