@@ -1,4 +1,4 @@
-import { CairnError } from '../../core/errors.js';
+import { CairnError, ERROR_CODES } from '../../core/errors.js';
 import { openRepo } from '../../core/repo.js';
 import { gcRemote } from '../../remote/gcRemote.js';
 import { remoteStatus } from '../../remote/remoteStatus.js';
@@ -7,7 +7,7 @@ import type { CliContext, CommandResult } from '../commandSpec.js';
 /** The remote name from `--remote [name]` / `-r name`: a string, or true for "the default remote". */
 const remoteName = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
-/** `cairn status --remote [name]`: per tracked path, what is not pushed and what is not local. With exitCode, exit 1 when out of sync. */
+/** `cairn status --remote [name]`: per tracked path, what is not pushed and what is not local. With exitCode, exit 13 (CHANGED) when out of sync. */
 export async function runStatusRemote(ctx: CliContext, args: string[], remote: unknown, exitCode = false): Promise<CommandResult> {
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const report = await remoteStatus(repo, { targets: args, remote: remoteName(remote) }, ctx);
@@ -23,7 +23,7 @@ export async function runStatusRemote(ctx: CliContext, args: string[], remote: u
   const summary = out.length === 0
     ? [`Tracked data is in sync with remote "${report.remote}" (${report.paths.length} path${report.paths.length === 1 ? '' : 's'}).`]
     : ['', 'Send with `cairn push`, bring with `cairn pull`.'];
-  return { data: { ...report, clean: out.length === 0 }, text, summary, exitCode: out.length && exitCode ? 1 : 0 };
+  return { data: { ...report, clean: out.length === 0 }, text, summary, exitCode: out.length && exitCode ? ERROR_CODES.CHANGED.exit : 0 };
 }
 
 /** `cairn gc --remote [name]`: deletes unreferenced objects on a remote, with the same scopes as a local gc. */

@@ -14,7 +14,7 @@ const EXAMPLES = `Examples:
   cairn help add                  show help and examples for one command`;
 
 const EXIT_CODES = `Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 conflict, 6 integrity,
-7 remote, 8 auth, 9 permission, 10 no space, 11 locked, 12 stage failed, 130 interrupted.`;
+7 remote, 8 auth, 9 permission, 10 no space, 11 locked, 12 stage failed, 13 changed, 130 interrupted.`;
 
 /** `cairn --help`: every command with its summary, by area, then the global options, examples and exit codes. */
 export function fullHelp(): string {
