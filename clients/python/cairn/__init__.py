@@ -14,7 +14,7 @@ import uuid
 
 from . import _hooks
 from ._artifacts import ArtifactCopies
-from ._lines import check_tags
+from ._lines import STATUSES, check_tags
 from ._run import Run, RunInfo, stack
 from ._target import CairnError, ingest, own_run_file, stage_context, system_tags
 from ._writer import EventsWriter
@@ -122,6 +122,8 @@ def active_run():
 
 def end_run(status="FINISHED"):
     """Ends the active run (FINISHED, FAILED or KILLED); nothing happens when no run is active."""
+    if status not in STATUSES:
+        raise ValueError("cairn: status must be one of %s, got %r" % (", ".join(STATUSES), status))
     if stack:
         stack[-1].end(status)
 

@@ -57,7 +57,8 @@ def install():
             _previous_sigterm = current
             signal.signal(signal.SIGTERM, _on_sigterm)
     if hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=_after_fork_in_child)
+        # Flushing first keeps the file in order: a child's lines can never precede the run line they belong to.
+        os.register_at_fork(before=flush_all, after_in_child=_after_fork_in_child)
     _flush_in_multiprocessing_children()
 
 

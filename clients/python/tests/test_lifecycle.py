@@ -1,0 +1,237 @@
+"""How runs start and end in a real process: own runs in a repository, exit, exceptions, SIGTERM, buffering, fork."""
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+
+from support import RUN_ID, TempDirTest, clean_env, read_lines, run_python
+
+
+class OwnRuns(TempDirTest):
+    def fake_cairn(self):
+        """An executable standing in for `cairn` that records how it was called."""
+        calls = os.path.join(self.tmp, "calls.txt")
+        script = os.path.join(self.tmp, "fake-cairn")
+        with open(script, "w") as f:
+            f.write('#!/bin/sh\necho "$PWD $*" >> %s\n' % calls)
+        os.chmod(script, os.stat(script).st_mode | stat.S_IEXEC)
+        return script, calls
+
+    def test_outside_a_stage_a_run_is_a_pending_file_in_the_repo_ingested_through_cairn_when_it_ends(self):
+        root = self.repo()
+        script, calls = self.fake_cairn()
+        code = ("import cairn\n"
+                "with cairn.start_run(name='sweep', experiment='tuning', tags={'k': 'v'}) as run:\n"
+                "    cairn.log_param('lr', 0.1)\n"
+                "    cairn.log_metric('loss', 0.5, step=1, timestamp=7)\n"
+                "    print(run.id)\n")
+        r = run_python(code, cwd=os.path.join(root), env=clean_env(CAIRN_BIN=script))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        run_id = r.stdout.strip()
+        (pending,) = self.pending_files(root)
+        self.assertEqual(os.path.basename(pending), run_id + ".jsonl")
+        lines = read_lines(pending)
+        start = lines[0]["run"]
+        self.assertEqual((start["id"], start["name"], start["experiment"]), (run_id, "sweep", "tuning"))
+        self.assertEqual(start["tags"]["k"], "v")
+        self.assertEqual(start["tags"]["mlflow.source.type"], "LOCAL")
+        self.assertEqual(lines[1:3], [{"param": "lr", "value": "0.1"},
+                                      {"metric": "loss", "value": 0.5, "step": 1, "timestamp": 7}])
+        self.assertEqual(lines[3]["end"]["status"], "FINISHED")
+        self.assertEqual(len(lines), 4)
+        with open(calls) as f:
+            self.assertEqual(f.read(), "%s runs ingest %s\n" % (root, pending))
+
+    def test_without_cairn_to_ingest_the_file_stays_pending_and_the_warning_says_so(self):
+        root = self.repo()
+        env = clean_env(PATH="/usr/bin:/bin")
+        r = run_python("import cairn\ncairn.log_metric('a', 1)\n", cwd=root, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("`cairn` was not found", r.stderr)
+        self.assertIn("the next `cairn runs` or `cairn exp` command", r.stderr)
+        (pending,) = self.pending_files(root)
+        self.assertEqual(read_lines(pending)[-1]["end"]["status"], "FINISHED")  # ended at exit (atexit)
+
+    def test_a_nested_run_outside_a_stage_goes_in_the_parents_file(self):
+        root = self.repo()
+        code = ("import cairn\n"
+                "with cairn.start_run() as parent:\n"
+                "    with cairn.start_run(nested=True) as child:\n"
+                "        cairn.log_metric('a', 1)\n")
+        r = run_python(code, cwd=root, env=clean_env(PATH="/usr/bin:/bin"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        (pending,) = self.pending_files(root)
+        lines = read_lines(pending)
+        parent_id = lines[0]["run"]["id"]
+        self.assertEqual(lines[1]["run"]["parent"], parent_id)
+        child_id = lines[1]["run"]["id"]
+        self.assertEqual([l.get("run_id") for l in lines[2:]], [child_id, child_id, None])
+        self.assertEqual([next(iter(l)) for l in lines], ["run", "run", "metric", "end", "end"])
+
+    def test_a_script_can_write_its_own_events_file_with_CAIRN_EVENTS_alone(self):
+        events = os.path.join(self.tmp, "mine.jsonl")
+        r = run_python("import cairn\ncairn.log_metric('a', 1)\n", cwd=self.tmp, env=clean_env(CAIRN_EVENTS=events))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = read_lines(events)
+        self.assertEqual([next(iter(l)) for l in lines], ["run", "metric", "end"])
+        self.assertNotIn("run_id", lines[1])  # the first run line of the file is its default run
+
+
+class Endings(TempDirTest):
+    def test_an_unhandled_exception_ends_the_run_failed_after_printing_the_traceback(self):
+        env = self.stage_env()
+        code = ("import cairn\n"
+                "run = cairn.start_run(nested=True)\n"
+                "cairn.log_metric('a', 1)\n"
+                "raise RuntimeError('boom')\n")
+        r = run_python(code, cwd=self.tmp, env=env)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("RuntimeError: boom", r.stderr)
+        lines = read_lines(self.events)
+        self.assertEqual(lines[-1]["end"]["status"], "FAILED")
+        self.assertEqual(lines[1]["metric"], "a")
+
+    def test_an_exception_leaving_the_with_block_ends_the_run_failed(self):
+        root = self.repo()
+        code = ("import cairn\n"
+                "try:\n"
+                "    with cairn.start_run():\n"
+                "        cairn.log_metric('a', 1)\n"
+                "        raise ValueError('bad batch')\n"
+                "except ValueError:\n"
+                "    pass\n"
+                "with cairn.start_run():\n"
+                "    raise KeyboardInterrupt\n")
+        r = run_python(code, cwd=root, env=clean_env(PATH="/usr/bin:/bin"))
+        statuses = sorted((read_lines(p)[0]["run"]["start_time"], read_lines(p)[-1]["end"]["status"])
+                          for p in self.pending_files(root))
+        self.assertEqual([s for _, s in statuses], ["FAILED", "KILLED"])
+        self.assertNotEqual(r.returncode, 0)
+
+    def test_sys_exit_0_in_the_with_block_is_a_finished_run_and_sys_exit_3_a_failed_one(self):
+        env = self.stage_env()
+        for code, status in ((0, "FINISHED"), (3, "FAILED")):
+            run_python("import cairn, sys\nwith cairn.start_run(nested=True):\n    sys.exit(%d)\n" % code,
+                       cwd=self.tmp, env=env)
+            self.assertEqual(read_lines(self.events)[-1]["end"]["status"], status)
+
+    def start_and_wait(self, code, env, cwd):
+        child = subprocess.Popen([sys.executable, "-c", code], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, universal_newlines=True)
+        self.addCleanup(lambda: child.poll() is None and child.kill())
+        self.assertEqual(child.stdout.readline().strip(), "ready")
+        return child
+
+    def test_sigterm_flushes_every_line_and_ends_the_run_killed_then_dies_of_the_signal(self):
+        root = self.repo()
+        code = ("import cairn, time\n"
+                "cairn.start_run()\n"
+                "for i in range(1000):\n"
+                "    cairn.log_metric('loss', 1.0 / (i + 1), step=i)\n"
+                "print('ready', flush=True)\n"
+                "time.sleep(60)\n")
+        child = self.start_and_wait(code, clean_env(PATH="/usr/bin:/bin"), root)
+        child.send_signal(signal.SIGTERM)
+        child.wait(30)
+        child.stdout.close()
+        child.stderr.close()
+        self.assertEqual(child.returncode, -signal.SIGTERM)
+        (pending,) = self.pending_files(root)
+        lines = read_lines(pending)
+        self.assertEqual(len([l for l in lines if "metric" in l]), 1000)
+        self.assertEqual(lines[-1]["end"]["status"], "KILLED")
+
+    def test_sigterm_calls_the_users_own_handler_and_the_run_goes_on_if_that_handler_returns(self):
+        env = self.stage_env()
+        code = ("import cairn, signal, time\n"
+                "seen = []\n"
+                "signal.signal(signal.SIGTERM, lambda s, f: seen.append(s))\n"
+                "cairn.start_run(nested=True)\n"
+                "cairn.log_metric('a', 1)\n"
+                "print('ready', flush=True)\n"
+                "while not seen:\n"
+                "    time.sleep(0.01)\n"
+                "cairn.log_metric('b', 2)\n"
+                "cairn.end_run()\n")
+        child = self.start_and_wait(code, env, self.tmp)
+        child.send_signal(signal.SIGTERM)
+        child.wait(30)
+        child.stdout.close()
+        child.stderr.close()
+        self.assertEqual(child.returncode, 0)
+        lines = read_lines(self.events)
+        self.assertEqual([next(iter(l)) for l in lines], ["run", "metric", "metric", "end"])
+        self.assertEqual(lines[-1]["end"]["status"], "FINISHED")
+
+
+class Buffering(TempDirTest):
+    def test_lines_wait_in_memory_then_are_written_within_a_second_without_any_call(self):
+        env = self.stage_env()
+        code = ("import cairn, os, time\n"
+                "cairn.start_run()\n"
+                "cairn.log_metric('a', 1)\n"
+                "print(os.path.getsize(os.environ['CAIRN_EVENTS']), flush=True)\n"
+                "time.sleep(1.6)\n"
+                "print(os.path.getsize(os.environ['CAIRN_EVENTS']), flush=True)\n"
+                "os._exit(0)\n")  # no atexit: only the flush thread can have written the line
+        r = run_python(code, cwd=self.tmp, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        before, after = (int(x) for x in r.stdout.split())
+        self.assertEqual(before, 0)
+        self.assertGreater(after, 0)
+        self.assertEqual(read_lines(self.events)[0]["metric"], "a")
+
+    def test_a_full_chunk_is_written_at_once_by_the_logging_thread(self):
+        env = self.stage_env()
+        code = ("import cairn, os\n"
+                "from cairn import _writer\n"
+                "cairn.start_run()\n"
+                "for i in range(_writer.CHUNK_LINES):\n"
+                "    cairn.log_metric('a', i, step=i)\n"
+                "print(len(open(os.environ['CAIRN_EVENTS']).read().splitlines()), flush=True)\n"
+                "os._exit(0)\n")
+        r = run_python(code, cwd=self.tmp, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        from cairn import _writer
+        self.assertEqual(int(r.stdout), _writer.CHUNK_LINES)
+
+    def test_at_exit_every_buffered_line_is_written_and_the_stage_run_is_not_ended(self):
+        env = self.stage_env()
+        r = run_python("import cairn\nfor i in range(25000):\n    cairn.log_metric('a', i, step=i)\n",
+                       cwd=self.tmp, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = read_lines(self.events)
+        self.assertEqual([l["step"] for l in lines], list(range(25000)))
+
+    def test_a_forked_child_writes_only_its_own_lines_and_never_ends_the_parents_run(self):
+        env = self.stage_env()
+        code = ("import cairn, os\n"
+                "run = cairn.start_run(nested=True)\n"
+                "cairn.log_metric('before_fork', 1)\n"
+                "pid = os.fork()\n"
+                "if pid == 0:\n"
+                "    cairn.log_metric('child', 2)\n"
+                "    raise SystemExit(0)\n"
+                "os.waitpid(pid, 0)\n"
+                "cairn.log_metric('parent', 3)\n")
+        r = run_python(code, cwd=self.tmp, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        kinds = [l.get("metric") or next(iter(l)) for l in read_lines(self.events)]
+        self.assertEqual(kinds, ["run", "before_fork", "child", "parent", "end"])
+
+    def test_a_multiprocessing_child_flushes_what_it_logged_before_it_exits(self):
+        env = self.stage_env()
+        code = ("import cairn, multiprocessing as mp\n"
+                "def work(i):\n"
+                "    cairn.log_metric('worker', i, step=i)\n"
+                "if __name__ == '__main__':\n"
+                "    cairn.start_run()\n"
+                "    ctx = mp.get_context('fork')\n"
+                "    procs = [ctx.Process(target=work, args=(i,)) for i in range(3)]\n"
+                "    [p.start() for p in procs]\n"
+                "    [p.join() for p in procs]\n")
+        r = run_python(code, cwd=self.tmp, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(l["step"] for l in read_lines(self.events)), [0, 1, 2])
