@@ -140,7 +140,10 @@ def _run():
 
 def log_metric(key, value, step=None, timestamp=None):
     """Logs one point of metric `key` (step defaults to 0, timestamp to now in ms) to the active run."""
-    (stack[-1] if stack else _run()).log_metric(key, value, step, timestamp)
+    if stack:
+        stack[-1].log_metric(key, value, step, timestamp)
+    else:
+        _run().log_metric(key, value, step, timestamp)
 
 
 def log_metrics(metrics, step=None, timestamp=None):

@@ -58,9 +58,17 @@ def own_run_file(env, cwd, run_id):
     return os.path.join(pending, run_id + ".jsonl"), root
 
 
+# Where cairn's own CLI is when this client is the clients/python folder of an installed cairn package.
+_PACKAGE_CLI = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "bin", "cairn.js")
+
+
 def cairn_command(env):
-    """The argv prefix that runs cairn: CAIRN_BIN (an executable, or a .js file run with node), else `cairn` on PATH."""
+    """The argv prefix that runs cairn: CAIRN_BIN (an executable, or a .js file run with node), else the cairn package
+    this client came with, else `cairn` on PATH."""
     configured = env.get("CAIRN_BIN")
+    if not configured and os.path.isfile(os.path.join(os.path.dirname(_PACKAGE_CLI), "..", "package.json")) \
+            and os.path.isfile(_PACKAGE_CLI):
+        configured = _PACKAGE_CLI
     if configured:
         if configured.endswith((".js", ".mjs", ".cjs")):
             node = shutil.which("node")

@@ -46,6 +46,10 @@ class TempDirTest(unittest.TestCase):
         self.events = os.path.join(self.tmp, "events.jsonl")
         return clean_env(CAIRN_RUN_ID=RUN_ID, CAIRN_EVENTS=self.events, **extra)
 
+    def no_cairn_env(self, **extra):
+        """An environment whose CAIRN_BIN does not exist: ingestion fails and runs stay pending."""
+        return clean_env(CAIRN_BIN=os.path.join(self.tmp, "no-cairn"), **extra)
+
     def repo(self):
         """A folder with `.cairn/` (all the client needs of a repository)."""
         root = os.path.join(self.tmp, "repo")

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from support import RUN_ID, TempDirTest, clean_env, read_lines, run_python
+from support import CLIENT_DIR, RUN_ID, TempDirTest, clean_env, read_lines, run_python
 
 
 class OwnRuns(TempDirTest):
@@ -46,10 +46,9 @@ class OwnRuns(TempDirTest):
 
     def test_without_cairn_to_ingest_the_file_stays_pending_and_the_warning_says_so(self):
         root = self.repo()
-        env = clean_env(PATH="/usr/bin:/bin")
-        r = run_python("import cairn\ncairn.log_metric('a', 1)\n", cwd=root, env=env)
+        r = run_python("import cairn\ncairn.log_metric('a', 1)\n", cwd=root, env=self.no_cairn_env())
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("`cairn` was not found", r.stderr)
+        self.assertIn("could not run `%s runs ingest`" % os.path.join(self.tmp, "no-cairn"), r.stderr)
         self.assertIn("the next `cairn runs` or `cairn exp` command", r.stderr)
         (pending,) = self.pending_files(root)
         self.assertEqual(read_lines(pending)[-1]["end"]["status"], "FINISHED")  # ended at exit (atexit)
@@ -60,7 +59,7 @@ class OwnRuns(TempDirTest):
                 "with cairn.start_run() as parent:\n"
                 "    with cairn.start_run(nested=True) as child:\n"
                 "        cairn.log_metric('a', 1)\n")
-        r = run_python(code, cwd=root, env=clean_env(PATH="/usr/bin:/bin"))
+        r = run_python(code, cwd=root, env=self.no_cairn_env())
         self.assertEqual(r.returncode, 0, r.stderr)
         (pending,) = self.pending_files(root)
         lines = read_lines(pending)
@@ -77,6 +76,17 @@ class OwnRuns(TempDirTest):
         lines = read_lines(events)
         self.assertEqual([next(iter(l)) for l in lines], ["run", "metric", "end"])
         self.assertNotIn("run_id", lines[1])  # the first run line of the file is its default run
+
+
+class IngestCommand(TempDirTest):
+    def test_cairn_bin_wins_then_the_cli_of_the_cairn_package_the_client_came_with(self):
+        from cairn import _target
+        self.assertEqual(_target.cairn_command({"CAIRN_BIN": "/opt/cairn"}), ["/opt/cairn"])
+        command = _target.cairn_command({})
+        package_cli = os.path.join(os.path.dirname(os.path.dirname(CLIENT_DIR)), "bin", "cairn.js")
+        if os.path.isfile(package_cli) and command is not None:  # running from a cairn checkout, with node installed
+            self.assertEqual(command[1:], [package_cli])
+            self.assertTrue(os.path.basename(command[0]).startswith("node"))
 
 
 class Endings(TempDirTest):
@@ -104,7 +114,7 @@ class Endings(TempDirTest):
                 "    pass\n"
                 "with cairn.start_run():\n"
                 "    raise KeyboardInterrupt\n")
-        r = run_python(code, cwd=root, env=clean_env(PATH="/usr/bin:/bin"))
+        r = run_python(code, cwd=root, env=self.no_cairn_env())
         statuses = sorted((read_lines(p)[0]["run"]["start_time"], read_lines(p)[-1]["end"]["status"])
                           for p in self.pending_files(root))
         self.assertEqual([s for _, s in statuses], ["FAILED", "KILLED"])
@@ -132,7 +142,7 @@ class Endings(TempDirTest):
                 "    cairn.log_metric('loss', 1.0 / (i + 1), step=i)\n"
                 "print('ready', flush=True)\n"
                 "time.sleep(60)\n")
-        child = self.start_and_wait(code, clean_env(PATH="/usr/bin:/bin"), root)
+        child = self.start_and_wait(code, self.no_cairn_env(), root)
         child.send_signal(signal.SIGTERM)
         child.wait(30)
         child.stdout.close()

@@ -1,0 +1,88 @@
+// Issue 7 measurements of the training-code clients: the Python client (pythonClientBench.py) and the TypeScript SDK.
+// Runs inside `npm run bench` (section "clients") or alone: `node bench/clientsBench.mjs` (BENCH_SCALE=0.1 to try).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ROOT, human, row } from './harness.mjs';
+import { formatTable } from './table.mjs';
+
+function runJson(program, args, env) {
+  const r = spawnSync(program, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error || r.status !== 0) throw new Error(`${program} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+/** The TypeScript SDK: `points` logMetric calls in a tight loop into a stage-like events file, flushed and closed. */
+const SDK_SCRIPT = `
+const { startRun, endRun } = await import(process.argv[1]);
+const points = Number(process.argv[2]);
+const start = process.hrtime.bigint();
+const run = startRun({ env: { CAIRN_RUN_ID: '0123456789abcdef0123456789abcdef', CAIRN_EVENTS: process.argv[3] } });
+for (let i = 0; i < points; i++) run.logMetric('loss', i * 0.001, i);
+run.end();
+console.log(JSON.stringify({ seconds: Number(process.hrtime.bigint() - start) / 1e9 }));
+`;
+
+const rate = (points, seconds) => `${human(Math.round(points / seconds))} points/s`;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export function benchClients({ env, dir, scale, rows, log }) {
+  if (spawnSync('python3', ['--version']).status !== 0) {
+    log('clients: python3 not found, Python client skipped');
+  } else {
+    log('clients: Python client (tight loop, training loop, floor)');
+    const py = runJson('python3', [path.join(ROOT, 'bench', 'pythonClientBench.py')], { ...env, BENCH_SCALE: String(scale) });
+    const n = human(py.points);
+    rows.push(row({
+      section: 'clients', name: `${n} \`cairn.log_metric\` points from a Python ${py.python} loop, written to the events file: ${rate(py.points, py.tight)} (median of 3; target ≥ 200k points/s)`,
+      cairnSeconds: py.tight, kind: 'absolute', target: py.points / 200_000,
+    }));
+    rows.push(row({
+      section: 'clients', name: `the same ${n} points`, cairnSeconds: py.tight,
+      baseline: '`f.write` of the same lines pre-formatted (the floor)', baselineSeconds: py.floor,
+    }));
+    const stepUs = (py.train.plain_cpu / py.train.steps) * 1e6;
+    rows.push(row({
+      section: 'clients', name: `training loop, ${human(py.train.steps)} SGD steps of ${stepUs.toFixed(0)} µs CPU each, one \`log_metric\` per step (process CPU time, median of 5)`,
+      cairnSeconds: py.train.logged_cpu, baseline: 'the same loop not logging', baselineSeconds: py.train.plain_cpu, target: 1.05,
+    }));
+    rows.push(row({
+      section: 'clients', name: `the same training loop, wall time (a shared machine's load shows here)`,
+      cairnSeconds: py.train.logged_wall, baseline: 'the same loop not logging', baselineSeconds: py.train.plain_wall,
+    }));
+    rows.push(row({
+      section: 'clients', name: `${n} points, full chunks written by the logging thread (what the client does)`,
+      cairnSeconds: py.tight, baseline: 'chunks handed to the flush thread', baselineSeconds: py.thread,
+    }));
+    rows.push(row({
+      section: 'clients', name: `one metric line formatted by hand (f-string, floats by repr): ${py.line.hand_us.toFixed(2)} µs`,
+      cairnSeconds: py.line.hand_us / 1e6, baseline: `\`json.dumps\` of the same line: ${py.line.json_us.toFixed(2)} µs`, baselineSeconds: py.line.json_us / 1e6,
+    }));
+  }
+  const points = Math.max(20_000, Math.round(1_000_000 * scale));
+  log(`clients: TypeScript SDK, ${human(points)} points`);
+  const sdk = pathToFileURL(path.join(ROOT, 'dist', 'sdk', 'index.js')).href;
+  const times = [0, 1, 2].map((i) => runJson(process.execPath, ['--input-type=module', '-e', SDK_SCRIPT, sdk, String(points), path.join(dir, `sdk${i}.jsonl`)], env).seconds);
+  const seconds = median(times);
+  rows.push(row({
+    section: 'clients', name: `${human(points)} \`run.logMetric\` points from a Node.js loop through the TypeScript SDK: ${rate(points, seconds)} (median of 3)`,
+    cairnSeconds: seconds, kind: 'absolute', target: points / 200_000,
+  }));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-clients-'));
+  const rows = [];
+  try {
+    benchClients({ env: process.env, dir, scale: Number(process.env.BENCH_SCALE ?? '1'), rows, log: (m) => process.stderr.write(`[bench] ${m}\n`) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`${formatTable(rows)}\n`);
+}
