@@ -51,7 +51,7 @@ export class Run {
   ended = false;
   readonly writer: EventsWriter;
   readonly copies: ArtifactCopies;
-  private readonly rid: string;
+  private rid: string;
   private readonly params = new Map<string, string>();
   private readonly onEnd?: (run: Run, ingest: boolean) => void;
 
@@ -65,6 +65,11 @@ export class Run {
     this.copies = init.copies;
     this.rid = init.explicitRunId ? runField(init.id) : '';
     this.onEnd = init.onEnd;
+  }
+
+  /** Puts "run_id" on this run's lines from now on (a file it is not sure to be the default run of). */
+  nameRunOnEveryLine(): void {
+    this.rid = runField(this.id);
   }
 
   private append(line: string, now = Date.now()): void {

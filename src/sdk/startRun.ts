@@ -84,6 +84,9 @@ export function startRun(options: StartRunOptions = {}): Run {
   const id = randomUUID().replace(/-/g, '');
   if (active || stage) {
     const parent = active ?? stageRun(stage!);
+    // The child's run line may be the first line of the stage's file, which an ingester could take for the file's
+    // default run: from now on the stage's run names itself on its lines too.
+    if (stage) stageRun(stage).nameRunOnEveryLine();
     run = new Run({
       id, writer: parent.writer, copies: parent.copies, name: options.name, experiment: options.experiment ?? parent.experiment,
       parentId: parent.id, explicitRunId: true, onEnd: () => { parent.writer.flush(); afterEnd(); },

@@ -82,6 +82,10 @@ def start_run(name=None, experiment=None, nested=False, tags=None, run_name=None
     run_id = uuid.uuid4().hex
     if stack or stage is not None:
         parent = stack[-1] if stack else _stage_run(stage)
+        if stage is not None:
+            # The child's run line may be the first line of the stage's file, which an ingester could take for the
+            # file's default run: from now on the stage's run names itself on its lines too.
+            _stage_run(stage).name_run_on_every_line()
         writer = parent._writer
         run = Run(run_id, writer, parent._copies, name=name, experiment=experiment or parent.experiment,
                   parent_id=parent.id, explicit_run_id=True)

@@ -52,6 +52,10 @@ class Run:
         self._pid = os.getpid()
         self.ended = False
 
+    def name_run_on_every_line(self):
+        """Puts `"run_id"` on this run's lines from now on (a file it is not sure to be the default run of)."""
+        self._rid = ',"run_id":"%s"' % self.id
+
     def __repr__(self):
         return "<cairn.Run id=%s name=%r status=%s>" % (self.id, self.name, self.status)
 
