@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { PYTHON_CLIENT_DIR } from '../../src/sdk/index.js';
-import { PROJECT_ROOT } from '../helpers/cli.js';
+import { PROJECT_ROOT, tempDir } from '../helpers/cli.js';
 
 const python = spawnSync('python3', ['--version']).status === 0 ? 'python3' : undefined;
 
@@ -18,6 +18,19 @@ describe('the Python client (clients/python)', { skip: python ? false : 'python3
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /^OK/m);
     assert.match(r.stderr, /Ran [1-9]\d* tests/);
+  });
+
+  it('is built by `npm run build` into dist/python as a wheel that pip installs offline and that imports from there', (t) => {
+    const wheel = path.join(PROJECT_ROOT, 'dist', 'python', 'cairn_client-0.1.0-py3-none-any.whl');
+    assert.ok(existsSync(wheel), 'npm run build writes the wheel');
+    if (spawnSync(python!, ['-m', 'pip', '--version']).status !== 0) return t.skip('pip is not installed');
+    const tmp = tempDir('cairn-wheel-');
+    t.after(tmp.cleanup);
+    const target = path.join(tmp.dir, 'site');
+    const install = spawnSync(python!, ['-m', 'pip', 'install', '--no-index', '--no-deps', '--quiet', '--disable-pip-version-check', '--target', target, wheel], { encoding: 'utf8' });
+    assert.equal(install.status, 0, install.stderr);
+    const r = spawnSync(python!, ['-c', 'import cairn; print(cairn.__file__)'], { cwd: tmp.dir, env: { PATH: process.env.PATH, PYTHONPATH: target }, encoding: 'utf8' });
+    assert.equal(r.stdout.trim(), path.join(target, 'cairn', '__init__.py'));
   });
 
   it('is where the SDK says it is, so stages can put it on PYTHONPATH', () => {

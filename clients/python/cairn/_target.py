@@ -42,7 +42,9 @@ def own_run_file(env, cwd, run_id):
     events = env.get("CAIRN_EVENTS")
     if events:
         # A file chosen by the user (no CAIRN_RUN_ID): the run line goes in it, and whoever chose it ingests it.
-        return os.path.abspath(events), None
+        events = os.path.abspath(events)
+        os.makedirs(os.path.dirname(events), exist_ok=True)
+        return events, None
     uri = env.get("CAIRN_TRACKING_URI", "")
     if uri.lower().startswith(("http://", "https://")):
         raise CairnError("cairn: CAIRN_TRACKING_URI=%s points at a tracking server, which this client does not talk "

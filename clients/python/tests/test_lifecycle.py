@@ -70,7 +70,7 @@ class OwnRuns(TempDirTest):
         self.assertEqual([next(iter(l)) for l in lines], ["run", "run", "metric", "end", "end"])
 
     def test_a_script_can_write_its_own_events_file_with_CAIRN_EVENTS_alone(self):
-        events = os.path.join(self.tmp, "mine.jsonl")
+        events = os.path.join(self.tmp, "logs", "mine.jsonl")
         r = run_python("import cairn\ncairn.log_metric('a', 1)\n", cwd=self.tmp, env=clean_env(CAIRN_EVENTS=events))
         self.assertEqual(r.returncode, 0, r.stderr)
         lines = read_lines(events)
@@ -151,6 +151,24 @@ class Endings(TempDirTest):
         (pending,) = self.pending_files(root)
         lines = read_lines(pending)
         self.assertEqual(len([l for l in lines if "metric" in l]), 1000)
+        self.assertEqual(lines[-1]["end"]["status"], "KILLED")
+
+    def test_a_sigterm_arriving_during_a_flush_waits_for_that_flush_then_ends_the_run(self):
+        env = self.stage_env()
+        code = ("import cairn, os, signal\n"
+                "run = cairn.start_run(nested=True)\n"
+                "cairn.log_metric('a', 1)\n"
+                "writer = run._writer\n"
+                "writer.main_flushing = True  # as if the signal interrupted flush() on this thread\n"
+                "os.kill(os.getpid(), signal.SIGTERM)\n"
+                "print('deferred', flush=True)\n"
+                "writer.flush()\n"
+                "print('not reached', flush=True)\n")
+        r = run_python(code, cwd=self.tmp, env=env)
+        self.assertEqual(r.stdout, "deferred\n")
+        self.assertEqual(r.returncode, -signal.SIGTERM)
+        lines = read_lines(self.events)
+        self.assertEqual([next(iter(l)) for l in lines], ["run", "metric", "end"])
         self.assertEqual(lines[-1]["end"]["status"], "KILLED")
 
     def test_sigterm_calls_the_users_own_handler_and_the_run_goes_on_if_that_handler_returns(self):
