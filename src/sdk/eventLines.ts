@@ -56,21 +56,19 @@ export function checkInteger(value: unknown, what: 'step' | 'timestamp'): number
   return value;
 }
 
-/** Params are stored as strings: String(value) as MLflow's JavaScript clients send them, JSON for objects. */
-export function paramText(key: string, value: ParamValue): string {
-  const text = typeof value === 'string' ? value : value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (text.length > MAX_PARAM_VALUE_LENGTH) {
-    throw new CairnError('INVALID', `param ${JSON.stringify(key)}: value is ${text.length} characters long; the limit is ${MAX_PARAM_VALUE_LENGTH}`);
-  }
+function limitedText(kind: 'param' | 'tag', key: string, text: string, limit: number): string {
+  if (text.length > limit) throw new CairnError('INVALID', `${kind} ${JSON.stringify(key)}: value is ${text.length} characters long; the limit is ${limit}`);
   return text;
 }
 
+/** Params are stored as strings: String(value) as MLflow's JavaScript clients send them, JSON for objects. */
+export function paramText(key: string, value: ParamValue): string {
+  const text = typeof value === 'string' ? value : value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return limitedText('param', key, text, MAX_PARAM_VALUE_LENGTH);
+}
+
 export function tagText(key: string, value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
-  if (text.length > MAX_TAG_VALUE_LENGTH) {
-    throw new CairnError('INVALID', `tag ${JSON.stringify(key)}: value is ${text.length} characters long; the limit is ${MAX_TAG_VALUE_LENGTH}`);
-  }
-  return text;
+  return limitedText('tag', key, typeof value === 'string' ? value : String(value), MAX_TAG_VALUE_LENGTH);
 }
 
 export function checkTags(tags: Record<string, unknown> | undefined): Record<string, string> {

@@ -102,21 +102,20 @@ def metric_timestamp(timestamp):
                          % (timestamp,)) from None
 
 
+def _text_value(kind, key, value, limit):
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        raise ValueError("cairn: %s %r: value is %d characters long; the limit is %d" % (kind, key, len(text), limit))
+    return text
+
+
 def param_value(key, value):
     """Params are stored as strings, made the way MLflow makes them (str(value))."""
-    text = value if isinstance(value, str) else str(value)
-    if len(text) > MAX_PARAM_VALUE_LENGTH:
-        raise ValueError("cairn: param %r: value is %d characters long; the limit is %d"
-                         % (key, len(text), MAX_PARAM_VALUE_LENGTH))
-    return text
+    return _text_value("param", key, value, MAX_PARAM_VALUE_LENGTH)
 
 
 def tag_value(key, value):
-    text = value if isinstance(value, str) else str(value)
-    if len(text) > MAX_TAG_VALUE_LENGTH:
-        raise ValueError("cairn: tag %r: value is %d characters long; the limit is %d"
-                         % (key, len(text), MAX_TAG_VALUE_LENGTH))
-    return text
+    return _text_value("tag", key, value, MAX_TAG_VALUE_LENGTH)
 
 
 def check_tags(tags):

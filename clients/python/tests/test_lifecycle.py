@@ -134,6 +134,14 @@ class Endings(TempDirTest):
         self.assertEqual(child.stdout.readline().strip(), "ready")
         return child
 
+    def terminate(self, child):
+        """Sends SIGTERM and waits for the child to be gone; returns its exit status."""
+        child.send_signal(signal.SIGTERM)
+        child.wait(30)
+        child.stdout.close()
+        child.stderr.close()
+        return child.returncode
+
     def test_sigterm_flushes_every_line_and_ends_the_run_killed_then_dies_of_the_signal(self):
         root = self.repo()
         code = ("import cairn, time\n"
@@ -143,11 +151,7 @@ class Endings(TempDirTest):
                 "print('ready', flush=True)\n"
                 "time.sleep(60)\n")
         child = self.start_and_wait(code, self.no_cairn_env(), root)
-        child.send_signal(signal.SIGTERM)
-        child.wait(30)
-        child.stdout.close()
-        child.stderr.close()
-        self.assertEqual(child.returncode, -signal.SIGTERM)
+        self.assertEqual(self.terminate(child), -signal.SIGTERM)
         (pending,) = self.pending_files(root)
         lines = read_lines(pending)
         self.assertEqual(len([l for l in lines if "metric" in l]), 1000)
@@ -184,11 +188,7 @@ class Endings(TempDirTest):
                 "cairn.log_metric('b', 2)\n"
                 "cairn.end_run()\n")
         child = self.start_and_wait(code, env, self.tmp)
-        child.send_signal(signal.SIGTERM)
-        child.wait(30)
-        child.stdout.close()
-        child.stderr.close()
-        self.assertEqual(child.returncode, 0)
+        self.assertEqual(self.terminate(child), 0)
         lines = read_lines(self.events)
         self.assertEqual([next(iter(l)) for l in lines], ["run", "metric", "metric", "end"])
         self.assertEqual(lines[-1]["end"]["status"], "FINISHED")
