@@ -7,6 +7,7 @@ A daemon thread flushes at least every `interval` seconds; the logging thread wr
 are waiting (measured faster than handing the chunk to the thread: the join holds the GIL either way).
 """
 import os
+import signal
 import threading
 
 CHUNK_LINES = 8192
@@ -38,6 +39,11 @@ class EventsWriter:
         self._thread.start()
 
     def _loop(self):
+        # The kernel may deliver a process signal to any thread that does not block it. Delivered here, SIGTERM
+        # would not interrupt a main thread blocked in sleep() or I/O, so its handler (which Python runs on the main
+        # thread only) would wait for that call to return. Blocked here, it always goes to a thread that can act.
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
         while not self.closed:
             self._wake.wait(self.interval)
             self._wake.clear()

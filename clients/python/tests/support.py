@@ -8,6 +8,8 @@ import tempfile
 import unittest
 
 CLIENT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if CLIENT_DIR not in sys.path:
+    sys.path.insert(0, CLIENT_DIR)  # the tests import the client from this checkout, whatever the working folder
 RUN_ID = "0123456789abcdef0123456789abcdef"
 
 

@@ -175,6 +175,20 @@ class Endings(TempDirTest):
         self.assertEqual([next(iter(l)) for l in lines], ["run", "metric", "end"])
         self.assertEqual(lines[-1]["end"]["status"], "KILLED")
 
+    def test_the_flush_thread_blocks_sigterm_so_the_kernel_hands_it_to_a_thread_that_can_act(self):
+        # A SIGTERM delivered to the flush thread would wait for a main thread blocked in sleep() to wake up.
+        if not os.path.isdir("/proc/self/task"):
+            self.skipTest("needs Linux's /proc to read a thread's signal mask")
+        code = ("import cairn, threading\n"
+                "cairn.start_run()\n"
+                "(t,) = [t for t in threading.enumerate() if t.name == 'cairn-events-flush']\n"
+                "status = open('/proc/self/task/%d/status' % t.native_id).read()\n"
+                "print(status.split('SigBlk:')[1].split()[0])\n")
+        r = run_python(code, cwd=self.tmp, env=self.stage_env())
+        blocked = int(r.stdout, 16)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self.assertTrue(blocked & (1 << (sig - 1)), "%s is blocked in the flush thread" % sig.name)
+
     def test_sigterm_calls_the_users_own_handler_and_the_run_goes_on_if_that_handler_returns(self):
         env = self.stage_env()
         code = ("import cairn, signal, time\n"

@@ -6,10 +6,9 @@ import subprocess
 import sys
 import zipfile
 
-from support import CLIENT_DIR, TempDirTest, clean_env
+from support import TempDirTest, clean_env
 
-sys.path.insert(0, CLIENT_DIR)
-import build_wheel  # noqa: E402
+import build_wheel  # noqa: E402  (support put CLIENT_DIR on sys.path)
 
 
 class Wheel(TempDirTest):
