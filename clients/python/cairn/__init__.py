@@ -48,8 +48,9 @@ def _writer_for(path):
     return writer
 
 
-def _finish_own_run(run, root):
-    def finish(_run, do_ingest):
+def _finish_own_run(root):
+    """What ending a run of the client's own does: close its file and, in a repository, ingest it."""
+    def finish(run, do_ingest):
         writer = run._writer
         writer.close()
         if writer in _hooks.writers:
@@ -94,8 +95,7 @@ def start_run(name=None, experiment=None, nested=False, tags=None, run_name=None
         writer = _writer_for(path)
         checked_tags = dict(system_tags(root or os.getcwd()), **checked_tags)
         run = Run(run_id, writer, ArtifactCopies(path), name=name, experiment=experiment or _experiment,
-                  explicit_run_id=not writer.was_empty, on_end=_finish_own_run(None, root))
-        run._on_end = _finish_own_run(run, root)
+                  explicit_run_id=not writer.was_empty, on_end=_finish_own_run(root))
     run.write_start(checked_tags)
     stack.append(run)
     return run
