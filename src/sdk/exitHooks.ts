@@ -10,7 +10,9 @@ let exitStatus: RunStatus | undefined;
 
 /** Ends every active run, innermost first, and flushes every file. */
 export function endAll(status: RunStatus, ingest = true): void {
-  while (activeRuns.length) activeRuns[0].end(status, { ingest });
+  // Outermost first: ending a run ends the runs nested in it, innermost first.
+  for (const run of [...activeRuns]) run.end(status, { ingest });
+  activeRuns.length = 0;
   for (const writer of openWriters) writer.flush();
 }
 

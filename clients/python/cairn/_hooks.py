@@ -36,8 +36,10 @@ def flush_all():
 
 def end_all(status, ingest=True):
     """Ends every active run, innermost first, and flushes every file (the stage's run is flushed, not ended)."""
-    while stack:
-        stack[0].end(status, ingest)
+    for run in list(stack):  # outermost first: ending a run ends the runs nested in it, innermost first
+        run.end(status, ingest)
+    # A signal handler may have caught a run between being marked ended and leaving the stack: never loop on it.
+    del stack[:]
     flush_all()
 
 
