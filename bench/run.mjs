@@ -103,7 +103,8 @@ try {
   cleanup();
 }
 
-const title = `${new Date().toISOString().slice(0, 10)} — scale ${scale}${failures.length ? ' (incomplete: see the notes)' : ''}`;
+const only = opts.only.length < SECTIONS.length ? `, only ${opts.only.join(', ')}` : '';
+const title = `${new Date().toISOString().slice(0, 10)} — scale ${scale}${only}${failures.length ? ' (incomplete: see the notes)' : ''}`;
 const table = formatTable(rows);
 const notes = [
   `Machine: ${machine()}.`,
