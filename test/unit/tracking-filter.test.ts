@@ -73,6 +73,7 @@ describe('filter grammar: parsing', () => {
   it('knows the attributes of experiments apart from those of runs', () => {
     assert.equal((parseFilter("name LIKE 'exp%'", 'experiments') as { key: string }).key, 'name');
     badFilter("name = 'x'", 1, /unknown attribute "name"/);
+    badFilter('metrics.acc > 1', 1, /experiments are searched by their attributes and tags/, 'experiments');
     badFilter('metrics.acc > 1 and status = 1', 30, /compared with a quoted string \(write '1'\)/);
   });
 });

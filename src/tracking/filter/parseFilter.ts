@@ -107,6 +107,9 @@ class Parser {
       const entity = ENTITY_PREFIXES[t.prefix.toLowerCase()];
       if (!entity) this.fail(t, `unknown key type "${t.prefix}" (use metrics., params., tags., attributes. or datasets.)`);
       if (t.name === '') this.fail(t, `"${t.prefix}." needs a key after the dot`);
+      if (this.target === 'experiments' && entity !== 'tag' && entity !== 'attribute') {
+        this.fail(t, `experiments are searched by their attributes and tags., not by "${t.prefix}." keys`);
+      }
       if (entity === 'metric') return { entity, key: t.name, type: 'number' };
       if (entity === 'param' || entity === 'tag') return { entity, key: t.name, type: 'string' };
       if (entity === 'dataset') {
