@@ -157,12 +157,14 @@ function renameRun(ctx: WriteContext, run: number, name: string): void {
 /** Appends metric points, then moves each key's latest value once per call (not once per point). */
 function logMetrics(ctx: WriteContext, run: number, metrics: Metric[]): void {
   if (metrics.length === 0) return;
-  const insert = ctx.prep('INSERT INTO metrics (run, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)');
+  const insert = ctx.prep('INSERT OR IGNORE INTO metrics (run, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)');
   const latest = new Map<string, Metric>();
   for (const m of metrics) {
-    checkMetric(m);
+    // The key was checked when the map got its first point of that key.
+    if (latest.has(m.key)) checkPoint(m);
+    else checkMetric(m);
     const nan = Number.isNaN(m.value);
-    insert.run(run, m.key, nan ? null : m.value, nan ? 1 : 0, m.timestamp, m.step);
+    insert.run(run, m.key, nan ? 0 : m.value, nan ? 1 : 0, m.timestamp, m.step);
     const best = latest.get(m.key);
     if (!best || newer(m, best)) latest.set(m.key, m);
   }
@@ -174,6 +176,11 @@ function logMetrics(ctx: WriteContext, run: number, metrics: Metric[]): void {
     const nan = Number.isNaN(m.value);
     upsert.run(run, m.key, nan ? null : m.value, nan ? 1 : 0, m.timestamp, m.step);
   }
+}
+
+/** checkMetric without the key: the value, timestamp and step of one point. */
+function checkPoint(m: Metric): void {
+  if (typeof m.value !== 'number' || !Number.isSafeInteger(m.timestamp) || m.timestamp < 0 || !Number.isSafeInteger(m.step)) checkMetric(m);
 }
 
 function newer(a: Metric, b: Metric): boolean {

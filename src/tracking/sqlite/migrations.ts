@@ -4,7 +4,9 @@ import { CairnError } from '../../core/errors.js';
 /**
  * The schema of the SQLite tracking store, as a list of migrations from version 1. Never edit a released migration:
  * append one. `schema_version` holds one row per applied version. Runs are joined by an integer key (`runs.id`) so
- * the metric table stays small and inserts stay fast; the 32-hex `run_id` is what the world sees.
+ * the metric table stays small and inserts stay fast; the 32-hex `run_id` is what the world sees. The metric series
+ * is one B-tree clustered by (run, key, step, timestamp): history reads are range scans and an insert touches one tree
+ * (no separate index); a point identical in every field to a stored one is the same point (MLflow's primary key).
  */
 export interface Migration {
   version: number;
@@ -56,12 +58,12 @@ export const MIGRATIONS: Migration[] = [
         CREATE TABLE metrics (
           run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
           key TEXT NOT NULL,
-          value REAL,
+          value REAL NOT NULL,
           is_nan INTEGER NOT NULL DEFAULT 0,
           timestamp INTEGER NOT NULL,
-          step INTEGER NOT NULL
-        );
-        CREATE INDEX metrics_by_run_key ON metrics (run, key, step, timestamp);
+          step INTEGER NOT NULL,
+          PRIMARY KEY (run, key, step, timestamp, value, is_nan)
+        ) WITHOUT ROWID;
         CREATE TABLE latest_metrics (
           run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
           key TEXT NOT NULL,

@@ -211,7 +211,7 @@ export class SqliteTrackingStore implements TrackingStore {
     const query = JSON.stringify([runId, key]);
     const offset = decodePageToken(request.page_token, query);
     const rows = this.ctx
-      .prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? ORDER BY step, timestamp, rowid LIMIT ? OFFSET ?')
+      .prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?')
       .raw(true)
       .all(run, key, size + 1, offset) as Array<[number | null, number, number, number]>;
     const metrics = rows.slice(0, size).map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
