@@ -111,6 +111,11 @@ export interface IngestCheckpoint {
   source: string;
   run_id: string;
   offset: number;
+  /**
+   * The offset this write continues from: when the stored one differs (another process ingested the same lines
+   * meanwhile), the write is refused with CONFLICT and `data.reason = 'ingest-offset-moved'`, so nothing is stored twice.
+   */
+  expected_offset?: number;
 }
 
 /** A change to runs; `write` applies a list of them atomically (MLflow's log-batch is one `logBatch`). */

@@ -288,6 +288,15 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       );
       assert.equal(await store.getIngestOffset('file:a'), 120);
       assert.equal((await store.getMetricHistory(runId, 'm')).metrics.length, 1);
+      // A checkpoint that continues from an offset another ingester already moved is refused, and writes nothing.
+      const raced = await rejectsWith(
+        store.write([{ op: 'logBatch', run_id: runId, metrics: [point('m', 3, 2)] }], { source: 'file:a', run_id: runId, offset: 200, expected_offset: 0 }),
+        'CONFLICT',
+      );
+      assert.equal(raced.data?.reason, 'ingest-offset-moved');
+      await store.write([{ op: 'logBatch', run_id: runId, metrics: [point('m', 3, 2)] }], { source: 'file:a', run_id: runId, offset: 200, expected_offset: 120 });
+      assert.equal(await store.getIngestOffset('file:a'), 200);
+      assert.equal((await store.getMetricHistory(runId, 'm')).metrics.length, 2);
     }));
   });
 }

@@ -110,6 +110,15 @@ describe('events ingestion', () => {
     assert.deepEqual((await store.getMetricHistory(RUN, 'm')).metrics.map((m) => m.value), [1, 2, 3]);
   });
 
+  it('two ingestions of one file at once store every point once', async (t) => {
+    const { store, file, write } = setup(t);
+    write({ run: { id: RUN, start_time: 1 } });
+    for (let i = 0; i < 1000; i++) write({ metric: 'm', value: i, step: i });
+    const results = await Promise.all([ingestEvents({ store, file, batchPoints: 100 }), ingestEvents({ store, file, batchPoints: 100 })]);
+    assert.equal(results[0].points + results[1].points, 1000);
+    assert.equal((await store.getMetricHistory(RUN, 'm')).metrics.length, 1000);
+  });
+
   it('stops at a bad line with its file and line number, keeping every good line before it', async (t) => {
     const { store, file, write } = setup(t);
     write({ run: { id: RUN, start_time: 1 } }, { metric: 'm', value: 1 }, { metric: 'm', value: 2, step: 1 }, '{"metric": "m", "value": oops}', { metric: 'm', value: 4, step: 3 });

@@ -100,25 +100,34 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
   let linesPending = 0;
   const flush = async (end: number) => {
     if (writes.length === 0 && end === offset) return;
-    await store.write(writes, { source, run_id: fileRun ?? '', offset: end });
+    await store.write(writes, { source, run_id: fileRun ?? '', offset: end, expected_offset: offset });
     result.points += points;
     result.lines += linesPending;
     writes = [];
     points = linesPending = 0;
     offset = end;
   };
-  /** False when the store refused the batch (a changed param...): the caller then replays line by line to name the line. */
+  /**
+   * False when the store refused the batch: another process ingested these lines meanwhile (start again from where
+   * it stopped), or a line is at fault (a changed param...: replay line by line to name it).
+   */
   const tryFlush = async (end: number): Promise<boolean> => {
     try {
       await flush(end);
       return true;
     } catch (err) {
-      if (!(err instanceof CairnError) || options.oneByOne) throw err;
+      if (!(err instanceof CairnError)) throw err;
+      if (err.data?.reason === 'ingest-offset-moved') {
+        raced = true;
+        return false;
+      }
+      if (options.oneByOne) throw err;
       return false;
     }
   };
+  let raced = false;
   const replay = async (): Promise<IngestEventsResult> => {
-    const again = await ingestEvents({ ...options, oneByOne: true });
+    const again = await ingestEvents({ ...options, oneByOne: raced ? options.oneByOne : true });
     return { ...again, lines: again.lines + result.lines, points: again.points + result.points };
   };
   const batchPoints = options.batchPoints ?? 50_000;
@@ -131,7 +140,7 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
         await addLine(text, timestamp);
         if (options.oneByOne) {
           linesPending++;
-          await flush(end);
+          if (!(await tryFlush(end))) return replay();
           continue;
         }
       } catch (err) {

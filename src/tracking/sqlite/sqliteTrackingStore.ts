@@ -232,6 +232,14 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async write(writes: TrackingWrite[], checkpoint?: IngestCheckpoint): Promise<void> {
     this.tx(() => {
+      if (checkpoint?.expected_offset !== undefined) {
+        const row = this.ctx.prep('SELECT offset FROM ingest_offsets WHERE source = ?').get(checkpoint.source) as { offset: number } | undefined;
+        if ((row?.offset ?? 0) !== checkpoint.expected_offset) {
+          throw new CairnError('CONFLICT', `${checkpoint.source} was ingested meanwhile up to byte ${row?.offset ?? 0}, not ${checkpoint.expected_offset}`, {
+            data: { reason: 'ingest-offset-moved', offset: row?.offset ?? 0 },
+          });
+        }
+      }
       applyWrites(this.ctx, writes);
       if (checkpoint) {
         this.ctx
