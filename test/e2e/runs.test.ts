@@ -88,6 +88,29 @@ describe('cairn runs', () => {
     assert.equal(tags['mlflow.user'], json.info.user_id);
   });
 
+  it('stores artifacts of an events file as cache objects and shows them with the dataset inputs', async () => {
+    const G = '9a'.repeat(16);
+    writeTree(pending, {
+      [`${G}.jsonl.d/report/summary.txt`]: 'all good\n',
+      [`${G}.jsonl.d/report/plots/roc.csv`]: 'fpr,tpr\n0,0\n1,1\n',
+      [`${G}.jsonl`]: [
+        line({ run: { id: G, name: 'with-artifacts', start_time: 500 } }),
+        line({ artifact: `${G}.jsonl.d/report`, path: 'eval' }),
+        line({ dataset: { name: 'train', digest: 'ab'.repeat(32), source: 'data/train', context: 'training' } }),
+        line({ end: { status: 'KILLED', end_time: 800 } }),
+      ].join(''),
+    });
+    const r = await runs('show', G);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Inputs\n {2}train +abababababab {2}data\/train {2}\(training\)/);
+    assert.match(r.stdout, /Artifacts\n {2}eval\/plots\/roc\.csv +\d+ B\n {2}eval\/summary\.txt +9 B/);
+    const json = JSON.parse((await runs('show', G, '--json')).stdout);
+    const summary = json.artifacts.find((a: { path: string }) => a.path === 'eval/summary.txt');
+    const object = path.join(repo.dir, '.cairn', 'cache', 'objects', summary.oid.slice(0, 2), summary.oid.slice(2));
+    assert.ok(existsSync(object), 'the artifact bytes are an object of the cache');
+    assert.equal((await runs('delete', G)).code, 0);
+  });
+
   it('deletes and restores runs (soft), listing deleted ones on request', async () => {
     const d = await runs('delete', A.slice(0, 10), B);
     assert.equal(d.code, 0, d.stderr);
@@ -95,7 +118,7 @@ describe('cairn runs', () => {
     assert.deepEqual(JSON.parse((await runs('list', '--json')).stdout).runs.map((x: { info: { run_id: string } }) => x.info.run_id), [C]);
     const deleted = await runs('list', '--deleted');
     assert.match(deleted.stdout, /deleted/);
-    assert.equal(JSON.parse((await runs('list', '--all', '--json')).stdout).runs.length, 3);
+    assert.equal(JSON.parse((await runs('list', '--all', '--json')).stdout).runs.length, 4, 'A, B, C and the deleted run with artifacts');
     const restored = await runs('restore', A, B, '--json');
     assert.deepEqual(JSON.parse(restored.stdout), { restored: [A, B] });
     assert.equal(JSON.parse((await runs('list', '--json')).stdout).runs.length, 3);
