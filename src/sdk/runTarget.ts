@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,8 @@ export function ingestRun(events: string, root: string, env: Env): string | unde
   });
   if (result.error) return `could not run ${program}: ${result.error.message}`;
   if (result.status !== 0) return `\`cairn runs ingest\` failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`;
+  // Fully ingested (cairn removed the pending file): the artifact copies are in the cache now.
+  if (!existsSync(events)) rmSync(`${events}.d`, { recursive: true, force: true });
   return undefined;
 }
 

@@ -61,15 +61,15 @@ def own_run_file(env, cwd, run_id):
 
 
 # Where cairn's own CLI is when this client is the clients/python folder of an installed cairn package.
-_PACKAGE_CLI = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "bin", "cairn.js")
+_PACKAGE_ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+_PACKAGE_CLI = os.path.join(_PACKAGE_ROOT, "bin", "cairn.js")
 
 
 def cairn_command(env):
     """The argv prefix that runs cairn: CAIRN_BIN (an executable, or a .js file run with node), else the cairn package
     this client came with, else `cairn` on PATH."""
     configured = env.get("CAIRN_BIN")
-    if not configured and os.path.isfile(os.path.join(os.path.dirname(_PACKAGE_CLI), "..", "package.json")) \
-            and os.path.isfile(_PACKAGE_CLI):
+    if not configured and os.path.isfile(os.path.join(_PACKAGE_ROOT, "package.json")) and os.path.isfile(_PACKAGE_CLI):
         configured = _PACKAGE_CLI
     if configured:
         if configured.endswith((".js", ".mjs", ".cjs")):
@@ -99,6 +99,9 @@ def ingest(events_file, root, env):
         log.warning("cairn: `cairn runs ingest %s` failed (exit %d): %s; %s",
                     events_file, result.returncode, " ".join(detail), later)
         return False
+    if not os.path.exists(events_file):
+        # Fully ingested (cairn removed the pending file): the artifact copies are in the cache now.
+        shutil.rmtree(events_file + ".d", ignore_errors=True)
     return True
 
 
