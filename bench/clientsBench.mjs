@@ -1,15 +1,15 @@
 // Issue 7 measurements of the training-code clients: the Python client (pythonClientBench.py) and the TypeScript SDK.
 // Runs inside `npm run bench` (section "clients") or alone: `node bench/clientsBench.mjs` (BENCH_SCALE=0.1 to try).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ROOT, human, row } from './harness.mjs';
+import { ROOT, cairn, hasCommand, human, row, sh } from './harness.mjs';
 import { formatTable } from './table.mjs';
 
-function runJson(program, args, env) {
-  const r = spawnSync(program, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function runJson(program, args, env, cwd) {
+  const r = spawnSync(program, args, { env, cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.error || r.status !== 0) throw new Error(`${program} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
@@ -30,6 +30,42 @@ const rate = (points, seconds) => `${human(Math.round(points / seconds))} points
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** A Python script outside any pipeline logging `points` metric points; leaving the run ingests it (printed: seconds). */
+const END_TO_END_SCRIPT = `
+import json, sys, time
+import cairn
+start = time.perf_counter()
+with cairn.start_run(name="bench") as run:
+    for i in range(int(sys.argv[1])):
+        cairn.log_metric("loss", i * 0.001, step=i)
+    logged = time.perf_counter() - start
+print(json.dumps({"logged": logged, "total": time.perf_counter() - start, "id": run.id}))
+`;
+
+/** The issue's end-to-end figure: points from a Python loop, through the client, into the store by `cairn runs ingest`. */
+function benchEndToEnd({ env, dir, scale, rows, log }) {
+  if (!hasCommand('runs', env)) {
+    log('clients: `cairn runs` not built yet, end-to-end ingestion skipped');
+    return;
+  }
+  const points = Math.max(20_000, Math.round(1_000_000 * scale));
+  const repo = path.join(dir, 'clients-e2e');
+  mkdirSync(repo);
+  sh(repo, 'git init -q -b main . && git commit -q --allow-empty -m init', env);
+  cairn(repo, ['init', '-q'], env);
+  writeFileSync(path.join(repo, 'train.py'), END_TO_END_SCRIPT);
+  // The snapshot of the build that `npm run bench` measures, else this checkout's CLI.
+  const snapshot = path.join(dir, 'cairn-build', 'bin', 'cairn.js');
+  const cli = existsSync(snapshot) ? snapshot : path.join(ROOT, 'bin', 'cairn.js');
+  log(`clients: ${human(points)} points from a Python script, ingested when its run ends`);
+  const r = runJson('python3', ['train.py', String(points)], { ...env, PYTHONPATH: path.join(ROOT, 'clients', 'python'), CAIRN_BIN: cli }, repo);
+  if (readdirSync(path.join(repo, '.cairn', 'tracking', 'pending')).length) throw new Error('the run was not ingested: its pending file is still there');
+  rows.push(row({
+    section: 'clients', name: `${human(points)} points from a Python loop through the client and \`cairn runs ingest\`, end to end: ${rate(points, r.total)} (target ≥ 200k points/s)`,
+    cairnSeconds: r.total, kind: 'absolute', target: points / 200_000,
+  }));
 }
 
 export function benchClients({ env, dir, scale, rows, log }) {
@@ -56,6 +92,7 @@ export function benchClients({ env, dir, scale, rows, log }) {
       section: 'clients', name: `the same training loop, wall time (a shared machine's load shows here)`,
       cairnSeconds: py.train.logged_wall, baseline: 'the same loop not logging', baselineSeconds: py.train.plain_wall,
     }));
+    benchEndToEnd({ env, dir, scale, rows, log });
     rows.push(row({
       section: 'clients', name: `${n} points, full chunks written by the logging thread (what the client does)`,
       cairnSeconds: py.tight, baseline: 'chunks handed to the flush thread', baselineSeconds: py.thread,
