@@ -19,6 +19,14 @@ function setup(t: TestContext, body: string) {
   return { dir: tmp.dir, script, events, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CAIRN_RUN_ID: STAGE_RUN, CAIRN_EVENTS: events } };
 }
 
+/** Starts a script and waits for it to print "ready" (killed after the test whatever happens). */
+async function startUntilReady(t: TestContext, script: string, options: { cwd: string; env: Record<string, string> }) {
+  const child = spawn(process.execPath, [script], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => child.kill('SIGKILL'));
+  await new Promise<void>((resolve) => child.stdout.on('data', (d) => String(d).includes('ready') && resolve()));
+  return child;
+}
+
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
 describe('the TypeScript SDK in a real process', () => {
@@ -53,14 +61,29 @@ describe('the TypeScript SDK in a real process', () => {
       "console.log('ready');",
       'setTimeout(() => {}, 60000);',
     ].join('\n'));
-    const child = spawn(process.execPath, [script], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    t.after(() => child.kill('SIGKILL'));
-    await new Promise<void>((resolve) => child.stdout.on('data', (d) => String(d).includes('ready') && resolve()));
+    const child = await startUntilReady(t, script, { cwd: dir, env });
     const done = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     child.kill('SIGTERM');
     assert.equal(await done, 'SIGTERM');
     const got = lines(events);
     assert.equal(got.filter((l) => 'metric' in l).length, 1000);
+    assert.equal(got.at(-1).end.status, 'KILLED');
+  });
+
+  it('leaves SIGTERM to a program with its own listener: lines are flushed and the runs end KILLED when it exits', async (t) => {
+    const { script, events, env, dir } = setup(t, [
+      "const run = startRun({ nested: true });",
+      "run.logMetric('a', 1);",
+      "process.on('SIGTERM', () => { run.logMetric('b', 2); setTimeout(() => process.exit(0), 50); });",
+      "console.log('ready');",
+      'setTimeout(() => {}, 60000);',
+    ].join('\n'));
+    const child = await startUntilReady(t, script, { cwd: dir, env });
+    const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await done, 0, 'the program chose how to exit');
+    const got = lines(events);
+    assert.deepEqual(got.map((l) => l.metric ?? Object.keys(l)[0]), ['run', 'a', 'b', 'end']);
     assert.equal(got.at(-1).end.status, 'KILLED');
   });
 

@@ -249,6 +249,27 @@ class Buffering(TempDirTest):
         lines = read_lines(self.events)
         self.assertEqual([l["step"] for l in lines], list(range(25000)))
 
+    def test_threads_logging_at_once_while_every_thread_flushes_lose_and_repeat_nothing(self):
+        env = self.stage_env()
+        code = ("import cairn, threading\n"
+                "run = cairn.start_run()\n"
+                "run._writer.interval = 0.001  # the flush thread writes all the time too\n"
+                "run._writer.chunk_lines = run._chunk = 50  # and so does every logging thread\n"
+                "def work(t):\n"
+                "    for i in range(20000):\n"
+                "        cairn.log_metric('t%d' % t, i, step=i)\n"
+                "threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]\n"
+                "[t.start() for t in threads]\n"
+                "[t.join() for t in threads]\n")
+        r = run_python(code, cwd=self.tmp, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        by_key = {}
+        for line in read_lines(self.events):
+            by_key.setdefault(line["metric"], []).append(line["step"])
+        self.assertEqual(sorted(by_key), ["t0", "t1", "t2", "t3"])
+        for steps in by_key.values():
+            self.assertEqual(steps, list(range(20000)))  # each thread's points, all there, once, in order
+
     def test_a_forked_child_writes_only_its_own_lines_and_never_ends_the_parents_run(self):
         env = self.stage_env()
         code = ("import cairn, os\n"
