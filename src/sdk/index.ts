@@ -5,5 +5,5 @@
 export { startRun, activeRun, endRun, withRun, type StartRunOptions } from './startRun.js';
 export { Run, type DatasetInput, type MetricOptions } from './run.js';
 export { RUN_STATUSES, type RunStatus, type ParamValue } from './eventLines.js';
-export { PYTHON_CLIENT_DIR, pythonPathWithClient } from './pythonClientPath.js';
+export { PYTHON_CLIENT_DIR, pythonPathWithClient } from '../core/packagePaths.js';
 export { CairnError } from '../core/errors.js';

@@ -2,14 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CairnError } from '../core/errors.js';
+import { CAIRN_CLI_SCRIPT } from '../core/packagePaths.js';
 import { checkRunId } from './eventLines.js';
 
 export type Env = Record<string, string | undefined>;
-
-/** The folder of the cairn package this SDK belongs to (dist/sdk/ or src/sdk/ → two levels up). */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The events file and run id of the stage cairn is running this process as, if any. */
 export function stageContext(env: Env): { events: string; runId: string } | undefined {
@@ -51,7 +48,7 @@ export function ownRunFile(env: Env, cwd: string, runId: string): { events: stri
 export function cairnCommand(env: Env): string[] {
   const configured = env.CAIRN_BIN;
   if (configured) return /\.[cm]?js$/.test(configured) ? [process.execPath, configured] : [configured];
-  return [process.execPath, path.join(PACKAGE_ROOT, 'bin', 'cairn.js')];
+  return [process.execPath, CAIRN_CLI_SCRIPT];
 }
 
 /** Runs `cairn runs ingest <file>`; returns why it failed (the file then stays pending for the next cairn command). */
