@@ -142,32 +142,47 @@ def _run():
     return stack[-1] if stack else start_run()
 
 
-def log_metric(key, value, step=None, timestamp=None):
-    """Logs one point of metric `key` (step defaults to 0, timestamp to now in ms) to the active run."""
+def log_metric(key, value, step=None, timestamp=None, synchronous=None):
+    """Logs one point of metric `key` (step defaults to 0, timestamp to now in ms) to the active run.
+
+    As in MLflow, synchronous=True returns only once the point is written (here: flushed to the events file)."""
     if stack:
         stack[-1].log_metric(key, value, step, timestamp)
     else:
         _run().log_metric(key, value, step, timestamp)
+    if synchronous:
+        flush()
 
 
-def log_metrics(metrics, step=None, timestamp=None):
+def log_metrics(metrics, step=None, timestamp=None, synchronous=None):
     _run().log_metrics(metrics, step, timestamp)
+    if synchronous:
+        flush()
 
 
-def log_param(key, value):
-    return _run().log_param(key, value)
+def log_param(key, value, synchronous=None):
+    value = _run().log_param(key, value)
+    if synchronous:
+        flush()
+    return value
 
 
-def log_params(params):
+def log_params(params, synchronous=None):
     _run().log_params(params)
+    if synchronous:
+        flush()
 
 
-def set_tag(key, value):
+def set_tag(key, value, synchronous=None):
     _run().set_tag(key, value)
+    if synchronous:
+        flush()
 
 
-def set_tags(tags):
+def set_tags(tags, synchronous=None):
     _run().set_tags(tags)
+    if synchronous:
+        flush()
 
 
 def log_artifact(local_path, artifact_path=None):

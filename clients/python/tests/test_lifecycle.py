@@ -79,6 +79,34 @@ class OwnRuns(TempDirTest):
         self.assertNotIn("run_id", lines[1])  # the first run line of the file is its default run
 
 
+class MlflowScripts(TempDirTest):
+    def test_a_script_written_for_mlflows_fluent_api_runs_with_import_cairn_as_mlflow(self):
+        root = self.repo()
+        code = ("import cairn as mlflow\n"
+                "mlflow.set_experiment('quickstart')\n"
+                "with mlflow.start_run(run_name='rf', description='random forest') as run:\n"
+                "    mlflow.log_param('n_estimators', 100)\n"
+                "    mlflow.log_params({'max_depth': 5, 'criterion': 'gini'}, synchronous=True)\n"
+                "    for epoch in range(3):\n"
+                "        mlflow.log_metric(key='quality', value=2 * epoch, step=epoch, synchronous=False)\n"
+                "    mlflow.log_metrics({'acc': 0.9}, step=2)\n"
+                "    mlflow.set_tag('release.version', '2.2.0')\n"
+                "    mlflow.log_text('hello', 'notes/readme.txt')\n"
+                "    assert mlflow.active_run().info.run_id == run.info.run_id\n"
+                "mlflow.end_run()\n"
+                "assert mlflow.active_run() is None and run.info.status == 'FINISHED'\n")
+        r = run_python(code, cwd=root, env=self.no_cairn_env())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        (pending,) = self.pending_files(root)
+        lines = read_lines(pending)
+        start = lines[0]["run"]
+        self.assertEqual((start["name"], start["experiment"]), ("rf", "quickstart"))
+        self.assertEqual(start["tags"]["mlflow.note.content"], "random forest")
+        self.assertEqual([l["value"] for l in lines if l.get("metric") == "quality"], [0, 2, 4])
+        self.assertEqual(lines[-2], {"artifact": os.path.basename(pending) + ".d/1/readme.txt", "path": "notes"})
+        self.assertEqual(lines[-1]["end"]["status"], "FINISHED")
+
+
 class IngestCommand(TempDirTest):
     def test_cairn_bin_wins_then_the_cli_of_the_cairn_package_the_client_came_with(self):
         from cairn import _target
