@@ -12,8 +12,8 @@ def check_artifact_path(artifact_path, what="artifact_path"):
         return None
     if not isinstance(artifact_path, str):
         raise ValueError("cairn: %s must be a string, got %r" % (what, artifact_path))
-    path = artifact_path.replace("\\", "/").strip("/") if artifact_path not in ("", "/") else ""
-    if artifact_path.startswith("/") or posixpath.isabs(artifact_path) or (len(artifact_path) > 1 and artifact_path[1] == ":"):
+    path = artifact_path.replace("\\", "/")
+    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):  # POSIX or Windows absolute
         raise ValueError("cairn: %s %r must be relative (a folder inside the run's artifacts)" % (what, artifact_path))
     parts = [p for p in path.split("/") if p not in ("", ".")]
     if ".." in parts:

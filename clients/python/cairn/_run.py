@@ -4,8 +4,8 @@ from time import time_ns as _time_ns
 
 from . import _artifacts
 from ._lines import (
-    _checked_keys, STATUSES, check_key, check_tags, json_line, metric_step, metric_timestamp, metric_value, now_ms, param_value,
-    tag_value,
+    STATUSES, _checked_keys, check_key, check_tags, json_line, metric_step, metric_timestamp, metric_value, now_ms,
+    param_value, run_field, tag_value,
 )
 
 # The fluent API's active runs, innermost last (module-wide, as MLflow's fluent API before threads were considered).
@@ -46,7 +46,7 @@ class Run:
         self._lines = writer.lines
         self._chunk = writer.chunk_lines
         self._copies = copies
-        self._rid = ',"run_id":"%s"' % run_id if explicit_run_id else ""
+        self._rid = run_field(run_id) if explicit_run_id else ""
         self._params = {}
         self._on_end = on_end
         self._pid = os.getpid()
@@ -54,7 +54,7 @@ class Run:
 
     def name_run_on_every_line(self):
         """Puts `"run_id"` on this run's lines from now on (a file it is not sure to be the default run of)."""
-        self._rid = ',"run_id":"%s"' % self.id
+        self._rid = run_field(self.id)
 
     def __repr__(self):
         return "<cairn.Run id=%s name=%r status=%s>" % (self.id, self.name, self.status)
