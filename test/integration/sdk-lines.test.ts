@@ -75,6 +75,22 @@ describe('the TypeScript SDK writes the events-file lines', () => {
     assert.deepEqual(parse(readFileSync(path.join(dir, got[6].artifact), 'utf8')), { lr: 0.1, opt: 'yes' });
   });
 
+  it('logs the contents of a folder with logArtifacts, and text with logText', (t) => {
+    const { env, events, dir } = stage(t);
+    mkdirSync(path.join(dir, 'plots', 'sub'), { recursive: true });
+    writeFileSync(path.join(dir, 'plots', 'a.png'), 'a');
+    writeFileSync(path.join(dir, 'plots', 'sub', 'b.png'), 'b');
+    const run = startRun({ env });
+    run.logArtifacts(path.join(dir, 'plots'), 'figures');
+    run.logText('hello', 'notes.txt');
+    run.end();
+    const got = lines(events);
+    assert.deepEqual(got, [{ artifact: 'events.jsonl.d/1', path: 'figures' }, { artifact: 'events.jsonl.d/2/notes.txt' }]);
+    assert.equal(readFileSync(path.join(dir, 'events.jsonl.d', '1', 'sub', 'b.png'), 'utf8'), 'b');
+    assert.equal(readFileSync(path.join(dir, got[1].artifact), 'utf8'), 'hello');
+    assert.throws(() => startRun({ env }).logArtifacts(path.join(dir, 'plots', 'a.png')), /takes a folder/);
+  });
+
   it('gives a nested run its own run line (parent = the stage run) and run_id on every line', async (t) => {
     const { env, events } = stage(t);
     const outer = startRun({ env });

@@ -9,6 +9,7 @@ from ._run import stack
 
 writers = []  # every open EventsWriter of this process
 _installed = False
+_signal_checked = False
 _previous_excepthook = None
 _previous_sigterm = None
 _exit_status = None  # set by the excepthook so the runs still open at exit end FAILED, not FINISHED
@@ -45,19 +46,21 @@ def end_all(status, ingest=True):
 
 def install():
     """Installs the hooks once, keeping (and calling) whatever excepthook and SIGTERM handler the user had."""
-    global _installed, _previous_excepthook, _previous_sigterm
+    global _installed, _signal_checked, _previous_excepthook, _previous_sigterm
+    # Signal handlers can only be set from the main thread: a run started elsewhere leaves it to the next start.
+    if not _signal_checked and threading.current_thread() is threading.main_thread():
+        _signal_checked = True
+        current = signal.getsignal(signal.SIGTERM)
+        # SIG_IGN means the user wants SIGTERM ignored; None means a handler not set from Python: leave both alone.
+        if current is signal.SIG_DFL or callable(current):
+            _previous_sigterm = current
+            signal.signal(signal.SIGTERM, _on_sigterm)
     if _installed:
         return
     _installed = True
     atexit.register(_at_exit)
     _previous_excepthook = sys.excepthook
     sys.excepthook = _excepthook
-    if threading.current_thread() is threading.main_thread():
-        current = signal.getsignal(signal.SIGTERM)
-        # SIG_IGN means the user wants SIGTERM ignored; None means a handler not set from Python: leave both alone.
-        if current is signal.SIG_DFL or callable(current):
-            _previous_sigterm = current
-            signal.signal(signal.SIGTERM, _on_sigterm)
     if hasattr(os, "register_at_fork"):
         # Flushing first keeps the file in order: a child's lines can never precede the run line they belong to.
         os.register_at_fork(before=flush_all, after_in_child=_after_fork_in_child)

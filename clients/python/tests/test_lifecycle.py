@@ -219,6 +219,17 @@ class Endings(TempDirTest):
         for sig in (signal.SIGTERM, signal.SIGINT):
             self.assertTrue(blocked & (1 << (sig - 1)), "%s is blocked in the flush thread" % sig.name)
 
+    def test_a_run_started_from_another_thread_gets_the_sigterm_handler_at_the_next_start_on_the_main_thread(self):
+        env = self.stage_env()
+        code = ("import cairn, signal, threading\n"
+                "t = threading.Thread(target=lambda: cairn.start_run(nested=True).end())\n"
+                "t.start(); t.join()\n"
+                "print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)\n"
+                "cairn.start_run(nested=True)\n"
+                "print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)\n")
+        r = run_python(code, cwd=self.tmp, env=env)
+        self.assertEqual(r.stdout.split(), ["True", "False"], r.stderr)
+
     def test_sigterm_calls_the_users_own_handler_and_the_run_goes_on_if_that_handler_returns(self):
         env = self.stage_env()
         code = ("import cairn, signal, time\n"
