@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { PlotData, PlotSeries } from '../../src/experiments/plots/buildPlotData.js';
+import { formatTick, niceTicks } from '../../src/experiments/plots/niceTicks.js';
+import { compareClasses } from '../../src/experiments/plots/renderConfusion.js';
+import { renderPlot } from '../../src/experiments/plots/renderPlot.js';
+import { renderPlotsHtml } from '../../src/experiments/plots/renderPlotsHtml.js';
+import { movingAverage } from '../../src/experiments/plots/renderXYChart.js';
+import type { PlotTemplate } from '../../src/experiments/plots/plotSpec.js';
+
+const count = (svg: string, pattern: RegExp) => (svg.match(new RegExp(pattern.source, 'g')) ?? []).length;
+
+function series(label: string, points: [number | string, number | string][]): PlotSeries {
+  return { label, rev: 'workspace', file: 'f.csv', field: 'y', points: points.map(([x, y]) => ({ x, y })) };
+}
+
+function data(template: PlotTemplate, list: PlotSeries[], extra: Partial<PlotData> = {}): PlotData {
+  return { id: 'f.csv', template, title: 'Loss', xLabel: 'epoch', yLabel: 'loss', series: list, ...extra };
+}
+
+const loss = series('loss', [[1, 0.9], [2, 0.6], [3, 0.4], [4, 0.35]]);
+const acc = series('acc', [[1, 0.5], [2, 0.7], [3, 0.8], [4, 0.85]]);
+
+describe('nice ticks', () => {
+  it('steps are 1, 2 or 5 times a power of ten and cover the data', () => {
+    assert.deepEqual(niceTicks(0.35, 0.9).values, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+    assert.deepEqual(niceTicks(0, 97).values, [0, 20, 40, 60, 80, 100]);
+    assert.deepEqual(niceTicks(-3, 12).values, [-5, 0, 5, 10, 15]);
+    const t = niceTicks(0.1, 0.3);
+    assert.ok(t.values.every((v) => String(v).length <= 4), `no float noise: ${t.values.join(' ')}`);
+  });
+
+  it('a single value gets a small range around it; labels use the step\'s decimals', () => {
+    const t = niceTicks(5, 5);
+    assert.ok(t.min < 5 && t.max > 5);
+    assert.equal(formatTick(0.5, 0.25), '0.50');
+    assert.equal(formatTick(-2, 1), '−2');
+    assert.equal(formatTick(2_000_000, 1_000_000), '2e+6');
+  });
+});
+
+describe('SVG renderers', () => {
+  it('a line chart draws one path and one point a value per series, with axes, labels, title and legend', () => {
+    const { svg, width, height } = renderPlot(data('linear', [loss, acc]));
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="640" height="\d+"/);
+    assert.ok(width > 0 && height > 0);
+    assert.equal(count(svg, /class="line"/), 2);
+    assert.equal(count(svg, /class="point"/), 8);
+    assert.equal(count(svg, /class="legend-item"/), 2);
+    assert.match(svg, /class="title"[^>]*>Loss</);
+    assert.match(svg, /class="x-label"[^>]*>epoch</);
+    assert.match(svg, /class="y-label"[^>]*>loss</);
+    assert.match(svg, /<title>loss — epoch 2: 0\.6<\/title>/, 'hovering a point shows its value');
+    assert.deepEqual([...svg.matchAll(/class="x-tick"[^>]*>([^<]+)</g)].map((m) => m[1]), ['1.0', '1.5', '2.0', '2.5', '3.0', '3.5', '4.0']);
+  });
+
+  it('one series has no legend; simple has lines only, scatter points only', () => {
+    assert.equal(count(renderPlot(data('linear', [loss])).svg, /class="legend-item"/), 0);
+    const simple = renderPlot(data('simple', [loss, acc])).svg;
+    assert.equal(count(simple, /class="line"/), 2);
+    assert.equal(count(simple, /class="point"/), 0);
+    const scatter = renderPlot(data('scatter', [loss])).svg;
+    assert.equal(count(scatter, /class="line"/), 0);
+    assert.equal(count(scatter, /class="point"/), 4);
+  });
+
+  it('smooth draws the raw points and a moving average through them', () => {
+    const noisy = series('loss', Array.from({ length: 20 }, (_, i) => [i, i % 2 ? 1 : 0] as [number, number]));
+    const svg = renderPlot(data('smooth', [noisy])).svg;
+    assert.equal(count(svg, /class="point"/), 20);
+    assert.equal(count(svg, /class="line"/), 1);
+    assert.deepEqual(movingAverage([0, 3, 0, 3, 0], 3), [1.5, 1, 2, 1, 1.5]);
+    assert.deepEqual(movingAverage([1, 2, 3], 1), [1, 2, 3]);
+  });
+
+  it('text x values are spread as categories in the order they come', () => {
+    const svg = renderPlot(data('linear', [series('f1', [['small', 0.5], ['large', 0.7]])])).svg;
+    assert.deepEqual([...svg.matchAll(/class="x-tick"[^>]*>([^<]+)</g)].map((m) => m[1]), ['small', 'large']);
+  });
+
+  it('every text is escaped for XML', () => {
+    const evil = data('linear', [series('<b>&"\'', [[1, 1], [2, 2]]), acc], { title: 'a <script>alert(1)</script> & b', xLabel: '<x>' });
+    const { svg } = renderPlot(evil);
+    assert.ok(!svg.includes('<script>'));
+    assert.ok(!svg.includes('<b>'));
+    assert.match(svg, /a &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; b/);
+    assert.match(svg, /&lt;b&gt;&amp;&quot;&#39;/);
+    assert.match(svg, /&lt;x&gt;/);
+  });
+
+  it('the same data always gives the same bytes', () => {
+    assert.equal(renderPlot(data('linear', [loss, acc])).svg, renderPlot(data('linear', [loss, acc])).svg);
+    const html = () => renderPlotsHtml({ revisions: ['HEAD', 'workspace'], plots: [{ data: data('linear', [loss]), rendered: renderPlot(data('linear', [loss])), source: 'stage "t"', files: ['f.csv'], notes: [] }] });
+    assert.equal(html(), html());
+  });
+
+  it('an empty chart says there is nothing to plot instead of failing', () => {
+    assert.match(renderPlot(data('linear', [series('loss', [[1, 'n/a']])])).svg, /no numeric values to plot/);
+  });
+
+  it('horizontal bars: one bar a category, grouped by series; the sorted variant orders by length', () => {
+    const imp = series('workspace', [[0.2, 'petal'], [0.5, 'sepal'], [0.3, 'stem']]);
+    const svg = renderPlot(data('bar_horizontal', [imp, series('HEAD', [[0.1, 'petal'], [0.4, 'sepal']])])).svg;
+    assert.equal(count(svg, /class="bar"/), 5);
+    assert.equal(count(svg, /class="legend-item"/), 2);
+    const labels = (s: string) => [...s.matchAll(/class="y-tick"[^>]*>([^<]+)</g)].map((m) => m[1]);
+    assert.deepEqual(labels(svg), ['petal', 'sepal', 'stem']);
+    assert.deepEqual(labels(renderPlot(data('bar_horizontal_sorted', [imp])).svg), ['sepal', 'stem', 'petal']);
+  });
+
+  it('a confusion matrix counts (actual, predicted) pairs; normalized rows sum to 1', () => {
+    const rows = series('workspace', [['cat', 'cat'], ['cat', 'dog'], ['dog', 'dog'], ['dog', 'dog'], ['cat', 'cat'], ['cat', 'cat']]);
+    const svg = renderPlot(data('confusion', [rows], { xLabel: 'actual', yLabel: 'predicted' })).svg;
+    assert.equal(count(svg, /class="cell"/), 4);
+    const values = [...svg.matchAll(/class="cell-value"[^>]*>([^<]+)</g)].map((m) => m[1]);
+    // Rows are predicted classes (cat, dog); columns actual classes (cat, dog).
+    assert.deepEqual(values, ['3', '0', '1', '2']);
+    const norm = renderPlot(data('confusion_normalized', [rows], { xLabel: 'actual', yLabel: 'predicted' })).svg;
+    assert.deepEqual([...norm.matchAll(/class="cell-value"[^>]*>([^<]+)</g)].map((m) => m[1]), ['1.00', '0.00', '0.33', '0.67']);
+    const two = renderPlot(data('confusion', [rows, { ...rows, label: 'HEAD' }])).svg;
+    assert.equal(count(two, /class="matrix"/), 2, 'one matrix a revision');
+    assert.match(two, /class="facet-title"[^>]*>HEAD</);
+  });
+
+  it('classes sort numbers numerically, then text', () => {
+    assert.deepEqual(['10', '2', 'b', '1', 'a'].sort(compareClasses), ['1', '2', '10', 'a', 'b']);
+  });
+});
+
+describe('the HTML page', () => {
+  it('is one self-contained file: a section a plot, inline SVG, no script and no network reference', () => {
+    const plot = (id: string) => ({ data: data('linear', [loss, acc], { id, title: `T ${id}` }), rendered: renderPlot(data('linear', [loss, acc])), source: 'stage "train"', files: [id], notes: ['x.csv does not exist at HEAD'] });
+    const html = renderPlotsHtml({ revisions: ['HEAD', 'workspace'], plots: [plot('a.csv'), plot('b <c>.csv')] });
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.equal(count(html, /<section /), 2);
+    assert.equal(count(html, /<svg /), 2);
+    assert.ok(!/<script|<link|@import|url\(/i.test(html));
+    const urls = [...html.matchAll(/https?:\/\/[^\s"'<>]+/g)].map((m) => m[0]);
+    assert.deepEqual([...new Set(urls)], ['http://www.w3.org/2000/svg']);
+    assert.match(html, /<h1>Plots: HEAD vs workspace<\/h1>/);
+    assert.match(html, /b &lt;c&gt;\.csv/);
+    assert.match(html, /class="note">x\.csv does not exist at HEAD</);
+    assert.match(html, /<a href="#plot-2-b-c-csv">/);
+  });
+});
