@@ -30,6 +30,11 @@ describe('nice ticks', () => {
     assert.ok(t.values.every((v) => String(v).length <= 4), `no float noise: ${t.values.join(' ')}`);
   });
 
+  it('integer data never gets a step below 1', () => {
+    assert.deepEqual(niceTicks(1, 4).values, [1, 1.5, 2, 2.5, 3, 3.5, 4]);
+    assert.deepEqual(niceTicks(1, 4, { integer: true }).values, [1, 2, 3, 4]);
+  });
+
   it('a single value gets a small range around it; labels use the step\'s decimals', () => {
     const t = niceTicks(5, 5);
     assert.ok(t.min < 5 && t.max > 5);
@@ -51,7 +56,19 @@ describe('SVG renderers', () => {
     assert.match(svg, /class="x-label"[^>]*>epoch</);
     assert.match(svg, /class="y-label"[^>]*>loss</);
     assert.match(svg, /<title>loss — epoch 2: 0\.6<\/title>/, 'hovering a point shows its value');
-    assert.deepEqual([...svg.matchAll(/class="x-tick"[^>]*>([^<]+)</g)].map((m) => m[1]), ['1.0', '1.5', '2.0', '2.5', '3.0', '3.5', '4.0']);
+    assert.deepEqual([...svg.matchAll(/class="x-tick"[^>]*>([^<]+)</g)].map((m) => m[1]), ['1', '2', '3', '4'], 'whole epochs get whole ticks');
+  });
+
+  it('in a diff of several fields, a revision keeps one color and a field one dash', () => {
+    const at = (rev: string, s: PlotSeries) => ({ ...s, rev, label: `${rev} · ${s.label}`, field: s.label });
+    const svg = renderPlot(data('linear', [at('HEAD', loss), at('HEAD', acc), at('workspace', loss), at('workspace', acc)])).svg;
+    const lines = [...svg.matchAll(/class="line"[^>]*stroke="([^"]+)"[^>]*?(?:stroke-dasharray="([^"]+)")?\/>/g)].map((m) => [m[1], m[2] ?? '']);
+    assert.equal(lines.length, 4);
+    assert.equal(lines[0][0], lines[1][0], 'HEAD lines share a color');
+    assert.notEqual(lines[0][0], lines[2][0], 'revisions differ in color');
+    assert.equal(lines[0][1], lines[2][1], 'loss has the same dash at both revisions');
+    assert.notEqual(lines[0][1], lines[1][1], 'loss and acc differ in dash');
+    assert.equal(count(svg, /class="legend-item"><line /), 2, 'dashed series show their dash in the legend');
   });
 
   it('one series has no legend; simple has lines only, scatter points only', () => {

@@ -16,9 +16,13 @@ export function stepDecimals(step: number): number {
   return Math.min(12, dot < 0 ? 0 : text.length - dot - 1);
 }
 
-/** About `target` ticks from `lo` to `hi`; a single value gets a small range around it. */
-export function niceTicks(lo: number, hi: number, target = 5): Ticks {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return niceTicks(0, 1, target);
+/**
+ * About `target` ticks (default 5) from `lo` to `hi`; a single value gets a small range around it. `integer` data
+ * (epochs, counts) never gets a step below 1.
+ */
+export function niceTicks(lo: number, hi: number, options: { target?: number; integer?: boolean } = {}): Ticks {
+  const target = options.target ?? 5;
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return niceTicks(0, 1, options);
   if (lo > hi) [lo, hi] = [hi, lo];
   if (lo === hi) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
@@ -28,7 +32,8 @@ export function niceTicks(lo: number, hi: number, target = 5): Ticks {
   const rough = (hi - lo) / Math.max(1, target);
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   const norm = rough / magnitude;
-  const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * magnitude;
+  const nice = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * magnitude;
+  const step = options.integer ? Math.max(1, nice) : nice;
   const decimals = stepDecimals(step);
   const first = Math.floor(lo / step + 1e-9);
   const last = Math.ceil(hi / step - 1e-9);

@@ -57,6 +57,6 @@ export function renderBarChart(data: PlotData, options: { sorted: boolean }): Re
   });
   if (data.xLabel) body.push(`<text class="x-label" x="${px((left + right) / 2)}" y="${bottom + 38}" text-anchor="middle">${escapeXml(clip(data.xLabel, right - left))}</text>`);
   if (data.yLabel) body.push(`<text class="y-label" x="12" y="${px(TOP - 8)}" fill="#111827">${escapeXml(clip(data.yLabel, labelWidth))}</text>`);
-  body.push(...legendSvg(series.map((s) => s.label), { left, top: bottom + BOTTOM + 6, width: WIDTH }));
+  body.push(...legendSvg(series.map((s, i) => ({ label: s.label, color: colorOf(i) })), { left, top: bottom + BOTTOM + 6, width: WIDTH }));
   return { svg: svgDocument({ width: WIDTH, height, title: data.title, body }), width: WIDTH, height };
 }

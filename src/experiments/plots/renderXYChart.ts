@@ -1,6 +1,7 @@
 import type { PlotData, PlotPoint, PlotSeries } from './buildPlotData.js';
 import { formatTick, niceTicks, type Ticks } from './niceTicks.js';
-import { clip, colorOf, escapeXml, formatValue, legendHeight, legendSvg, px, svgDocument, titleText } from './svgText.js';
+import { seriesStyles } from './seriesStyles.js';
+import { clip, escapeXml, formatValue, legendHeight, legendSvg, px, svgDocument, titleText } from './svgText.js';
 import type { RenderedPlot } from './renderPlot.js';
 
 /** Line charts (linear, simple, smooth) and scatter plots of one or more series, with axes, ticks and a legend. Pure. */
@@ -28,7 +29,7 @@ interface Scale {
 }
 
 function numericScale(values: number[], from: number, to: number): Scale & { ticks: [number, string][]; range: Ticks } {
-  const range = niceTicks(Math.min(...values), Math.max(...values));
+  const range = niceTicks(Math.min(...values), Math.max(...values), { integer: values.every(Number.isInteger) });
   const span = range.max - range.min || 1;
   const at = (v: number | string) => from + ((Number(v) - range.min) / span) * (to - from);
   return { at, range, ticks: range.values.map((v) => [at(v), formatTick(v, range.step)]) };
@@ -77,14 +78,15 @@ export function renderXYChart(data: PlotData): RenderedPlot {
   const y = numericScale(points.map((p) => p.y as number), box.bottom, box.top);
   body.push(...axes(x, y, box, { x: data.xLabel, y: data.yLabel }));
   const t = data.template;
+  const styles = seriesStyles(series);
   series.forEach((s, i) => {
-    const color = colorOf(i);
+    const { color, dash } = styles[i];
     const pts = numericX ? [...s.points].sort((a, b) => (a.x as number) - (b.x as number)) : s.points;
     body.push(`<g class="series" data-label="${escapeXml(s.label)}">`);
     const line = t === 'smooth' ? movingAverage(pts.map((p) => p.y as number)) : pts.map((p) => p.y as number);
     if (t !== 'scatter' && pts.length) {
       const d = pts.map((p, j) => `${j ? 'L' : 'M'}${px(x.at(p.x))},${px(y.at(line[j]))}`).join('');
-      body.push(`<path class="line" d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"/>`);
+      body.push(`<path class="line" d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
     }
     if (t !== 'simple') {
       const look = t === 'smooth' ? `r="2" fill="${color}" fill-opacity="0.35"` : `r="${t === 'scatter' ? 3.5 : 2.5}" fill="${color}"`;
@@ -92,6 +94,6 @@ export function renderXYChart(data: PlotData): RenderedPlot {
     }
     body.push('</g>');
   });
-  body.push(...legendSvg(series.map((s) => s.label), { left: MARGIN.left, top: box.bottom + MARGIN.bottom + 6, width: WIDTH }));
+  body.push(...legendSvg(series.map((s, i) => ({ label: s.label, ...styles[i] })), { left: MARGIN.left, top: box.bottom + MARGIN.bottom + 6, width: WIDTH }));
   return { svg: svgDocument({ width: WIDTH, height, title: data.title, body }), width: WIDTH, height };
 }

@@ -53,14 +53,17 @@ export function titleText(title: string, width: number): string {
 
 export const LEGEND_LINE = 18;
 
-/** A legend with one line a series (none for a single series: the title says what it is). */
-export function legendSvg(labels: string[], options: { left: number; top: number; width: number }): string[] {
-  if (labels.length < 2) return [];
+/** A legend with one line a series (none for a single series: the title says what it is); a dashed series shows its dash. */
+export function legendSvg(items: { label: string; color: string; dash?: string }[], options: { left: number; top: number; width: number }): string[] {
+  if (items.length < 2) return [];
   const { left, top, width } = options;
   const out = ['<g class="legend">'];
-  labels.forEach((label, i) => {
+  items.forEach(({ label, color, dash }, i) => {
     const y = top + i * LEGEND_LINE;
-    out.push(`<g class="legend-item"><rect x="${left}" y="${y - 9}" width="14" height="10" rx="2" fill="${colorOf(i)}"/><text x="${left + 20}" y="${y}">${escapeXml(clip(label, width - left - 40))}</text></g>`);
+    const swatch = dash
+      ? `<line x1="${left}" y1="${y - 4}" x2="${left + 14}" y2="${y - 4}" stroke="${color}" stroke-width="2.5" stroke-dasharray="${dash}"/>`
+      : `<rect x="${left}" y="${y - 9}" width="14" height="10" rx="2" fill="${color}"/>`;
+    out.push(`<g class="legend-item">${swatch}<text x="${left + 20}" y="${y}">${escapeXml(clip(label, width - left - 40))}</text></g>`);
   });
   out.push('</g>');
   return out;
