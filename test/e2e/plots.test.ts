@@ -55,6 +55,7 @@ describe('cairn plots', () => {
     assert.match(r.stdout, /^Wrote 2 plots of workspace to plots\.html\nopen it in a browser: file:\/\/.*\/plots\.html\n$/);
     const html = read('plots.html');
     assert.equal(count(html, /<section /), 2);
+    assert.ok(html.indexOf('<h2>Training &lt;curves&gt;</h2>') < html.indexOf('<h2>eval/cm.json</h2>'), 'in the order cairn.yaml declares them');
     assert.deepEqual([...new Set(html.match(/https?:\/\/[^\s"'<>]+/g))], ['http://www.w3.org/2000/svg'], 'no network reference but the SVG namespace');
     assert.ok(!/<script|<link|<img|@import|url\(/i.test(html));
     const training = section(html, 'Training &lt;curves&gt;');

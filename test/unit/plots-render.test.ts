@@ -53,6 +53,7 @@ describe('SVG renderers', () => {
     assert.equal(count(svg, /class="point"/), 8);
     assert.equal(count(svg, /class="legend-item"/), 2);
     assert.match(svg, /class="title"[^>]*>Loss</);
+    assert.equal(count(renderPlot(data('linear', [loss]), { titled: false }).svg, /class="title"/), 0);
     assert.match(svg, /class="x-label"[^>]*>epoch</);
     assert.match(svg, /class="y-label"[^>]*>loss</);
     assert.match(svg, /<title>loss — epoch 2: 0\.6<\/title>/, 'hovering a point shows its value');
@@ -107,7 +108,7 @@ describe('SVG renderers', () => {
 
   it('the same data always gives the same bytes', () => {
     assert.equal(renderPlot(data('linear', [loss, acc])).svg, renderPlot(data('linear', [loss, acc])).svg);
-    const html = () => renderPlotsHtml({ revisions: ['HEAD', 'workspace'], plots: [{ data: data('linear', [loss]), rendered: renderPlot(data('linear', [loss])), source: 'stage "t"', files: ['f.csv'], notes: [] }] });
+    const html = () => renderPlotsHtml({ revisions: ['HEAD', 'workspace'], plots: [{ data: data('linear', [loss]), source: 'stage "t"', files: ['f.csv'], notes: [] }] });
     assert.equal(html(), html());
   });
 
@@ -146,7 +147,7 @@ describe('SVG renderers', () => {
 
 describe('the HTML page', () => {
   it('is one self-contained file: a section a plot, inline SVG, no script and no network reference', () => {
-    const plot = (id: string) => ({ data: data('linear', [loss, acc], { id, title: `T ${id}` }), rendered: renderPlot(data('linear', [loss, acc])), source: 'stage "train"', files: [id], notes: ['x.csv does not exist at HEAD'] });
+    const plot = (id: string) => ({ data: data('linear', [loss, acc], { id, title: `T ${id}` }), source: 'stage "train"', files: [id], notes: ['x.csv does not exist at HEAD'] });
     const html = renderPlotsHtml({ revisions: ['HEAD', 'workspace'], plots: [plot('a.csv'), plot('b <c>.csv')] });
     assert.match(html, /^<!DOCTYPE html>/);
     assert.equal(count(html, /<section /), 2);
@@ -158,5 +159,7 @@ describe('the HTML page', () => {
     assert.match(html, /b &lt;c&gt;\.csv/);
     assert.match(html, /class="note">x\.csv does not exist at HEAD</);
     assert.match(html, /<a href="#plot-2-b-c-csv">/);
+    assert.equal(count(html, /class="title"/), 0, 'the heading names each plot; the image does not repeat it');
+    assert.match(html, /<h2>T a\.csv<\/h2>/);
   });
 });

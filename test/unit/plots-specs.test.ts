@@ -33,10 +33,10 @@ stages:
 `;
 
 describe('plot specs from cairn.yaml', () => {
-  it('each stage plot becomes a spec with its options; y may list several fields of the file', () => {
+  it('each stage plot becomes a spec with its options, in declaration order; y may list several fields', () => {
     const specs = specsOf(PIPELINE);
-    assert.deepEqual(specs.map((s) => s.id), ['cm.json', 'logs/train.csv', 'roc.json']);
-    assert.deepEqual(specs[1], {
+    assert.deepEqual(specs.map((s) => s.id), ['logs/train.csv', 'cm.json', 'roc.json']);
+    assert.deepEqual(specs[0], {
       id: 'logs/train.csv', template: 'linear', x: { field: 'epoch' },
       y: [{ file: 'logs/train.csv', field: 'loss' }, { file: 'logs/train.csv', field: 'acc' }],
       title: 'Training', xLabel: 'Epoch', source: 'stage "train"', stage: 'train',
@@ -112,7 +112,7 @@ describe('choosing plots', () => {
 
   it('no targets: every declared plot; a plot id, a stage name or an existing file selects', () => {
     assert.equal(selectPlotSpecs(declared, []).length, 3);
-    assert.deepEqual(selectPlotSpecs(declared, [target('train')]).map((s) => s.id), ['cm.json', 'logs/train.csv']);
+    assert.deepEqual(selectPlotSpecs(declared, [target('train')]).map((s) => s.id), ['logs/train.csv', 'cm.json']);
     assert.deepEqual(selectPlotSpecs(declared, [target('roc.json')]).map((s) => s.id), ['roc.json']);
     const file = selectPlotSpecs(declared, [target('other.tsv', true)]);
     assert.deepEqual(file, [{ id: 'other.tsv', template: 'linear', y: [{ file: 'other.tsv' }], source: 'a target file' }]);

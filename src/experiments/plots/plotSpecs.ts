@@ -4,6 +4,7 @@ import { parseTemplate, type PlotSpec } from './plotSpec.js';
 /**
  * The plots a pipeline declares, as PlotSpecs: today the `plots:` outputs of its stages. The one place that maps
  * the Pipeline model to plots, so a new source of plots (a top-level `plots:` section) is added here only.
+ * In the order cairn.yaml declares them.
  */
 export function plotSpecs(pipeline: Pipeline): PlotSpec[] {
   const specs: PlotSpec[] = [];
@@ -25,5 +26,5 @@ export function plotSpecs(pipeline: Pipeline): PlotSpec[] {
       });
     }
   }
-  return specs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return specs;
 }

@@ -7,7 +7,6 @@ import { readTextAt } from '../../pipeline/params.js';
 import { collectPlots, type CollectedPlot, type PlotSide } from './collectPlots.js';
 import type { PlotSpec } from './plotSpec.js';
 import { plotSpecs } from './plotSpecs.js';
-import { renderPlot } from './renderPlot.js';
 import type { HtmlPlot } from './renderPlotsHtml.js';
 import { selectPlotSpecs, type PlotOverrides } from './selectPlotSpecs.js';
 import { specFiles } from './plotSpec.js';
@@ -22,18 +21,21 @@ export interface PreparePlotsOptions {
 }
 
 export interface PreparedPlots {
-  /** Plots with data, drawn, in order. */
+  /** Plots with data, in order, ready to draw. */
   drawn: HtmlPlot[];
   collected: CollectedPlot[];
   /** What people should know: files missing at a side, plots with nothing to draw. */
   warnings: string[];
 }
 
-/** The plots declared at every side; a later side's declaration of the same plot wins (the newest options). */
+/**
+ * The plots declared at every side, in declaration order; a later side's declaration of the same plot wins (the
+ * newest options) and keeps the place of the first.
+ */
 async function declaredSpecs(repo: Repo, sides: PlotSide[]): Promise<PlotSpec[]> {
   const byId = new Map<string, PlotSpec>();
   for (const side of sides) for (const spec of plotSpecs(await pipelineAt(repo, side.rev))) byId.set(spec.id, spec);
-  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...byId.values()];
 }
 
 async function existsAtSomeSide(repo: Repo, file: string, sides: PlotSide[]): Promise<boolean> {
@@ -60,7 +62,7 @@ export async function preparePlots(repo: Repo, options: PreparePlotsOptions): Pr
   for (const c of collected) {
     if (c.data) {
       for (const note of c.notes) warnings.push(`${c.spec.id}: ${note}`);
-      drawn.push({ data: c.data, rendered: renderPlot(c.data), source: c.spec.source, files: specFiles(c.spec), notes: c.notes });
+      drawn.push({ data: c.data, source: c.spec.source, files: specFiles(c.spec), notes: c.notes });
       continue;
     }
     // A plot asked for by name fails loudly; one of many declared plots is only a warning, so the others still show.

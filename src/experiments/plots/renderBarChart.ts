@@ -1,7 +1,7 @@
 import type { PlotData } from './buildPlotData.js';
 import { formatTick, niceTicks } from './niceTicks.js';
 import { clip, colorOf, escapeXml, formatValue, legendHeight, legendSvg, px, svgDocument, textWidth, titleText } from './svgText.js';
-import type { RenderedPlot } from './renderPlot.js';
+import type { RenderedPlot, RenderOptions } from './renderPlot.js';
 
 /**
  * Horizontal bars (bar_horizontal, bar_horizontal_sorted): as in DVC, `y` names the category of each bar and `x`
@@ -14,7 +14,7 @@ const GAP = 10;
 const TOP = 40;
 const BOTTOM = 52;
 
-export function renderBarChart(data: PlotData, options: { sorted: boolean }): RenderedPlot {
+export function renderBarChart(data: PlotData, options: RenderOptions & { sorted: boolean }): RenderedPlot {
   // Points arrive as {x: value, y: category}; bars need a numeric length.
   const series = data.series.map((s) => ({ ...s, bars: s.points.filter((p) => typeof p.x === 'number').map((p) => ({ cat: String(p.y), value: p.x as number })) }));
   const categories: string[] = [];
@@ -36,7 +36,7 @@ export function renderBarChart(data: PlotData, options: { sorted: boolean }): Re
   const span = ticks.max - ticks.min || 1;
   const at = (v: number) => left + ((v - ticks.min) / span) * (right - left);
   const bottom = TOP + plotHeight;
-  const body = [titleText(data.title, WIDTH), '<g class="axes" stroke="#d0d4da">'];
+  const body = [titleText(data.title, WIDTH, options.titled), '<g class="axes" stroke="#d0d4da">'];
   for (const v of ticks.values) body.push(`<line class="grid" x1="${px(at(v))}" y1="${TOP}" x2="${px(at(v))}" y2="${bottom}"/>`);
   body.push(`<line x1="${px(at(0))}" y1="${TOP}" x2="${px(at(0))}" y2="${bottom}" stroke="#6b7280"/>`, '</g>', '<g class="ticks" fill="#374151">');
   for (const v of ticks.values) body.push(`<text class="x-tick" x="${px(at(v))}" y="${bottom + 16}" text-anchor="middle">${escapeXml(formatTick(v, ticks.step))}</text>`);

@@ -1,6 +1,6 @@
 import type { PlotData } from './buildPlotData.js';
 import { clip, escapeXml, formatValue, px, svgDocument, textWidth, titleText } from './svgText.js';
-import type { RenderedPlot } from './renderPlot.js';
+import type { RenderedPlot, RenderOptions } from './renderPlot.js';
 
 /**
  * Confusion matrices from rows of (x = actual, y = predicted) classes, as DVC's confusion templates: one matrix a
@@ -40,7 +40,7 @@ function shade(t: number): string {
   return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 }
 
-export function renderConfusion(data: PlotData, options: { normalized: boolean }): RenderedPlot {
+export function renderConfusion(data: PlotData, options: RenderOptions & { normalized: boolean }): RenderedPlot {
   const classes = [...new Set(data.series.flatMap((s) => s.points.flatMap((p) => [String(p.x), String(p.y)])))].sort(compareClasses);
   const n = Math.max(1, classes.length);
   const cell = Math.max(18, Math.min(48, Math.floor(360 / n)));
@@ -59,7 +59,7 @@ export function renderConfusion(data: PlotData, options: { normalized: boolean }
   };
   const max = options.normalized ? 1 : Math.max(1, ...matrices.flatMap((m) => [...m.values()].flatMap((r) => [...r.values()])));
   const fontSize = Math.min(12, Math.floor(cell / 3));
-  const body = [titleText(data.title, width)];
+  const body = [titleText(data.title, width, options.titled)];
   if (data.series.length === 0) body.push(`<text class="empty" x="${width / 2}" y="${gridTop + 20}" text-anchor="middle" fill="#6b7280">no data</text>`);
   data.series.forEach((s, f) => {
     const x0 = f * facetWidth + left;

@@ -1,12 +1,11 @@
 import type { PlotData } from './buildPlotData.js';
-import type { RenderedPlot } from './renderPlot.js';
+import { renderPlot } from './renderPlot.js';
 import { escapeXml } from './svgText.js';
 
 /** One self-contained HTML page for all plots: inline CSS and SVG, no script, no network, no web fonts. Pure. */
 
 export interface HtmlPlot {
   data: PlotData;
-  rendered: RenderedPlot;
   /** Where the plot is declared and what it reads, shown under its title. */
   source: string;
   files: string[];
@@ -64,7 +63,8 @@ export function renderPlotsHtml(options: { revisions: string[]; plots: HtmlPlot[
     const files = p.files.map((f) => `<code>${escapeXml(f)}</code>`).join(', ');
     out.push(`<p class="meta">${files} · template <code>${p.data.template}</code> · ${escapeXml(p.source)}</p>`);
     for (const note of p.notes) out.push(`<p class="note">${escapeXml(note)}</p>`);
-    out.push(p.rendered.svg);
+    // The section heading names the plot, so the image leaves its own title out.
+    out.push(renderPlot(p.data, { titled: false }).svg);
     out.push('</section>');
   });
   out.push('<footer>Written by <code>cairn plots</code>.</footer>', '</body>', '</html>', '');

@@ -2,7 +2,7 @@ import type { PlotData, PlotPoint, PlotSeries } from './buildPlotData.js';
 import { formatTick, niceTicks, type Ticks } from './niceTicks.js';
 import { seriesStyles } from './seriesStyles.js';
 import { clip, escapeXml, formatValue, legendHeight, legendSvg, px, svgDocument, titleText } from './svgText.js';
-import type { RenderedPlot } from './renderPlot.js';
+import type { RenderedPlot, RenderOptions } from './renderPlot.js';
 
 /** Line charts (linear, simple, smooth) and scatter plots of one or more series, with axes, ticks and a legend. Pure. */
 
@@ -62,12 +62,12 @@ function axes(x: Scale, y: Scale, box: { left: number; right: number; top: numbe
 const tooltip = (s: PlotSeries, p: PlotPoint, xName: string) => `${s.label} — ${xName} ${formatValue(p.x)}: ${formatValue(p.y)}`;
 
 /** Renders PlotData with the linear (line and points), simple (line), scatter (points) or smooth template. */
-export function renderXYChart(data: PlotData): RenderedPlot {
+export function renderXYChart(data: PlotData, options: RenderOptions = {}): RenderedPlot {
   // y must be numeric; points whose y is text are left out rather than guessed.
   const series = data.series.map((s) => ({ ...s, points: s.points.filter((p) => typeof p.y === 'number') }));
   const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom + legendHeight(series.length);
   const box = { left: MARGIN.left, right: WIDTH - MARGIN.right, top: MARGIN.top, bottom: MARGIN.top + PLOT_HEIGHT };
-  const body = [titleText(data.title, WIDTH)];
+  const body = [titleText(data.title, WIDTH, options.titled)];
   const points = series.flatMap((s) => s.points);
   if (points.length === 0) {
     body.push(`<text class="empty" x="${WIDTH / 2}" y="${px((box.top + box.bottom) / 2)}" text-anchor="middle" fill="#6b7280">no numeric values to plot</text>`);

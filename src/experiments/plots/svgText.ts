@@ -46,8 +46,9 @@ export function svgDocument(options: { width: number; height: number; title: str
   ].join('\n');
 }
 
-/** The chart title, centred at the top. */
-export function titleText(title: string, width: number): string {
+/** The chart title, centred at the top ('' when the image goes under a heading that says it). */
+export function titleText(title: string, width: number, shown = true): string {
+  if (!shown) return '';
   return `<text class="title" x="${px(width / 2)}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(clip(title, width - 20, 15))}</text>`;
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../../core/atomicWrite.js';
 import { fromSystemError } from '../../core/errors.js';
 import { chromiumMissing, findChromium, rasterizeSvg } from './rasterizeSvg.js';
-import type { RenderedPlot } from './renderPlot.js';
+import { renderPlot } from './renderPlot.js';
 import { renderPlotsHtml, type HtmlPlot } from './renderPlotsHtml.js';
 
 /** Writes drawn plots: one HTML page, or one SVG or PNG image a plot in a folder. */
@@ -46,14 +46,15 @@ export async function writePlotFiles(options: WritePlotsOptions): Promise<string
   }
   const names = imageNames(plots.map((p) => p.data.id), format);
   const targets = names.map((n) => path.join(out, n));
+  const images = plots.map((p) => renderPlot(p.data));
   if (format === 'svg') {
-    await Promise.all(plots.map((p, i) => writeFileAtomic(targets[i], `${p.rendered.svg}\n`, { fsync: false })));
+    await Promise.all(images.map((image, i) => writeFileAtomic(targets[i], `${image.svg}\n`, { fsync: false })));
     return targets;
   }
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'cairn-png-'));
   try {
     // One Chromium at a time: each is a whole browser, and the machine may have two cores.
-    for (const [i, p] of plots.entries()) await rasterizeSvg(p.rendered as RenderedPlot, targets[i], { chromium: chromium!, scratch, env: options.env });
+    for (const [i, image] of images.entries()) await rasterizeSvg(image, targets[i], { chromium: chromium!, scratch, env: options.env });
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
