@@ -163,6 +163,33 @@ describe('cairn plots', () => {
     writeTree(repo.dir, { 'cairn.yaml': PIPELINE });
   });
 
+  it('a plots folder (DVCLive\'s dvclive/plots/metrics) is one plot a file, also at a revision where it is cached', async () => {
+    const other = tempGitRepo();
+    after(() => other.cleanup());
+    await cairn(other.dir, ['init'], other.env);
+    const live = (n: number) => ({
+      'src/train/loss.tsv': `step\tloss\n${Array.from({ length: n }, (_, i) => `${i}\t${1 / (i + 1)}`).join('\n')}\n`,
+      'src/eval/acc.tsv': `step\tacc\n0\t0.5\n1\t${0.5 + n / 100}\n`,
+    });
+    writeTree(other.dir, {
+      'cairn.yaml': 'stages:\n  train:\n    cmd: mkdir -p dvclive/plots && rm -rf dvclive/plots/metrics && cp -r src dvclive/plots/metrics\n    deps: [src]\n    plots:\n      - dvclive/plots/metrics: {x: step}\n',
+      ...live(3),
+    });
+    assert.equal((await cairn(other.dir, ['repro'], other.env)).code, 0);
+    sh(other.dir, 'git add -A && git commit -q -m v1', other.env);
+    writeTree(other.dir, live(5));
+    assert.equal((await cairn(other.dir, ['repro'], other.env)).code, 0);
+    const r = await cairn(other.dir, ['plots', 'diff', '--json'], other.env);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual(json.plots.map((p: { id: string }) => p.id), ['dvclive/plots/metrics/eval/acc.tsv', 'dvclive/plots/metrics/train/loss.tsv']);
+    const loss = json.plots[1].revisions;
+    assert.equal(loss.HEAD['dvclive/plots/metrics/train/loss.tsv'].length, 3, 'HEAD read from the cached folder through cairn.lock');
+    assert.equal(loss.workspace['dvclive/plots/metrics/train/loss.tsv'].length, 5);
+    const one = await cairn(other.dir, ['plots', 'show', 'dvclive/plots/metrics/train/loss.tsv', '--json'], other.env);
+    assert.equal(JSON.parse(one.stdout).plots[0].source, 'stage "train"', 'a file inside a declared folder takes its options');
+  });
+
   it('--format png without chromium on the PATH says to install it or use svg', async () => {
     const empty = path.join(repo.home, 'empty-bin');
     mkdirSync(empty, { recursive: true });

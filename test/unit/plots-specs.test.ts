@@ -97,6 +97,12 @@ describe('plot data from rows', () => {
     assert.match(problems[0].hint ?? '', /its fields are: epoch, acc/);
   });
 
+  it('a file with a header and no rows is a problem, not an empty chart', () => {
+    const { data, problems } = buildPlotData(spec, [{ label: 'w', files: { 'l.csv': [] } }]);
+    assert.equal(data.series.length, 0);
+    assert.match(problems[0].message, /l\.csv has no rows to plot/);
+  });
+
   it('confusion templates default to the actual and predicted fields', () => {
     const cm: PlotSpec = { id: 'cm.json', template: 'confusion', y: [{ file: 'cm.json' }], source: 't' };
     const { data } = buildPlotData(cm, [{ label: 'w', files: { 'cm.json': [{ actual: 'a', predicted: 'b' }] } }]);

@@ -86,6 +86,10 @@ export function buildPlotData(spec: PlotSpec, revisions: RevisionRows[]): { data
     for (const ref of spec.y) {
       const rows = revision.files[ref.file];
       if (!rows) continue;
+      if (rows.length === 0) {
+        problems.push(new CairnError('INVALID', `${ref.file} has no rows to plot${revisions.length > 1 ? ` (${revision.label})` : ''}`, { hint: 'write one row a step or a point below the header', data: { file: ref.file } }));
+        continue;
+      }
       let x: ReturnType<typeof xAxis>;
       let field: string;
       try {

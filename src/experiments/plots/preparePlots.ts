@@ -4,6 +4,7 @@ import { CairnError } from '../../core/errors.js';
 import type { Repo } from '../../core/repo.js';
 import { pipelineAt } from '../../pipeline/metrics.js';
 import { readTextAt } from '../../pipeline/params.js';
+import { expandPlotDirs } from './expandPlotDirs.js';
 import { collectPlots, type CollectedPlot, type PlotSide } from './collectPlots.js';
 import type { PlotSpec } from './plotSpec.js';
 import { plotSpecs } from './plotSpecs.js';
@@ -49,7 +50,7 @@ export async function preparePlots(repo: Repo, options: PreparePlotsOptions): Pr
   const { sides } = options;
   const declared = await declaredSpecs(repo, sides);
   const targets = await Promise.all(options.targets.map(async (t) => ({ ...t, exists: await existsAtSomeSide(repo, t.path, sides) })));
-  const specs = selectPlotSpecs(declared, targets, options.overrides);
+  const specs = await expandPlotDirs(repo, selectPlotSpecs(declared, targets, options.overrides), sides);
   if (specs.length === 0) {
     throw new CairnError('NOT_FOUND', 'no plots to draw: no stage in cairn.yaml declares a plots file', {
       hint: 'declare one on a stage (`plots: [- metrics.csv: {x: epoch, y: loss}]`), or name a plot file: `cairn plots show metrics.csv`',

@@ -28,7 +28,10 @@ function select(declared: PlotSpec[], targets: PlotTarget[]): PlotSpec[] {
   const chosen = new Map<string, PlotSpec>();
   for (const t of targets) {
     const hits = declared.filter((s) => s.id === t.raw || s.id === t.path || s.stage === t.raw || s.stage?.split('@')[0] === t.raw);
+    // A file inside a declared plots folder takes the folder's options.
+    const folder = declared.find((s) => s.y.length === 1 && t.path.startsWith(`${s.id}/`));
     if (hits.length) for (const h of hits) chosen.set(h.id, h);
+    else if (folder) chosen.set(t.path, { ...folder, id: t.path, y: [{ ...folder.y[0], file: t.path }] });
     else if (t.exists) chosen.set(t.path, { id: t.path, template: 'linear', y: [{ file: t.path }], source: 'a target file' });
     else {
       const guess = didYouMean(t.raw, [...declared.map((s) => s.id), ...declared.flatMap((s) => (s.stage ? [s.stage] : []))]);
