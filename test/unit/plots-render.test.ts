@@ -11,7 +11,7 @@ import type { PlotTemplate } from '../../src/experiments/plots/plotSpec.js';
 const count = (svg: string, pattern: RegExp) => (svg.match(new RegExp(pattern.source, 'g')) ?? []).length;
 
 function series(label: string, points: [number | string, number | string][]): PlotSeries {
-  return { label, rev: 'workspace', file: 'f.csv', field: 'y', points: points.map(([x, y]) => ({ x, y })) };
+  return { label, rev: 'workspace', file: 'f.csv', field: 'y', xField: 'x', points: points.map(([x, y]) => ({ x, y })) };
 }
 
 function data(template: PlotTemplate, list: PlotSeries[], extra: Partial<PlotData> = {}): PlotData {

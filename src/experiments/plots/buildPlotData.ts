@@ -1,5 +1,5 @@
 import { CairnError } from '../../core/errors.js';
-import type { PlotSpec, PlotTemplate } from './plotSpec.js';
+import type { PlotSpec, PlotTemplate, YRef } from './plotSpec.js';
 import { STEP_FIELD } from './plotSpec.js';
 import { rowFields, type PlotRow } from './plotRows.js';
 
@@ -16,6 +16,8 @@ export interface PlotSeries {
   rev: string;
   file: string;
   field: string;
+  /** The field x was read from (`step` for the row number). */
+  xField: string;
   points: PlotPoint[];
 }
 
@@ -74,6 +76,21 @@ function yField(spec: PlotSpec, field: string | undefined, rows: PlotRow[], file
 
 const usable = (v: unknown): v is number | string => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v !== '');
 
+/** One series from one file at one revision (null: the x file is absent there); throws for a file that cannot give it. */
+function seriesOf(spec: PlotSpec, ref: YRef, revision: RevisionRows): PlotSeries | null {
+  const rows = revision.files[ref.file];
+  if (rows.length === 0) throw new CairnError('INVALID', `${ref.file} has no rows to plot`, { hint: 'write one row a step or a point below the header', data: { file: ref.file } });
+  const x = xAxis(spec, rows, ref.file, revision.files);
+  if (!x) return null;
+  const field = yField(spec, ref.field, rows, ref.file, x.field);
+  const points: PlotPoint[] = [];
+  rows.forEach((row, i) => {
+    const [xv, yv] = [x.at(i), row[field]];
+    if (usable(xv) && usable(yv)) points.push({ x: xv, y: yv });
+  });
+  return { label: '', rev: revision.label, file: ref.file, field, xField: x.field, points };
+}
+
 /**
  * Series for every y reference at every revision that has its file; labels say only what differs between series.
  * A series whose file lacks a named field is left out and its error returned, so one old revision does not hide the rest.
@@ -81,35 +98,16 @@ const usable = (v: unknown): v is number | string => (typeof v === 'number' && N
 export function buildPlotData(spec: PlotSpec, revisions: RevisionRows[]): { data: PlotData; problems: CairnError[] } {
   const series: PlotSeries[] = [];
   const problems: CairnError[] = [];
-  let xLabel = '';
   for (const revision of revisions) {
-    for (const ref of spec.y) {
-      const rows = revision.files[ref.file];
-      if (!rows) continue;
-      if (rows.length === 0) {
-        problems.push(new CairnError('INVALID', `${ref.file} has no rows to plot${revisions.length > 1 ? ` (${revision.label})` : ''}`, { hint: 'write one row a step or a point below the header', data: { file: ref.file } }));
-        continue;
-      }
-      let x: ReturnType<typeof xAxis>;
-      let field: string;
+    for (const ref of spec.y.filter((r) => revision.files[r.file])) {
       try {
-        x = xAxis(spec, rows, ref.file, revision.files);
-        if (!x) continue;
-        field = yField(spec, ref.field, rows, ref.file, x.field);
+        const s = seriesOf(spec, ref, revision);
+        if (s) series.push(s);
       } catch (err) {
         if (!(err instanceof CairnError)) throw err;
+        // In a diff, say which revision's file it was.
         problems.push(revisions.length > 1 ? new CairnError(err.code, `${err.message} (${revision.label})`, { hint: err.hint, data: err.data }) : err);
-        continue;
       }
-      const at = x.at;
-      xLabel ||= x.field;
-      const points: PlotPoint[] = [];
-      rows.forEach((row, i) => {
-        const xv = at(i);
-        const yv = row[field];
-        if (usable(xv) && usable(yv)) points.push({ x: xv, y: yv });
-      });
-      series.push({ label: '', rev: revision.label, file: ref.file, field, points });
     }
   }
   const many = (key: 'rev' | 'file' | 'field') => new Set(series.map((s) => s[key])).size > 1;
@@ -123,7 +121,7 @@ export function buildPlotData(spec: PlotSpec, revisions: RevisionRows[]): { data
     id: spec.id,
     template: spec.template,
     title: spec.title ?? spec.id,
-    xLabel: spec.xLabel ?? (xLabel || spec.x?.field || STEP_FIELD),
+    xLabel: spec.xLabel ?? series[0]?.xField ?? spec.x?.field ?? STEP_FIELD,
     yLabel: spec.yLabel ?? (yFields.length === 1 ? yFields[0] : ''),
     series,
   };
