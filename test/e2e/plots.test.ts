@@ -67,6 +67,13 @@ describe('cairn plots', () => {
     assert.match(cm, /template <code>confusion<\/code>/);
   });
 
+  it('-o naming a folder writes plots.html inside it', async () => {
+    const r = await run('show', '-o', 'reports/');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /to reports\/plots\.html\n/);
+    assert.match(read('reports/plots.html'), /^<!DOCTYPE html>/);
+  });
+
   it('show --json prints the rows instead of drawing', async () => {
     const r = await run('show', 'train', '--json');
     assert.equal(r.code, 0, r.stderr);

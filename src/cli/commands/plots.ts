@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
@@ -65,6 +66,14 @@ function formatOf(value: unknown): PlotFormat {
   throw new CairnError('USAGE', `unknown --format "${String(value)}"`, { hint: `use one of: ${PLOT_FORMATS.join(', ')}` });
 }
 
+/** Where to write: -o as given, or the default; for HTML, -o naming a folder (existing, or ending in /) gets plots.html inside. */
+function outPath(cwd: string, given: unknown, format: PlotFormat): string {
+  if (typeof given !== 'string') return path.resolve(cwd, format === 'html' ? DEFAULT_HTML : DEFAULT_IMAGE_DIR);
+  const out = path.resolve(cwd, given);
+  const folder = /[\\/]$/.test(given) || (existsSync(out) && statSync(out).isDirectory());
+  return format === 'html' && folder ? path.join(out, DEFAULT_HTML) : out;
+}
+
 export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown>, cmd: Command): Promise<CommandResult> {
   if (cmd.name() !== 'show' && cmd.name() !== 'diff') {
     throw new CairnError('USAGE', 'plots needs a subcommand: show or diff', { hint: 'see `cairn help plots`' });
@@ -77,10 +86,17 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   for (const w of prepared.warnings) ctx.warn(w);
   const revisions = sides.map((s) => s.label);
   if (ctx.json) {
-    const plots = prepared.collected.map((c) => ({ id: c.spec.id, template: c.spec.template, source: c.spec.source, ...(c.data ? { title: c.data.title, x_label: c.data.xLabel, y_label: c.data.yLabel } : {}), revisions: c.rows, notes: c.notes }));
+    const plots = prepared.collected.map((c) => ({
+      id: c.spec.id,
+      template: c.spec.template,
+      source: c.spec.source,
+      ...(c.data ? { title: c.data.title, x_label: c.data.xLabel, y_label: c.data.yLabel } : {}),
+      revisions: c.rows,
+      notes: c.notes,
+    }));
     return { data: { revisions, plots } };
   }
-  const out = path.resolve(ctx.cwd, typeof opts.out === 'string' ? opts.out : format === 'html' ? DEFAULT_HTML : DEFAULT_IMAGE_DIR);
+  const out = outPath(ctx.cwd, opts.out, format);
   const written = await writePlotFiles({ format, out, revisions, plots: prepared.drawn, env: ctx.env });
   const shown = (f: string) => path.relative(ctx.cwd, f) || f;
   const count = plural(prepared.drawn.length, 'plot');
