@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PlotData, PlotSeries } from '../../src/experiments/plots/buildPlotData.js';
-import { formatTick, niceTicks } from '../../src/experiments/plots/niceTicks.js';
+import { decimateLine } from '../../src/experiments/plots/decimateLine.js';
+import { extent, formatTick, niceTicks } from '../../src/experiments/plots/niceTicks.js';
 import { compareClasses } from '../../src/experiments/plots/renderConfusion.js';
 import { renderPlot } from '../../src/experiments/plots/renderPlot.js';
 import { renderPlotsHtml } from '../../src/experiments/plots/renderPlotsHtml.js';
@@ -80,6 +81,20 @@ describe('SVG renderers', () => {
     const scatter = renderPlot(data('scatter', [loss])).svg;
     assert.equal(count(scatter, /class="line"/), 0);
     assert.equal(count(scatter, /class="point"/), 4);
+  });
+
+  it('a long series (200,000 steps) is drawn as a line without a dot a point', () => {
+    const long = series('loss', Array.from({ length: 200_000 }, (_, i) => [i, 1 / (i + 1)] as [number, number]));
+    const svg = renderPlot(data('linear', [long])).svg;
+    assert.equal(count(svg, /class="line"/), 1);
+    assert.equal(count(svg, /class="point"/), 0);
+    assert.ok(svg.length < 100_000, `${svg.length} bytes: the line keeps a few points a pixel column`);
+    assert.deepEqual(extent([3, -1, 2]), [-1, 3]);
+  });
+
+  it('thinning a line keeps the first, lowest, highest and last point of each pixel column', () => {
+    assert.deepEqual(decimateLine([[0, 5], [0.2, 9], [0.3, 1], [0.4, 4], [1, 2], [1.1, 2]]), [[0, 5], [0.2, 9], [0.3, 1], [0.4, 4], [1, 2], [1.1, 2]]);
+    assert.deepEqual(decimateLine([[0, 5], [0.1, 6], [0.2, 9], [0.3, 1], [0.4, 4], [0.45, 4]]), [[0, 5], [0.2, 9], [0.3, 1], [0.45, 4]]);
   });
 
   it('smooth draws the raw points and a moving average through them', () => {

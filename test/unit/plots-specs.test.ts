@@ -97,6 +97,14 @@ describe('plot data from rows', () => {
     assert.match(problems[0].hint ?? '', /its fields are: epoch, acc/);
   });
 
+  it('numeric text counts as a number, booleans as class names, empty values are left out', () => {
+    const cm: PlotSpec = { id: 'p.yaml', template: 'confusion', y: [{ file: 'p.yaml' }], source: 't' };
+    const rows = { 'p.yaml': [{ actual: true, predicted: false }, { actual: '1', predicted: null }] };
+    assert.deepEqual(buildPlotData(cm, [{ label: 'w', files: rows }]).data.series[0].points, [{ x: 'true', y: 'false' }]);
+    const line = buildPlotData(spec, [{ label: 'w', files: { 'l.csv': [{ epoch: '1', loss: ' 0.5 ' }, { epoch: 2, loss: '' }] } }]).data;
+    assert.deepEqual(line.series[0].points, [{ x: 1, y: 0.5 }]);
+  });
+
   it('a file with a header and no rows is a problem, not an empty chart', () => {
     const { data, problems } = buildPlotData(spec, [{ label: 'w', files: { 'l.csv': [] } }]);
     assert.equal(data.series.length, 0);

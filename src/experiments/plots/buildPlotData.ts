@@ -1,7 +1,7 @@
 import { CairnError } from '../../core/errors.js';
 import type { PlotSpec, PlotTemplate, YRef } from './plotSpec.js';
 import { STEP_FIELD } from './plotSpec.js';
-import { rowFields, type PlotRow } from './plotRows.js';
+import { numericValue, rowFields, type PlotRow, type PlotValue } from './plotRows.js';
 
 /** From a PlotSpec and the rows of its files at each revision to the series a renderer draws. Pure. */
 
@@ -49,7 +49,7 @@ function missingField(file: string, field: string, role: string, rows: PlotRow[]
 const isConfusion = (t: PlotTemplate) => t === 'confusion' || t === 'confusion_normalized';
 
 /** The x field name and the values of rows `i` (null: leave the point out). */
-function xAxis(spec: PlotSpec, rows: PlotRow[], file: string, files: Record<string, PlotRow[]>): { field: string; at: (i: number) => unknown } | null {
+function xAxis(spec: PlotSpec, rows: PlotRow[], file: string, files: Record<string, PlotRow[]>): { field: string; at: (i: number) => PlotValue | undefined } | null {
   const field = spec.x?.field ?? (isConfusion(spec.template) ? CONFUSION_DEFAULTS.x : undefined);
   if (field === undefined) {
     if (rows.length && rows.every((r) => STEP_FIELD in r)) return { field: STEP_FIELD, at: (i) => rows[i][STEP_FIELD] };
@@ -74,7 +74,13 @@ function yField(spec: PlotSpec, field: string | undefined, rows: PlotRow[], file
   return candidates[candidates.length - 1];
 }
 
-const usable = (v: unknown): v is number | string => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v !== '');
+/** A value a point can use: a finite number (numeric text such as YAML's "0.5" counts as one), or a class name. */
+function pointValue(v: PlotValue | undefined): number | string | null {
+  const n = numericValue(v);
+  if (n !== null) return n;
+  if (typeof v === 'boolean') return String(v);
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
 
 /** One series from one file at one revision (null: the x file is absent there); throws for a file that cannot give it. */
 function seriesOf(spec: PlotSpec, ref: YRef, revision: RevisionRows): PlotSeries | null {
@@ -85,8 +91,8 @@ function seriesOf(spec: PlotSpec, ref: YRef, revision: RevisionRows): PlotSeries
   const field = yField(spec, ref.field, rows, ref.file, x.field);
   const points: PlotPoint[] = [];
   rows.forEach((row, i) => {
-    const [xv, yv] = [x.at(i), row[field]];
-    if (usable(xv) && usable(yv)) points.push({ x: xv, y: yv });
+    const [xv, yv] = [pointValue(x.at(i)), pointValue(row[field])];
+    if (xv !== null && yv !== null) points.push({ x: xv, y: yv });
   });
   return { label: '', rev: revision.label, file: ref.file, field, xField: x.field, points };
 }

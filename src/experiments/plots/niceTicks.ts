@@ -8,6 +8,17 @@ export interface Ticks {
   values: number[];
 }
 
+/** The smallest and largest of many values (a spread into Math.min overflows the stack past ~100,000 values). */
+export function extent(values: Iterable<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
 /** Decimals that show a multiple of `step` exactly (0.25 → 2, 5 → 0). */
 export function stepDecimals(step: number): number {
   if (!(step > 0) || step >= 1) return 0;

@@ -1,5 +1,5 @@
 import type { PlotData } from './buildPlotData.js';
-import { formatTick, niceTicks } from './niceTicks.js';
+import { extent, formatTick, niceTicks } from './niceTicks.js';
 import { clip, colorOf, escapeXml, formatValue, legendHeight, legendSvg, px, svgDocument, textWidth, titleText } from './svgText.js';
 import type { RenderedPlot, RenderOptions } from './renderPlot.js';
 
@@ -32,7 +32,8 @@ export function renderBarChart(data: PlotData, options: RenderOptions & { sorted
   const plotHeight = Math.max(band, categories.length * band);
   const height = TOP + plotHeight + BOTTOM + legendHeight(series.length);
   const values = series.flatMap((s) => s.bars.map((b) => b.value));
-  const ticks = niceTicks(Math.min(0, ...values), Math.max(0, ...values));
+  const [lo, hi] = extent(values);
+  const ticks = niceTicks(Math.min(0, lo), Math.max(0, hi));
   const span = ticks.max - ticks.min || 1;
   const at = (v: number) => left + ((v - ticks.min) / span) * (right - left);
   const bottom = TOP + plotHeight;

@@ -1,5 +1,6 @@
 import type { PlotData, PlotPoint, PlotSeries } from './buildPlotData.js';
-import { formatTick, niceTicks, type Ticks } from './niceTicks.js';
+import { decimateLine } from './decimateLine.js';
+import { extent, formatTick, niceTicks, type Ticks } from './niceTicks.js';
 import { seriesStyles } from './seriesStyles.js';
 import { clip, escapeXml, formatValue, legendHeight, legendSvg, px, svgDocument, titleText } from './svgText.js';
 import type { RenderedPlot, RenderOptions } from './renderPlot.js';
@@ -9,6 +10,8 @@ import type { RenderedPlot, RenderOptions } from './renderPlot.js';
 const WIDTH = 640;
 const PLOT_HEIGHT = 300;
 const MARGIN = { top: 40, right: 24, bottom: 52, left: 72 };
+/** Past this many points a series of the linear template is drawn as a line only: thousands of dots hide the curve and bloat the file. */
+export const MAX_MARKED_POINTS = 300;
 
 /** A centred moving average (window about a tenth of the points, odd, at least 1), shorter at the ends. Pure. */
 export function movingAverage(values: number[], window = Math.max(1, Math.round(values.length / 10) | 1)): number[] {
@@ -29,7 +32,8 @@ interface Scale {
 }
 
 function numericScale(values: number[], from: number, to: number): Scale & { ticks: [number, string][]; range: Ticks } {
-  const range = niceTicks(Math.min(...values), Math.max(...values), { integer: values.every(Number.isInteger) });
+  const [lo, hi] = extent(values);
+  const range = niceTicks(lo, hi, { integer: values.every(Number.isInteger) });
   const span = range.max - range.min || 1;
   const at = (v: number | string) => from + ((Number(v) - range.min) / span) * (to - from);
   return { at, range, ticks: range.values.map((v) => [at(v), formatTick(v, range.step)]) };
@@ -85,10 +89,11 @@ export function renderXYChart(data: PlotData, options: RenderOptions = {}): Rend
     body.push(`<g class="series" data-label="${escapeXml(s.label)}">`);
     const line = t === 'smooth' ? movingAverage(pts.map((p) => p.y as number)) : pts.map((p) => p.y as number);
     if (t !== 'scatter' && pts.length) {
-      const d = pts.map((p, j) => `${j ? 'L' : 'M'}${px(x.at(p.x))},${px(y.at(line[j]))}`).join('');
+      const screen = pts.map((p, j): [number, number] => [x.at(p.x), y.at(line[j])]);
+      const d = (numericX ? decimateLine(screen) : screen).map(([sx, sy], j) => `${j ? 'L' : 'M'}${px(sx)},${px(sy)}`).join('');
       body.push(`<path class="line" d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
     }
-    if (t !== 'simple') {
+    if (t === 'scatter' || t === 'smooth' || (t === 'linear' && pts.length <= MAX_MARKED_POINTS)) {
       const look = t === 'smooth' ? `r="2" fill="${color}" fill-opacity="0.35"` : `r="${t === 'scatter' ? 3.5 : 2.5}" fill="${color}"`;
       for (const p of pts) body.push(`<circle class="point" cx="${px(x.at(p.x))}" cy="${px(y.at(p.y))}" ${look}><title>${escapeXml(tooltip(s, p, data.xLabel))}</title></circle>`);
     }
