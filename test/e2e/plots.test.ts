@@ -132,6 +132,9 @@ describe('cairn plots', () => {
     const unknown = await run('show', 'trian', '-o', 'bad.html');
     assert.equal(unknown.code, 4);
     assert.match(unknown.stderr, /no plot, stage or plot file named "trian"\nhint: did you mean "train"\?/);
+    const rev = await run('diff', 'no-such-branch');
+    assert.equal(rev.code, 4);
+    assert.match(rev.stderr, /"no-such-branch" is neither a Git revision nor a plot, stage or plot file/);
     const outside = await run('show', '../elsewhere.csv');
     assert.equal(outside.code, 2);
     assert.match(outside.stderr, /outside the repository/);

@@ -82,7 +82,16 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const { sides, rest } = cmd.name() === 'diff' ? await diffSides(repo, ctx.cwd, args) : { sides: [{ label: 'workspace' }], rest: args };
   const targets = rest.map((raw) => ({ raw, path: repoPrefix(repo, ctx.cwd, raw) }));
-  const prepared = await preparePlots(repo, { sides, targets, overrides: overridesFrom(opts) });
+  const prepared = await preparePlots(repo, { sides, targets, overrides: overridesFrom(opts) }).catch((err: unknown) => {
+    // In a diff, an unknown first target may have been meant as a revision.
+    if (cmd.name() === 'diff' && err instanceof CairnError && err.code === 'NOT_FOUND' && err.data?.target === rest[0] && rest[0] !== undefined) {
+      throw new CairnError('NOT_FOUND', `"${rest[0]}" is neither a Git revision nor a plot, stage or plot file`, {
+        hint: 'use a branch, tag or commit id that `git log` shows, or a plots file (`cairn plots show` lists the declared ones)',
+        data: err.data,
+      });
+    }
+    throw err;
+  });
   for (const w of prepared.warnings) ctx.warn(w);
   const revisions = sides.map((s) => s.label);
   if (ctx.json) {
