@@ -70,7 +70,8 @@ describe('SVG renderers', () => {
     assert.notEqual(lines[0][0], lines[2][0], 'revisions differ in color');
     assert.equal(lines[0][1], lines[2][1], 'loss has the same dash at both revisions');
     assert.notEqual(lines[0][1], lines[1][1], 'loss and acc differ in dash');
-    assert.equal(count(svg, /class="legend-item"><line /), 2, 'dashed series show their dash in the legend');
+    assert.equal(count(svg, /class="legend-item"><line /), 4, 'line charts have line swatches');
+    assert.equal(count(svg, /class="legend-item"><line [^>]*stroke-dasharray/), 2, 'dashed series show their dash in the legend');
   });
 
   it('one series has no legend; simple has lines only, scatter points only', () => {

@@ -1,6 +1,6 @@
 import type { PlotData } from './buildPlotData.js';
 import { extent, formatTick, niceTicks } from './niceTicks.js';
-import { clip, colorOf, escapeXml, formatValue, legendHeight, legendSvg, px, svgDocument, textWidth, titleText } from './svgText.js';
+import { clip, colorOf, escapeXml, formatValue, legendHeight, legendSvg, px, svgDocument, textWidth, titleText, topMargin } from './svgText.js';
 import type { RenderedPlot, RenderOptions } from './renderPlot.js';
 
 /**
@@ -11,10 +11,10 @@ import type { RenderedPlot, RenderOptions } from './renderPlot.js';
 const WIDTH = 640;
 const BAR = 14;
 const GAP = 10;
-const TOP = 40;
 const BOTTOM = 52;
 
 export function renderBarChart(data: PlotData, options: RenderOptions & { sorted: boolean }): RenderedPlot {
+  const TOP = topMargin(options.titled);
   // Points arrive as {x: value, y: category}; bars need a numeric length.
   const series = data.series.map((s) => ({ ...s, bars: s.points.filter((p) => typeof p.x === 'number').map((p) => ({ cat: String(p.y), value: p.x as number })) }));
   const categories: string[] = [];

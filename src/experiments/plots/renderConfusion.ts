@@ -1,5 +1,5 @@
 import type { PlotData } from './buildPlotData.js';
-import { clip, escapeXml, formatValue, px, svgDocument, textWidth, titleText } from './svgText.js';
+import { clip, escapeXml, formatValue, px, svgDocument, textWidth, titleText, topMargin } from './svgText.js';
 import type { RenderedPlot, RenderOptions } from './renderPlot.js';
 
 /**
@@ -8,7 +8,6 @@ import type { RenderedPlot, RenderOptions } from './renderPlot.js';
  * by its total, as DVC's confusion_normalized does, so every row sums to 1. Pure.
  */
 
-const TOP = 40;
 const FACET_TITLE = 22;
 
 /** Numbers in numeric order, then text in code-point order: the same classes always line up the same way. */
@@ -41,6 +40,7 @@ function shade(t: number): string {
 }
 
 export function renderConfusion(data: PlotData, options: RenderOptions & { normalized: boolean }): RenderedPlot {
+  const TOP = topMargin(options.titled);
   const classes = [...new Set(data.series.flatMap((s) => s.points.flatMap((p) => [String(p.x), String(p.y)])))].sort(compareClasses);
   const n = Math.max(1, classes.length);
   const cell = Math.max(18, Math.min(48, Math.floor(360 / n)));

@@ -2,14 +2,14 @@ import type { PlotData, PlotPoint, PlotSeries } from './buildPlotData.js';
 import { decimateLine } from './decimateLine.js';
 import { extent, formatTick, niceTicks, type Ticks } from './niceTicks.js';
 import { seriesStyles } from './seriesStyles.js';
-import { clip, escapeXml, formatValue, legendHeight, legendSvg, px, svgDocument, titleText } from './svgText.js';
+import { clip, escapeXml, formatValue, legendHeight, legendSvg, px, svgDocument, titleText, topMargin } from './svgText.js';
 import type { RenderedPlot, RenderOptions } from './renderPlot.js';
 
 /** Line charts (linear, simple, smooth) and scatter plots of one or more series, with axes, ticks and a legend. Pure. */
 
 const WIDTH = 640;
 const PLOT_HEIGHT = 300;
-const MARGIN = { top: 40, right: 24, bottom: 52, left: 72 };
+const MARGIN = { right: 24, bottom: 52, left: 72 };
 /** Past this many points a series of the linear template is drawn as a line only: thousands of dots hide the curve and bloat the file. */
 export const MAX_MARKED_POINTS = 300;
 
@@ -69,8 +69,9 @@ const tooltip = (s: PlotSeries, p: PlotPoint, xName: string) => `${s.label} — 
 export function renderXYChart(data: PlotData, options: RenderOptions = {}): RenderedPlot {
   // y must be numeric; points whose y is text are left out rather than guessed.
   const series = data.series.map((s) => ({ ...s, points: s.points.filter((p) => typeof p.y === 'number') }));
-  const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom + legendHeight(series.length);
-  const box = { left: MARGIN.left, right: WIDTH - MARGIN.right, top: MARGIN.top, bottom: MARGIN.top + PLOT_HEIGHT };
+  const top = topMargin(options.titled);
+  const height = top + PLOT_HEIGHT + MARGIN.bottom + legendHeight(series.length);
+  const box = { left: MARGIN.left, right: WIDTH - MARGIN.right, top, bottom: top + PLOT_HEIGHT };
   const body = [titleText(data.title, WIDTH, options.titled)];
   const points = series.flatMap((s) => s.points);
   if (points.length === 0) {

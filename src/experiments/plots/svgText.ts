@@ -46,6 +46,9 @@ export function svgDocument(options: { width: number; height: number; title: str
   ].join('\n');
 }
 
+/** Space above a chart's plot area: room for the title, or just for the top labels when the image has none. */
+export const topMargin = (titled = true): number => (titled ? 40 : 20);
+
 /** The chart title, centred at the top ('' when the image goes under a heading that says it). */
 export function titleText(title: string, width: number, shown = true): string {
   if (!shown) return '';
@@ -61,8 +64,9 @@ export function legendSvg(items: { label: string; color: string; dash?: string }
   const out = ['<g class="legend">'];
   items.forEach(({ label, color, dash }, i) => {
     const y = top + i * LEGEND_LINE;
-    const swatch = dash
-      ? `<line x1="${left}" y1="${y - 4}" x2="${left + 14}" y2="${y - 4}" stroke="${color}" stroke-width="2.5" stroke-dasharray="${dash}"/>`
+    // Line charts pass a dash ('' for solid) and get line swatches; bars get filled boxes.
+    const swatch = dash !== undefined
+      ? `<line x1="${left}" y1="${y - 4}" x2="${left + 14}" y2="${y - 4}" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
       : `<rect x="${left}" y="${y - 9}" width="14" height="10" rx="2" fill="${color}"/>`;
     out.push(`<g class="legend-item">${swatch}<text x="${left + 20}" y="${y}">${escapeXml(clip(label, width - left - 40))}</text></g>`);
   });
