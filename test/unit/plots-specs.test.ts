@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { CairnError } from '../../src/core/errors.js';
 import { buildPlotData } from '../../src/experiments/plots/buildPlotData.js';
+import { plotSpecFromDefinition } from '../../src/experiments/plots/plotDefinition.js';
 import { plotSpecs } from '../../src/experiments/plots/plotSpecs.js';
 import type { PlotSpec } from '../../src/experiments/plots/plotSpec.js';
 import { selectPlotSpecs } from '../../src/experiments/plots/selectPlotSpecs.js';
@@ -47,6 +48,31 @@ describe('plot specs from cairn.yaml', () => {
   it('an unknown template is INVALID and lists the templates', () => {
     fails(() => specsOf('stages:\n  t:\n    cmd: x\n    plots:\n      - a.csv: {template: pie}\n'), 'INVALID',
       /unknown plot template "pie" in plots "a\.csv" of stage "t"[^]*linear, simple, scatter, smooth, confusion, confusion_normalized, bar_horizontal, bar_horizontal_sorted/);
+  });
+});
+
+describe('top-level plot definitions (the shape dvc.yaml uses)', () => {
+  const opts = { source: 'top-level plots', where: 'plots "loss" of cairn.yaml' };
+
+  it('x from one file and y from several files, the id being a name', () => {
+    const spec = plotSpecFromDefinition('loss', { x: { 'epochs.csv': 'epoch' }, y: { 'train.csv': 'loss', 'val.csv': ['loss', 'val_loss'] }, title: 'Loss' }, opts);
+    assert.deepEqual(spec, {
+      id: 'loss', template: 'linear', x: { file: 'epochs.csv', field: 'epoch' },
+      y: [{ file: 'train.csv', field: 'loss' }, { file: 'val.csv', field: 'loss' }, { file: 'val.csv', field: 'val_loss' }],
+      source: 'top-level plots', title: 'Loss',
+    });
+  });
+
+  it('a path entry with a y field, and paths made relative to a pipeline file in a subfolder', () => {
+    const spec = plotSpecFromDefinition('logs.csv', { x: 'step', y: 'acc', template: 'smooth' }, { ...opts, files: (p) => `sub/${p}` });
+    assert.deepEqual(spec, { id: 'sub/logs.csv', template: 'smooth', x: { field: 'step' }, y: [{ file: 'sub/logs.csv', field: 'acc' }], source: 'top-level plots' });
+  });
+
+  it('malformed x, y and texts are INVALID errors naming the definition', () => {
+    fails(() => plotSpecFromDefinition('p', { x: { 'a.csv': 'e', 'b.csv': 'e' } }, opts), 'INVALID', /plots "loss" of cairn\.yaml: x must be a field name, or one file/);
+    fails(() => plotSpecFromDefinition('p', { y: { 'a.csv': [] } }, opts), 'INVALID', /the y fields of a\.csv must be a field name or a list/);
+    fails(() => plotSpecFromDefinition('p', { y: {} }, opts), 'INVALID', /y names no file/);
+    fails(() => plotSpecFromDefinition('p', { title: 3 } as never, opts), 'INVALID', /title must be text/);
   });
 });
 
