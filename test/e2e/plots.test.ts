@@ -154,6 +154,15 @@ describe('cairn plots', () => {
     assert.ok(!existsSync(path.join(repo.dir, 'bad.html')));
   });
 
+  it('templates lists the templates and what each draws', async () => {
+    const r = await run('templates');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^linear {17}lines with a point at each value \(the default\)\n/);
+    assert.equal(r.stdout.trim().split('\n').length, 8);
+    const json = JSON.parse((await run('templates', '--json')).stdout);
+    assert.deepEqual(json.map((t: { name: string }) => t.name), ['linear', 'simple', 'scatter', 'smooth', 'confusion', 'confusion_normalized', 'bar_horizontal', 'bar_horizontal_sorted']);
+  });
+
   it('an unknown template in cairn.yaml names the plot and lists the templates', async () => {
     const other = tempGitRepo();
     after(() => other.cleanup());

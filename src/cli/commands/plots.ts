@@ -6,6 +6,7 @@ import { CairnError } from '../../core/errors.js';
 import { openRepo, type Repo } from '../../core/repo.js';
 import { resolveRev } from '../../git/git.js';
 import type { PlotSide } from '../../experiments/plots/collectPlots.js';
+import { PLOT_TEMPLATES, TEMPLATE_DESCRIPTIONS } from '../../experiments/plots/plotSpec.js';
 import { preparePlots } from '../../experiments/plots/preparePlots.js';
 import type { PlotOverrides } from '../../experiments/plots/selectPlotSpecs.js';
 import { PLOT_FORMATS, writePlotFiles, type PlotFormat } from '../../experiments/plots/writePlotFiles.js';
@@ -36,6 +37,15 @@ export function configure(cmd: Command): void {
   drawingOptions(cmd.command('diff')
     .description('Draw plots with one series per revision (default: HEAD and the workspace)')
     .argument('[args...]', '[REV...] [targets...]: revisions first (none: HEAD and the workspace; one: it and the workspace), then targets'));
+  cmd.command('templates')
+    .description('List the plot templates and what each draws')
+    .option('--json', 'print them as JSON');
+}
+
+function templates(): CommandResult {
+  const rows = PLOT_TEMPLATES.map((name) => ({ name, description: TEMPLATE_DESCRIPTIONS[name] }));
+  const width = Math.max(...PLOT_TEMPLATES.map((t) => t.length));
+  return { data: rows, text: rows.map((r) => `${r.name.padEnd(width)}  ${r.description}`) };
 }
 
 function overridesFrom(opts: Record<string, unknown>): PlotOverrides {
@@ -75,8 +85,9 @@ function outPath(cwd: string, given: unknown, format: PlotFormat): string {
 }
 
 export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown>, cmd: Command): Promise<CommandResult> {
+  if (cmd.name() === 'templates') return templates();
   if (cmd.name() !== 'show' && cmd.name() !== 'diff') {
-    throw new CairnError('USAGE', 'plots needs a subcommand: show or diff', { hint: 'see `cairn help plots`' });
+    throw new CairnError('USAGE', 'plots needs a subcommand: show, diff or templates', { hint: 'see `cairn help plots`' });
   }
   const format = formatOf(opts.format);
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });

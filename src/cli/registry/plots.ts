@@ -11,6 +11,7 @@ export const plotsCommands: CommandEntry[] = [
       'cairn plots diff',
       'cairn plots diff main HEAD eval/confusion.json',
       'cairn plots show --json',
+      'cairn plots templates',
     ],
     load: () => import('../commands/plots.js'),
   },

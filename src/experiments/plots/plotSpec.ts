@@ -11,6 +11,18 @@ export type PlotTemplate = (typeof PLOT_TEMPLATES)[number];
 
 export const DEFAULT_TEMPLATE: PlotTemplate = 'linear';
 
+/** What each template draws, for `cairn plots templates` and the docs. */
+export const TEMPLATE_DESCRIPTIONS: Record<PlotTemplate, string> = {
+  linear: 'lines with a point at each value (the default)',
+  simple: 'lines only',
+  scatter: 'points only',
+  smooth: 'the points, faint, and a moving average through them',
+  confusion: 'a matrix counting rows by class: columns x (actual), rows y (predicted)',
+  confusion_normalized: 'the same, each row divided by its total',
+  bar_horizontal: 'one bar a value of y (the category), as long as x',
+  bar_horizontal_sorted: 'the same, longest bar first',
+};
+
 /** The x axis: a field of the file each y series comes from, or of one named file (rows matched by position). */
 export interface XRef {
   field: string;
