@@ -209,6 +209,29 @@ describe('cairn plots', () => {
     assert.equal(JSON.parse(one.stdout).plots[0].source, 'stage "train"', 'a file inside a declared folder takes its options');
   });
 
+  it('an image plot (a saved figure) is shown as it is, one a revision, and copied as it is by --format svg', async () => {
+    const other = tempGitRepo();
+    after(() => other.cleanup());
+    await cairn(other.dir, ['init'], other.env);
+    const png = (n: number) => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(n, 7)]);
+    writeTree(other.dir, { 'cairn.yaml': 'stages:\n  fig:\n    cmd: cp src/fig.png fig.png\n    deps: [src/fig.png]\n    plots: [fig.png]\n', 'src/fig.png': png(10) });
+    assert.equal((await cairn(other.dir, ['repro'], other.env)).code, 0);
+    sh(other.dir, 'git add -A && git commit -q -m v1', other.env);
+    writeTree(other.dir, { 'src/fig.png': png(20) });
+    assert.equal((await cairn(other.dir, ['repro'], other.env)).code, 0);
+    const r = await cairn(other.dir, ['plots', 'diff'], other.env);
+    assert.equal(r.code, 0, r.stderr);
+    const html = readFileSync(path.join(other.dir, 'plots.html'), 'utf8');
+    assert.equal(count(html, /<img src="data:image\/png;base64,/), 2);
+    assert.ok(html.includes(png(10).toString('base64')) && html.includes(png(20).toString('base64')), 'HEAD from the cache, and the workspace');
+    const json = JSON.parse((await cairn(other.dir, ['plots', 'diff', '--json'], other.env)).stdout);
+    assert.deepEqual(json.plots[0].images, [{ revision: 'HEAD', file: 'fig.png', size: 18 }, { revision: 'workspace', file: 'fig.png', size: 28 }]);
+    const svg = await cairn(other.dir, ['plots', 'diff', '--format', 'svg', '-o', 'imgs'], other.env);
+    assert.equal(svg.code, 0, svg.stderr);
+    assert.deepEqual(readdirSync(path.join(other.dir, 'imgs')).sort(), ['fig-HEAD.png', 'fig-workspace.png']);
+    assert.deepEqual(readFileSync(path.join(other.dir, 'imgs/fig-HEAD.png')), png(10));
+  });
+
   it('--format png without chromium on the PATH says to install it or use svg', async () => {
     const empty = path.join(repo.home, 'empty-bin');
     mkdirSync(empty, { recursive: true });

@@ -86,6 +86,6 @@ describe('reading plot files', () => {
   });
 
   it('other extensions are refused with the list of formats', () => {
-    fails(() => parsePlotFile('x', 'loss.png'), /loss\.png is not a plot file cairn can read \(\.png\)[^]*\.csv, \.tsv, \.json, \.yaml, \.yml/);
+    fails(() => parsePlotFile('x', 'loss.txt'), /loss\.txt is not a plot file cairn can read \(\.txt\)[^]*\.csv, \.tsv, \.json, \.yaml, \.yml \(data\) or \.png, \.jpg, \.jpeg, \.gif, \.svg \(images\)/);
   });
 });

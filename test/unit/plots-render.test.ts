@@ -124,7 +124,7 @@ describe('SVG renderers', () => {
 
   it('the same data always gives the same bytes', () => {
     assert.equal(renderPlot(data('linear', [loss, acc])).svg, renderPlot(data('linear', [loss, acc])).svg);
-    const html = () => renderPlotsHtml({ revisions: ['HEAD', 'workspace'], plots: [{ data: data('linear', [loss]), source: 'stage "t"', files: ['f.csv'], notes: [] }] });
+    const html = () => renderPlotsHtml({ revisions: ['HEAD', 'workspace'], plots: [{ id: 'f.csv', title: 'Loss', data: data('linear', [loss]), images: [], source: 'stage "t"', files: ['f.csv'], notes: [] }] });
     assert.equal(html(), html());
   });
 
@@ -163,7 +163,7 @@ describe('SVG renderers', () => {
 
 describe('the HTML page', () => {
   it('is one self-contained file: a section a plot, inline SVG, no script and no network reference', () => {
-    const plot = (id: string) => ({ data: data('linear', [loss, acc], { id, title: `T ${id}` }), source: 'stage "train"', files: [id], notes: ['x.csv does not exist at HEAD'] });
+    const plot = (id: string) => ({ id, title: `T ${id}`, data: data('linear', [loss, acc], { id, title: `T ${id}` }), images: [], source: 'stage "train"', files: [id], notes: ['x.csv does not exist at HEAD'] });
     const html = renderPlotsHtml({ revisions: ['HEAD', 'workspace'], plots: [plot('a.csv'), plot('b <c>.csv')] });
     assert.match(html, /^<!DOCTYPE html>/);
     assert.equal(count(html, /<section /), 2);
@@ -177,5 +177,14 @@ describe('the HTML page', () => {
     assert.match(html, /<a href="#plot-2-b-c-csv">/);
     assert.equal(count(html, /class="title"/), 0, 'the heading names each plot; the image does not repeat it');
     assert.match(html, /<h2>T a\.csv<\/h2>/);
+  });
+
+  it('shows image plots inline as data: URIs, one figure a revision', () => {
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+    const images = [{ label: 'HEAD', file: 'fig.png', bytes: png }, { label: 'workspace', file: 'fig.png', bytes: png }];
+    const html = renderPlotsHtml({ revisions: ['HEAD', 'workspace'], plots: [{ id: 'fig.png', title: 'fig.png', images, source: 'stage "t"', files: ['fig.png'], notes: [] }] });
+    assert.equal(count(html, /<img src="data:image\/png;base64,iVBORw0KGgo="/), 2);
+    assert.match(html, /<figcaption>HEAD<\/figcaption>/);
+    assert.match(html, /fig\.png<\/code> · image ·/);
   });
 });

@@ -112,6 +112,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
       source: c.spec.source,
       ...(c.data ? { title: c.data.title, x_label: c.data.xLabel, y_label: c.data.yLabel } : {}),
       revisions: c.rows,
+      ...(c.images.length ? { images: c.images.map((i) => ({ revision: i.label, file: i.file, size: i.bytes.length })) } : {}),
       notes: c.notes,
     }));
     return { data: { revisions, plots } };

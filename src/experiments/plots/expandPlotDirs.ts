@@ -1,7 +1,7 @@
 import type { Repo } from '../../core/repo.js';
 import type { PlotSide } from './collectPlots.js';
 import type { PlotSpec, YRef } from './plotSpec.js';
-import { plotFilesIn } from './readPlotText.js';
+import { plotFilesIn } from './plotFilesIn.js';
 
 /**
  * Plots declared on a folder (`plots: [dvclive/plots/metrics: {x: step}]`) become one plot a file inside it, with

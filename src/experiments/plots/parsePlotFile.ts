@@ -2,11 +2,15 @@ import path from 'node:path';
 import { CairnError } from '../../core/errors.js';
 import { flattenKeys, parseStructured } from '../../pipeline/params.js';
 import { parseDelimited } from './parseDelimited.js';
+import { IMAGE_TYPES } from './plotImage.js';
 import type { PlotRow, PlotValue } from './plotRows.js';
 
 /** Plot files as DVC reads them: CSV, TSV, and JSON or YAML holding a list of records. Pure. */
 
 export const PLOT_FILE_FORMATS = ['.csv', '.tsv', '.json', '.yaml', '.yml'] as const;
+
+/** Whether a file is a data-series plot file by its extension. */
+export const isDataFile = (file: string): boolean => (PLOT_FILE_FORMATS as readonly string[]).includes(path.extname(file).toLowerCase());
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isScalar = (v: unknown): v is PlotValue => v === null || ['number', 'string', 'boolean'].includes(typeof v);
@@ -59,7 +63,7 @@ export function parsePlotFile(text: string, file: string, shownAs = file): PlotR
   if (ext === '.csv' || ext === '.tsv') return parseDelimited(text, { file: shownAs, separator: ext === '.csv' ? ',' : '\t' });
   if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') {
     throw new CairnError('INVALID', `${shownAs} is not a plot file cairn can read (${ext || 'no extension'})`, {
-      hint: `plot files are ${PLOT_FILE_FORMATS.join(', ')}`,
+      hint: `plot files are ${PLOT_FILE_FORMATS.join(', ')} (data) or ${Object.keys(IMAGE_TYPES).join(', ')} (images)`,
       data: { file },
     });
   }

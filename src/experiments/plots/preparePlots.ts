@@ -61,9 +61,10 @@ export async function preparePlots(repo: Repo, options: PreparePlotsOptions): Pr
   const warnings: string[] = [];
   const drawn: HtmlPlot[] = [];
   for (const c of collected) {
-    if (c.data) {
+    if (c.data || c.images.length) {
       for (const note of c.notes) warnings.push(`${c.spec.id}: ${note}`);
-      drawn.push({ data: c.data, source: c.spec.source, files: specFiles(c.spec), notes: c.notes });
+      const title = c.data?.title ?? c.spec.title ?? c.spec.id;
+      drawn.push({ id: c.spec.id, title, ...(c.data ? { data: c.data } : {}), images: c.images, source: c.spec.source, files: specFiles(c.spec), notes: c.notes });
       continue;
     }
     // A plot asked for by name fails loudly; one of many declared plots is only a warning, so the others still show.

@@ -1,11 +1,17 @@
 import type { PlotData } from './buildPlotData.js';
 import { renderPlot } from './renderPlot.js';
+import { imageDataUri, type PlotImage } from './plotImage.js';
 import { escapeXml } from './svgText.js';
 
-/** One self-contained HTML page for all plots: inline CSS and SVG, no script, no network, no web fonts. Pure. */
+/** One self-contained HTML page for all plots: inline CSS, SVG and images, no script, no network, no web fonts. Pure. */
 
 export interface HtmlPlot {
-  data: PlotData;
+  id: string;
+  title: string;
+  /** The series to draw; absent for an image plot. */
+  data?: PlotData;
+  /** An image plot's images, one a revision. */
+  images: PlotImage[];
   /** Where the plot is declared and what it reads, shown under its title. */
   source: string;
   files: string[];
@@ -25,13 +31,24 @@ const STYLE = `
   .meta { color: #4b5563; font-size: 13px; margin: 0 0 12px; }
   .note { color: #92400e; background: #fffbeb; border-left: 3px solid #f59e0b; padding: 4px 8px; margin: 8px 0; }
   code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
-  svg { display: block; max-width: 100%; height: auto; }
+  svg, img { display: block; max-width: 100%; height: auto; }
+  .images { display: flex; flex-wrap: wrap; gap: 16px; }
+  figure { margin: 0; }
+  figcaption { color: #4b5563; font-size: 13px; text-align: center; margin-top: 4px; }
   footer { color: #6b7280; font-size: 12px; }
 `;
 
 /** An HTML id from a plot id: letters, digits and `-` only, numbered so two plots never share one. */
 export function anchorFor(id: string, index: number): string {
   return `plot-${index + 1}-${id.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}`;
+}
+
+function imagesHtml(images: PlotImage[]): string {
+  const figures = images.map((img) => {
+    const caption = images.length > 1 ? `<figcaption>${escapeXml(img.label)}</figcaption>` : '';
+    return `<figure><img src="${imageDataUri(img)}" alt="${escapeXml(`${img.file} (${img.label})`)}">${caption}</figure>`;
+  });
+  return `<div class="images">${figures.join('')}</div>`;
 }
 
 export function renderPlotsHtml(options: { revisions: string[]; plots: HtmlPlot[] }): string {
@@ -53,18 +70,19 @@ export function renderPlotsHtml(options: { revisions: string[]; plots: HtmlPlot[
   ];
   if (plots.length > 1) {
     out.push('<nav><ul>');
-    plots.forEach((p, i) => out.push(`<li><a href="#${anchorFor(p.data.id, i)}">${escapeXml(p.data.title)}</a></li>`));
+    plots.forEach((p, i) => out.push(`<li><a href="#${anchorFor(p.id, i)}">${escapeXml(p.title)}</a></li>`));
     out.push('</ul></nav>');
   }
   out.push('</header>');
   plots.forEach((p, i) => {
-    out.push(`<section id="${anchorFor(p.data.id, i)}" class="plot">`);
-    out.push(`<h2>${escapeXml(p.data.title)}</h2>`);
+    out.push(`<section id="${anchorFor(p.id, i)}" class="plot">`);
+    out.push(`<h2>${escapeXml(p.title)}</h2>`);
     const files = p.files.map((f) => `<code>${escapeXml(f)}</code>`).join(', ');
-    out.push(`<p class="meta">${files} · template <code>${p.data.template}</code> · ${escapeXml(p.source)}</p>`);
+    out.push(`<p class="meta">${files} · ${p.data ? `template <code>${p.data.template}</code>` : 'image'} · ${escapeXml(p.source)}</p>`);
     for (const note of p.notes) out.push(`<p class="note">${escapeXml(note)}</p>`);
     // The section heading names the plot, so the image leaves its own title out.
-    out.push(renderPlot(p.data, { titled: false }).svg);
+    if (p.data) out.push(renderPlot(p.data, { titled: false }).svg);
+    else out.push(imagesHtml(p.images));
     out.push('</section>');
   });
   out.push('<footer>Written by <code>cairn plots</code>.</footer>', '</body>', '</html>', '');
