@@ -209,6 +209,20 @@ describe('cairn plots', () => {
     assert.equal(JSON.parse(one.stdout).plots[0].source, 'stage "train"', 'a file inside a declared folder takes its options');
   });
 
+  it('a cached output that is not a declared plot can be a target at a revision, found through cairn.lock', async () => {
+    const other = tempGitRepo();
+    after(() => other.cleanup());
+    await cairn(other.dir, ['init'], other.env);
+    writeTree(other.dir, { 'cairn.yaml': 'stages:\n  s:\n    cmd: cp src/d.csv d.csv\n    deps: [src/d.csv]\n    outs: [d.csv]\n', 'src/d.csv': 'x,y\n1,2\n2,3\n' });
+    assert.equal((await cairn(other.dir, ['repro'], other.env)).code, 0);
+    sh(other.dir, 'git add -A && git commit -q -m v1 && rm d.csv', other.env);
+    const r = await cairn(other.dir, ['plots', 'diff', 'HEAD', 'd.csv', '--json'], other.env);
+    assert.equal(r.code, 0, r.stderr);
+    const [plot] = JSON.parse(r.stdout).plots;
+    assert.deepEqual(plot.revisions, { HEAD: { 'd.csv': [{ x: 1, y: 2 }, { x: 2, y: 3 }] } });
+    assert.match(r.stderr, /warning: d\.csv: d\.csv does not exist in the workspace/);
+  });
+
   it('an image plot (a saved figure) is shown as it is, one a revision, and copied as it is by --format svg', async () => {
     const other = tempGitRepo();
     after(() => other.cleanup());

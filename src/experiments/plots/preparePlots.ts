@@ -3,16 +3,16 @@ import path from 'node:path';
 import { CairnError } from '../../core/errors.js';
 import type { Repo } from '../../core/repo.js';
 import { pipelineAt } from '../../pipeline/metrics.js';
-import { readTextAt } from '../../pipeline/params.js';
 import { expandPlotDirs } from './expandPlotDirs.js';
 import { collectPlots, type CollectedPlot, type PlotSide } from './collectPlots.js';
-import type { PlotSpec } from './plotSpec.js';
+import { specFiles, type PlotSpec } from './plotSpec.js';
+import { plotFilesIn } from './plotFilesIn.js';
 import { plotSpecs } from './plotSpecs.js';
+import { readPlotBytes } from './readPlotBytes.js';
 import type { HtmlPlot } from './renderPlotsHtml.js';
 import { selectPlotSpecs, type PlotOverrides } from './selectPlotSpecs.js';
-import { specFiles } from './plotSpec.js';
 
-/** Everything `plots show` and `plots diff` do before writing: which plots, their data at each side, drawn. */
+/** Everything `plots show` and `plots diff` do before drawing: which plots, and their data at each side. */
 
 export interface PreparePlotsOptions {
   sides: PlotSide[];
@@ -39,9 +39,12 @@ async function declaredSpecs(repo: Repo, sides: PlotSide[]): Promise<PlotSpec[]>
   return [...byId.values()];
 }
 
+/** Whether a target names a file or folder at some side (in Git, or cached through that revision's cairn.lock). */
 async function existsAtSomeSide(repo: Repo, file: string, sides: PlotSide[]): Promise<boolean> {
   for (const side of sides) {
-    if (side.rev === undefined ? existsSync(path.join(repo.root, file)) : (await readTextAt(repo, file, side.rev)) !== null) return true;
+    if (side.rev === undefined) {
+      if (existsSync(path.join(repo.root, file))) return true;
+    } else if ('bytes' in (await readPlotBytes(repo, file, side.rev)) || (await plotFilesIn(repo, file, side.rev)) !== null) return true;
   }
   return false;
 }
@@ -53,7 +56,7 @@ export async function preparePlots(repo: Repo, options: PreparePlotsOptions): Pr
   const specs = await expandPlotDirs(repo, selectPlotSpecs(declared, targets, options.overrides), sides);
   if (specs.length === 0) {
     throw new CairnError('NOT_FOUND', 'no plots to draw: no stage in cairn.yaml declares a plots file', {
-      hint: 'declare one on a stage (`plots: [- metrics.csv: {x: epoch, y: loss}]`), or name a plot file: `cairn plots show metrics.csv`',
+      hint: 'declare one on a stage (`plots: [metrics.csv: {x: epoch, y: loss}]`), or name a plots file: `cairn plots show metrics.csv`',
     });
   }
   const collected = await collectPlots(repo, { specs, sides });
