@@ -49,6 +49,7 @@ async function existsAtSomeSide(repo: Repo, file: string, sides: PlotSide[]): Pr
   return false;
 }
 
+/** The plots to draw at the sides asked for; a plot named by a target that has nothing to draw is an error. */
 export async function preparePlots(repo: Repo, options: PreparePlotsOptions): Promise<PreparedPlots> {
   const { sides } = options;
   const declared = await declaredSpecs(repo, sides);

@@ -23,6 +23,7 @@ export function findChromium(env: Record<string, string | undefined>): string | 
   return null;
 }
 
+/** The error for `--format png` on a machine without Chromium. */
 export function chromiumMissing(): CairnError {
   return new CairnError('NOT_FOUND', 'writing PNG images needs Chromium, and there is no `chromium` on the PATH', {
     hint: 'install it (Debian/Ubuntu: `apt-get install chromium`), or use `--format svg` (or html)',

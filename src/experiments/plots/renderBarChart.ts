@@ -13,6 +13,7 @@ const BAR = 14;
 const GAP = 10;
 const BOTTOM = 52;
 
+/** Draws horizontal bars, grouped by series; `sorted` puts the longest bar of the first series first. */
 export function renderBarChart(data: PlotData, options: RenderOptions & { sorted: boolean }): RenderedPlot {
   const TOP = topMargin(options.titled);
   // Points arrive as {x: value, y: category}; bars need a numeric length.

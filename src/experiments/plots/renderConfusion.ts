@@ -39,6 +39,7 @@ function shade(t: number): string {
   return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** Draws one confusion matrix a series, side by side, with the same classes on every one. */
 export function renderConfusion(data: PlotData, options: RenderOptions & { normalized: boolean }): RenderedPlot {
   const TOP = topMargin(options.titled);
   const classes = [...new Set(data.series.flatMap((s) => s.points.flatMap((p) => [String(p.x), String(p.y)])))].sort(compareClasses);

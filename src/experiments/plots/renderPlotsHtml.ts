@@ -51,6 +51,7 @@ function imagesHtml(images: PlotImage[]): string {
   return `<div class="images">${figures.join('')}</div>`;
 }
 
+/** The whole page: a heading naming the revisions, a table of contents, and one section a plot. */
 export function renderPlotsHtml(options: { revisions: string[]; plots: HtmlPlot[] }): string {
   const { revisions, plots } = options;
   const heading = revisions.length > 1 ? `Plots: ${revisions.join(' vs ')}` : 'Plots';

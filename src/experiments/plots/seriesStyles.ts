@@ -11,6 +11,7 @@ export interface SeriesStyle {
 
 const DASHES = ['', '6 4', '2 3', '10 3 2 3', '1 6'];
 
+/** The color and dash of each series, in order. */
 export function seriesStyles(series: PlotSeries[]): SeriesStyle[] {
   const revs = [...new Set(series.map((s) => s.rev))];
   const fields = [...new Set(series.map((s) => `${s.file}\0${s.field}`))];
