@@ -52,7 +52,7 @@ describe('cairn plots', () => {
   it('show writes one self-contained HTML page with a section a declared plot', async () => {
     const r = await run('show');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Wrote 2 plots of workspace to plots\.html\nopen it in a browser: file:\/\/.*\/plots\.html\n$/);
+    assert.match(r.stdout, /^Wrote 2 plots of the workspace to plots\.html\nopen it in a browser: file:\/\/.*\/plots\.html\n$/);
     const html = read('plots.html');
     assert.equal(count(html, /<section /), 2);
     assert.ok(html.indexOf('<h2>Training &lt;curves&gt;</h2>') < html.indexOf('<h2>eval/cm.json</h2>'), 'in the order cairn.yaml declares them');
@@ -89,7 +89,7 @@ describe('cairn plots', () => {
     assert.equal((await cairn(repo.dir, ['repro'], repo.env)).code, 0);
     const r = await run('diff', '-o', 'out/diff.html');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Wrote 2 plots of HEAD, workspace to out\/diff\.html/);
+    assert.match(r.stdout, /^Wrote 2 plots of HEAD and the workspace to out\/diff\.html/);
     const html = read('out/diff.html');
     assert.match(html, /<h1>Plots: HEAD vs workspace<\/h1>/);
     const training = section(html, 'Training &lt;curves&gt;');

@@ -76,6 +76,12 @@ function formatOf(value: unknown): PlotFormat {
   throw new CairnError('USAGE', `unknown --format "${String(value)}"`, { hint: `use one of: ${PLOT_FORMATS.join(', ')}` });
 }
 
+/** `HEAD and the workspace`, `v1, v2 and v3`. */
+function inWords(sides: PlotSide[]): string {
+  const names = sides.map((s) => (s.rev === undefined ? 'the workspace' : s.label));
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 /** Where to write: -o as given, or the default; for HTML, -o naming a folder (existing, or ending in /) gets plots.html inside. */
 function outPath(cwd: string, given: unknown, format: PlotFormat): string {
   if (typeof given !== 'string') return path.resolve(cwd, format === 'html' ? DEFAULT_HTML : DEFAULT_IMAGE_DIR);
@@ -122,7 +128,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const shown = (f: string) => path.relative(ctx.cwd, f) || f;
   const count = plural(prepared.drawn.length, 'plot');
   const text = format === 'html'
-    ? [`Wrote ${count} of ${revisions.join(', ')} to ${shown(out)}`, `open it in a browser: ${pathToFileURL(out).href}`]
+    ? [`Wrote ${count} of ${inWords(sides)} to ${shown(out)}`, `open it in a browser: ${pathToFileURL(out).href}`]
     : [`Wrote ${count} as ${format.toUpperCase()} into ${shown(out)}/:`, ...written.map((f) => `  ${shown(f)}`)];
   return { data: { revisions, written }, text };
 }

@@ -43,6 +43,9 @@ export function anchorFor(id: string, index: number): string {
   return `plot-${index + 1}-${id.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}`;
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
 function imagesHtml(images: PlotImage[]): string {
   const figures = images.map((img) => {
     const caption = images.length > 1 ? `<figcaption>${escapeXml(img.label)}</figcaption>` : '';
@@ -67,7 +70,7 @@ export function renderPlotsHtml(options: { revisions: string[]; plots: HtmlPlot[
     '<body>',
     '<header>',
     `<h1>${escapeXml(heading)}</h1>`,
-    `<p class="meta">${plots.length} plot${plots.length === 1 ? '' : 's'} from ${revisions.map((r) => `<code>${escapeXml(r)}</code>`).join(', ')}. Hover a point or a bar to see its value.</p>`,
+    `<p class="meta">${plots.length} plot${plots.length === 1 ? '' : 's'} from ${listed(revisions.map((r) => `<code>${escapeXml(r)}</code>`))}. Hover a point, a bar or a cell to see its value.</p>`,
   ];
   if (plots.length > 1) {
     out.push('<nav><ul>');
