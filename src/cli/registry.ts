@@ -3,13 +3,14 @@ import { dataCommands } from './registry/data.js';
 import { remoteCommands } from './registry/remote.js';
 import { pipelineCommands } from './registry/pipeline.js';
 import { trackingCommands } from './registry/tracking.js';
+import { plotsCommands } from './registry/plots.js';
 
 /** The commands by area, with the heading `cairn --help` gives each. Each area keeps its own list to avoid edit collisions. */
 export const COMMAND_GROUPS: { title: string; commands: CommandEntry[] }[] = [
   { title: 'Set-up and data versioning', commands: dataCommands },
   { title: 'Remotes and sharing', commands: remoteCommands },
   { title: 'Pipelines', commands: pipelineCommands },
-  { title: 'Experiments and tracking', commands: trackingCommands },
+  { title: 'Experiments and tracking', commands: [...plotsCommands, ...trackingCommands] },
 ];
 
 /** Every command, in the order `cairn --help` lists them. */
