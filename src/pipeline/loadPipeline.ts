@@ -10,6 +10,7 @@ import { expandStage } from './expand.js';
 import { DEFAULT_PARAMS_FILE, parseStructured, readTextAt } from './params.js';
 import { checkKeys, DVC_ONLY_TOP_LEVEL, resolveStage, STAGE_NAME, TOP_LEVEL_KEYS } from './schema.js';
 import type { Pipeline, Stage } from './types.js';
+import { yamlSyntaxError } from './syntaxError.js';
 import { validatePipeline } from './validate.js';
 import { globalContext, varsFiles, type ReadData } from './vars.js';
 
@@ -20,16 +21,11 @@ export const PIPELINE_FILE = 'cairn.yaml';
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Parses cairn.yaml text into plain data with YAML errors that name the line. Pure. */
+/** Parses cairn.yaml text into plain data (anchors and merge keys resolved) with YAML errors that show the line. Pure. */
 export function parsePipelineText(text: string, file: string): Record<string, unknown> {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true });
   if (doc.errors.length) {
-    const e = doc.errors[0];
-    const where = e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
-    throw new CairnError('INVALID', `${file} is not valid YAML${where}: ${e.message.split('\n')[0]}`, {
-      hint: `fix the syntax of ${file}`,
-      data: { file },
-    });
+    throw yamlSyntaxError(doc.errors[0], text, file);
   }
   const raw = doc.toJS() as unknown;
   if (raw === null || raw === undefined) return {};
@@ -48,7 +44,7 @@ function checkTopLevel(raw: Record<string, unknown>, file: string): void {
   }
   checkKeys(raw, TOP_LEVEL_KEYS, file, null);
   if (raw.stages !== undefined && raw.stages !== null && !isPlainObject(raw.stages)) {
-    throw new CairnError('INVALID', `"stages" in ${file} must be a mapping of stage names to stages`, { hint: 'e.g. `stages:\\n  train:\\n    cmd: python train.py`' });
+    throw new CairnError('INVALID', `"stages" in ${file} must be a mapping of stage names to stages`, { hint: 'e.g. `stages: {train: {cmd: python train.py}}`' });
   }
 }
 
@@ -65,7 +61,7 @@ export function resolvePipeline(raw: Record<string, unknown>, options: { file: s
         data: { stage: name },
       });
     }
-    if (!isPlainObject(def)) throw new CairnError('INVALID', `stage "${name}" must be a mapping with at least "cmd"`, { hint: `e.g. \`${name}:\\n  cmd: python ${name}.py\``, data: { stage: name } });
+    if (!isPlainObject(def)) throw new CairnError('INVALID', `stage "${name}" must be a mapping with at least "cmd"`, { hint: `e.g. \`${name}: {cmd: python ${name}.py}\``, data: { stage: name } });
     for (const instance of expandStage(name, def, ctx)) {
       if (stages.has(instance.name)) {
         throw new CairnError('INVALID', `two stages are named "${instance.name}" in ${file}`, {
@@ -113,7 +109,7 @@ function workspaceReader(root: string): ReadData {
 }
 
 const PARSE_CACHE = 'pipeline-parse.json';
-const PARSE_CACHE_VERSION = 1;
+const PARSE_CACHE_VERSION = 2;
 
 /**
  * Parsed cairn.yaml keyed by the SHA-256 of its text, kept in .cairn/tmp: YAML parsing dominates loading a large

@@ -46,7 +46,7 @@ export async function readMetrics(repo: Repo, files: string[], rev?: string): Pr
         const flat = flattenKeys(parseStructured(text, file));
         out[file] = { data: Object.fromEntries(Object.entries(flat).filter(([, v]) => isScalar(v))) };
       } catch (err) {
-        out[file] = { error: (err as Error).message };
+        out[file] = { error: (err as Error).message.split('\n')[0] };
       }
     }),
   );
@@ -75,7 +75,7 @@ export async function readUsedParams(repo: Repo, pipeline: Pipeline, rev?: strin
       for (const [k, v] of Object.entries(values)) Object.assign(flat, v && typeof v === 'object' && !Array.isArray(v) ? flattenKeys(v, k) : { [k]: v });
       if (Object.keys(flat).length || (await readTextAt(repo, file, rev)) !== null) out[file] = { data: flat };
     } catch (err) {
-      out[file] = { error: (err as Error).message };
+      out[file] = { error: (err as Error).message.split('\n')[0] };
     }
   }
   return out;

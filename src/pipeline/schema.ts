@@ -57,7 +57,7 @@ export function normalizeStagePath(wdir: string, p: string, stage: string, field
 
 function asList(value: unknown, stage: string, field: string): unknown[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw stageError(stage, `"${field}" must be a list, not ${JSON.stringify(value)}`, `write each entry on its own line: \`${field}:\\n  - path\``);
+  if (!Array.isArray(value)) throw stageError(stage, `"${field}" must be a list, not ${JSON.stringify(value)}`, `write a YAML list, e.g. \`${field}: [path]\` or one \`- path\` line per entry under \`${field}:\``);
   return value;
 }
 
