@@ -7,7 +7,7 @@ import { addToGitignore } from '../data/gitignore.js';
 import { hashPath } from '../data/hashPath.js';
 import { restorePath } from '../data/restorePath.js';
 import { storePath } from '../data/storePath.js';
-import { runStageCommands, stageEnv, stageLogPath, type OutputSink } from './executor.js';
+import { runStageCommands, stageEnv, stageLogPath, stageShell, type OutputSink } from './executor.js';
 import type { InputHasher } from './inputHasher.js';
 import type { LockDep, LockEntry, LockFile, LockOut } from './lockFile.js';
 import { decideStage } from './plan.js';
@@ -139,7 +139,7 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
   const logRel = path.relative(o.repo.root, logFile);
   log(`Running stage '${stage.name}' (${item.reasons.map((r) => r.message).join('; ')}):\n${stage.cmd.map((c) => `> ${c}`).join('\n')}`);
   const r = await runStageCommands({
-    stage: stage.name, cmds: stage.cmd, cwd: wdirAbs, logFile, signal: o.ctx.signal, onOutput: o.onOutput, prefixLines: o.prefixLines,
+    stage: stage.name, cmds: stage.cmd, shell: stageShell(o.ctx.env), cwd: wdirAbs, logFile, signal: o.ctx.signal, onOutput: o.onOutput, prefixLines: o.prefixLines,
     env: stageEnv(o.ctx.env, { stage: stage.name, root: o.repo.root, wdir: stage.wdir }),
   });
   if (r.interrupted) return { stage: stage.name, outcome: 'interrupted', reasons: item.reasons, exitCode: r.exitCode, tail: r.tail, log: logRel };
