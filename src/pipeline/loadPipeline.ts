@@ -8,7 +8,8 @@ import { didYouMean } from '../core/didYouMean.js';
 import type { Repo } from '../core/repo.js';
 import { expandStage } from './expand.js';
 import { DEFAULT_PARAMS_FILE, parseStructured, readTextAt } from './params.js';
-import { checkKeys, DVC_ONLY_TOP_LEVEL, resolveStage, STAGE_NAME, TOP_LEVEL_KEYS } from './schema.js';
+import { checkKeys, resolveStage, STAGE_NAME, TOP_LEVEL_KEYS } from './schema.js';
+import { resolveTopLevel } from './topLevel.js';
 import type { Pipeline, Stage } from './types.js';
 import { yamlSyntaxError } from './syntaxError.js';
 import { validatePipeline } from './validate.js';
@@ -34,18 +35,21 @@ export function parsePipelineText(text: string, file: string): Record<string, un
 }
 
 function checkTopLevel(raw: Record<string, unknown>, file: string): void {
-  for (const key of Object.keys(raw)) {
-    if (DVC_ONLY_TOP_LEVEL.includes(key)) {
-      throw new CairnError('INVALID', `top-level "${key}" in ${file} is a dvc.yaml section cairn does not read`, {
-        hint: `declare ${key} on the stages that produce or use them (e.g. \`${key}:\` inside a stage); known top-level keys: ${TOP_LEVEL_KEYS.join(', ')}`,
-        data: { key },
-      });
-    }
+  if ('datasets' in raw) {
+    throw new CairnError('INVALID', `top-level "datasets" in ${file} is not supported: cairn does not read DVC's dataset declarations`, {
+      hint: 'remove the section; bring data from another repository with `cairn import`',
+      data: { key: 'datasets' },
+    });
   }
   checkKeys(raw, TOP_LEVEL_KEYS, file, null);
   if (raw.stages !== undefined && raw.stages !== null && !isPlainObject(raw.stages)) {
     throw new CairnError('INVALID', `"stages" in ${file} must be a mapping of stage names to stages`, { hint: 'e.g. `stages: {train: {cmd: python train.py}}`' });
   }
+}
+
+/** A pipeline with nothing in it (no cairn.yaml). */
+export function emptyPipeline(file: string): Pipeline {
+  return { file, stages: new Map(), metrics: [], plots: [], params: [], artifacts: new Map() };
 }
 
 /** Resolves parsed cairn.yaml data into the model, reading params/vars files only through `readData`. Pure. */
@@ -72,7 +76,11 @@ export function resolvePipeline(raw: Record<string, unknown>, options: { file: s
       stages.set(instance.name, resolveStage(instance, { file, readData }));
     }
   }
-  const pipeline: Pipeline = { file, stages };
+  const top = resolveTopLevel(raw, { dir: '.', file });
+  const pipeline: Pipeline = {
+    file, stages, metrics: top.metrics, plots: top.plots, params: top.params,
+    artifacts: new Map(top.artifacts.map((a) => [a.name, a])),
+  };
   validatePipeline(pipeline);
   return pipeline;
 }
@@ -140,7 +148,7 @@ export interface LoadPipelineOptions {
 /** Loads and validates cairn.yaml (an empty pipeline when there is none). */
 export async function loadPipeline(repo: Repo, options: LoadPipelineOptions = {}): Promise<Pipeline> {
   const text = await readTextAt(repo, PIPELINE_FILE, options.rev);
-  if (text === null) return { file: PIPELINE_FILE, stages: new Map() };
+  if (text === null) return emptyPipeline(PIPELINE_FILE);
   if (options.rev === undefined) {
     const raw = await parseCached(repo, text);
     return resolvePipeline(raw, { file: PIPELINE_FILE, readData: workspaceReader(repo.root) });

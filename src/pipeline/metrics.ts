@@ -20,10 +20,10 @@ export interface DiffRow {
   relative?: number;
 }
 
-/** Metrics files declared by the stages (all, or those of the target stages), sorted. */
+/** Metrics files declared by the stages and the top-level `metrics:` (all, or those of the target stages), sorted. */
 export function metricsFiles(pipeline: Pipeline, targets: string[] = []): string[] {
   const names = targets.length ? targets.flatMap((t) => resolveTarget(pipeline, t)) : [...pipeline.stages.keys()];
-  const files = new Set<string>();
+  const files = new Set<string>(targets.length ? [] : pipeline.metrics);
   for (const n of names) for (const o of pipeline.stages.get(n)!.outs) if (o.kind === 'metric') files.add(o.path);
   return [...files].sort();
 }
@@ -53,10 +53,11 @@ export async function readMetrics(repo: Repo, files: string[], rev?: string): Pr
   return out;
 }
 
-/** Values of every param the pipeline's stages use, per params file, flattened to dotted keys. */
+/** Values of every param the pipeline's stages use, and of the top-level params files, per file, flattened. */
 export async function readUsedParams(repo: Repo, pipeline: Pipeline, rev?: string, also?: Pipeline): Promise<ValuesByFile> {
   const wanted = new Map<string, Set<string> | null>();
   for (const p of also ? [pipeline, also] : [pipeline]) {
+    for (const file of p.params) wanted.set(file, null);
     for (const stage of p.stages.values()) {
       for (const spec of stage.params) {
         const cur = wanted.get(spec.file);

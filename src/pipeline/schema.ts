@@ -9,9 +9,7 @@ import type { StageInstance } from './expand.js';
 
 /** The cairn.yaml keys and the normalisation of one resolved stage definition into the Stage model. Pure. */
 
-export const TOP_LEVEL_KEYS = ['stages', 'vars'] as const;
-/** dvc.yaml top-level sections cairn does not read; named in the error so a DVC user knows where they went. */
-export const DVC_ONLY_TOP_LEVEL = ['plots', 'metrics', 'params', 'artifacts', 'datasets'];
+export const TOP_LEVEL_KEYS = ['stages', 'vars', 'metrics', 'plots', 'params', 'artifacts'] as const;
 export const STAGE_KEYS = [
   'cmd', 'deps', 'params', 'outs', 'metrics', 'plots', 'wdir', 'desc', 'frozen', 'always_changed', 'vars', 'foreach', 'do', 'matrix',
 ] as const;

@@ -52,8 +52,53 @@ export interface Stage {
   source: { file: string; key: string };
 }
 
+/** One data source of a top-level plot: a file and the fields of it to draw (empty: what the template picks). */
+export interface PlotSource {
+  /** Repo-relative. */
+  file: string;
+  fields: string[];
+}
+
+/** A top-level `plots:` entry: a view onto files, whichever stage produces them (or none), as in dvc.yaml. */
+export interface TopLevelPlot {
+  /** The plot's id as written: a path (relative to its pipeline file's folder) or, when `y` names files, a name. */
+  id: string;
+  /** Where `y` comes from: the id's own file, or each file named in a `y` mapping. */
+  y: PlotSource[];
+  /** The x field: one name for every file, or a field of one named file. */
+  x?: { field: string; file?: string };
+  template?: string;
+  title?: string;
+  x_label?: string;
+  y_label?: string;
+  /** The pipeline file that declares it, repo-relative. */
+  source: string;
+}
+
+/** A top-level `artifacts:` entry (a model or data set for the model registry), as in dvc.yaml. */
+export interface Artifact {
+  /** As declared (`text-classifier`); addressed as `path/to/cairn.yaml:name` outside the root file. */
+  name: string;
+  /** Repo-relative. */
+  path: string;
+  type?: string;
+  desc?: string;
+  labels: string[];
+  meta?: unknown;
+  /** The pipeline file that declares it, repo-relative. */
+  source: string;
+}
+
 export interface Pipeline {
-  /** The cairn.yaml file, relative to the repository root. */
+  /** The root cairn.yaml, relative to the repository root (named in messages). */
   file: string;
   stages: Map<string, Stage>;
+  /** Top-level `metrics:` files, repo-relative: metrics whichever stage produces them (or none). */
+  metrics: string[];
+  /** Top-level `plots:` definitions. */
+  plots: TopLevelPlot[];
+  /** Top-level `params:` files, repo-relative: params files shown by `params diff` even if no stage uses them. */
+  params: string[];
+  /** Top-level `artifacts:`, by address. */
+  artifacts: Map<string, Artifact>;
 }

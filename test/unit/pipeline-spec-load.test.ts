@@ -177,7 +177,7 @@ describe('cairn.yaml validation', () => {
     fails(() => load('stage:\n  a: {cmd: x}\n'), /unknown key "stage".*did you mean "stages"/s);
     fails(() => load('stages:\n  a: {cmd: x, dep: [y]}\n'), /unknown key "dep" in stage "a".*did you mean "deps"/s);
     fails(() => load('stages:\n  a: {cmd: x, outs: [{m: {cach: false}}]}\n'), /unknown key "cach".*did you mean "cache"/s);
-    fails(() => load('plots: []\nstages: {}\n'), /dvc\.yaml section/);
+    fails(() => load('datasets: []\nstages: {}\n'), /"datasets".*not supported.*cairn import/s);
   });
 
   it('the same output in two stages names both', () => {

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cairn, sh, tempGitRepo, writeTree } from '../helpers/cli.js';
+
+// A DVCLive-style cairn.yaml: the metrics and params files are written by the training script, not declared on a stage.
+const PIPELINE = `stages:
+  train:
+    cmd: sh train.sh
+    deps: [train.sh]
+    outs: [dvclive]
+    metrics:
+      - dvclive/metrics.json: {cache: false}
+metrics:
+  - dvclive/metrics.json
+  - eval/summary.json
+params:
+  - dvclive/params.yaml
+plots:
+  - acc:
+      x: step
+      y: {dvclive/plots/acc.tsv: acc, eval/acc.tsv: [acc, val_acc]}
+artifacts:
+  classifier:
+    path: dvclive/model.pkl
+    type: model
+`;
+
+describe('top-level metrics, params, plots and artifacts from the CLI', () => {
+  const repo = tempGitRepo();
+  after(() => repo.cleanup());
+
+  before(async () => {
+    writeTree(repo.dir, {
+      'cairn.yaml': PIPELINE, 'eval/summary.json': '{"f1": 0.7}\n',
+      'train.sh': 'mkdir -p dvclive\necho \'{"acc": 0.5}\' > dvclive/metrics.json\necho \'lr: 0.1\' > dvclive/params.yaml\n',
+    });
+    assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
+    const r = await cairn(repo.dir, ['repro'], repo.env);
+    assert.equal(r.code, 0, r.stderr);
+    sh(repo.dir, 'git add -A && git commit -qm v1', repo.env);
+  });
+
+  it('`metrics show` includes a top-level metrics file that no stage declares', async () => {
+    const r = await cairn(repo.dir, ['metrics', 'show'], repo.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /eval\/summary\.json\s+f1\s+0\.7/);
+    assert.match(r.stdout, /dvclive\/metrics\.json\s+acc\s+0\.5/);
+  });
+
+  it('`metrics diff` and `params diff` see top-level files changing', async () => {
+    writeFileSync(path.join(repo.dir, 'eval/summary.json'), '{"f1": 0.75}\n');
+    writeFileSync(path.join(repo.dir, 'dvclive/params.yaml'), 'lr: 0.2\n');
+    const m = await cairn(repo.dir, ['metrics', 'diff', '--json'], repo.env);
+    assert.equal(m.code, 0, m.stderr);
+    const rows = JSON.parse(m.stdout).metrics.filter((x: { file: string }) => x.file === 'eval/summary.json');
+    assert.deepEqual(rows.map((x: { file: string; key: string; old: number; new: number }) => [x.file, x.key, x.old, x.new]), [['eval/summary.json', 'f1', 0.7, 0.75]]);
+    const p = await cairn(repo.dir, ['params', 'diff'], repo.env);
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.stdout, /dvclive\/params\.yaml\s+lr\s+0\.1\s+0\.2/);
+  });
+
+  it('`stage list` and `dag` accept the file', async () => {
+    assert.equal((await cairn(repo.dir, ['stage', 'list'], repo.env)).code, 0);
+    assert.equal((await cairn(repo.dir, ['dag'], repo.env)).code, 0);
+  });
+});
