@@ -4,8 +4,8 @@ import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
-import { showFile } from '../git/git.js';
 import { lookupKey } from './interpolate.js';
+import { outputTextAt } from './outputTextAt.js';
 import { lineColOf, parserReason, syntaxError } from './syntaxError.js';
 import type { ParamSpec } from './types.js';
 
@@ -49,12 +49,14 @@ export function parseStructured(text: string, file: string): unknown {
   }
 }
 
-/** A file's text in the workspace (rev undefined) or at a Git revision; null when it does not exist there. */
+/**
+ * A file's text in the workspace (rev undefined) or at a Git revision (from Git, or from the cache when it is a cached
+ * pipeline output there); null when it does not exist there.
+ */
 export async function readTextAt(repo: Repo, file: string, rev?: string): Promise<string | null> {
   if (rev !== undefined) {
     if (!repo.git) throw new CairnError('USAGE', `cannot read ${file} at revision "${rev}": this repository does not use Git`);
-    // `./` makes the path relative to the cairn root, which may sit below the Git top level.
-    return showFile(repo.root, rev, `./${file}`);
+    return outputTextAt(repo, file, rev);
   }
   try {
     return await fs.readFile(path.join(repo.root, file), 'utf8');
