@@ -11,6 +11,7 @@ import { runStageCommands, stageEnv, stageLogPath, stageShell, type OutputSink }
 import type { InputHasher } from './inputHasher.js';
 import type { LockDep, LockEntry, LockFile, LockOut } from './lockFile.js';
 import { decideStage } from './plan.js';
+import { copyIntoCache, withCopyLinks } from './copyIntoCache.js';
 import { outsInCache, readRunCacheEntry, runCacheEligible, runCacheKey, writeRunCacheEntry } from './runCache.js';
 import { stageStatus, type PathState, type StageReason } from './stageStatus.js';
 import type { Stage } from './types.js';
@@ -112,8 +113,9 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
         await fs.mkdir(path.dirname(abs), { recursive: true });
         const info = { kind: out.files === undefined ? 'file' as const : 'dir' as const, oid: out.oid, size: out.size,
           ...(out.files !== undefined ? { files: out.files } : {}), ...(out.exec ? { exec: true } : {}) };
-        await restorePath(o.repo, abs, info, { force: true });
-        await ignoreOutput(o, abs);
+        // An uncached output (kept in Git) comes back as a plain writable file, and stays out of .gitignore.
+        await restorePath(out.cache === false ? withCopyLinks(o.repo) : o.repo, abs, info, { force: true });
+        if (out.cache !== false) await ignoreOutput(o, abs);
         o.hasher.update(out.path, info);
       }
       await o.commit(stage.name, { cmd: stage.cmd, deps, params: inputs.params, outs: withPushFlags(stage, hit.outs) });
@@ -175,6 +177,7 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
   const entry: LockEntry = { cmd: stage.cmd, deps, params: inputs.params, outs };
   await o.commit(stage.name, entry);
   if (eligible && o.saveRunCache) {
+    for (const out of outs.filter((x) => x.cache === false)) await copyIntoCache(o.repo, path.join(o.repo.root, out.path), o.ctx);
     await writeRunCacheEntry(o.repo.cacheDir, { schema: '1', key, stage: stage.name, ...entry });
   }
   return { stage: stage.name, outcome: 'ran', reasons: item.reasons, log: logRel };
