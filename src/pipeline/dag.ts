@@ -18,6 +18,8 @@ export interface StageGraph {
   downstream: Map<string, string[]>;
   /** Each edge with the paths that make it, for `dag --json` and error messages. */
   edges: { from: string; to: string; paths: string[] }[];
+  /** name → its params files that another stage writes (read only once that stage ran), with the writer. */
+  paramsFrom: Map<string, { file: string; producer: string }[]>;
 }
 
 /** Builds the graph once; lookups by path prefix so a 200-stage pipeline stays fast. */
@@ -29,11 +31,15 @@ export function buildGraph(pipeline: Pipeline): StageGraph {
   const upstream = new Map<string, string[]>(nodes.map((n) => [n, []]));
   const downstream = new Map<string, string[]>(nodes.map((n) => [n, []]));
   const edgeMap = new Map<string, { from: string; to: string; paths: string[] }>();
+  const paramsFrom = new Map<string, { file: string; producer: string }[]>();
   for (const name of nodes) {
     const stage = pipeline.stages.get(name)!;
-    for (const dep of stage.deps) {
+    // A params file is a dependency too (as in DVC): the stage that writes it runs first.
+    const paramFiles = new Set(stage.params.map((p) => p.file));
+    for (const dep of new Set([...stage.deps, ...paramFiles])) {
       for (const producer of producersOf(dep, producers, outPaths)) {
         if (producer === name) continue;
+        if (paramFiles.has(dep)) paramsFrom.set(name, [...(paramsFrom.get(name) ?? []), { file: dep, producer }]);
         const key = `${producer}\0${name}`;
         const edge = edgeMap.get(key) ?? { from: producer, to: name, paths: [] };
         if (!edge.paths.includes(dep)) edge.paths.push(dep);
@@ -47,7 +53,7 @@ export function buildGraph(pipeline: Pipeline): StageGraph {
     downstream.get(e.from)!.push(e.to);
   }
   for (const list of [...upstream.values(), ...downstream.values()]) list.sort();
-  return { nodes, upstream, downstream, edges };
+  return { nodes, upstream, downstream, edges, paramsFrom };
 }
 
 /** Stages whose outputs equal, contain or lie inside `dep`. */

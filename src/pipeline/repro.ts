@@ -9,7 +9,7 @@ import type { OutputSink } from './executor.js';
 import { InputHasher } from './inputHasher.js';
 import { LOCK_FILE, readLock, rememberParsedLock, writeLock, type LockEntry } from './lockFile.js';
 import { loadPipeline } from './loadPipeline.js';
-import { planStages } from './plan.js';
+import { deferUpstreamParams, planStages } from './plan.js';
 import { pullStageOutputs, type PullOutputsReport } from './pullOutputs.js';
 import { runStage, type StageResult } from './runStage.js';
 import { stageStatus, type StageStatus } from './stageStatus.js';
@@ -72,6 +72,9 @@ export async function selectStages(repo: Repo, options: Pick<ReproOptions, 'targ
   return { pipeline, graph, order };
 }
 
+/** The params files of a stage that another stage writes. */
+const lateParams = (graph: StageGraph, stage: Stage) => new Set((graph.paramsFrom.get(stage.name) ?? []).map((p) => p.file));
+
 /** Statuses of the given stages without running anything (for --dry and `cairn status`). */
 export async function forecast(repo: Repo, ctx: RunContext, order: Stage[], graph: StageGraph, force = false): Promise<{
   statuses: Map<string, StageStatus>; plan: ReturnType<typeof planStages>;
@@ -79,8 +82,8 @@ export async function forecast(repo: Repo, ctx: RunContext, order: Stage[], grap
   const lock = await readLock(repo.root, { tmpDir: repo.tmpDir });
   const hasher = new InputHasher(repo, ctx);
   const statuses = new Map<string, StageStatus>();
-  await Promise.all(order.map(async (s) => statuses.set(s.name, stageStatus(s, lock.stages[s.name], await hasher.inputs(s)))));
-  return { statuses, plan: planStages(order, statuses, graph.upstream, { force }) };
+  await Promise.all(order.map(async (s) => statuses.set(s.name, stageStatus(s, lock.stages[s.name], await hasher.inputs(s, lateParams(graph, s))))));
+  return { statuses, plan: deferUpstreamParams(planStages(order, statuses, graph.upstream, { force }), graph.paramsFrom) };
 }
 
 /** `cairn repro`: brings the selected stages up to date, upstream first, up to `jobs` at a time. */
@@ -94,8 +97,9 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
     return { dry: true, stages, failed: [], interrupted: false, gitFiles: [] };
   }
   const hasher = new InputHasher(repo, ctx);
-  // Reading every stage's params first makes a missing key fail before anything runs.
-  for (const stage of order) await hasher.params(stage);
+  // Reading every stage's params first makes a missing key fail before anything runs (except in params files an
+  // upstream stage writes: those are read when their stage is about to run, as DVC does).
+  for (const stage of order) await hasher.params(stage, lateParams(graph, stage));
   return withRepoLock(repo.tmpDir, { onWait: (who) => ctx.onLog?.('info', `waiting for the repository lock held by ${who}`) }, async () => {
     const lock = await readLock(repo.root, { tmpDir: repo.tmpDir });
     const gitFiles = new Set<string>();
