@@ -2,7 +2,7 @@ import { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
 import type { Repo } from '../core/repo.js';
 import { showFile } from '../git/git.js';
-import { lockFilesAt } from './pipelineFiles.js';
+import { lockFilesAt } from '../data/findPipelineFiles.js';
 import { parseLock, type LockOut } from './lockFile.js';
 
 /**

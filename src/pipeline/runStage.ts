@@ -127,7 +127,7 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
   const wdirAbs = path.resolve(o.repo.root, stage.wdir);
   if (!existsSync(wdirAbs) || !statSync(wdirAbs).isDirectory()) {
     return failure(stage, item.reasons, new CairnError('INVALID', `stage '${stage.name}' cannot run: its wdir ${stage.wdir} is not a directory`, {
-      hint: `create ${stage.wdir}, or fix wdir in cairn.yaml`,
+      hint: `create ${stage.wdir}, or fix wdir in ${stage.source.file}`,
     }));
   }
   // Outputs are removed first so a stage never sees (or silently keeps) last run's results; persist: true opts out.

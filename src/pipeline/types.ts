@@ -33,11 +33,16 @@ export interface ParamSpec {
 }
 
 export interface Stage {
-  /** Unique name: `train`, `build@us` (foreach), `fit@lr-0.1-depth-3` (matrix). */
+  /**
+   * The stage's address, unique in the repository: its name (`train`, `build@us` for foreach, `fit@0.1-3` for
+   * matrix) in the root cairn.yaml, `path/to/cairn.yaml:name` in another pipeline file.
+   */
   name: string;
+  /** The name in its own pipeline file and in the cairn.lock beside it. */
+  localName: string;
   /** Commands run in order, each through the shell, in `wdir`. */
   cmd: string[];
-  /** Working directory relative to the repository root (`.` for the root). */
+  /** Working directory relative to the repository root (`.` for the root); written relative to its pipeline file. */
   wdir: string;
   /** Dependencies relative to the repository root. */
   deps: string[];
@@ -48,7 +53,7 @@ export interface Stage {
   alwaysChanged: boolean;
   /** The cairn.yaml entry a foreach/matrix instance came from (`build` for `build@us`); equal to name otherwise. */
   group?: string;
-  /** Where it was declared, for error messages. */
+  /** Where it was declared: the pipeline file (repo-relative) and the key under `stages:`. */
   source: { file: string; key: string };
 }
 
@@ -92,6 +97,8 @@ export interface Artifact {
 export interface Pipeline {
   /** The root cairn.yaml, relative to the repository root (named in messages). */
   file: string;
+  /** Every pipeline file the pipeline was read from, repo-relative, root first. */
+  files: string[];
   stages: Map<string, Stage>;
   /** Top-level `metrics:` files, repo-relative: metrics whichever stage produces them (or none). */
   metrics: string[];

@@ -4,10 +4,13 @@ import ignore, { type Ignore } from 'ignore';
 import type { Repo } from '../core/repo.js';
 import { git, lsFiles, showFile } from '../git/git.js';
 
-/** Where the pipeline files of a repository are: every cairn.yaml outside ignored folders, as DVC collects dvc.yaml. */
+/**
+ * Where the pipeline files of a repository are: every cairn.yaml outside ignored folders, as DVC collects every
+ * dvc.yaml. In the data layer because push, pull, checkout and gc need the lock file beside each of them.
+ */
 
 export const PIPELINE_FILE = 'cairn.yaml';
-export const LOCK_FILE = 'cairn.lock';
+export const PIPELINE_LOCK_FILE = 'cairn.lock';
 const IGNORE_FILE = '.cairnignore';
 /** Folders that never hold pipeline files: cairn's and Git's own. */
 const NEVER = new Set(['.git', '.cairn']);
@@ -20,7 +23,18 @@ export function pipelineDir(file: string): string {
 /** The lock file beside a pipeline file (`sub/cairn.lock` for `sub/cairn.yaml`). Pure. */
 export function lockPathOf(file: string): string {
   const dir = pipelineDir(file);
-  return dir === '.' ? LOCK_FILE : `${dir}/${LOCK_FILE}`;
+  return dir === '.' ? PIPELINE_LOCK_FILE : `${dir}/${PIPELINE_LOCK_FILE}`;
+}
+
+/** A stage's address: its name in the root cairn.yaml, `path/to/cairn.yaml:name` in another pipeline file. Pure. */
+export function stageAddress(file: string, localName: string): string {
+  return file === PIPELINE_FILE ? localName : `${file}:${localName}`;
+}
+
+/** The pipeline file beside a lock file (`sub/cairn.yaml` for `sub/cairn.lock`). Pure. */
+export function pipelineFileOfLock(lock: string): string {
+  const dir = path.posix.dirname(lock);
+  return dir === '.' ? PIPELINE_FILE : `${dir}/${PIPELINE_FILE}`;
 }
 
 /** Root file first, then by path, so errors and listings come in a stable order. Pure. */
@@ -105,6 +119,7 @@ export async function pipelineFilesAt(repo: Repo, rev: string): Promise<string[]
   const files = r.stdout.split('\0').filter((f) => f && path.posix.basename(f) === PIPELINE_FILE);
   return sortPipelineFiles(files.filter((f) => !pipelineDir(f).split('/').some((p) => NEVER.has(p))));
 }
+
 
 /** The text of every lock file beside a pipeline file at a revision (those that exist there). */
 export async function lockFilesAt(repo: Repo, rev: string): Promise<{ lock: string; text: string }[]> {
