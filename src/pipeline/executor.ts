@@ -5,7 +5,7 @@ import { CairnError, fromSystemError } from '../core/errors.js';
 
 /** How many lines of a failed command's output are reported (the whole output stays in the log file). */
 export const TAIL_LINES = 20;
-/** How long a stage gets to exit after SIGINT before its process group is killed. */
+/** How long a stage gets to exit after SIGINT before its process group is killed (a second Ctrl-C kills at once). */
 export const KILL_GRACE_MS = 3000;
 
 export type OutputSink = (text: string, stream: 'stdout' | 'stderr') => void;
@@ -21,6 +21,8 @@ export interface ExecOptions {
   env: Record<string, string>;
   logFile: string;
   signal?: AbortSignal;
+  /** Aborted when the caller must exit now (a second Ctrl-C): the process group gets SIGKILL at once. */
+  kill?: AbortSignal;
   onOutput?: OutputSink;
   /** Emit whole lines prefixed with `[stage] ` (used with -j > 1 so interleaved output stays readable). */
   prefixLines?: boolean;
@@ -129,7 +131,14 @@ function runOne(cmd: string, options: ExecOptions, log: WriteStream, tail: Retur
       killGroup(child.pid, 'SIGINT');
       killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), options.killGraceMs ?? KILL_GRACE_MS);
     };
+    // A process group that ignores SIGINT (or is slow) would outlive a cairn that exits now: kill it first.
+    const onKill = () => {
+      interrupted = true;
+      if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+    };
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.kill?.addEventListener('abort', onKill, { once: true });
+    if (options.kill?.aborted) onKill();
     const prefixers = options.prefixLines
       ? {
         stdout: linePrefixer(`[${options.stage}] `, (t) => options.onOutput?.(t, 'stdout')),
@@ -147,6 +156,7 @@ function runOne(cmd: string, options: ExecOptions, log: WriteStream, tail: Retur
     child.stderr.on('data', onData('stderr'));
     child.on('error', (err) => {
       options.signal?.removeEventListener('abort', onAbort);
+      options.kill?.removeEventListener('abort', onKill);
       reject((err as NodeJS.ErrnoException).code === 'ENOENT'
         ? new CairnError('NOT_FOUND', `could not start the shell ${exe} for stage ${options.stage}: it does not exist`, {
           hint: 'stage commands run through $SHELL (else /bin/sh); set SHELL to an installed shell',
@@ -159,6 +169,7 @@ function runOne(cmd: string, options: ExecOptions, log: WriteStream, tail: Retur
     });
     child.on('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
+      options.kill?.removeEventListener('abort', onKill);
       if (killTimer) clearTimeout(killTimer);
       prefixers?.stdout.flush();
       prefixers?.stderr.flush();

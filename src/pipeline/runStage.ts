@@ -141,7 +141,7 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
   const logRel = path.relative(o.repo.root, logFile);
   log(`Running stage '${stage.name}' (${item.reasons.map((r) => r.message).join('; ')}):\n${stage.cmd.map((c) => `> ${c}`).join('\n')}`);
   const r = await runStageCommands({
-    stage: stage.name, cmds: stage.cmd, shell: stageShell(o.ctx.env), cwd: wdirAbs, logFile, signal: o.ctx.signal, onOutput: o.onOutput, prefixLines: o.prefixLines,
+    stage: stage.name, cmds: stage.cmd, shell: stageShell(o.ctx.env), cwd: wdirAbs, logFile, signal: o.ctx.signal, kill: o.ctx.kill, onOutput: o.onOutput, prefixLines: o.prefixLines,
     env: stageEnv(o.ctx.env, { stage: stage.name, root: o.repo.root, wdir: stage.wdir }),
   });
   if (r.interrupted) return { stage: stage.name, outcome: 'interrupted', reasons: item.reasons, exitCode: r.exitCode, tail: r.tail, log: logRel };

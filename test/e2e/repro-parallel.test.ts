@@ -173,3 +173,53 @@ describe('cairn repro interrupted with Ctrl-C', () => {
     assert.ok(!existsSync(path.join(repo.dir, 'last.out')));
   });
 });
+
+describe('cairn repro: a stage that ignores the interrupt', () => {
+  // The stage traps SIGINT and SIGTERM, as a training script with its own handler (or a stuck one) does.
+  const setup = async () => {
+    const repo = tempGitRepo();
+    assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
+    writeTree(repo.dir, {
+      'stubborn.sh': "trap '' INT TERM\necho $$ > stage.pid\nwhile :; do sleep 0.1; done\n",
+      'cairn.yaml': 'stages:\n  stubborn:\n    cmd: sh stubborn.sh\n    deps: [stubborn.sh]\n    outs: [never.out]\n',
+    });
+    const child = spawn(process.execPath, [CAIRN_BIN, 'repro'], { cwd: repo.dir, env: testEnv(repo.home), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const pidFile = path.join(repo.dir, 'stage.pid');
+    await waitFor(() => existsSync(pidFile) && read(repo.dir, 'stage.pid').trim() !== '');
+    const stage = Number(read(repo.dir, 'stage.pid'));
+    return { repo, child, exited, stage, stderr: () => stderr };
+  };
+
+  it('a second Ctrl-C SIGKILLs the stage\'s process group before exiting 130', async (t) => {
+    const { repo, child, exited, stage, stderr } = await setup();
+    t.after(() => {
+      if (alive(stage)) process.kill(-stage, 'SIGKILL');
+      repo.cleanup();
+    });
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(alive(stage), 'the stage ignores the first interrupt');
+    const second = Date.now();
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr());
+    // Well before the grace timeout (KILL_GRACE_MS, 3 s after the first Ctrl-C): the second one killed it.
+    await waitFor(() => !alive(stage));
+    assert.ok(Date.now() - second < 2000, `the stage lived ${Date.now() - second} ms after the second Ctrl-C`);
+  });
+
+  it('after one Ctrl-C, the grace timeout SIGKILLs the stage and repro exits 130', async (t) => {
+    const { repo, child, exited, stage, stderr } = await setup();
+    t.after(() => {
+      if (alive(stage)) process.kill(-stage, 'SIGKILL');
+      repo.cleanup();
+    });
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr());
+    assert.ok(!alive(stage));
+    assert.match(stderr(), /interrupted: stage\(s\) stubborn did not finish/);
+  });
+});
