@@ -16,6 +16,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Kills what is left of a process's group (a failed test must not leave the stubborn stage running). */
+function killGroupOf(pid: number): void {
+  try {
+    const pgid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^\d+ \(.*\) /, '').split(' ')[2]);
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 const waitFor = async (check: () => boolean) => {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(check(), 'condition never became true');
@@ -197,7 +207,7 @@ describe('cairn repro: a stage that ignores the interrupt', () => {
   it('a second Ctrl-C SIGKILLs the stage\'s process group before exiting 130', async (t) => {
     const { repo, child, exited, stage, stderr } = await setup();
     t.after(() => {
-      if (alive(stage)) process.kill(-stage, 'SIGKILL');
+      killGroupOf(stage);
       repo.cleanup();
     });
     child.kill('SIGINT');
@@ -214,7 +224,7 @@ describe('cairn repro: a stage that ignores the interrupt', () => {
   it('after one Ctrl-C, the grace timeout SIGKILLs the stage and repro exits 130', async (t) => {
     const { repo, child, exited, stage, stderr } = await setup();
     t.after(() => {
-      if (alive(stage)) process.kill(-stage, 'SIGKILL');
+      killGroupOf(stage);
       repo.cleanup();
     });
     child.kill('SIGINT');
