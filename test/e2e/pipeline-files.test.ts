@@ -70,6 +70,15 @@ describe('several pipeline files make one graph', () => {
     assert.match(status.stdout, /Pipeline: 3 stage\(s\), all up to date/);
   });
 
+  it('gc keeps the outputs of an uncommitted sub/cairn.lock, and checkout restores them', async () => {
+    const gc = await run('gc', '-w', '-f');
+    assert.equal(gc.code, 0, gc.stderr);
+    sh(repo.dir, 'rm sub/model.txt');
+    const co = await run('checkout', 'sub/model.txt');
+    assert.equal(co.code, 0, co.stderr);
+    assert.equal(read('sub/model.txt'), 'HELLO\nv1\nlr: 0.1\n');
+  });
+
   it('a bare name that is in two files is ambiguous; addresses and unique names work', async () => {
     const amb = await run('repro', 'prepare', '--dry');
     // `prepare` is the root file's stage (its bare name is its address).
