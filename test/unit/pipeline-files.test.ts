@@ -1,29 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { CairnError } from '../../src/core/errors.js';
 import type { Repo } from '../../src/core/repo.js';
 import { findPipelineFiles, lockPathOf, pipelineFileOfLock, sortPipelineFiles, stageAddress } from '../../src/data/findPipelineFiles.js';
 import { resolveTarget } from '../../src/pipeline/dag.js';
 import { mergePipelines, resolvePipeline } from '../../src/pipeline/loadPipeline.js';
 import { validatePipeline } from '../../src/pipeline/validate.js';
 import type { Pipeline } from '../../src/pipeline/types.js';
+import { fails } from '../helpers/cairnError.js';
 import { tempDir, writeTree } from '../helpers/cli.js';
 
 const load = (file: string, yaml: string, files: Record<string, unknown> = {}): Pipeline =>
   resolvePipeline(parse(yaml), { file, readData: (f) => files[f] });
-
-function fails(fn: () => unknown, code: string, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof CairnError, String(err));
-    assert.equal(err.code, code, err.message);
-    assert.match(`${err.message}\n${err.hint ?? ''}`, pattern);
-    return;
-  }
-  assert.fail('expected an error');
-}
 
 describe('pipeline files and addresses', () => {
   it('locks sit beside their pipeline file; the root file comes first', () => {
@@ -63,14 +51,14 @@ stages:
   });
 
   it('errors in a sub file name the file', () => {
-    fails(() => load('train/cairn.yaml', 'stages:\n  fit: {cmd: x, dep: [y]}\n'), 'INVALID', /^train\/cairn\.yaml: unknown key "dep" in stage "fit"/);
-    fails(() => load('train/cairn.yaml', 'stages:\n  fit: {cmd: x, outs: [../../m]}\n'), 'INVALID', /outside the repository/);
+    fails(() => load('train/cairn.yaml', 'stages:\n  fit: {cmd: x, dep: [y]}\n'), /^train\/cairn\.yaml: unknown key "dep" in stage "fit"/, 'INVALID');
+    fails(() => load('train/cairn.yaml', 'stages:\n  fit: {cmd: x, outs: [../../m]}\n'), /outside the repository/, 'INVALID');
   });
 
   it('merged pipelines check outputs across files', () => {
     const root = load('cairn.yaml', 'stages:\n  a: {cmd: x, outs: [data]}\n');
     const sub = load('s/cairn.yaml', 'stages:\n  b: {cmd: y, outs: [../data/part]}\n');
-    fails(() => validatePipeline(mergePipelines([root, sub])), 'INVALID', /"data\/part" of stage "s\/cairn\.yaml:b" is inside output "data" of stage "a"/);
+    fails(() => validatePipeline(mergePipelines([root, sub])), /"data\/part" of stage "s\/cairn\.yaml:b" is inside output "data" of stage "a"/, 'INVALID');
   });
 
   it('targets: addresses, cairn.yaml:name, unique bare names, groups, whole files, and ambiguity', () => {
@@ -87,8 +75,8 @@ stages:
     assert.deepEqual(resolveTarget(p, 'build'), ['a/cairn.yaml:build@eu', 'a/cairn.yaml:build@us']);
     assert.deepEqual(resolveTarget(p, 'build@us'), ['a/cairn.yaml:build@us']);
     assert.deepEqual(resolveTarget(p, 'b/cairn.yaml'), ['b/cairn.yaml:fit']);
-    fails(() => resolveTarget(p, 'fit'), 'USAGE', /"fit" names stages in 2 pipeline files: a\/cairn\.yaml:fit, b\/cairn\.yaml:fit/);
-    fails(() => resolveTarget(p, 'nope'), 'NOT_FOUND', /no stage named "nope"/);
+    fails(() => resolveTarget(p, 'fit'), /"fit" names stages in 2 pipeline files: a\/cairn\.yaml:fit, b\/cairn\.yaml:fit/, 'USAGE');
+    fails(() => resolveTarget(p, 'nope'), /no stage named "nope"/, 'NOT_FOUND');
   });
 
   it('without Git, one walk finds them and skips .cairnignore\'d folders, .git and .cairn', async (t) => {

@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { CairnError } from '../../src/core/errors.js';
 import { resolvePipeline } from '../../src/pipeline/loadPipeline.js';
 import { metricsFiles } from '../../src/pipeline/metrics.js';
 import { resolveTopLevel } from '../../src/pipeline/topLevel.js';
+import { fails } from '../helpers/cairnError.js';
 
 const load = (yaml: string) => resolvePipeline(parse(yaml) ?? {}, { file: 'cairn.yaml', readData: () => undefined });
 const top = (yaml: string, dir = '.', file = 'cairn.yaml') => resolveTopLevel(parse(yaml), { dir, file });
-
-function fails(fn: () => unknown, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof CairnError, String(err));
-    assert.equal(err.code, 'INVALID');
-    assert.match(`${err.message}\n${err.hint ?? ''}`, pattern);
-    return;
-  }
-  assert.fail('expected an error');
-}
 
 // What DVCLive writes into dvc.yaml (make_dvcyaml), plus a tutorial's multi-file plot.
 const DVCLIVE = `

@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CairnError } from '../../src/core/errors.js';
 import { parsePipelineText, resolvePipeline } from '../../src/pipeline/loadPipeline.js';
 import { parseStructured } from '../../src/pipeline/params.js';
 import { codeFrame } from '../../src/pipeline/syntaxError.js';
-
-function caught(fn: () => unknown): CairnError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof CairnError, String(err));
-    return err;
-  }
-  assert.fail('expected an error');
-}
+import { fails } from '../helpers/cairnError.js';
 
 describe('YAML anchors and merge keys', () => {
   it('cairn.yaml stages share settings through `<<: *defaults`', () => {
@@ -44,7 +34,7 @@ describe('YAML anchors and merge keys', () => {
 
 describe('syntax errors show the offending line', () => {
   it('a YAML error in cairn.yaml ends with a code frame, not a dangling "at line"', () => {
-    const err = caught(() => parsePipelineText('stages:\n  a:\n    cmd: x\n  b: [\n', 'cairn.yaml'));
+    const err = fails(() => parsePipelineText('stages:\n  a:\n    cmd: x\n  b: [\n', 'cairn.yaml'), /./);
     assert.equal(err.code, 'INVALID');
     assert.doesNotMatch(err.message, /column \d+:\s*$/);
     assert.match(err.message, /^cairn\.yaml is not valid YAML \(line \d+, column \d+\): /);
@@ -54,13 +44,13 @@ describe('syntax errors show the offending line', () => {
   });
 
   it('params files in YAML, JSON and TOML point at the line', () => {
-    const yaml = caught(() => parseStructured('a: 1\nb: : 2\n', 'params.yaml'));
+    const yaml = fails(() => parseStructured('a: 1\nb: : 2\n', 'params.yaml'), /./);
     assert.match(yaml.message, /params\.yaml is not valid YAML \(line 2, column \d+\)/);
     assert.match(yaml.message, /2 \| b: : 2\n.*\^/);
-    const json = caught(() => parseStructured('{\n  "a": 1,\n}\n', 'm.json'));
+    const json = fails(() => parseStructured('{\n  "a": 1,\n}\n', 'm.json'), /./);
     assert.match(json.message, /m\.json is not valid JSON \(line 3, column 1\)/);
     assert.match(json.message, /3 \| }\n\s+\| \^/);
-    const toml = caught(() => parseStructured('a = 1\nb = [\n', 'p.toml'));
+    const toml = fails(() => parseStructured('a = 1\nb = [\n', 'p.toml'), /./);
     assert.match(toml.message, /p\.toml is not valid TOML \(line \d+, column \d+\): invalid value/);
   });
 
@@ -74,11 +64,11 @@ describe('syntax errors show the offending line', () => {
 
 describe('hints are single lines', () => {
   it('no hint prints a literal backslash-n', () => {
-    const err = caught(() => resolvePipeline({ stages: [] as unknown as Record<string, unknown> }, { file: 'cairn.yaml', readData: () => undefined }));
+    const err = fails(() => resolvePipeline({ stages: [] as unknown as Record<string, unknown> }, { file: 'cairn.yaml', readData: () => undefined }), /./);
     assert.doesNotMatch(err.hint ?? '', /\\n/);
-    const err2 = caught(() => resolvePipeline({ stages: { a: 'x' } }, { file: 'cairn.yaml', readData: () => undefined }));
+    const err2 = fails(() => resolvePipeline({ stages: { a: 'x' } }, { file: 'cairn.yaml', readData: () => undefined }), /./);
     assert.doesNotMatch(err2.hint ?? '', /\\n/);
-    const err3 = caught(() => resolvePipeline({ stages: { a: { cmd: 'x', deps: 'd' } } }, { file: 'cairn.yaml', readData: () => undefined }));
+    const err3 = fails(() => resolvePipeline({ stages: { a: { cmd: 'x', deps: 'd' } } }, { file: 'cairn.yaml', readData: () => undefined }), /./);
     assert.doesNotMatch(err3.hint ?? '', /\\n/);
   });
 });
