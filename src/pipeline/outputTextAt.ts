@@ -1,7 +1,7 @@
 import { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
 import type { Repo } from '../core/repo.js';
-import { showFile } from '../git/git.js';
+import { resolveRev, showFile } from '../git/git.js';
 import { lockFilesAt } from '../data/findPipelineFiles.js';
 import { parseLock, type LockOut } from './lockFile.js';
 
@@ -27,16 +27,24 @@ export async function outputTextAt(repo: Repo, file: string, rev: string): Promi
   }
 }
 
+/** By commit id: what a commit records never changes, so the memo cannot go stale (a branch name would). */
 const memo = new Map<string, Promise<LockOut[]>>();
 
-/** Every output the cairn.lock files of a revision record (read once per process and revision). */
-function lockedOutsAt(repo: Repo, rev: string): Promise<LockOut[]> {
-  const key = `${repo.root}\0${rev}`;
+/** Every output the cairn.lock files of a revision record (read once per process and commit). */
+async function lockedOutsAt(repo: Repo, rev: string): Promise<LockOut[]> {
+  let commit: string;
+  try {
+    commit = await resolveRev(repo.root, rev);
+  } catch {
+    // No such revision (a repository without commits yet): nothing is recorded there.
+    return [];
+  }
+  const key = `${repo.root}\0${commit}`;
   let hit = memo.get(key);
   if (!hit) {
     hit = (async () => {
       const outs: LockOut[] = [];
-      for (const { lock, text } of await lockFilesAt(repo, rev)) {
+      for (const { lock, text } of await lockFilesAt(repo, commit)) {
         try {
           for (const entry of Object.values(parseLock(text, `${rev}:${lock}`).stages)) outs.push(...entry.outs);
         } catch {
