@@ -175,9 +175,11 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
     });
   }
   const entry: LockEntry = { cmd: stage.cmd, deps, params: inputs.params, outs };
+  const saveRun = eligible && o.saveRunCache;
+  // Before the lock names this run: every object a run-cache entry needs is in the cache first.
+  if (saveRun) for (const out of outs.filter((x) => x.cache === false)) await copyIntoCache(o.repo, path.join(o.repo.root, out.path), o.ctx);
   await o.commit(stage.name, entry);
-  if (eligible && o.saveRunCache) {
-    for (const out of outs.filter((x) => x.cache === false)) await copyIntoCache(o.repo, path.join(o.repo.root, out.path), o.ctx);
+  if (saveRun) {
     await writeRunCacheEntry(o.repo.cacheDir, { schema: '1', key, stage: stage.name, ...entry });
   }
   return { stage: stage.name, outcome: 'ran', reasons: item.reasons, log: logRel };
