@@ -100,14 +100,30 @@ function walk(root: string, cache: Map<string, Ignore | null>): string[] {
 }
 
 /**
+ * One `git ls-files` per opened repository: `cairn status` needs the pipeline files twice (the lock outputs of the
+ * data part, the pipeline part), and on a large tree the listing costs about half of a `git status`. Whether each
+ * file still exists is checked on every call.
+ */
+const listedByRepo = new WeakMap<Repo, Promise<string[]>>();
+
+function gitCandidates(repo: Repo): Promise<string[]> {
+  let hit = listedByRepo.get(repo);
+  if (!hit) {
+    hit = lsFiles(repo.root, [PIPELINE_FILE, `*/${PIPELINE_FILE}`]).then((files) => files.filter((f) => path.posix.basename(f) === PIPELINE_FILE));
+    listedByRepo.set(repo, hit);
+    hit.catch(() => listedByRepo.delete(repo));
+  }
+  return hit;
+}
+
+/**
  * Every pipeline file of the workspace, repo-relative, root first. With Git, `git ls-files` (tracked and untracked,
  * without .gitignore'd ones) finds them without walking data folders; `.cairnignore`d folders are left out as well.
  */
 export async function findPipelineFiles(repo: Repo): Promise<string[]> {
   const cache = new Map<string, Ignore | null>();
-  const candidates = repo.git
-    ? (await lsFiles(repo.root, [PIPELINE_FILE, `*/${PIPELINE_FILE}`])).filter((f) => path.posix.basename(f) === PIPELINE_FILE && existsSync(path.join(repo.root, f)))
-    : walk(repo.root, cache);
+  const listed = repo.git ? await gitCandidates(repo) : walk(repo.root, cache);
+  const candidates = listed.filter((f) => existsSync(path.join(repo.root, f)));
   // A root cairn.yaml counts even when Git ignores it (it is the file `cairn stage add` writes).
   if (existsSync(path.join(repo.root, PIPELINE_FILE))) candidates.push(PIPELINE_FILE);
   return sortPipelineFiles(candidates.filter((f) => keep(repo.root, f, cache)));
