@@ -1,6 +1,7 @@
 import type { Repo } from '../core/repo.js';
 import { resolveTarget } from './dag.js';
 import { loadPipeline } from './loadPipeline.js';
+import { expandMetricsFolders } from './metricsFolder.js';
 import { flattenKeys, parseStructured, readParams, readTextAt } from './params.js';
 import type { Pipeline } from './types.js';
 
@@ -35,11 +36,14 @@ export function pipelineAt(repo: Repo, rev?: string): Promise<Pipeline> {
 
 const isScalar = (v: unknown) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null;
 
-/** Reads metrics files (JSON/YAML/TOML) at a revision or in the workspace; absent files are left out. */
+/**
+ * Reads metrics files (JSON/YAML/TOML) at a revision or in the workspace, a folder as the metrics files inside it;
+ * absent files are left out.
+ */
 export async function readMetrics(repo: Repo, files: string[], rev?: string): Promise<ValuesByFile> {
   const out: ValuesByFile = {};
   await Promise.all(
-    files.map(async (file) => {
+    (await expandMetricsFolders(repo, files, rev)).map(async (file) => {
       const text = await readTextAt(repo, file, rev);
       if (text === null) return;
       try {

@@ -27,6 +27,17 @@ export async function outputTextAt(repo: Repo, file: string, rev: string): Promi
   }
 }
 
+/** The files of a cached folder output at a revision (repo-relative), or null when `dir` is no such output there. */
+export async function cachedFilesUnder(repo: Repo, dir: string, rev: string): Promise<string[] | null> {
+  const out = (await lockedOutsAt(repo, rev)).find((o) => o.cache !== false && o.files !== undefined && o.path === dir);
+  if (!out) return null;
+  try {
+    return parseTree(await new ObjectStore(repo.cacheDir).read(out.oid), out.oid).entries.map((e) => `${dir}/${e.path}`);
+  } catch {
+    return null;
+  }
+}
+
 /** By commit id: what a commit records never changes, so the memo cannot go stale (a branch name would). */
 const memo = new Map<string, Promise<LockOut[]>>();
 

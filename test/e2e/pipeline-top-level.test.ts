@@ -75,3 +75,25 @@ describe('top-level metrics, params, plots and artifacts from the CLI', () => {
     assert.equal((await cairn(repo.dir, ['dag'], repo.env)).code, 0);
   });
 });
+
+describe('a metrics folder', () => {
+  it('stands for the JSON, YAML and TOML files inside it, in the workspace and at a revision (from the cache)', async (t) => {
+    const repo = tempGitRepo();
+    t.after(() => repo.cleanup());
+    writeTree(repo.dir, {
+      'cairn.yaml': 'stages:\n  eval:\n    cmd: sh eval.sh\n    deps: [eval.sh]\n    outs: [eval]\nmetrics:\n  - eval\n',
+      'eval.sh': 'mkdir -p eval/per-class\necho \'{"f1": 0.8}\' > eval/summary.json\necho "cat: 0.9" > eval/per-class/cat.yaml\necho png > eval/plot.png\n',
+    });
+    assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
+    assert.equal((await cairn(repo.dir, ['repro'], repo.env)).code, 0);
+    const show = await cairn(repo.dir, ['metrics', 'show', '--json'], repo.env);
+    assert.equal(show.code, 0, show.stderr);
+    assert.deepEqual(JSON.parse(show.stdout), { 'eval/per-class/cat.yaml': { data: { cat: 0.9 } }, 'eval/summary.json': { data: { f1: 0.8 } } });
+    assert.doesNotMatch(show.stderr, /does not exist/);
+    sh(repo.dir, 'git add -A && git commit -qm eval', repo.env);
+    writeFileSync(path.join(repo.dir, 'eval/summary.json'), '{"f1": 0.85}\n');
+    const diff = await cairn(repo.dir, ['metrics', 'diff', '--json'], repo.env);
+    assert.equal(diff.code, 0, diff.stderr);
+    assert.deepEqual(JSON.parse(diff.stdout).metrics.map((r: { file: string; old: number; new: number }) => [r.file, r.old, r.new]), [['eval/summary.json', 0.8, 0.85]]);
+  });
+});

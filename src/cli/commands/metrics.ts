@@ -47,7 +47,9 @@ async function show(ctx: CliContext, args: string[], opts: Record<string, unknow
   const pipeline = await pipelineAt(repo);
   const files = targetFiles(repo, pipeline, ctx.cwd, args);
   const values = await readMetrics(repo, files);
-  const missing = files.filter((f) => !values[f]);
+  // A folder is there when any metrics file inside it is.
+  const found = Object.keys(values);
+  const missing = files.filter((f) => !values[f] && !found.some((k) => k.startsWith(`${f}/`)));
   if (args.length && missing.length === files.length) {
     throw new CairnError('NOT_FOUND', `no metrics file found: ${missing.join(', ')}`, { hint: 'run `cairn repro` to produce it, or check the path' });
   }
