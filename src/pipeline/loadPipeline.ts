@@ -10,7 +10,8 @@ import { findPipelineFiles, pipelineDir, pipelineFilesAt, PIPELINE_FILE, sortPip
 import { expandStage } from './expand.js';
 import { DEFAULT_PARAMS_FILE, parseStructured, readTextAt } from './params.js';
 import { checkKeys, resolveStage, STAGE_NAME, TOP_LEVEL_KEYS } from './schema.js';
-import { resolveTopLevel } from './topLevel.js';
+import { resolveTopLevel, TOP_LEVEL_SECTIONS } from './topLevel.js';
+import { interpolateValue } from './interpolate.js';
 import type { Pipeline, Stage } from './types.js';
 import { yamlSyntaxError } from './syntaxError.js';
 import { validatePipeline } from './validate.js';
@@ -96,7 +97,10 @@ function resolveOne(raw: Record<string, unknown>, options: { file: string; readD
       stages.set(stage.name, stage);
     }
   }
-  const top = resolveTopLevel(raw, { dir, file });
+  // As DVC does, `${...}` in the top-level sections takes values from the file's global context (params.yaml, vars).
+  const sections = Object.fromEntries(TOP_LEVEL_SECTIONS.filter((k) => raw[k] !== undefined)
+    .map((k) => [k, interpolateValue(raw[k], ctx, { stage: null, field: `top-level ${k}` })]));
+  const top = resolveTopLevel(sections, { dir, file });
   return {
     file, files: [file], stages, metrics: top.metrics, plots: top.plots, params: top.params,
     artifacts: new Map(top.artifacts.map((a) => [stageAddress(file, a.name), a])),

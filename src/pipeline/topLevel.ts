@@ -8,6 +8,9 @@ import type { Artifact, PlotSource, TopLevelPlot } from './types.js';
  * (DVCLive writes them). Paths are relative to the pipeline file's folder. Pure.
  */
 
+/** The top-level keys read here (beside `stages` and `vars`). */
+export const TOP_LEVEL_SECTIONS = ['metrics', 'plots', 'params', 'artifacts'] as const;
+
 export interface TopLevelSections {
   metrics: string[];
   plots: TopLevelPlot[];

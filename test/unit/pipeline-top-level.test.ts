@@ -97,3 +97,15 @@ describe('top-level sections of cairn.yaml (as dvc.yaml has them)', () => {
     fails(() => load('stages:\n  a: {cmd: x, outs: [d, d/sub]}\n'), /inside output "d"/);
   });
 });
+
+describe('templating in the top-level sections', () => {
+  it('`${...}` takes values from params.yaml and vars, as in DVC', () => {
+    const p = resolvePipeline(parse('vars: [{out: eval}]\nmetrics: ["${out}/m.json"]\nartifacts:\n  model:\n    path: models/${model.name}.pkl\n    desc: ${model.name} model\n'), {
+      file: 'cairn.yaml', readData: (f) => (f === 'params.yaml' ? { model: { name: 'tiny' } } : undefined),
+    });
+    assert.deepEqual(p.metrics, ['eval/m.json']);
+    assert.equal(p.artifacts.get('model')!.path, 'models/tiny.pkl');
+    assert.equal(p.artifacts.get('model')!.desc, 'tiny model');
+    fails(() => load('metrics: ["${nope}/m.json"]\n'), /cannot interpolate "\$\{nope\}" in top-level metrics/);
+  });
+});
