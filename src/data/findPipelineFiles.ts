@@ -3,6 +3,7 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Repo } from '../core/repo.js';
 import { git, lsFiles, showFile } from '../git/git.js';
+import { POINTER_SUFFIX } from './pointer.js';
 
 /**
  * Where the pipeline files of a repository are: every cairn.yaml outside ignored folders, as DVC collects every
@@ -76,7 +77,7 @@ function keep(root: string, file: string, cache: Map<string, Ignore | null>): bo
   return true;
 }
 
-/** Without Git: one walk that skips cairn's and Git's folders and `.cairnignore`d ones. */
+/** Without Git: one walk that skips cairn's and Git's folders, `.cairnignore`d ones and folders tracked as data. */
 function walk(root: string, cache: Map<string, Ignore | null>): string[] {
   const found: string[] = [];
   const visit = (dir: string) => {
@@ -86,10 +87,12 @@ function walk(root: string, cache: Map<string, Ignore | null>): string[] {
     } catch {
       return;
     }
+    const names = new Set(entries.map((e) => e.name));
     for (const e of entries) {
       const rel = dir ? `${dir}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (!NEVER.has(e.name) && !cairnIgnored(root, rel, cache)) visit(rel);
+        // A folder tracked with `cairn add` (its `<name>.cairn` pointer beside it) is data, not pipeline files.
+        if (!NEVER.has(e.name) && !names.has(`${e.name}${POINTER_SUFFIX}`) && !cairnIgnored(root, rel, cache)) visit(rel);
       } else if (e.name === PIPELINE_FILE) {
         found.push(rel);
       }

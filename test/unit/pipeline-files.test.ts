@@ -79,12 +79,13 @@ stages:
     fails(() => resolveTarget(p, 'nope'), /no stage named "nope"/, 'NOT_FOUND');
   });
 
-  it('without Git, one walk finds them and skips .cairnignore\'d folders, .git and .cairn', async (t) => {
+  it('without Git, one walk finds them and skips .cairnignore\'d folders, .git, .cairn and folders tracked as data', async (t) => {
     const tmp = tempDir();
     t.after(() => tmp.cleanup());
     writeTree(tmp.dir, {
       'cairn.yaml': '', 'a/cairn.yaml': '', 'a/deep/er/cairn.yaml': '', 'skip/cairn.yaml': '', 'a/x/cairn.yaml': '',
       '.cairn/tmp/cairn.yaml': '', '.git/cairn.yaml': '', '.cairnignore': 'skip/\n', 'a/.cairnignore': 'x\n',
+      'data/cairn.yaml': '', 'data.cairn': '',
     });
     const repo = { root: tmp.dir, git: false } as Repo;
     assert.deepEqual(await findPipelineFiles(repo), ['cairn.yaml', 'a/cairn.yaml', 'a/deep/er/cairn.yaml']);
