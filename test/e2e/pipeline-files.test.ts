@@ -89,6 +89,12 @@ describe('several pipeline files make one graph', () => {
     const uniq = await run('repro', 'train', '--dry', '--json');
     assert.equal(uniq.code, 0, uniq.stderr);
     assert.deepEqual(JSON.parse(uniq.stdout).stages.map((s: { stage: string }) => s.stage), ['prepare', 'sub/cairn.yaml:train']);
+    // A pipeline file in a target is relative to the current folder, as in DVC.
+    const here = await cairn(path.join(repo.dir, 'sub'), ['repro', 'cairn.yaml:prepare', '--dry', '--json'], repo.env);
+    assert.equal(here.code, 0, here.stderr);
+    assert.deepEqual(JSON.parse(here.stdout).stages.map((s: { stage: string }) => s.stage), ['sub/cairn.yaml:prepare']);
+    const up = await cairn(path.join(repo.dir, 'sub'), ['dag', '../cairn.yaml:prepare', '--json'], repo.env);
+    assert.deepEqual(JSON.parse(up.stdout).nodes.map((n: { name: string }) => n.name), ['prepare']);
     const file = await run('repro', 'sub/cairn.yaml', '--dry', '--json');
     assert.equal(file.code, 0, file.stderr);
     assert.deepEqual(JSON.parse(file.stdout).stages.map((s: { stage: string }) => s.stage).sort(), ['prepare', 'sub/cairn.yaml:prepare', 'sub/cairn.yaml:train']);

@@ -7,6 +7,7 @@ import { readTextAt } from '../../pipeline/params.js';
 import { setFrozenInText } from '../../pipeline/stageEdit.js';
 import type { Pipeline } from '../../pipeline/types.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
+import { repoRelativeTargets } from '../pipelineTargets.js';
 
 export function configure(cmd: Command): void {
   cmd.argument('<stages...>', 'stage names or addresses (path/to/cairn.yaml:stage; a foreach/matrix group name freezes all its instances)').option('--json', 'print the result as JSON');
@@ -29,7 +30,7 @@ export async function setFrozen(ctx: CliContext, names: string[], frozen: boolea
   const pipeline = await withRepoLock(repo.tmpDir, {}, async () => {
     const loaded = await loadPipeline(repo);
     const byFile = new Map<string, string[]>();
-    for (const name of names) {
+    for (const name of repoRelativeTargets(repo, ctx.cwd, names)) {
       const { file, key } = locate(loaded, name);
       byFile.set(file, [...(byFile.get(file) ?? []), key]);
     }
