@@ -8,7 +8,7 @@ import { repoRelativeTargets } from '../pipelineTargets.js';
 
 export function configure(cmd: Command): void {
   cmd
-    .argument('[targets...]', 'stages (or foreach/matrix groups) to bring up to date, with their upstream; default: all')
+    .argument('[targets...]', 'stages (train, path/to/cairn.yaml:stage), foreach/matrix groups or pipeline files to bring up to date, with their upstream; default: all')
     .option('-f, --force', 'run the selected stages even if nothing changed (no run-cache restore)')
     .option('-s, --single-item', 'only the targets, not their upstream stages')
     .option('--downstream', 'the targets and every stage downstream of them')
