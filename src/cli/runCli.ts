@@ -88,8 +88,13 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
   let result: Awaited<ReturnType<CommandModule['run']>> | undefined;
   let ran = false;
   const abort = new AbortController();
+  const kill = new AbortController();
   const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
+    if (abort.signal.aborted) {
+      // Second interrupt: the kill listeners (stage process groups get SIGKILL) run synchronously, then we go.
+      kill.abort();
+      process.exit(130);
+    }
     abort.abort();
   };
   process.on('SIGINT', onSigint);
@@ -116,6 +121,7 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
       color: colorOk && Boolean(process.stdout.isTTY),
       tty,
       signal: abort.signal,
+      kill: kill.signal,
       onProgress: progress.sink,
       onLog: (level, message) => {
         if (level === 'debug' && !opts.verbose) return;

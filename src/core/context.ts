@@ -19,7 +19,10 @@ export interface RunContext {
   env: Record<string, string | undefined>;
   onProgress?: ProgressSink;
   onLog?: LogSink;
+  /** Aborted on the first interrupt: stop starting work, ask running children to stop. */
   signal?: AbortSignal;
+  /** Aborted on a second interrupt: the caller exits now, so running children are killed at once. */
+  kill?: AbortSignal;
 }
 
 export function makeContext(partial: Partial<RunContext> & { cwd: string }): RunContext {

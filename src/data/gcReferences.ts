@@ -5,7 +5,7 @@ import { isOid } from '../core/hash.js';
 import type { Repo } from '../core/repo.js';
 import { listScopeCommits } from '../git/git.js';
 import { pointerRefs, referencedOids, type ObjectRef, type TreeCache, type UnreadableTree } from './expandPointers.js';
-import { parseLockOutputs } from './lockOutputs.js';
+import { parseLockOutputs, readWorkspaceLockTexts } from './lockOutputs.js';
 import { ObjectStore } from './objectStore.js';
 import { LOCK_FILE_NAME, scanCommits, type TrackedPointer } from './pointersAtRev.js';
 import { readWorkspacePointers } from './workspacePointers.js';
@@ -93,13 +93,9 @@ export async function collectReferences(repo: Repo, scope: GcScope, ctx: RunCont
   const trees: TreeCache = new Map();
   const invalid: GcReferences['invalid'] = [];
   const pointers: TrackedPointer[] = await readWorkspacePointers(repo);
-  const lockTexts: { where: string; text: string }[] = [];
-  const workspaceLock = path.join(repo.root, LOCK_FILE_NAME);
-  try {
-    lockTexts.push({ where: workspaceLock, text: await fs.readFile(workspaceLock, 'utf8') });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  // Every workspace cairn.lock (beside each pipeline file), committed or not.
+  const lockTexts: { where: string; text: string }[] = (await readWorkspaceLockTexts(repo))
+    .map(({ lock, text }) => ({ where: path.join(repo.root, lock), text }));
   let commits: string[] = [];
   if (repo.git) {
     commits = await listScopeCommits(repo.root, scope);

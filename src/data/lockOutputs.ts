@@ -6,6 +6,7 @@ import { isOid } from '../core/hash.js';
 import type { Repo } from '../core/repo.js';
 import { POINTER_VERSION } from './pointer.js';
 import { LOCK_FILE_NAME, type HistoryScan, type TrackedPointer } from './pointersAtRev.js';
+import { findPipelineFiles, lockPathOf, pipelineFileOfLock, stageAddress } from './findPipelineFiles.js';
 import { isSafeRelPath } from './tree.js';
 
 /**
@@ -13,7 +14,10 @@ import { isSafeRelPath } from './tree.js';
  * own parser checks the whole file): enough to move, check out and keep those outputs like tracked paths.
  */
 export interface LockOutput {
+  /** The stage's address (`train`, or `sub/cairn.yaml:train` for a lock beside sub/cairn.yaml). */
   stage: string;
+  /** The lock file that records it, repo-relative. */
+  lock?: string;
   /** Repo-relative, `/`-separated. */
   path: string;
   oid: string;
@@ -55,7 +59,8 @@ function readOut(stage: string, raw: unknown): LockOutput | string {
  * Every output of every stage in cairn.lock text, in file order. Pure. Text that is not YAML is an INVALID error
  * naming `where`; a single malformed entry is a problem, not fatal, so one bad entry never hides the others.
  */
-export function parseLockOutputs(text: string, where: string): { outputs: LockOutput[]; problems: LockOutputProblem[] } {
+export function parseLockOutputs(text: string, where: string, lockPath = LOCK_FILE_NAME): { outputs: LockOutput[]; problems: LockOutputProblem[] } {
+  const pipelineFile = pipelineFileOfLock(lockPath);
   let doc: unknown;
   try {
     doc = parseYaml(text);
@@ -76,9 +81,9 @@ export function parseLockOutputs(text: string, where: string): { outputs: LockOu
       continue;
     }
     outs.forEach((raw, i) => {
-      const out = readOut(stage, raw);
+      const out = readOut(stageAddress(pipelineFile, stage), raw);
       if (typeof out === 'string') problems.push({ where: `${where}: stages.${stage}.outs[${i}]`, message: out, raw });
-      else outputs.push(out);
+      else outputs.push(lockPath === LOCK_FILE_NAME ? out : { ...out, lock: lockPath });
     });
   }
   return { outputs, problems };
@@ -87,7 +92,7 @@ export function parseLockOutputs(text: string, where: string): { outputs: LockOu
 /** A cached output as a tracked path; `pointerPath` is the lock file that records it. Pure. */
 export function outputAsTracked(out: LockOutput): TrackedPointer {
   return {
-    pointerPath: LOCK_FILE_NAME,
+    pointerPath: out.lock ?? LOCK_FILE_NAME,
     dataPath: out.path,
     pointer: {
       version: POINTER_VERSION, kind: out.kind, path: path.posix.basename(out.path), oid: out.oid, size: out.size,
@@ -97,40 +102,53 @@ export function outputAsTracked(out: LockOutput): TrackedPointer {
   };
 }
 
-/**
- * The cached outputs the workspace's `cairn.lock` records, as tracked paths (none without a lock). A malformed
- * lock is an INVALID error: push, pull and checkout must not silently skip data the pipeline produced.
- */
-export async function readWorkspaceLockOutputs(repo: Repo): Promise<TrackedPointer[]> {
-  let text: string;
-  try {
-    text = await fs.readFile(path.join(repo.root, LOCK_FILE_NAME), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw fromSystemError(err, `could not read ${LOCK_FILE_NAME}`);
-  }
-  const { outputs, problems } = parseLockOutputs(text, LOCK_FILE_NAME);
-  if (problems.length) {
-    throw new CairnError('INVALID', `malformed lock file ${problems[0].where}: ${problems[0].message}`, {
-      hint: `restore it with \`git checkout -- ${LOCK_FILE_NAME}\`, or run \`cairn repro\` to write it again`,
-      data: { problems: problems.map(({ where, message }) => ({ where, message })) },
-    });
-  }
-  return outputs.filter((o) => o.cache).map(outputAsTracked);
+/** The text of the cairn.lock beside every pipeline file of the workspace (those that exist), root first. */
+export async function readWorkspaceLockTexts(repo: Repo): Promise<{ lock: string; text: string }[]> {
+  const locks = (await findPipelineFiles(repo)).map(lockPathOf);
+  // A lock without its pipeline file (cairn.yaml deleted, lock kept) still records outputs in the cache.
+  if (!locks.includes(LOCK_FILE_NAME)) locks.unshift(LOCK_FILE_NAME);
+  const texts = await Promise.all(locks.map(async (lock) => {
+    try {
+      return await fs.readFile(path.join(repo.root, lock), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw fromSystemError(err, `could not read ${lock}`);
+    }
+  }));
+  return locks.flatMap((lock, i) => (texts[i] === null ? [] : [{ lock, text: texts[i]! }]));
 }
 
 /**
- * The cached outputs recorded by the root `cairn.lock` of scanned commits (distinct by path and oid). Malformed
+ * The cached outputs the workspace's lock files record (`cairn.lock` beside every pipeline file), as tracked paths
+ * (none without a lock). A malformed lock is an INVALID error: push, pull and checkout must not silently skip data
+ * the pipeline produced.
+ */
+export async function readWorkspaceLockOutputs(repo: Repo): Promise<TrackedPointer[]> {
+  const tracked: TrackedPointer[] = [];
+  for (const { lock, text } of await readWorkspaceLockTexts(repo)) {
+    const { outputs, problems } = parseLockOutputs(text, lock, lock);
+    if (problems.length) {
+      throw new CairnError('INVALID', `malformed lock file ${problems[0].where}: ${problems[0].message}`, {
+        hint: `restore it with \`git checkout -- ${lock}\`, or run \`cairn repro\` to write it again`,
+        data: { problems: problems.map(({ where, message }) => ({ where, message })) },
+      });
+    }
+    tracked.push(...outputs.filter((o) => o.cache).map(outputAsTracked));
+  }
+  return tracked;
+}
+
+/**
+ * The cached outputs recorded by the `cairn.lock` files of scanned commits (distinct by path and oid). Malformed
  * historic entries are skipped, as malformed historic pointers are: old mistakes must not block today's transfers.
  */
 export function lockOutputsInScan(scan: HistoryScan): TrackedPointer[] {
   const seen = new Set<string>();
   const out: TrackedPointer[] = [];
   for (const lock of scan.lockFiles) {
-    if (lock.path !== LOCK_FILE_NAME) continue;
     let outputs: LockOutput[];
     try {
-      outputs = parseLockOutputs(lock.text, lock.where).outputs;
+      outputs = parseLockOutputs(lock.text, lock.where, lock.path).outputs;
     } catch {
       continue;
     }

@@ -18,6 +18,8 @@ export interface StageGraph {
   downstream: Map<string, string[]>;
   /** Each edge with the paths that make it, for `dag --json` and error messages. */
   edges: { from: string; to: string; paths: string[] }[];
+  /** name → its params files that another stage writes (read only once that stage ran), with the writer. */
+  paramsFrom: Map<string, { file: string; producer: string }[]>;
 }
 
 /** Builds the graph once; lookups by path prefix so a 200-stage pipeline stays fast. */
@@ -29,11 +31,15 @@ export function buildGraph(pipeline: Pipeline): StageGraph {
   const upstream = new Map<string, string[]>(nodes.map((n) => [n, []]));
   const downstream = new Map<string, string[]>(nodes.map((n) => [n, []]));
   const edgeMap = new Map<string, { from: string; to: string; paths: string[] }>();
+  const paramsFrom = new Map<string, { file: string; producer: string }[]>();
   for (const name of nodes) {
     const stage = pipeline.stages.get(name)!;
-    for (const dep of stage.deps) {
+    // A params file is a dependency too (as in DVC): the stage that writes it runs first.
+    const paramFiles = new Set(stage.params.map((p) => p.file));
+    for (const dep of new Set([...stage.deps, ...paramFiles])) {
       for (const producer of producersOf(dep, producers, outPaths)) {
         if (producer === name) continue;
+        if (paramFiles.has(dep)) paramsFrom.set(name, [...(paramsFrom.get(name) ?? []), { file: dep, producer }]);
         const key = `${producer}\0${name}`;
         const edge = edgeMap.get(key) ?? { from: producer, to: name, paths: [] };
         if (!edge.paths.includes(dep)) edge.paths.push(dep);
@@ -47,7 +53,7 @@ export function buildGraph(pipeline: Pipeline): StageGraph {
     downstream.get(e.from)!.push(e.to);
   }
   for (const list of [...upstream.values(), ...downstream.values()]) list.sort();
-  return { nodes, upstream, downstream, edges };
+  return { nodes, upstream, downstream, edges, paramsFrom };
 }
 
 /** Stages whose outputs equal, contain or lie inside `dep`. */
@@ -103,17 +109,46 @@ export function findCycle(pipeline: Pipeline, graph: StageGraph = buildGraph(pip
   return null;
 }
 
-/** Stage names a target selects: the stage itself, or every instance of a foreach/matrix group. */
+/**
+ * Stage addresses a target selects: an address (`train`, `sub/cairn.yaml:train`, also `cairn.yaml:train` for the
+ * root file), a foreach/matrix group (`build`, `sub/cairn.yaml:build`), a pipeline file (all its stages), or a bare
+ * name that is unique across the pipeline files. A bare name used in several files is an ambiguity error.
+ */
 export function resolveTarget(pipeline: Pipeline, target: string): string[] {
   if (pipeline.stages.has(target)) return [target];
-  const group = [...pipeline.stages.values()].filter((s) => s.group === target).map((s) => s.name);
-  if (group.length) return group.sort();
+  const stages = [...pipeline.stages.values()];
+  if (pipeline.files.includes(target)) return stages.filter((s) => s.source.file === target).map((s) => s.name).sort();
+  const colon = target.lastIndexOf(':');
+  const file = colon > 0 ? target.slice(0, colon) : null;
+  const local = colon > 0 ? target.slice(colon + 1) : target;
+  const inFile = file === null ? stages : stages.filter((s) => s.source.file === file);
+  const exact = inFile.filter((s) => s.localName === local);
+  const matches = exact.length ? exact : inFile.filter((s) => s.group !== undefined && s.source.key === local);
+  const files = [...new Set(matches.map((s) => s.source.file))];
+  if (files.length > 1) {
+    const candidates = files.map((f) => (f === pipeline.file ? local : `${f}:${local}`));
+    throw new CairnError('USAGE', `"${target}" names stages in ${files.length} pipeline files: ${candidates.join(', ')}`, {
+      hint: `name one as path/to/cairn.yaml:stage, e.g. \`${candidates[1]}\``,
+      data: { target, candidates },
+    });
+  }
+  if (matches.length) return matches.map((s) => s.name).sort();
   const names = [...pipeline.stages.keys()];
   const guess = didYouMean(target, [...names, ...new Set(names.map((n) => n.split('@')[0]))]);
-  throw new CairnError('NOT_FOUND', `no stage named "${target}" in ${pipeline.file}`, {
+  throw new CairnError('NOT_FOUND', `no stage named "${target}" in ${pipeline.files.length > 1 ? 'the pipeline files' : pipeline.file}`, {
     hint: guess ? `did you mean "${guess}"? (\`cairn stage list\` shows all stages)` : '`cairn stage list` shows all stages',
     data: { target },
   });
+}
+
+/** Whether a target names stages (rather than, say, a metrics file). */
+export function isStageTarget(pipeline: Pipeline, target: string): boolean {
+  try {
+    return resolveTarget(pipeline, target).length > 0;
+  } catch (err) {
+    if (err instanceof CairnError && err.code === 'USAGE') throw err;
+    return false;
+  }
 }
 
 function closure(start: string[], next: Map<string, string[]>): Set<string> {

@@ -1,24 +1,28 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { fromSystemError } from '../core/errors.js';
+import { CairnError, fromSystemError } from '../core/errors.js';
 
 /** How many lines of a failed command's output are reported (the whole output stays in the log file). */
 export const TAIL_LINES = 20;
-/** How long a stage gets to exit after SIGINT before its process group is killed. */
+/** How long a stage gets to exit after SIGINT before its process group is killed (a second Ctrl-C kills at once). */
 export const KILL_GRACE_MS = 3000;
 
 export type OutputSink = (text: string, stream: 'stdout' | 'stderr') => void;
 
 export interface ExecOptions {
   stage: string;
-  /** Run one after another through `/bin/sh -c`; the first failure stops the rest. */
+  /** Run one after another through `<shell> -c`; the first failure stops the rest. */
   cmds: string[];
+  /** The shell that runs each command (see `stageShell`); `/bin/sh` when not given. */
+  shell?: string;
   /** Absolute working directory. */
   cwd: string;
   env: Record<string, string>;
   logFile: string;
   signal?: AbortSignal;
+  /** Aborted when the caller must exit now (a second Ctrl-C): the process group gets SIGKILL at once. */
+  kill?: AbortSignal;
   onOutput?: OutputSink;
   /** Emit whole lines prefixed with `[stage] ` (used with -j > 1 so interleaved output stays readable). */
   prefixLines?: boolean;
@@ -55,6 +59,20 @@ export function stageEnv(base: Record<string, string | undefined>, info: { stage
   env.CAIRN_ROOT = info.root;
   env.CAIRN_WDIR = absWdir;
   return env;
+}
+
+/** The shell stage commands run through: the user's `$SHELL`, as DVC does, else `/bin/sh`. */
+export function stageShell(env: Record<string, string | undefined>): string {
+  return env.SHELL && env.SHELL.trim() !== '' ? env.SHELL : '/bin/sh';
+}
+
+/** Start-up files a shell would read for `-c`, skipped as DVC skips them: a stage must not depend on the user's rc files. */
+const NO_RC_FLAGS: Record<string, string[]> = { bash: ['--noprofile', '--norc'], zsh: ['--no-rcs'], fish: ['--no-config'] };
+
+/** The argv that runs `cmd` through `shell`. Pure. */
+export function shellArgv(shell: string, cmd: string): string[] {
+  const name = path.basename(shell).toLowerCase();
+  return [shell, ...(NO_RC_FLAGS[name] ?? []), '-c', cmd];
 }
 
 /** Keeps the last `max` complete lines of a stream of chunks, plus the unfinished one. */
@@ -103,7 +121,8 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 function runOne(cmd: string, options: ExecOptions, log: WriteStream, tail: ReturnType<typeof tailKeeper>) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; interrupted: boolean }>((resolve, reject) => {
     // detached: the command gets its own process group, so an interrupt reaches every process it started.
-    const child = spawn('/bin/sh', ['-c', cmd], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [exe, ...args] = shellArgv(options.shell ?? '/bin/sh', cmd);
+    const child = spawn(exe, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let interrupted = false;
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
@@ -112,7 +131,14 @@ function runOne(cmd: string, options: ExecOptions, log: WriteStream, tail: Retur
       killGroup(child.pid, 'SIGINT');
       killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), options.killGraceMs ?? KILL_GRACE_MS);
     };
+    // A process group that ignores SIGINT (or is slow) would outlive a cairn that exits now: kill it first.
+    const onKill = () => {
+      interrupted = true;
+      if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+    };
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.kill?.addEventListener('abort', onKill, { once: true });
+    if (options.kill?.aborted) onKill();
     const prefixers = options.prefixLines
       ? {
         stdout: linePrefixer(`[${options.stage}] `, (t) => options.onOutput?.(t, 'stdout')),
@@ -130,7 +156,12 @@ function runOne(cmd: string, options: ExecOptions, log: WriteStream, tail: Retur
     child.stderr.on('data', onData('stderr'));
     child.on('error', (err) => {
       options.signal?.removeEventListener('abort', onAbort);
-      reject(fromSystemError(err, `could not start /bin/sh for stage ${options.stage}`));
+      options.kill?.removeEventListener('abort', onKill);
+      reject((err as NodeJS.ErrnoException).code === 'ENOENT'
+        ? new CairnError('NOT_FOUND', `could not start the shell ${exe} for stage ${options.stage}: it does not exist`, {
+          hint: 'stage commands run through $SHELL (else /bin/sh); set SHELL to an installed shell',
+        })
+        : fromSystemError(err, `could not start the shell ${exe} for stage ${options.stage}`));
     });
     child.on('exit', () => {
       // The shell is gone; after an interrupt, what it left in its group (background jobs ignore SIGINT) goes too.
@@ -138,6 +169,7 @@ function runOne(cmd: string, options: ExecOptions, log: WriteStream, tail: Retur
     });
     child.on('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
+      options.kill?.removeEventListener('abort', onKill);
       if (killTimer) clearTimeout(killTimer);
       prefixers?.stdout.flush();
       prefixers?.stderr.flush();

@@ -49,25 +49,31 @@ export class InputHasher {
   /** Forgets every path that overlaps `rel` (it was just rewritten) and records its new state when known. */
   update(rel: string, state?: PathState | null): void {
     for (const key of [...this.paths.keys()]) if (pathsOverlap(key, rel)) this.paths.delete(key);
+    // A params file a stage writes is read again by the stages that use it.
+    for (const key of [...this.paramsCache.keys()]) if (pathsOverlap(key.slice(key.indexOf('\0') + 1), rel)) this.paramsCache.delete(key);
     if (state !== undefined) this.paths.set(rel, Promise.resolve(state));
   }
 
-  /** Current values of a stage's params, merged by file (two specs of one file share its mapping). */
-  async params(stage: Stage): Promise<LockParams> {
+  /**
+   * Current values of a stage's params, merged by file (two specs of one file share its mapping). Files in `lenient`
+   * (written by an upstream stage that has not run yet) may be missing, or lack keys, without an error.
+   */
+  async params(stage: Stage, lenient?: Set<string>): Promise<LockParams> {
     const out: LockParams = {};
     for (const spec of stage.params) {
-      const values = await readParams(this.repo, spec, undefined, { cache: this.paramsCache });
+      const missing = lenient?.has(spec.file) ? 'skip' as const : 'error' as const;
+      const values = await readParams(this.repo, spec, undefined, { cache: this.paramsCache, missing });
       out[spec.file] = { ...(out[spec.file] ?? {}), ...values };
     }
     return out;
   }
 
-  /** Everything stageStatus needs for one stage. */
-  async inputs(stage: Stage): Promise<StageInputs> {
+  /** Everything stageStatus needs for one stage (`lenient` as for `params`). */
+  async inputs(stage: Stage, lenient?: Set<string>): Promise<StageInputs> {
     const [deps, outs, params] = await Promise.all([
       Promise.all(stage.deps.map(async (d) => [d, await this.pathState(d)] as const)),
       Promise.all(stage.outs.map(async (o) => [o.path, await this.pathState(o.path)] as const)),
-      this.params(stage),
+      this.params(stage, lenient),
     ]);
     return { deps: new Map(deps), outs: new Map(outs), params };
   }

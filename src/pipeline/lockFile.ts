@@ -170,55 +170,66 @@ export function parseLock(text: string, file = LOCK_FILE): LockFile {
   return { schema: LOCK_SCHEMA, stages };
 }
 
-const PARSED_CACHE = 'cairn.lock.json';
+/** Where the parsed copy of a lock file is kept: `cairn.lock.json` for the root one, one file per other lock. */
+function parsedCacheName(file: string): string {
+  return file === LOCK_FILE ? 'cairn.lock.json' : `cairn.lock-${hashBuffer(file).slice(0, 16)}.json`;
+}
 
 /**
  * Parsing a 200-stage lock as YAML costs more than the rest of a no-op `cairn repro`, so the parsed form is kept in
  * `<tmpDir>/cairn.lock.json`, keyed by the SHA-256 of the lock's text: any edit (by hand, by a merge) is a miss.
  */
-async function readParsedCache(tmpDir: string, digest: string): Promise<LockFile | null> {
+async function readParsedCache(tmpDir: string, digest: string, file: string): Promise<LockFile | null> {
   try {
-    const cached = JSON.parse(await fs.readFile(path.join(tmpDir, PARSED_CACHE), 'utf8')) as { digest?: string; lock?: LockFile };
+    const cached = JSON.parse(await fs.readFile(path.join(tmpDir, parsedCacheName(file)), 'utf8')) as { digest?: string; lock?: LockFile };
     return cached.digest === digest && cached.lock?.schema === LOCK_SCHEMA ? cached.lock : null;
   } catch {
     return null;
   }
 }
 
-async function writeParsedCache(tmpDir: string, digest: string, lock: LockFile): Promise<void> {
+async function writeParsedCache(tmpDir: string, digest: string, lock: LockFile, file: string): Promise<void> {
   try {
     await fs.mkdir(tmpDir, { recursive: true });
-    await writeFileAtomic(path.join(tmpDir, PARSED_CACHE), JSON.stringify({ digest, lock }), { fsync: false });
+    await writeFileAtomic(path.join(tmpDir, parsedCacheName(file)), JSON.stringify({ digest, lock }), { fsync: false });
   } catch {
     // Only a speed-up: a read-only tmp folder costs time, not correctness.
   }
 }
 
-/** Reads `<root>/cairn.lock`; a missing file is an empty lock. With `tmpDir`, a parsed copy speeds up the next read. */
-export async function readLock(root: string, options: { tmpDir?: string } = {}): Promise<LockFile> {
+export interface LockLocation {
+  /** A parsed copy kept here speeds up the next read. */
+  tmpDir?: string;
+  /** The lock file, relative to `root` (default `cairn.lock`; `sub/cairn.lock` beside `sub/cairn.yaml`). */
+  file?: string;
+}
+
+/** Reads a lock file (default `<root>/cairn.lock`); a missing file is an empty lock. */
+export async function readLock(root: string, options: LockLocation = {}): Promise<LockFile> {
+  const file = options.file ?? LOCK_FILE;
   let text: string;
   try {
-    text = await fs.readFile(path.join(root, LOCK_FILE), 'utf8');
+    text = await fs.readFile(path.join(root, file), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyLock();
-    throw fromSystemError(err, `could not read ${LOCK_FILE}`);
+    throw fromSystemError(err, `could not read ${file}`);
   }
-  if (!options.tmpDir) return parseLock(text, LOCK_FILE);
+  if (!options.tmpDir) return parseLock(text, file);
   const digest = hashBuffer(text);
-  const cached = await readParsedCache(options.tmpDir, digest);
+  const cached = await readParsedCache(options.tmpDir, digest, file);
   if (cached) return cached;
-  const lock = parseLock(text, LOCK_FILE);
-  await writeParsedCache(options.tmpDir, digest, lock);
+  const lock = parseLock(text, file);
+  await writeParsedCache(options.tmpDir, digest, lock, file);
   return lock;
 }
 
-/** Writes `<root>/cairn.lock` atomically; skips the write when the text is unchanged, so mtimes stay put. */
-export async function writeLock(root: string, lock: LockFile): Promise<boolean> {
-  const file = path.join(root, LOCK_FILE);
+/** Writes a lock file atomically (default `<root>/cairn.lock`); skips an unchanged text, so mtimes stay put. */
+export async function writeLock(root: string, lock: LockFile, file = LOCK_FILE): Promise<boolean> {
+  const abs = path.join(root, file);
   const text = serializeLock(lock);
-  const current = await fs.readFile(file, 'utf8').catch(() => null);
+  const current = await fs.readFile(abs, 'utf8').catch(() => null);
   if (current === text) return false;
-  await writeFileAtomic(file, text);
+  await writeFileAtomic(abs, text);
   return true;
 }
 
@@ -238,6 +249,6 @@ export function normalizeLock(lock: LockFile): LockFile {
 }
 
 /** Stores the parsed form of the lock just written, so the next `readLock` with `tmpDir` skips the YAML parse. */
-export async function rememberParsedLock(tmpDir: string, lock: LockFile): Promise<void> {
-  await writeParsedCache(tmpDir, hashBuffer(serializeLock(lock)), normalizeLock(lock));
+export async function rememberParsedLock(tmpDir: string, lock: LockFile, file = LOCK_FILE): Promise<void> {
+  await writeParsedCache(tmpDir, hashBuffer(serializeLock(lock)), normalizeLock(lock), file);
 }

@@ -1,6 +1,7 @@
 import type { Repo } from '../core/repo.js';
 import { resolveTarget } from './dag.js';
 import { loadPipeline } from './loadPipeline.js';
+import { expandMetricsFolders } from './metricsFolder.js';
 import { flattenKeys, parseStructured, readParams, readTextAt } from './params.js';
 import type { Pipeline } from './types.js';
 
@@ -20,10 +21,10 @@ export interface DiffRow {
   relative?: number;
 }
 
-/** Metrics files declared by the stages (all, or those of the target stages), sorted. */
+/** Metrics files declared by the stages and the top-level `metrics:` (all, or those of the target stages), sorted. */
 export function metricsFiles(pipeline: Pipeline, targets: string[] = []): string[] {
   const names = targets.length ? targets.flatMap((t) => resolveTarget(pipeline, t)) : [...pipeline.stages.keys()];
-  const files = new Set<string>();
+  const files = new Set<string>(targets.length ? [] : pipeline.metrics);
   for (const n of names) for (const o of pipeline.stages.get(n)!.outs) if (o.kind === 'metric') files.add(o.path);
   return [...files].sort();
 }
@@ -35,28 +36,32 @@ export function pipelineAt(repo: Repo, rev?: string): Promise<Pipeline> {
 
 const isScalar = (v: unknown) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null;
 
-/** Reads metrics files (JSON/YAML/TOML) at a revision or in the workspace; absent files are left out. */
+/**
+ * Reads metrics files (JSON/YAML/TOML) at a revision or in the workspace, a folder as the metrics files inside it;
+ * absent files are left out.
+ */
 export async function readMetrics(repo: Repo, files: string[], rev?: string): Promise<ValuesByFile> {
   const out: ValuesByFile = {};
   await Promise.all(
-    files.map(async (file) => {
+    (await expandMetricsFolders(repo, files, rev)).map(async (file) => {
       const text = await readTextAt(repo, file, rev);
       if (text === null) return;
       try {
         const flat = flattenKeys(parseStructured(text, file));
         out[file] = { data: Object.fromEntries(Object.entries(flat).filter(([, v]) => isScalar(v))) };
       } catch (err) {
-        out[file] = { error: (err as Error).message };
+        out[file] = { error: (err as Error).message.split('\n')[0] };
       }
     }),
   );
   return out;
 }
 
-/** Values of every param the pipeline's stages use, per params file, flattened to dotted keys. */
+/** Values of every param the pipeline's stages use, and of the top-level params files, per file, flattened. */
 export async function readUsedParams(repo: Repo, pipeline: Pipeline, rev?: string, also?: Pipeline): Promise<ValuesByFile> {
   const wanted = new Map<string, Set<string> | null>();
   for (const p of also ? [pipeline, also] : [pipeline]) {
+    for (const file of p.params) wanted.set(file, null);
     for (const stage of p.stages.values()) {
       for (const spec of stage.params) {
         const cur = wanted.get(spec.file);
@@ -75,7 +80,7 @@ export async function readUsedParams(repo: Repo, pipeline: Pipeline, rev?: strin
       for (const [k, v] of Object.entries(values)) Object.assign(flat, v && typeof v === 'object' && !Array.isArray(v) ? flattenKeys(v, k) : { [k]: v });
       if (Object.keys(flat).length || (await readTextAt(repo, file, rev)) !== null) out[file] = { data: flat };
     } catch (err) {
-      out[file] = { error: (err as Error).message };
+      out[file] = { error: (err as Error).message.split('\n')[0] };
     }
   }
   return out;

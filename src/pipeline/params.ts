@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
-import { showFile } from '../git/git.js';
 import { lookupKey } from './interpolate.js';
+import { outputTextAt } from './outputTextAt.js';
+import { lineColOf, parserReason, syntaxError } from './syntaxError.js';
 import type { ParamSpec } from './types.js';
 
 /** Params and metrics files: YAML, JSON or TOML, read from the workspace or from a Git revision. */
@@ -22,29 +23,40 @@ export function formatOf(file: string): StructuredFormat {
   return 'yaml';
 }
 
-/** Parses YAML/JSON/TOML text; `file` names the file in errors. Pure. An empty YAML file is `{}`. */
+/** Where a parser error points, when it says: YAML's linePos, TOML's line/column, JSON's "at position N". */
+function errorPosition(err: unknown, text: string): { line?: number; col?: number } {
+  if (err instanceof YAMLParseError && err.linePos) return { line: err.linePos[0].line, col: err.linePos[0].col };
+  const e = err as { line?: unknown; column?: unknown; message?: string };
+  if (typeof e.line === 'number') return { line: e.line, col: typeof e.column === 'number' ? e.column : 1 };
+  const pos = /at position (\d+)/.exec(e.message ?? '');
+  return pos ? lineColOf(text, Number(pos[1])) : {};
+}
+
+/**
+ * Parses YAML/JSON/TOML text; `file` names the file in errors, which show the offending line. Pure. An empty YAML
+ * file is `{}`. YAML anchors and merge keys (`<<: *defaults`) are resolved, as in DVC.
+ */
 export function parseStructured(text: string, file: string): unknown {
   const format = formatOf(file);
   try {
     if (format === 'json') return JSON.parse(text);
     if (format === 'toml') return parseToml(text);
-    const value = parseYaml(text);
+    const value = parseYaml(text, { merge: true });
     return value === undefined || value === null ? {} : value;
   } catch (err) {
-    const reason = (err as Error).message.split('\n')[0];
-    throw new CairnError('INVALID', `${file} is not valid ${format.toUpperCase()}: ${reason}`, {
-      hint: `fix the syntax of ${file}`,
-      data: { file },
-    });
+    const reason = format === 'toml' ? (err as Error).message.split('\n')[0].replace(/^Invalid TOML document: /, '') : parserReason((err as Error).message);
+    throw syntaxError({ file, format: format.toUpperCase(), text, reason, ...errorPosition(err, text) });
   }
 }
 
-/** A file's text in the workspace (rev undefined) or at a Git revision; null when it does not exist there. */
+/**
+ * A file's text in the workspace (rev undefined) or at a Git revision (from Git, or from the cache when it is a cached
+ * pipeline output there); null when it does not exist there.
+ */
 export async function readTextAt(repo: Repo, file: string, rev?: string): Promise<string | null> {
   if (rev !== undefined) {
     if (!repo.git) throw new CairnError('USAGE', `cannot read ${file} at revision "${rev}": this repository does not use Git`);
-    // `./` makes the path relative to the cairn root, which may sit below the Git top level.
-    return showFile(repo.root, rev, `./${file}`);
+    return outputTextAt(repo, file, rev);
   }
   try {
     return await fs.readFile(path.join(repo.root, file), 'utf8');

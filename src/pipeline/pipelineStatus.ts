@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { RunContext } from '../core/context.js';
 import { CairnError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
+import { loadPipeline } from './loadPipeline.js';
 import { forecast, selectStages } from './repro.js';
-import { PIPELINE_FILE } from './loadPipeline.js';
 import type { StageReason } from './stageStatus.js';
 
 export interface StageStaleness {
@@ -19,16 +17,18 @@ export interface PipelineStatus {
   changed: StageStaleness[];
   /** Number of stages in the pipeline. */
   stages: number;
-  /** Set instead of the above when cairn.yaml or cairn.lock cannot be read or is invalid. */
+  /** Set instead of the above when a pipeline or lock file cannot be read or is invalid. */
   error?: { code: string; message: string; hint?: string };
 }
 
 /** Which stages are stale and why, for `cairn status`; null when the repository has no pipeline. Runs nothing. */
 export async function pipelineStatus(repo: Repo, ctx: RunContext): Promise<PipelineStatus | null> {
-  if (!existsSync(path.join(repo.root, PIPELINE_FILE))) return null;
   try {
-    const { graph, order } = await selectStages(repo, {});
-    const { plan } = await forecast(repo, ctx, order, graph);
+    const pipeline = await loadPipeline(repo);
+    if (pipeline.files.length === 0) return null;
+    const selection = await selectStages(repo, {}, pipeline);
+    const { order } = selection;
+    const { plan } = await forecast(repo, ctx, selection);
     const changed = plan
       .filter((p) => p.action === 'run' || (p.action === 'frozen' && p.reasons.length > 0))
       .map((p) => ({ stage: p.stage, frozen: p.action === 'frozen', reasons: p.reasons }));

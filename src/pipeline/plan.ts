@@ -53,3 +53,21 @@ export function planStages(
   }
   return items;
 }
+
+/**
+ * Marks, in a forecast, the params files that an upstream stage running first will write: their values are read
+ * when the stage is about to run, so today's values (or their absence) are not reasons. Pure.
+ */
+export function deferUpstreamParams(plan: PlanItem[], paramsFrom: Map<string, { file: string; producer: string }[]>): PlanItem[] {
+  const running = new Set(plan.filter((p) => p.action === 'run').map((p) => p.stage));
+  return plan.map((item) => {
+    const late = (paramsFrom.get(item.stage) ?? []).filter((p) => running.has(p.producer));
+    if (late.length === 0) return item;
+    const files = new Set(late.map((p) => p.file));
+    const reasons = item.reasons.filter((r) => !(r.kind === 'params' && [...files].some((f) => r.subject?.startsWith(`${f}:`))));
+    for (const p of late) {
+      reasons.push({ kind: 'params-later', subject: p.file, message: `params in ${p.file} will be read after upstream stage ${p.producer} writes them` });
+    }
+    return { ...item, reasons };
+  });
+}

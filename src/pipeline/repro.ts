@@ -7,9 +7,10 @@ import { withRepoLock } from '../core/repoLock.js';
 import { resolveTarget, topoOrder, type StageGraph } from './dag.js';
 import type { OutputSink } from './executor.js';
 import { InputHasher } from './inputHasher.js';
-import { LOCK_FILE, readLock, rememberParsedLock, writeLock, type LockEntry } from './lockFile.js';
+import type { LockEntry } from './lockFile.js';
 import { loadPipeline } from './loadPipeline.js';
-import { planStages } from './plan.js';
+import { deferUpstreamParams, planStages } from './plan.js';
+import { readPipelineLocks, setLockEntry, writePipelineLock } from './pipelineLocks.js';
 import { pullStageOutputs, type PullOutputsReport } from './pullOutputs.js';
 import { runStage, type StageResult } from './runStage.js';
 import { stageStatus, type StageStatus } from './stageStatus.js';
@@ -43,17 +44,17 @@ export interface ReproResult {
   stages: StageResult[];
   failed: string[];
   interrupted: boolean;
-  /** Files this run changed that belong in Git: cairn.lock and any .gitignore that now lists an output. */
+  /** Files this run changed that belong in Git: cairn.lock files and any .gitignore that now lists an output. */
   gitFiles: string[];
   /** What --pull fetched. */
   pulled?: PullOutputsReport;
 }
 
 /** The pipeline, checked, and the stages a run selects in dependency order. */
-export async function selectStages(repo: Repo, options: Pick<ReproOptions, 'targets' | 'single' | 'downstream'>): Promise<{
+export async function selectStages(repo: Repo, options: Pick<ReproOptions, 'targets' | 'single' | 'downstream'>, loaded?: Pipeline): Promise<{
   pipeline: Pipeline; graph: StageGraph; order: Stage[];
 }> {
-  const pipeline = await loadPipeline(repo);
+  const pipeline = loaded ?? await loadPipeline(repo);
   if (pipeline.stages.size === 0) {
     throw new CairnError('NOT_FOUND', `there are no stages to reproduce: ${pipeline.file} is missing or empty`, {
       hint: 'add a stage with `cairn stage add -n NAME -d DEP -o OUT CMD`',
@@ -72,32 +73,39 @@ export async function selectStages(repo: Repo, options: Pick<ReproOptions, 'targ
   return { pipeline, graph, order };
 }
 
+/** The params files of a stage that another stage writes. */
+const lateParams = (graph: StageGraph, stage: Stage) => new Set((graph.paramsFrom.get(stage.name) ?? []).map((p) => p.file));
+
 /** Statuses of the given stages without running anything (for --dry and `cairn status`). */
-export async function forecast(repo: Repo, ctx: RunContext, order: Stage[], graph: StageGraph, force = false): Promise<{
+export async function forecast(repo: Repo, ctx: RunContext, selection: { pipeline: Pipeline; order: Stage[]; graph: StageGraph }, force = false): Promise<{
   statuses: Map<string, StageStatus>; plan: ReturnType<typeof planStages>;
 }> {
-  const lock = await readLock(repo.root, { tmpDir: repo.tmpDir });
+  const { pipeline, order, graph } = selection;
+  const lock = (await readPipelineLocks(repo, pipeline)).view;
   const hasher = new InputHasher(repo, ctx);
   const statuses = new Map<string, StageStatus>();
-  await Promise.all(order.map(async (s) => statuses.set(s.name, stageStatus(s, lock.stages[s.name], await hasher.inputs(s)))));
-  return { statuses, plan: planStages(order, statuses, graph.upstream, { force }) };
+  await Promise.all(order.map(async (s) => statuses.set(s.name, stageStatus(s, lock.stages[s.name], await hasher.inputs(s, lateParams(graph, s))))));
+  return { statuses, plan: deferUpstreamParams(planStages(order, statuses, graph.upstream, { force }), graph.paramsFrom) };
 }
 
 /** `cairn repro`: brings the selected stages up to date, upstream first, up to `jobs` at a time. */
 export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions = {}): Promise<ReproResult> {
-  const { graph, order } = await selectStages(repo, options);
+  const selection = await selectStages(repo, options);
+  const { pipeline, graph, order } = selection;
   if (options.dry) {
-    const { plan } = await forecast(repo, ctx, order, graph, options.force);
+    const { plan } = await forecast(repo, ctx, selection, options.force);
     const stages = plan.map((p): StageResult => ({
       stage: p.stage, reasons: p.reasons, outcome: p.action === 'run' ? 'would-run' : p.action === 'frozen' ? 'frozen' : 'up-to-date',
     }));
     return { dry: true, stages, failed: [], interrupted: false, gitFiles: [] };
   }
   const hasher = new InputHasher(repo, ctx);
-  // Reading every stage's params first makes a missing key fail before anything runs.
-  for (const stage of order) await hasher.params(stage);
+  // Reading every stage's params first makes a missing key fail before anything runs (except in params files an
+  // upstream stage writes: those are read when their stage is about to run, as DVC does).
+  for (const stage of order) await hasher.params(stage, lateParams(graph, stage));
   return withRepoLock(repo.tmpDir, { onWait: (who) => ctx.onLog?.('info', `waiting for the repository lock held by ${who}`) }, async () => {
-    const lock = await readLock(repo.root, { tmpDir: repo.tmpDir });
+    const locks = await readPipelineLocks(repo, pipeline);
+    const lock = locks.view;
     const gitFiles = new Set<string>();
     let pulled: PullOutputsReport | undefined;
     if (options.pull) {
@@ -107,10 +115,10 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
     }
     let writes = Promise.resolve();
     const commit = (name: string, entry: LockEntry) => {
-      lock.stages[name] = entry;
-      // Writes are chained so concurrent stages never interleave two writes of cairn.lock.
+      const file = setLockEntry(locks, pipeline.stages.get(name)!, entry);
+      // Writes are chained so concurrent stages never interleave two writes of a cairn.lock.
       writes = writes.then(async () => {
-        if (await writeLock(repo.root, lock)) gitFiles.add(LOCK_FILE);
+        if (await writePipelineLock(repo, locks, file)) gitFiles.add(file);
       });
       return writes;
     };
@@ -122,7 +130,6 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
       prefixLines: jobs > 1, onOutput: options.onOutput, commit, onGitignore: (f) => gitFiles.add(f),
     }));
     await writes;
-    if (gitFiles.has(LOCK_FILE)) await rememberParsedLock(repo.tmpDir, lock);
     const stages = order.map((s) => results.get(s.name)!);
     return {
       dry: false,

@@ -46,11 +46,12 @@ export function runCachePath(cacheDir: string, key: string): string {
 }
 
 /**
- * Whether a stage's runs may be cached: every output must be stored in the cache (an uncached or persistent output
- * cannot be brought back exactly), and an always_changed stage is by definition not a function of its inputs.
+ * Whether a stage's runs may be cached: a persistent output cannot be brought back exactly (the run started from
+ * its old content), and an always_changed stage is by definition not a function of its inputs. Uncached outputs
+ * (`cache: false`) do not disqualify a stage: their bytes are copied into the cache for the run cache, as DVC does.
  */
 export function runCacheEligible(stage: Stage): boolean {
-  return !stage.alwaysChanged && stage.outs.length > 0 && stage.outs.every((o) => o.cache && !o.persist);
+  return !stage.alwaysChanged && stage.outs.length > 0 && stage.outs.every((o) => !o.persist);
 }
 
 /** The entry for `key`, or null when there is none or it cannot be read as one (a bad entry is treated as a miss). */

@@ -7,10 +7,11 @@ import { addToGitignore } from '../data/gitignore.js';
 import { hashPath } from '../data/hashPath.js';
 import { restorePath } from '../data/restorePath.js';
 import { storePath } from '../data/storePath.js';
-import { runStageCommands, stageEnv, stageLogPath, type OutputSink } from './executor.js';
+import { runStageCommands, stageEnv, stageLogPath, stageShell, type OutputSink } from './executor.js';
 import type { InputHasher } from './inputHasher.js';
 import type { LockDep, LockEntry, LockFile, LockOut } from './lockFile.js';
 import { decideStage } from './plan.js';
+import { copyIntoCache, withCopyLinks } from './copyIntoCache.js';
 import { outsInCache, readRunCacheEntry, runCacheEligible, runCacheKey, writeRunCacheEntry } from './runCache.js';
 import { stageStatus, type PathState, type StageReason } from './stageStatus.js';
 import type { Stage } from './types.js';
@@ -112,8 +113,9 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
         await fs.mkdir(path.dirname(abs), { recursive: true });
         const info = { kind: out.files === undefined ? 'file' as const : 'dir' as const, oid: out.oid, size: out.size,
           ...(out.files !== undefined ? { files: out.files } : {}), ...(out.exec ? { exec: true } : {}) };
-        await restorePath(o.repo, abs, info, { force: true });
-        await ignoreOutput(o, abs);
+        // An uncached output (kept in Git) comes back as a plain writable file, and stays out of .gitignore.
+        await restorePath(out.cache === false ? withCopyLinks(o.repo) : o.repo, abs, info, { force: true });
+        if (out.cache !== false) await ignoreOutput(o, abs);
         o.hasher.update(out.path, info);
       }
       await o.commit(stage.name, { cmd: stage.cmd, deps, params: inputs.params, outs: withPushFlags(stage, hit.outs) });
@@ -125,7 +127,7 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
   const wdirAbs = path.resolve(o.repo.root, stage.wdir);
   if (!existsSync(wdirAbs) || !statSync(wdirAbs).isDirectory()) {
     return failure(stage, item.reasons, new CairnError('INVALID', `stage '${stage.name}' cannot run: its wdir ${stage.wdir} is not a directory`, {
-      hint: `create ${stage.wdir}, or fix wdir in cairn.yaml`,
+      hint: `create ${stage.wdir}, or fix wdir in ${stage.source.file}`,
     }));
   }
   // Outputs are removed first so a stage never sees (or silently keeps) last run's results; persist: true opts out.
@@ -139,7 +141,7 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
   const logRel = path.relative(o.repo.root, logFile);
   log(`Running stage '${stage.name}' (${item.reasons.map((r) => r.message).join('; ')}):\n${stage.cmd.map((c) => `> ${c}`).join('\n')}`);
   const r = await runStageCommands({
-    stage: stage.name, cmds: stage.cmd, cwd: wdirAbs, logFile, signal: o.ctx.signal, onOutput: o.onOutput, prefixLines: o.prefixLines,
+    stage: stage.name, cmds: stage.cmd, shell: stageShell(o.ctx.env), cwd: wdirAbs, logFile, signal: o.ctx.signal, kill: o.ctx.kill, onOutput: o.onOutput, prefixLines: o.prefixLines,
     env: stageEnv(o.ctx.env, { stage: stage.name, root: o.repo.root, wdir: stage.wdir }),
   });
   if (r.interrupted) return { stage: stage.name, outcome: 'interrupted', reasons: item.reasons, exitCode: r.exitCode, tail: r.tail, log: logRel };
@@ -173,8 +175,11 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
     });
   }
   const entry: LockEntry = { cmd: stage.cmd, deps, params: inputs.params, outs };
+  const saveRun = eligible && o.saveRunCache;
+  // Before the lock names this run: every object a run-cache entry needs is in the cache first.
+  if (saveRun) for (const out of outs.filter((x) => x.cache === false)) await copyIntoCache(o.repo, path.join(o.repo.root, out.path), o.ctx);
   await o.commit(stage.name, entry);
-  if (eligible && o.saveRunCache) {
+  if (saveRun) {
     await writeRunCacheEntry(o.repo.cacheDir, { schema: '1', key, stage: stage.name, ...entry });
   }
   return { stage: stage.name, outcome: 'ran', reasons: item.reasons, log: logRel };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { didYouMean } from '../core/didYouMean.js';
 import { interpolateValue, lookupKey, type VarContext } from './interpolate.js';
+import { pipelineDir, stageAddress } from '../data/findPipelineFiles.js';
 import { DEFAULT_PARAMS_FILE } from './params.js';
 import type { OutKind, OutSpec, ParamSpec, PlotOptions, Stage } from './types.js';
 import { applyVars, type ReadData } from './vars.js';
@@ -9,9 +10,7 @@ import type { StageInstance } from './expand.js';
 
 /** The cairn.yaml keys and the normalisation of one resolved stage definition into the Stage model. Pure. */
 
-export const TOP_LEVEL_KEYS = ['stages', 'vars'] as const;
-/** dvc.yaml top-level sections cairn does not read; named in the error so a DVC user knows where they went. */
-export const DVC_ONLY_TOP_LEVEL = ['plots', 'metrics', 'params', 'artifacts', 'datasets'];
+export const TOP_LEVEL_KEYS = ['stages', 'vars', 'metrics', 'plots', 'params', 'artifacts'] as const;
 export const STAGE_KEYS = [
   'cmd', 'deps', 'params', 'outs', 'metrics', 'plots', 'wdir', 'desc', 'frozen', 'always_changed', 'vars', 'foreach', 'do', 'matrix',
 ] as const;
@@ -57,7 +56,7 @@ export function normalizeStagePath(wdir: string, p: string, stage: string, field
 
 function asList(value: unknown, stage: string, field: string): unknown[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw stageError(stage, `"${field}" must be a list, not ${JSON.stringify(value)}`, `write each entry on its own line: \`${field}:\\n  - path\``);
+  if (!Array.isArray(value)) throw stageError(stage, `"${field}" must be a list, not ${JSON.stringify(value)}`, `write a YAML list, e.g. \`${field}: [path]\` or one \`- path\` line per entry under \`${field}:\``);
   return value;
 }
 
@@ -140,10 +139,11 @@ function parseBool(value: unknown, stage: string, field: string): boolean {
 }
 
 export interface ResolveStageOptions {
-  /** The pipeline file, repo-relative, for `source`. */
+  /** The pipeline file, repo-relative: `source`, the address, and the folder paths are relative to. */
   file: string;
   readData: ReadData;
 }
+
 
 /** Interpolates one stage instance and normalises it into the Stage model. */
 export function resolveStage(instance: StageInstance, options: ResolveStageOptions): Stage {
@@ -151,7 +151,10 @@ export function resolveStage(instance: StageInstance, options: ResolveStageOptio
   checkKeys(def, STAGE_KEYS.filter((k) => k !== 'foreach' && k !== 'do' && k !== 'matrix'), `stage "${name}"`, name);
   const rawWdir = interpolateValue(def.wdir ?? '.', instance.ctx, { stage: name, field: 'wdir' });
   if (typeof rawWdir !== 'string') throw stageError(name, `"wdir" must be a folder path, not ${JSON.stringify(rawWdir)}`);
-  const wdir = rawWdir === '.' || rawWdir === '' ? '.' : normalizeStagePath('.', rawWdir, name, 'wdir');
+  // wdir is relative to the pipeline file's folder (as in DVC), and may lead up to the repository root.
+  const dir = pipelineDir(options.file);
+  const wdir = rawWdir === '.' || rawWdir === '' ? dir
+    : path.posix.normalize(path.posix.join(dir, rawWdir)) === '.' ? '.' : normalizeStagePath(dir, rawWdir, name, 'wdir');
   const ctx: VarContext = applyVars(instance.ctx, def.vars, { stage: name, base: wdir }, options.readData);
   const at = (field: string) => interpolateValue(def[field], ctx, { stage: name, field });
   const outs: OutSpec[] = [
@@ -162,7 +165,8 @@ export function resolveStage(instance: StageInstance, options: ResolveStageOptio
   const desc = at('desc');
   if (desc !== undefined && desc !== null && typeof desc !== 'string') throw stageError(name, '"desc" must be text');
   const stage: Stage = {
-    name,
+    name: stageAddress(options.file, name),
+    localName: name,
     cmd: parseCmd(at('cmd'), name),
     wdir,
     deps: [...new Set(asList(at('deps'), name, 'deps').map((d) => normalizeStagePath(wdir, d as string, name, 'deps')))],

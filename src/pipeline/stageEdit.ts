@@ -2,6 +2,7 @@ import { isMap, isScalar, parseDocument, stringify, YAMLMap, type Document, type
 import { CairnError } from '../core/errors.js';
 import { didYouMean } from '../core/didYouMean.js';
 import { STAGE_NAME } from './schema.js';
+import { yamlSyntaxError } from './syntaxError.js';
 
 /** Edits of cairn.yaml text that keep the user's comments, order and formatting (yaml's Document API). Pure. */
 
@@ -24,9 +25,9 @@ export interface NewStage {
 }
 
 function openDoc(text: string, file: string): Document {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { merge: true });
   if (doc.errors.length) {
-    throw new CairnError('INVALID', `${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, { hint: `fix the syntax of ${file} first` });
+    throw yamlSyntaxError(doc.errors[0], text, file);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) doc.contents = new YAMLMap() as never;
   if (!isMap(doc.contents)) throw new CairnError('INVALID', `${file} must be a mapping with a "stages:" key`, { hint: 'start the file with `stages:`' });
@@ -41,7 +42,7 @@ function stagesMap(doc: Document, file: string, create: boolean): YAMLMap | null
     doc.set('stages', map);
     return map;
   }
-  if (!isMap(stages)) throw new CairnError('INVALID', `"stages" in ${file} must be a mapping of stage names to stages`, { hint: 'e.g. `stages:\\n  train:\\n    cmd: python train.py`' });
+  if (!isMap(stages)) throw new CairnError('INVALID', `"stages" in ${file} must be a mapping of stage names to stages`, { hint: 'e.g. `stages: {train: {cmd: python train.py}}`' });
   return stages;
 }
 

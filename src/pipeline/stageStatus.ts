@@ -20,7 +20,7 @@ export interface StageInputs {
 
 export type ReasonKind =
   | 'new' | 'cmd' | 'dep-added' | 'dep-removed' | 'dep-missing' | 'dep-modified' | 'params'
-  | 'out-added' | 'out-removed' | 'out-missing' | 'out-modified' | 'always-changed' | 'upstream' | 'forced';
+  | 'out-added' | 'out-removed' | 'out-missing' | 'out-modified' | 'always-changed' | 'upstream' | 'forced' | 'params-later';
 
 export interface StageReason {
   kind: ReasonKind;

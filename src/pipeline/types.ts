@@ -33,11 +33,16 @@ export interface ParamSpec {
 }
 
 export interface Stage {
-  /** Unique name: `train`, `build@us` (foreach), `fit@lr-0.1-depth-3` (matrix). */
+  /**
+   * The stage's address, unique in the repository: its name (`train`, `build@us` for foreach, `fit@0.1-3` for
+   * matrix) in the root cairn.yaml, `path/to/cairn.yaml:name` in another pipeline file.
+   */
   name: string;
+  /** The name in its own pipeline file and in the cairn.lock beside it. */
+  localName: string;
   /** Commands run in order, each through the shell, in `wdir`. */
   cmd: string[];
-  /** Working directory relative to the repository root (`.` for the root). */
+  /** Working directory relative to the repository root (`.` for the root); written relative to its pipeline file. */
   wdir: string;
   /** Dependencies relative to the repository root. */
   deps: string[];
@@ -48,12 +53,59 @@ export interface Stage {
   alwaysChanged: boolean;
   /** The cairn.yaml entry a foreach/matrix instance came from (`build` for `build@us`); equal to name otherwise. */
   group?: string;
-  /** Where it was declared, for error messages. */
+  /** Where it was declared: the pipeline file (repo-relative) and the key under `stages:`. */
   source: { file: string; key: string };
 }
 
-export interface Pipeline {
-  /** The cairn.yaml file, relative to the repository root. */
+/** One data source of a top-level plot: a file and the fields of it to draw (empty: what the template picks). */
+export interface PlotSource {
+  /** Repo-relative. */
   file: string;
+  fields: string[];
+}
+
+/** A top-level `plots:` entry: a view onto files, whichever stage produces them (or none), as in dvc.yaml. */
+export interface TopLevelPlot {
+  /** The plot's id as written: a path (relative to its pipeline file's folder) or, when `y` names files, a name. */
+  id: string;
+  /** Where `y` comes from: the id's own file, or each file named in a `y` mapping. */
+  y: PlotSource[];
+  /** The x field: one name for every file, or a field of one named file. */
+  x?: { field: string; file?: string };
+  template?: string;
+  title?: string;
+  x_label?: string;
+  y_label?: string;
+  /** The pipeline file that declares it, repo-relative. */
+  source: string;
+}
+
+/** A top-level `artifacts:` entry (a model or data set for the model registry), as in dvc.yaml. */
+export interface Artifact {
+  /** As declared (`text-classifier`); addressed as `path/to/cairn.yaml:name` outside the root file. */
+  name: string;
+  /** Repo-relative. */
+  path: string;
+  type?: string;
+  desc?: string;
+  labels: string[];
+  meta?: unknown;
+  /** The pipeline file that declares it, repo-relative. */
+  source: string;
+}
+
+export interface Pipeline {
+  /** The root cairn.yaml, relative to the repository root (named in messages). */
+  file: string;
+  /** Every pipeline file the pipeline was read from, repo-relative, root first. */
+  files: string[];
   stages: Map<string, Stage>;
+  /** Top-level `metrics:` files, repo-relative: metrics whichever stage produces them (or none). */
+  metrics: string[];
+  /** Top-level `plots:` definitions. */
+  plots: TopLevelPlot[];
+  /** Top-level `params:` files, repo-relative: params files shown by `params diff` even if no stage uses them. */
+  params: string[];
+  /** Top-level `artifacts:`, by address. */
+  artifacts: Map<string, Artifact>;
 }

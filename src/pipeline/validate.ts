@@ -2,7 +2,7 @@ import { CairnError } from '../core/errors.js';
 import { buildGraph, cycleError, findCycle, pathsOverlap, type StageGraph } from './dag.js';
 import type { OutSpec, Pipeline, Stage } from './types.js';
 
-/** Cross-stage rules of a pipeline: unique and non-nested outputs, no cycles, deps that exist or are produced. Pure. */
+/** Cross-stage rules of a pipeline: unique and non-nested outputs (but for a stage's metrics inside its own folder), no cycles, deps that exist or are produced. Pure. */
 
 export interface ValidateOptions {
   /** Whether a repo-relative path exists in the workspace; when given, deps that neither exist nor are produced fail. */
@@ -28,7 +28,9 @@ function checkOutputs(pipeline: Pipeline): void {
         data: { path: cur.out.path, stages: [prev.stage, cur.stage] },
       });
     }
-    if (prev) {
+    // As in DVC, a stage's metrics or plots file may sit inside one of its own output folders (DVCLive's layout).
+    const ownView = prev && prev.stage === cur.stage && prev.out.kind === 'out' && cur.out.kind !== 'out';
+    if (prev && !ownView) {
       throw new CairnError('INVALID', `${kindWord(cur.out)} "${cur.out.path}" of stage "${cur.stage}" is inside ${kindWord(prev.out)} "${prev.out.path}" of stage "${prev.stage}"`, {
         hint: 'outputs must not overlap; declare the folder or the files inside it, not both',
         data: { path: cur.out.path, inside: prev.out.path, stages: [prev.stage, cur.stage] },

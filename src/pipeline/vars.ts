@@ -92,9 +92,12 @@ export function applyVars(baseCtx: VarContext, vars: unknown, scope: VarsScope, 
   return ctx;
 }
 
-/** The global context: params.yaml at the root (loaded by default, like DVC), then the top-level `vars`. */
-export function globalContext(vars: unknown, readData: ReadData): VarContext {
-  const params = readData(DEFAULT_PARAMS_FILE);
+/**
+ * The global context of a pipeline file in folder `dir`: the params.yaml beside it (loaded by default, like DVC),
+ * then its top-level `vars`, whose file names are relative to that folder.
+ */
+export function globalContext(vars: unknown, readData: ReadData, dir = '.'): VarContext {
+  const params = readData(path.posix.join(dir, DEFAULT_PARAMS_FILE));
   const base: VarContext = isPlainObject(params) ? structuredClone(params) : {};
-  return applyVars(base, vars, { stage: null, base: '.' }, readData);
+  return applyVars(base, vars, { stage: null, base: dir }, readData);
 }

@@ -16,6 +16,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Kills what is left of a process's group (a failed test must not leave the stubborn stage running). */
+function killGroupOf(pid: number): void {
+  try {
+    const pgid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^\d+ \(.*\) /, '').split(' ')[2]);
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 const waitFor = async (check: () => boolean) => {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(check(), 'condition never became true');
@@ -171,5 +181,55 @@ describe('cairn repro interrupted with Ctrl-C', () => {
     assert.doesNotMatch(lock, /slow:/);
     assert.doesNotMatch(lock, /last:/);
     assert.ok(!existsSync(path.join(repo.dir, 'last.out')));
+  });
+});
+
+describe('cairn repro: a stage that ignores the interrupt', () => {
+  // The stage traps SIGINT and SIGTERM, as a training script with its own handler (or a stuck one) does.
+  const setup = async () => {
+    const repo = tempGitRepo();
+    assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
+    writeTree(repo.dir, {
+      'stubborn.sh': "trap '' INT TERM\necho $$ > stage.pid\nwhile :; do sleep 0.1; done\n",
+      'cairn.yaml': 'stages:\n  stubborn:\n    cmd: sh stubborn.sh\n    deps: [stubborn.sh]\n    outs: [never.out]\n',
+    });
+    const child = spawn(process.execPath, [CAIRN_BIN, 'repro'], { cwd: repo.dir, env: testEnv(repo.home), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const pidFile = path.join(repo.dir, 'stage.pid');
+    await waitFor(() => existsSync(pidFile) && read(repo.dir, 'stage.pid').trim() !== '');
+    const stage = Number(read(repo.dir, 'stage.pid'));
+    return { repo, child, exited, stage, stderr: () => stderr };
+  };
+
+  it('a second Ctrl-C SIGKILLs the stage\'s process group before exiting 130', async (t) => {
+    const { repo, child, exited, stage, stderr } = await setup();
+    t.after(() => {
+      killGroupOf(stage);
+      repo.cleanup();
+    });
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(alive(stage), 'the stage ignores the first interrupt');
+    const second = Date.now();
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr());
+    // Well before the grace timeout (KILL_GRACE_MS, 3 s after the first Ctrl-C): the second one killed it.
+    await waitFor(() => !alive(stage));
+    assert.ok(Date.now() - second < 2000, `the stage lived ${Date.now() - second} ms after the second Ctrl-C`);
+  });
+
+  it('after one Ctrl-C, the grace timeout SIGKILLs the stage and repro exits 130', async (t) => {
+    const { repo, child, exited, stage, stderr } = await setup();
+    t.after(() => {
+      killGroupOf(stage);
+      repo.cleanup();
+    });
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr());
+    assert.ok(!alive(stage));
+    assert.match(stderr(), /interrupted: stage\(s\) stubborn did not finish/);
   });
 });

@@ -110,6 +110,16 @@ describe('cairn stage list on a broken cairn.yaml', () => {
     r = await cairn(repo.dir, ['stage', 'list'], repo.env);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /cairn\.yaml is not valid YAML \(line \d+, column \d+\)/);
+    // The error ends with the offending line under a caret, not a dangling "at line 4, column 1:".
+    writeFileSync(file, 'stages:\n  train:\n    cmd: x\n  bad: : y\n');
+    r = await cairn(repo.dir, ['stage', 'list'], repo.env);
+    assert.equal(r.code, 3);
+    assert.doesNotMatch(r.stderr, /column \d+:\s*\n/);
+    assert.match(r.stderr, /\n {2}4 \| {3}bad: : y\n {4}\| +\^\nhint: fix the syntax of cairn\.yaml/);
+    writeFileSync(file, 'stages: [a]\n');
+    r = await cairn(repo.dir, ['stage', 'list'], repo.env);
+    assert.equal(r.code, 3);
+    assert.doesNotMatch(r.stderr, /\\n/);
     writeFileSync(file, 'stages:\n  train:\n    cmd: python t.py --lr ${train.lr}\n');
     r = await cairn(repo.dir, ['stage', 'list', '--json'], repo.env);
     assert.equal(r.code, 3);

@@ -88,18 +88,29 @@ describe('lock outputs', () => {
     assert.deepEqual(parseLockOutputs('', 'cairn.lock'), { outputs: [], problems: [] });
   });
 
-  it('history scans take only cached outputs of root lock files, once per path and oid, skipping unreadable locks', () => {
+  it('history scans take cached outputs of every lock file (beside each pipeline file), once per path and oid, skipping unreadable locks', () => {
+    const sub = `schema: '1'\nstages:\n  fit:\n    cmd: z\n    outs:\n      - path: sub/model.pt\n        oid: ${oid('e')}\n        size: 6\n`;
     const found = lockOutputsInScan({
       pointers: [], invalid: [],
       lockFiles: [
         { where: 'aaa:cairn.lock', path: 'cairn.lock', text: LOCK },
         { where: 'bbb:cairn.lock', path: 'cairn.lock', text: LOCK },
-        { where: 'ccc:sub/cairn.lock', path: 'sub/cairn.lock', text: LOCK },
+        { where: 'ccc:sub/cairn.lock', path: 'sub/cairn.lock', text: sub },
         { where: 'ddd:cairn.lock', path: 'cairn.lock', text: 'stages: [' },
       ],
     });
-    assert.deepEqual(found.map((t) => t.dataPath), ['data/clean', 'model.bin', 'scratch.bin']);
+    assert.deepEqual(found.map((t) => t.dataPath), ['data/clean', 'model.bin', 'scratch.bin', 'sub/model.pt']);
     assert.equal(found[2].output?.push, false);
+    // A stage of sub/cairn.yaml is named by its address, and its pointer file is the lock that records it.
+    assert.equal(found[3].output?.stage, 'sub/cairn.yaml:fit');
+    assert.equal(found[3].pointerPath, 'sub/cairn.lock');
+  });
+
+  it('parseLockOutputs names stages by address for a lock beside a pipeline file in a subfolder', () => {
+    const { outputs } = parseLockOutputs(LOCK, 'sub/cairn.lock', 'sub/cairn.lock');
+    assert.deepEqual([...new Set(outputs.map((o) => o.stage))], ['sub/cairn.yaml:prep', 'sub/cairn.yaml:train']);
+    assert.equal(outputAsTracked(outputs[0]).pointerPath, 'sub/cairn.lock');
+    assert.deepEqual([...new Set(parseLockOutputs(LOCK, 'cairn.lock').outputs.map((o) => o.stage))], ['prep', 'train']);
   });
 
   it('the pipeline lock records push: false and refuses any other push value', () => {

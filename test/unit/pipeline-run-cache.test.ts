@@ -38,13 +38,14 @@ describe('run-cache key', () => {
     assert.equal(runCachePath('/c', key), path.join('/c', 'runs', key.slice(0, 2), `${key}.json`));
   });
 
-  it('only stages whose outputs are all cached, none persistent, and not always_changed use it', () => {
+  it('only stages with no persistent output that are not always_changed use it (uncached outputs are fine)', () => {
     const out = (extra: Partial<OutSpec> = {}): OutSpec => ({ path: 'o', kind: 'out', cache: true, persist: false, push: true, ...extra });
     const stage = (outs: OutSpec[], alwaysChanged = false): Stage => ({
-      name: 's', cmd: ['x'], wdir: '.', deps: [], params: [], outs, frozen: false, alwaysChanged, source: { file: 'cairn.yaml', key: 's' },
+      name: 's', localName: 's', cmd: ['x'], wdir: '.', deps: [], params: [], outs, frozen: false, alwaysChanged, source: { file: 'cairn.yaml', key: 's' },
     });
     assert.equal(runCacheEligible(stage([out()])), true);
-    assert.equal(runCacheEligible(stage([out(), out({ path: 'm', cache: false })])), false);
+    // An uncached output is copied into the cache for the run cache (as DVC does), so it does not disqualify the stage.
+    assert.equal(runCacheEligible(stage([out(), out({ path: 'm', cache: false })])), true);
     assert.equal(runCacheEligible(stage([out({ persist: true })])), false);
     assert.equal(runCacheEligible(stage([out()], true)), false);
     assert.equal(runCacheEligible(stage([])), false);

@@ -10,7 +10,7 @@ const B = 'b'.repeat(64);
 
 function stage(name: string, extra: Partial<Stage> = {}): Stage {
   return {
-    name, cmd: [`run ${name}`], wdir: '.', deps: ['in.txt'], params: [{ file: 'params.yaml', keys: ['lr'] }],
+    name, localName: name, cmd: [`run ${name}`], wdir: '.', deps: ['in.txt'], params: [{ file: 'params.yaml', keys: ['lr'] }],
     outs: [{ path: `${name}.out`, kind: 'out', cache: true, persist: false, push: true }],
     frozen: false, alwaysChanged: false, source: { file: 'cairn.yaml', key: name }, ...extra,
   };

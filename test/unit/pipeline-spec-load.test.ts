@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { CairnError } from '../../src/core/errors.js';
 import { resolvePipeline } from '../../src/pipeline/loadPipeline.js';
 import type { Pipeline } from '../../src/pipeline/types.js';
+import { fails } from '../helpers/cairnError.js';
 
 /** Resolves cairn.yaml text with an in-memory set of params/vars files. */
 function load(yaml: string, files: Record<string, unknown> = {}): Pipeline {
   return resolvePipeline(parse(yaml) ?? {}, { file: 'cairn.yaml', readData: (f) => files[f] });
-}
-
-function fails(fn: () => unknown, pattern: RegExp, code = 'INVALID'): CairnError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof CairnError, String(err));
-    assert.equal(err.code, code, err.message);
-    assert.match(`${err.message}\n${err.hint ?? ''}`, pattern);
-    return err;
-  }
-  assert.fail('expected an error');
 }
 
 describe('cairn.yaml stages', () => {
@@ -177,7 +165,7 @@ describe('cairn.yaml validation', () => {
     fails(() => load('stage:\n  a: {cmd: x}\n'), /unknown key "stage".*did you mean "stages"/s);
     fails(() => load('stages:\n  a: {cmd: x, dep: [y]}\n'), /unknown key "dep" in stage "a".*did you mean "deps"/s);
     fails(() => load('stages:\n  a: {cmd: x, outs: [{m: {cach: false}}]}\n'), /unknown key "cach".*did you mean "cache"/s);
-    fails(() => load('plots: []\nstages: {}\n'), /dvc\.yaml section/);
+    fails(() => load('datasets: []\nstages: {}\n'), /"datasets".*not supported.*cairn import/s);
   });
 
   it('the same output in two stages names both', () => {

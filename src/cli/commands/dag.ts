@@ -5,6 +5,7 @@ import { buildGraph, resolveTarget, type StageGraph } from '../../pipeline/dag.j
 import { loadPipeline, PIPELINE_FILE } from '../../pipeline/loadPipeline.js';
 import { dagView, renderAscii, renderDot, renderMermaid } from '../../pipeline/renderDag.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
+import { repoRelativeTargets } from '../pipelineTargets.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -34,7 +35,8 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const pipeline = await loadPipeline(repo);
   const graph = buildGraph(pipeline);
-  const selected = args.length ? reach(args.flatMap((t) => resolveTarget(pipeline, t)), graph, Boolean(opts.full)) : undefined;
+  const targets = repoRelativeTargets(repo, ctx.cwd, args);
+  const selected = targets.length ? reach(targets.flatMap((t) => resolveTarget(pipeline, t)), graph, Boolean(opts.full)) : undefined;
   const view = dagView(pipeline, graph, selected);
   if (view.nodes.length === 0) return { data: view, summary: [`No stages in ${PIPELINE_FILE}; add one with \`cairn stage add\`.`] };
   let text: string[];

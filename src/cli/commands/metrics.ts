@@ -5,6 +5,7 @@ import { openRepo, type Repo } from '../../core/repo.js';
 import {
   diffValues, formatChange, formatValue, markdownTable, metricsFiles, pipelineAt, readMetrics, textTable,
 } from '../../pipeline/metrics.js';
+import { isStageTarget } from '../../pipeline/dag.js';
 import type { Pipeline } from '../../pipeline/types.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { diffSides } from './params.js';
@@ -31,8 +32,7 @@ function targetFiles(repo: Repo, pipeline: Pipeline, cwd: string, targets: strin
   if (targets.length === 0) return metricsFiles(pipeline);
   const files = new Set<string>();
   for (const t of targets) {
-    const isStage = pipeline.stages.has(t) || [...pipeline.stages.values()].some((s) => s.group === t);
-    if (isStage) for (const f of metricsFiles(pipeline, [t])) files.add(f);
+    if (isStageTarget(pipeline, t)) for (const f of metricsFiles(pipeline, [t])) files.add(f);
     else {
       const rel = path.relative(repo.root, path.resolve(cwd, t)).split(path.sep).join('/');
       if (rel.startsWith('..')) throw new CairnError('USAGE', `${t} is outside the repository`, { hint: 'name a metrics file or a stage in this repository' });
@@ -47,7 +47,9 @@ async function show(ctx: CliContext, args: string[], opts: Record<string, unknow
   const pipeline = await pipelineAt(repo);
   const files = targetFiles(repo, pipeline, ctx.cwd, args);
   const values = await readMetrics(repo, files);
-  const missing = files.filter((f) => !values[f]);
+  // A folder is there when any metrics file inside it is.
+  const found = Object.keys(values);
+  const missing = files.filter((f) => !values[f] && !found.some((k) => k.startsWith(`${f}/`)));
   if (args.length && missing.length === files.length) {
     throw new CairnError('NOT_FOUND', `no metrics file found: ${missing.join(', ')}`, { hint: 'run `cairn repro` to produce it, or check the path' });
   }

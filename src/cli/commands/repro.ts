@@ -4,10 +4,11 @@ import { openRepo } from '../../core/repo.js';
 import { repro, type ReproResult } from '../../pipeline/repro.js';
 import type { StageResult } from '../../pipeline/runStage.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
+import { repoRelativeTargets } from '../pipelineTargets.js';
 
 export function configure(cmd: Command): void {
   cmd
-    .argument('[targets...]', 'stages (or foreach/matrix groups) to bring up to date, with their upstream; default: all')
+    .argument('[targets...]', 'stages (train, path/to/cairn.yaml:stage), foreach/matrix groups or pipeline files to bring up to date, with their upstream; default: all')
     .option('-f, --force', 'run the selected stages even if nothing changed (no run-cache restore)')
     .option('-s, --single-item', 'only the targets, not their upstream stages')
     .option('--downstream', 'the targets and every stage downstream of them')
@@ -68,7 +69,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const jobs = parseJobs(opts.jobs, repo.config.pipeline.jobs);
   const result = await repro(repo, ctx, {
-    targets: args, force: Boolean(opts.force), single: Boolean(opts.singleItem), downstream: Boolean(opts.downstream),
+    targets: repoRelativeTargets(repo, ctx.cwd, args), force: Boolean(opts.force), single: Boolean(opts.singleItem), downstream: Boolean(opts.downstream),
     dry: Boolean(opts.dry), jobs, keepGoing: Boolean(opts.keepGoing), pull: Boolean(opts.pull), runCache: opts.runCache !== false,
     // Command output is the stage's, not cairn's: it streams as it comes; under --json it stays off stdout.
     onOutput: (text, stream) => (ctx.json || stream === 'stderr' ? process.stderr : process.stdout).write(text),

@@ -34,7 +34,7 @@ export function configure(cmd: Command): void {
     .passThroughOptions();
   cmd
     .command('list')
-    .description('List the stages of cairn.yaml')
+    .description('List the stages of every cairn.yaml (stages of other files as path/to/cairn.yaml:stage)')
     .option('--json', 'print the stages as JSON');
 }
 
@@ -42,6 +42,7 @@ export function configure(cmd: Command): void {
 export function stageJson(s: Stage): Record<string, unknown> {
   return {
     name: s.name,
+    file: s.source.file,
     ...(s.desc ? { desc: s.desc } : {}),
     cmd: s.cmd,
     wdir: s.wdir,
@@ -107,7 +108,7 @@ async function list(ctx: CliContext): Promise<CommandResult> {
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const pipeline = await loadPipeline(repo);
   const stages = [...pipeline.stages.values()];
-  if (stages.length === 0) return { data: [], summary: [`No stages in ${PIPELINE_FILE}; add one with \`cairn stage add\`.`] };
+  if (stages.length === 0) return { data: [], summary: [`No stages in ${pipeline.files.length > 1 ? 'the pipeline files' : PIPELINE_FILE}; add one with \`cairn stage add\`.`] };
   const width = Math.max(...stages.map((s) => s.name.length));
   const text = stages.map((s) => {
     const about = s.desc ?? s.cmd.join(' && ');

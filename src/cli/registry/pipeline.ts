@@ -4,7 +4,7 @@ export const pipelineCommands: CommandEntry[] = [
   {
     name: 'repro',
     summary: 'Run the pipeline stages whose command, deps, params or outputs changed (upstream first, -j in parallel)',
-    examples: ['cairn repro', 'cairn repro train --dry', 'cairn repro -j 4 --keep-going', 'cairn repro evaluate -f -s'],
+    examples: ['cairn repro', 'cairn repro train --dry', 'cairn repro train/cairn.yaml:fit', 'cairn repro -j 4 --keep-going', 'cairn repro evaluate -f -s'],
     load: () => import('../commands/repro.js'),
   },
   {
@@ -38,7 +38,7 @@ export const pipelineCommands: CommandEntry[] = [
   {
     name: 'freeze',
     summary: 'Mark stages frozen in cairn.yaml so `cairn repro` skips them',
-    examples: ['cairn freeze prepare', 'cairn freeze build train'],
+    examples: ['cairn freeze prepare', 'cairn freeze build train', 'cairn freeze train/cairn.yaml:fit'],
     load: () => import('../commands/freeze.js'),
   },
   {
