@@ -85,6 +85,8 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       assert.ok(exp.artifact_location.endsWith(id));
       await rejectsWith(store.createExperiment({ name: 'cats' }), 'CONFLICT', /"cats" already exists/);
       await store.renameExperiment(id, 'felines');
+      await rejectsWith(store.renameExperiment(id, 'Default'), 'CONFLICT', /"Default" already exists/);
+      await rejectsWith(store.renameExperiment('777', 'x'), 'NOT_FOUND');
       assert.equal((await store.getExperiment(id)).name, 'felines');
       await store.deleteExperiment(id);
       assert.equal((await store.getExperiment(id)).lifecycle_stage, 'deleted');
