@@ -104,6 +104,20 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       await rejectsWith(store.createExperiment({ name: '  ' }), 'USAGE');
     }));
 
+    it('deleting an experiment deletes its runs, and restoring it restores exactly those', withStore(async (store) => {
+      const id = await store.createExperiment({ name: 'dogs' });
+      const before = (await store.createRun({ experiment_id: id, run_name: 'deleted-alone' })).run_id;
+      await store.deleteRun(before);
+      const run = (await store.createRun({ experiment_id: id, run_name: 'with-experiment' })).run_id;
+      const other = (await store.createRun({ experiment_id: '0' })).run_id;
+      await store.deleteExperiment(id);
+      assert.equal((await store.getRun(run)).info.lifecycle_stage, 'deleted');
+      assert.equal((await store.getRun(other)).info.lifecycle_stage, 'active');
+      await store.restoreExperiment(id);
+      assert.equal((await store.getRun(run)).info.lifecycle_stage, 'active');
+      assert.equal((await store.getRun(before)).info.lifecycle_stage, 'deleted', 'a run deleted on its own stays deleted');
+    }));
+
     it('searches experiments by filter and order, page by page, hiding deleted ones by default', withStore(async (store) => {
       for (const n of ['exp-a', 'exp-b', 'other']) await store.createExperiment({ name: n });
       const del = await store.createExperiment({ name: 'exp-gone' });
