@@ -174,6 +174,9 @@ describe('cairn runs', () => {
     assert.match(list.stderr, /warning: .*f6f6.*\.jsonl:2: not valid JSON/);
     const nothing = await cairn(repo.dir, ['runs', 'ingest', 'scratch/none.jsonl'], repo.env);
     assert.equal(nothing.code, 4);
+    // A client ending its run asks for its pending file after another cairn command already ingested and removed it.
+    const gone = await cairn(repo.dir, ['runs', 'ingest', `.cairn/tracking/pending/${'0'.repeat(32)}.jsonl`], repo.env);
+    assert.equal(gone.code, 0, gone.stderr);
   });
 });
 

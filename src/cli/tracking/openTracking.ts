@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config.js';
@@ -79,6 +79,8 @@ export async function ingestFiles(session: TrackingSession, files?: string[], cw
     try {
       report.results.push(await ingestEvents({ store: session.store, file, blobs: session.blobs, systemTags, deleteWhenEnded: pending }));
     } catch (err) {
+      // Another cairn process finished this pending file and removed it meanwhile: nothing is lost, nothing to say.
+      if (pending && err instanceof CairnError && err.code === 'NOT_FOUND' && !existsSync(file)) continue;
       const error =
         err instanceof CairnError ? err : new CairnError('INTERNAL', `could not ingest ${file}: ${(err as Error).message}`, { cause: err });
       report.errors.push({ file, error });
