@@ -185,6 +185,10 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
     const runId = e.kind === 'run' ? e.run_id : (e.run_id ?? fileRun);
     if (!runId) throw new CairnError('USAGE', 'this line names no run: the file has no "run" line, no "run_id" and no CAIRN_RUN_ID');
     switch (e.kind) {
+      case 'metric':
+        batchFor(runId).metrics!.push({ key: e.key, value: e.value, step: e.step, timestamp: e.timestamp ?? timestamp });
+        points++;
+        return;
       case 'metrics': {
         const metrics = batchFor(runId).metrics!;
         for (const p of e.points) metrics.push({ key: p.key, value: p.value, step: e.step, timestamp: e.timestamp ?? timestamp });
