@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { describe, it, type TestContext } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
 import { ingestEvents } from '../../src/tracking/events/ingestEvents.js';
+import { watchEvents } from '../../src/tracking/events/watchEvents.js';
 import { SqliteTrackingStore } from '../../src/tracking/sqlite/sqliteTrackingStore.js';
 import type { ArtifactBlobs } from '../../src/tracking/trackingStore.js';
 import { tempDir } from '../helpers/cli.js';
@@ -200,5 +201,29 @@ describe('events ingestion', () => {
     const latest = (await store.getRun(RUN)).data.metrics.find((m) => m.key === 'acc');
     assert.deepEqual([latest?.step, latest?.value], [99_999, 0.99999]);
     assert.equal((await ingestEvents({ store, file })).points, 0);
+  });
+});
+
+describe('watching an events file while its program runs', () => {
+  it('ingests lines as they are appended, and the rest at stop', async (t) => {
+    const { store, file, write } = setup(t);
+    const errors: unknown[] = [];
+    const watch = watchEvents({ store, file, intervalMs: 20, onError: (err) => errors.push(err) });
+    await new Promise((r) => setTimeout(r, 60));
+    write({ run: { id: RUN, start_time: 1 } }, { metric: 'm', value: 1 });
+    for (let i = 0; i < 50 && (await store.getRun(RUN).catch(() => null)) === null; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await store.getMetricHistory(RUN, 'm')).metrics.length, 1, 'seen while the program still runs');
+    write({ metric: 'm', value: 2, step: 1 });
+    appendFileSync(file, '{"metric": "m", "value": 3, "step": 2}\n{"bad"\n');
+    await assert.rejects(watch.stop(), /:5: not valid JSON/);
+    assert.deepEqual((await store.getMetricHistory(RUN, 'm')).metrics.map((m) => m.value), [1, 2, 3]);
+    assert.ok(errors.every((e) => e instanceof CairnError));
+  });
+
+  it('stops quietly when the program never wrote a line', async (t) => {
+    const { store, dir } = setup(t);
+    const watch = watchEvents({ store, file: path.join(dir, 'never.jsonl'), intervalMs: 10 });
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(await watch.stop(), null);
   });
 });
