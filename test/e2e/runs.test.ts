@@ -180,6 +180,21 @@ describe('cairn runs', () => {
   });
 });
 
+describe('cairn runs with tracking.uri', () => {
+  it('a relative store path in the config names one file from any sub-folder of the repository', async (t) => {
+    const repo = tempGitRepo();
+    t.after(repo.cleanup);
+    await cairn(repo.dir, ['init'], repo.env);
+    assert.equal((await cairn(repo.dir, ['config', 'tracking.uri', 'store/runs.db'], repo.env)).code, 0);
+    writeTree(repo.dir, { 'sub/deeper/e.jsonl': line({ run: { id: A, name: 'from-sub', start_time: 1 } }) });
+    const sub = path.join(repo.dir, 'sub', 'deeper');
+    assert.equal((await cairn(sub, ['runs', 'ingest', 'e.jsonl'], repo.env)).code, 0);
+    assert.ok(existsSync(path.join(repo.dir, 'store', 'runs.db')));
+    const listed = await cairn(repo.dir, ['runs', 'list', '--json'], repo.env);
+    assert.equal(JSON.parse(listed.stdout).runs[0].info.run_name, 'from-sub');
+  });
+});
+
 describe('cairn runs outside a repository', () => {
   it('uses CAIRN_TRACKING_URI, and says clearly which backends are not available yet', async (t) => {
     const tmp = tempDir();

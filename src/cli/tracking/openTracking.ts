@@ -30,7 +30,8 @@ export async function openTracking(ctx: CliContext): Promise<TrackingSession> {
   }
   const config = repo ? repo.config : (await loadConfig({ cairnDir: null, env: ctx.env })).config;
   const user = ctx.env.USER || ctx.env.LOGNAME || safeUserName();
-  const store = await openTrackingStore({ uri: config.tracking.uri, cairnDir: repo?.cairnDir, cwd: ctx.cwd, user }).catch((err) => {
+  // A relative store path means the same file from any sub-folder: it is relative to the repository's root.
+  const store = await openTrackingStore({ uri: config.tracking.uri, cairnDir: repo?.cairnDir, cwd: repo?.root ?? ctx.cwd, user }).catch((err) => {
     if (!repo && err instanceof CairnError && err.code === 'USAGE' && !config.tracking.uri) {
       throw new CairnError('NOT_FOUND', `not a cairn repository (or any parent up to /): ${ctx.cwd}`, { hint: 'run `cairn init` first, or set CAIRN_TRACKING_URI' });
     }
