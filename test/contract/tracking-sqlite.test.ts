@@ -96,6 +96,13 @@ describe('sqlite tracking store', () => {
     const rel = await openTrackingStore({ uri: 'b.db', cwd: tmp.dir });
     assert.equal(rel.displayUri, `sqlite://${path.join(tmp.dir, 'b.db')}`);
     await rel.close();
+    const relUri = await openTrackingStore({ uri: 'sqlite://sub/c.db', cwd: tmp.dir });
+    assert.equal(relUri.displayUri, `sqlite://${path.join(tmp.dir, 'sub', 'c.db')}`);
+    await relUri.close();
+    const memory = await openTrackingStore({ uri: 'sqlite:///:memory:', cwd: tmp.dir });
+    assert.equal(memory.displayUri, 'sqlite://:memory:');
+    await memory.close();
+    await rejectsWith(openTrackingStore({ uri: 'sqlite:', cwd: tmp.dir }), 'USAGE', /unsupported tracking URI/);
     const def = await openTrackingStore({ cwd: tmp.dir, cairnDir: path.join(tmp.dir, '.cairn') });
     assert.equal(def.displayUri, `sqlite://${path.join(tmp.dir, '.cairn', 'tracking.db')}`);
     await def.close();

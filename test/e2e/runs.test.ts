@@ -109,6 +109,9 @@ describe('cairn runs', () => {
     const object = path.join(repo.dir, '.cairn', 'cache', 'objects', summary.oid.slice(0, 2), summary.oid.slice(2));
     assert.ok(existsSync(object), 'the artifact bytes are an object of the cache');
     assert.equal((await runs('delete', G)).code, 0);
+    const gc = await cairn(repo.dir, ['gc', '--workspace', '--force'], repo.env);
+    assert.equal(gc.code, 0, gc.stderr);
+    assert.ok(existsSync(object), 'gc keeps the artifacts of runs, deleted runs included (they can be restored)');
   });
 
   it('deletes and restores runs (soft), listing deleted ones on request', async () => {
@@ -171,6 +174,24 @@ describe('cairn runs', () => {
     assert.match(list.stderr, /warning: .*f6f6.*\.jsonl:2: not valid JSON/);
     const nothing = await cairn(repo.dir, ['runs', 'ingest', 'scratch/none.jsonl'], repo.env);
     assert.equal(nothing.code, 4);
+    // A client ending its run asks for its pending file after another cairn command already ingested and removed it.
+    const gone = await cairn(repo.dir, ['runs', 'ingest', `.cairn/tracking/pending/${'0'.repeat(32)}.jsonl`], repo.env);
+    assert.equal(gone.code, 0, gone.stderr);
+  });
+});
+
+describe('cairn runs with tracking.uri', () => {
+  it('a relative store path in the config names one file from any sub-folder of the repository', async (t) => {
+    const repo = tempGitRepo();
+    t.after(repo.cleanup);
+    await cairn(repo.dir, ['init'], repo.env);
+    assert.equal((await cairn(repo.dir, ['config', 'tracking.uri', 'store/runs.db'], repo.env)).code, 0);
+    writeTree(repo.dir, { 'sub/deeper/e.jsonl': line({ run: { id: A, name: 'from-sub', start_time: 1 } }) });
+    const sub = path.join(repo.dir, 'sub', 'deeper');
+    assert.equal((await cairn(sub, ['runs', 'ingest', 'e.jsonl'], repo.env)).code, 0);
+    assert.ok(existsSync(path.join(repo.dir, 'store', 'runs.db')));
+    const listed = await cairn(repo.dir, ['runs', 'list', '--json'], repo.env);
+    assert.equal(JSON.parse(listed.stdout).runs[0].info.run_name, 'from-sub');
   });
 });
 

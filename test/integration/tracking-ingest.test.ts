@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { describe, it, type TestContext } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
 import { ingestEvents } from '../../src/tracking/events/ingestEvents.js';
+import { watchEvents } from '../../src/tracking/events/watchEvents.js';
 import { SqliteTrackingStore } from '../../src/tracking/sqlite/sqliteTrackingStore.js';
 import type { ArtifactBlobs } from '../../src/tracking/trackingStore.js';
 import { tempDir } from '../helpers/cli.js';
@@ -71,6 +72,7 @@ describe('events ingestion', () => {
     const result = await ingestEvents({ store, file, blobs, systemTags, deleteWhenEnded: true, now: () => 5000 });
     assert.deepEqual({ lines: result.lines, points: result.points, deleted: result.deleted }, { lines: 11, points: 4, deleted: true });
     assert.equal(existsSync(file), false, 'an ended pending file is deleted once ingested');
+    assert.equal(existsSync(`${file}.d`), false, 'with its folder of artifact copies');
 
     const run = await store.getRun(RUN);
     assert.equal(run.info.run_name, 'script');
@@ -153,6 +155,26 @@ describe('events ingestion', () => {
     await assert.rejects(ingestEvents({ store, file: orphan }), /orphan\.jsonl:1: this line names no run/);
   });
 
+  it('inside a stage, a nested run first in the file is not the default run, and joins its parent\'s experiment', async (t) => {
+    const { dir, store } = setup(t);
+    const exp = await store.createExperiment({ name: 'grid' });
+    const stageRun = (await store.createRun({ experiment_id: exp, run_name: 'stage' })).run_id;
+    const file = path.join(dir, 'stage.jsonl');
+    writeFileSync(file, [
+      { run: { id: CHILD, name: 'fold-0', parent: stageRun, start_time: 7 } },
+      { metric: 'loss', value: 0.2, run_id: CHILD },
+      { metric: 'loss', value: 0.5 },
+      { end: { status: 'FINISHED', end_time: 9 }, run_id: CHILD },
+    ].map((l) => JSON.stringify(l) + '\n').join(''));
+    const result = await ingestEvents({ store, file, runId: stageRun });
+    assert.equal(result.run_id, stageRun);
+    const child = await store.getRun(CHILD);
+    assert.equal(child.info.experiment_id, exp);
+    assert.equal(child.data.tags.find((x) => x.key === 'mlflow.parentRunId')?.value, stageRun);
+    assert.deepEqual((await store.getRun(stageRun)).data.metrics.map((m) => m.value), [0.5]);
+    assert.equal((await store.getRun(stageRun)).info.status, 'RUNNING', 'the stage run is ended by cairn, not by its events');
+  });
+
   it('refuses a file that shrank below what was ingested, and artifacts that are gone', async (t) => {
     const { store, file, write, blobs } = setup(t);
     write({ run: { id: RUN, start_time: 1 } }, { metric: 'm', value: 1 });
@@ -179,5 +201,29 @@ describe('events ingestion', () => {
     const latest = (await store.getRun(RUN)).data.metrics.find((m) => m.key === 'acc');
     assert.deepEqual([latest?.step, latest?.value], [99_999, 0.99999]);
     assert.equal((await ingestEvents({ store, file })).points, 0);
+  });
+});
+
+describe('watching an events file while its program runs', () => {
+  it('ingests lines as they are appended, and the rest at stop', async (t) => {
+    const { store, file, write } = setup(t);
+    const errors: unknown[] = [];
+    const watch = watchEvents({ store, file, intervalMs: 20, onError: (err) => errors.push(err) });
+    await new Promise((r) => setTimeout(r, 60));
+    write({ run: { id: RUN, start_time: 1 } }, { metric: 'm', value: 1 });
+    for (let i = 0; i < 50 && (await store.getRun(RUN).catch(() => null)) === null; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await store.getMetricHistory(RUN, 'm')).metrics.length, 1, 'seen while the program still runs');
+    write({ metric: 'm', value: 2, step: 1 });
+    appendFileSync(file, '{"metric": "m", "value": 3, "step": 2}\n{"bad"\n');
+    await assert.rejects(watch.stop(), /:5: not valid JSON/);
+    assert.deepEqual((await store.getMetricHistory(RUN, 'm')).metrics.map((m) => m.value), [1, 2, 3]);
+    assert.ok(errors.every((e) => e instanceof CairnError));
+  });
+
+  it('stops quietly when the program never wrote a line', async (t) => {
+    const { store, dir } = setup(t);
+    const watch = watchEvents({ store, file: path.join(dir, 'never.jsonl'), intervalMs: 10 });
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(await watch.stop(), null);
   });
 });

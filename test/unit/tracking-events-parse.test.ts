@@ -19,8 +19,9 @@ describe('events file lines', () => {
     assert.deepEqual(parseEventLine(`{"run": {"id": "${RUN}", "name": "n", "experiment": "e", "parent": "${'b'.repeat(32)}", "start_time": 5, "tags": {"k": "v"}}}`), {
       kind: 'run', run_id: RUN, name: 'n', experiment: 'e', parent: 'b'.repeat(32), start_time: 5, tags: [{ key: 'k', value: 'v' }],
     });
-    assert.deepEqual(parseEventLine('{"metric": "loss", "value": 0.31, "step": 5}'), { kind: 'metrics', points: [{ key: 'loss', value: 0.31 }], step: 5 });
-    assert.deepEqual(parseEventLine('{"metrics": {"a": 1, "b": "NaN"}, "timestamp": 7}'), { kind: 'metrics', points: [{ key: 'a', value: 1 }, { key: 'b', value: NaN }], step: 0, timestamp: 7 });
+    assert.deepEqual(parseEventLine('{"metric": "loss", "value": 0.31, "step": 5}'), { kind: 'metric', run_id: undefined, key: 'loss', value: 0.31, step: 5, timestamp: undefined });
+    assert.deepEqual(parseEventLine(`{"metric": "loss", "value": 1, "timestamp": 3, "run_id": "${RUN}"}`), { kind: 'metric', run_id: RUN, key: 'loss', value: 1, step: 0, timestamp: 3 });
+    assert.deepEqual(parseEventLine('{"metrics": {"a": 1, "b": "NaN"}, "timestamp": 7}'), { kind: 'metrics', run_id: undefined, points: [{ key: 'a', value: 1 }, { key: 'b', value: NaN }], step: 0, timestamp: 7 });
     assert.deepEqual(parseEventLine(`{"param": "lr", "value": 0.1, "run_id": "${RUN}"}`), { kind: 'params', run_id: RUN, params: [{ key: 'lr', value: '0.1' }] });
     assert.deepEqual(parseEventLine('{"params": {"deep": true, "opt": "adam"}}'), { kind: 'params', params: [{ key: 'deep', value: 'true' }, { key: 'opt', value: 'adam' }] });
     assert.deepEqual(parseEventLine('{"tag": "team", "value": "a"}'), { kind: 'tags', tags: [{ key: 'team', value: 'a' }] });
@@ -31,9 +32,10 @@ describe('events file lines', () => {
   });
 
   it('accepts the infinities as strings, and bare NaN/Infinity as Python writes them', () => {
-    assert.equal((parseEventLine('{"metric": "a", "value": "-Infinity"}') as { points: Array<{ value: number }> }).points[0].value, -Infinity);
-    assert.ok(Number.isNaN((parseEventLine('{"metric": "a", "value": NaN}') as { points: Array<{ value: number }> }).points[0].value));
-    assert.equal((parseEventLine('{"metric": "a", "value": Infinity, "step": 1}') as { points: Array<{ value: number }> }).points[0].value, Infinity);
+    const value = (line: string) => (parseEventLine(line) as { value: number }).value;
+    assert.equal(value('{"metric": "a", "value": "-Infinity"}'), -Infinity);
+    assert.ok(Number.isNaN(value('{"metric": "a", "value": NaN}')));
+    assert.equal(value('{"metric": "a", "value": Infinity, "step": 1}'), Infinity);
   });
 
   it('refuses malformed lines with a message saying what is wrong', () => {
@@ -54,5 +56,6 @@ describe('events file lines', () => {
     bad('{"dataset": {"name": "d"}}', /"dataset.digest" must be a non-empty string/);
     bad('{"artifact": ""}', /must be the path/);
     bad('{"metrics": {}}', /"metrics" is empty/);
+    for (const key of ['a//b', 'a/', '/a', '..a', 'a/./b', 'a/../b', '.']) bad(JSON.stringify({ metric: key, value: 1 }), /normalised path/);
   });
 });

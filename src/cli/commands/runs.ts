@@ -128,7 +128,9 @@ async function ingestCommand(ctx: CliContext, session: TrackingSession, files: s
   const text = report.results.map(
     (r) => `Ingested ${plural(r.lines, 'line')} (${plural(r.points, 'metric point')}) from ${rel(r.file)}${r.run_id ? ` into run ${r.run_id.slice(0, 8)}` : ''}${r.deleted ? '; the pending file is done and was removed' : ''}`,
   );
-  if (report.results.length === 0 && report.errors.length === 0) text.push('Nothing to ingest: no pending events files.');
+  if (report.results.length === 0 && report.errors.length === 0) {
+    text.push(files.length ? 'Nothing to ingest: those pending files were already ingested and removed.' : 'Nothing to ingest: no pending events files.');
+  }
   const data = { files: report.results, errors: report.errors.map((e) => ({ file: e.file, ...e.error.toJSON() })) };
   if (report.errors.length > 0) {
     for (const line of text) ctx.info(line);

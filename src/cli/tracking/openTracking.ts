@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config.js';
@@ -30,7 +30,8 @@ export async function openTracking(ctx: CliContext): Promise<TrackingSession> {
   }
   const config = repo ? repo.config : (await loadConfig({ cairnDir: null, env: ctx.env })).config;
   const user = ctx.env.USER || ctx.env.LOGNAME || safeUserName();
-  const store = await openTrackingStore({ uri: config.tracking.uri, cairnDir: repo?.cairnDir, cwd: ctx.cwd, user }).catch((err) => {
+  // A relative store path means the same file from any sub-folder: it is relative to the repository's root.
+  const store = await openTrackingStore({ uri: config.tracking.uri, cairnDir: repo?.cairnDir, cwd: repo?.root ?? ctx.cwd, user }).catch((err) => {
     if (!repo && err instanceof CairnError && err.code === 'USAGE' && !config.tracking.uri) {
       throw new CairnError('NOT_FOUND', `not a cairn repository (or any parent up to /): ${ctx.cwd}`, { hint: 'run `cairn init` first, or set CAIRN_TRACKING_URI' });
     }
@@ -79,6 +80,8 @@ export async function ingestFiles(session: TrackingSession, files?: string[], cw
     try {
       report.results.push(await ingestEvents({ store: session.store, file, blobs: session.blobs, systemTags, deleteWhenEnded: pending }));
     } catch (err) {
+      // Another cairn process finished this pending file and removed it meanwhile: nothing is lost, nothing to say.
+      if (pending && err instanceof CairnError && err.code === 'NOT_FOUND' && !existsSync(file)) continue;
       const error =
         err instanceof CairnError ? err : new CairnError('INTERNAL', `could not ingest ${file}: ${(err as Error).message}`, { cause: err });
       report.errors.push({ file, error });

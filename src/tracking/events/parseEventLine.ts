@@ -5,6 +5,7 @@ import { checkKey, checkParamValue, checkRunId, checkTag } from '../validate.js'
 /** One line of an events file, checked (docs/formats.md "Events file"; /work/notes/events-protocol.md). */
 export type EventLine =
   | { kind: 'run'; run_id: string; name?: string; experiment?: string; parent?: string; start_time: number; tags: KeyValue[] }
+  | { kind: 'metric'; run_id?: string; key: string; value: number; step: number; timestamp?: number }
   | { kind: 'metrics'; run_id?: string; points: Array<{ key: string; value: number }>; step: number; timestamp?: number }
   | { kind: 'params'; run_id?: string; params: KeyValue[] }
   | { kind: 'tags'; run_id?: string; tags: KeyValue[] }
@@ -33,10 +34,19 @@ export function parseEventLine(line: string, knownKeys?: Set<string>): EventLine
   switch (kind) {
     case 'run':
       return parseRun(obj.run);
-    case 'metric':
-      return { kind: 'metrics', ...rid, points: [{ key: key(obj.metric, 'metric', knownKeys), value: metricValue(obj.value, String(obj.metric)) }], ...stepAndTime(obj) };
+    case 'metric': {
+      // The hot path (a training loop's lines): one object, no spreads.
+      const k = key(obj.metric, 'metric', knownKeys);
+      return { kind: 'metric', run_id, key: k, value: metricValue(obj.value, k), step: step(obj), timestamp: timestamp(obj) };
+    }
     case 'metrics':
-      return { kind: 'metrics', ...rid, points: entries(obj.metrics, 'metrics').map(([k, v]) => ({ key: key(k, 'metric', knownKeys), value: metricValue(v, k) })), ...stepAndTime(obj) };
+      return {
+        kind: 'metrics',
+        run_id,
+        points: entries(obj.metrics, 'metrics').map(([k, v]) => ({ key: key(k, 'metric', knownKeys), value: metricValue(v, k) })),
+        step: step(obj),
+        timestamp: timestamp(obj),
+      };
     case 'param':
       return { kind: 'params', ...rid, params: [param(obj.param, obj.value)] };
     case 'params':
@@ -93,10 +103,14 @@ function parseJson(line: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function stepAndTime(obj: Record<string, unknown>): { step: number; timestamp?: number } {
-  const step = obj.step ?? 0;
-  if (typeof step !== 'number' || !Number.isSafeInteger(step)) throw bad(`"step" must be a whole number, not ${JSON.stringify(obj.step)}`);
-  return obj.timestamp === undefined ? { step } : { step, timestamp: time(obj.timestamp, 'timestamp') };
+function step(obj: Record<string, unknown>): number {
+  const s = obj.step ?? 0;
+  if (typeof s !== 'number' || !Number.isSafeInteger(s)) throw bad(`"step" must be a whole number, not ${JSON.stringify(obj.step)}`);
+  return s;
+}
+
+function timestamp(obj: Record<string, unknown>): number | undefined {
+  return obj.timestamp === undefined ? undefined : time(obj.timestamp, 'timestamp');
 }
 
 function metricValue(v: unknown, k: string): number {
