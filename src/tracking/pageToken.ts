@@ -1,0 +1,44 @@
+import { CairnError } from '../core/errors.js';
+
+/** Opaque page tokens: base64url of the offset into the result, tied to the query so a token cannot be reused elsewhere. */
+export function encodePageToken(offset: number, query: string): string {
+  return Buffer.from(JSON.stringify({ o: offset, q: fingerprint(query) })).toString('base64url');
+}
+
+export function decodePageToken(token: string | undefined, query: string): number {
+  if (token === undefined || token === '') return 0;
+  let parsed: { o?: unknown; q?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw badToken(token);
+  }
+  if (typeof parsed?.o !== 'number' || !Number.isSafeInteger(parsed.o) || parsed.o < 0) throw badToken(token);
+  if (parsed.q !== fingerprint(query)) {
+    throw new CairnError('USAGE', 'the page token belongs to another search', { hint: 'repeat the search with the same filter and order to use its page token' });
+  }
+  return parsed.o;
+}
+
+/** Page size from a request: MLflow's default when absent, an error beyond the limit. */
+export function pageSize(maxResults: number | undefined, defaults: { default: number; max: number }): number {
+  if (maxResults === undefined) return defaults.default;
+  if (!Number.isSafeInteger(maxResults) || maxResults < 1 || maxResults > defaults.max) {
+    throw new CairnError('USAGE', `max_results must be a whole number from 1 to ${defaults.max}, not ${String(maxResults)}`);
+  }
+  return maxResults;
+}
+
+function badToken(token: string): CairnError {
+  return new CairnError('USAGE', `invalid page token "${token.slice(0, 40)}"`, { hint: 'use the next_page_token of the previous page as it is' });
+}
+
+/** A short, stable digest of the query (FNV-1a), enough to catch a token used with another search. */
+function fingerprint(query: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < query.length; i++) {
+    h ^= query.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
+}

@@ -1,0 +1,125 @@
+import type { Comparison, FilterNode, FilterTarget, OrderBy } from '../filter/index.js';
+
+/** SQL text with its parameters: filter values are always bound, never spliced into the text. */
+export interface SqlFragment {
+  sql: string;
+  params: Array<string | number>;
+}
+
+/** Columns of `runs r` / `experiments e` each attribute reads. */
+const RUN_COLUMNS: Record<string, string> = {
+  run_id: 'r.run_id',
+  run_name: 'r.run_name',
+  status: 'r.status',
+  user_id: 'r.user_id',
+  artifact_uri: 'r.artifact_uri',
+  lifecycle_stage: 'r.lifecycle_stage',
+  experiment_id: 'CAST(r.experiment_id AS TEXT)',
+  start_time: 'r.start_time',
+  end_time: 'r.end_time',
+};
+const EXPERIMENT_COLUMNS: Record<string, string> = {
+  experiment_id: 'CAST(e.experiment_id AS TEXT)',
+  name: 'e.name',
+  artifact_location: 'e.artifact_location',
+  lifecycle_stage: 'e.lifecycle_stage',
+  creation_time: 'e.creation_time',
+  last_update_time: 'e.last_update_time',
+};
+
+/**
+ * Compiles a parsed filter to a WHERE expression over `runs r` (or `experiments e`), with the semantics of
+ * evaluateFilter: each comparison is an EXISTS on the key's row, negative comparisons are NOT of the positive one
+ * (so a run without the tag matches `tags.x != 'a'`), NaN metrics compare with nothing.
+ */
+export function compileFilter(node: FilterNode | null, target: FilterTarget): SqlFragment {
+  if (node === null) return { sql: '1', params: [] };
+  if (node.type !== 'compare') {
+    const parts = node.items.map((n) => compileFilter(n, target));
+    return { sql: `(${parts.map((p) => p.sql).join(node.type === 'and' ? ' AND ' : ' OR ')})`, params: parts.flatMap((p) => p.params) };
+  }
+  if (node.op === '!=' || node.op === 'NOT IN') {
+    const positive = compileComparison({ ...node, op: node.op === '!=' ? '=' : 'IN' }, target);
+    return { sql: `NOT ${positive.sql}`, params: positive.params };
+  }
+  return compileComparison(node, target);
+}
+
+function compileComparison(node: Comparison, target: FilterTarget): SqlFragment {
+  const owner = target === 'runs' ? 'r.id' : 'e.experiment_id';
+  if (node.entity === 'attribute') {
+    const column = (target === 'runs' ? RUN_COLUMNS : EXPERIMENT_COLUMNS)[node.key];
+    if (node.op === 'IS NULL') return { sql: `(${column} IS NULL)`, params: [] };
+    if (node.op === 'IS NOT NULL') return { sql: `(${column} IS NOT NULL)`, params: [] };
+    const test = valueTest(column, node);
+    return { sql: `(${column} IS NOT NULL AND ${test.sql})`, params: test.params };
+  }
+  const table =
+    node.entity === 'metric' ? 'latest_metrics' : node.entity === 'param' ? 'params' : node.entity === 'dataset' ? 'inputs' : target === 'runs' ? 'tags' : 'experiment_tags';
+  const ownerColumn = target === 'runs' ? 'run' : 'experiment_id';
+  if (node.entity === 'dataset') {
+    const column = `x.${node.key}`;
+    if (node.op === 'IS NULL' || node.op === 'IS NOT NULL') {
+      const sql = `EXISTS (SELECT 1 FROM inputs x WHERE x.run = ${owner} AND ${column} IS NOT NULL)`;
+      return { sql: node.op === 'IS NULL' ? `NOT ${sql}` : sql, params: [] };
+    }
+    const test = valueTest(column, node);
+    return { sql: `EXISTS (SELECT 1 FROM inputs x WHERE x.run = ${owner} AND ${test.sql})`, params: test.params };
+  }
+  const exists = `EXISTS (SELECT 1 FROM ${table} x WHERE x.${ownerColumn} = ${owner} AND x.key = ?`;
+  if (node.op === 'IS NULL') return { sql: `NOT ${exists})`, params: [node.key] };
+  if (node.op === 'IS NOT NULL') return { sql: `${exists})`, params: [node.key] };
+  const test = valueTest('x.value', node);
+  const nan = node.entity === 'metric' ? ' AND x.is_nan = 0' : '';
+  return { sql: `${exists}${nan} AND ${test.sql})`, params: [node.key, ...test.params] };
+}
+
+function valueTest(column: string, node: Comparison): SqlFragment {
+  switch (node.op) {
+    case 'IN': {
+      const values = node.value as Array<string | number>;
+      return { sql: `${column} IN (${values.map(() => '?').join(', ')})`, params: values };
+    }
+    case 'LIKE':
+      // GLOB is case-sensitive and needs no connection-wide pragma; the LIKE pattern is translated to it.
+      return { sql: `${column} GLOB ?`, params: [likeToGlob(String(node.value))] };
+    case 'ILIKE':
+      return { sql: `lower(${column}) GLOB ?`, params: [likeToGlob(String(node.value).toLowerCase())] };
+    default:
+      return { sql: `${column} ${node.op} ?`, params: [node.value as string | number] };
+  }
+}
+
+/** `%` → `*`, `_` → `?`; GLOB's own special characters are bracketed so they match themselves. */
+export function likeToGlob(pattern: string): string {
+  let out = '';
+  for (const c of pattern) out += c === '%' ? '*' : c === '_' ? '?' : c === '*' || c === '?' || c === '[' ? `[${c}]` : c;
+  return out;
+}
+
+/**
+ * ORDER BY for a search: each clause puts missing (and NaN) values last whatever the direction, as MLflow does, then
+ * the tie-breakers (start_time DESC, run_id for runs) make pages stable. Metric/param/tag clauses join by key.
+ */
+export function compileOrderBy(orderBy: OrderBy[], target: FilterTarget): { joins: SqlFragment; order: string } {
+  const joins: string[] = [];
+  const params: string[] = [];
+  const terms: string[] = [];
+  orderBy.forEach((clause, i) => {
+    const dir = clause.ascending ? 'ASC' : 'DESC';
+    let expr: string;
+    if (clause.entity === 'attribute') {
+      expr = (target === 'runs' ? RUN_COLUMNS : EXPERIMENT_COLUMNS)[clause.key];
+    } else {
+      const alias = `o${i}`;
+      const table = clause.entity === 'metric' ? 'latest_metrics' : clause.entity === 'param' ? 'params' : target === 'runs' ? 'tags' : 'experiment_tags';
+      const owner = target === 'runs' ? `${alias}.run = r.id` : `${alias}.experiment_id = e.experiment_id`;
+      joins.push(`LEFT JOIN ${table} ${alias} ON ${owner} AND ${alias}.key = ?`);
+      params.push(clause.key);
+      expr = `${alias}.value`;
+    }
+    terms.push(`(${expr} IS NULL) ASC`, `${expr} ${dir}`);
+  });
+  terms.push(...(target === 'runs' ? ['r.start_time DESC', 'r.run_id ASC'] : ['e.creation_time DESC', 'e.experiment_id DESC']));
+  return { joins: { sql: joins.join(' '), params }, order: terms.join(', ') };
+}

@@ -1,0 +1,286 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CairnError, fromSystemError } from '../../core/errors.js';
+import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
+import { decodePageToken, encodePageToken, pageSize } from '../pageToken.js';
+import type {
+  CreateExperimentRequest,
+  CreateRunRequest,
+  IngestCheckpoint,
+  Page,
+  PageRequest,
+  SearchExperimentsRequest,
+  SearchRunsRequest,
+  TrackingStore,
+  TrackingWrite,
+} from '../trackingStore.js';
+import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkTag } from '../validate.js';
+import { activeRunKey, applyWrites, insertRun, runNotFound, type WriteContext } from './applyWrites.js';
+import { EXPERIMENT_COLUMNS, loadExperiments, type ExperimentRow, metricValue } from './loadRuns.js';
+import { migrate } from './migrations.js';
+import { searchExperimentRows, searchRunRows } from './searchRows.js';
+
+export interface SqliteStoreOptions {
+  /** The database file, or ':memory:'. */
+  file: string;
+  /** Who runs are created by when a request names no user. */
+  user?: string;
+  now?: () => number;
+  /** Stop migrating at this schema version (tests of migrations only). */
+  schemaVersion?: number;
+}
+
+/**
+ * The embedded tracking store: one SQLite file in WAL mode, so readers never wait for the writer and several
+ * processes can log at once (writes take the lock up front, BEGIN IMMEDIATE, and wait up to the busy timeout).
+ */
+export class SqliteTrackingStore implements TrackingStore {
+  readonly displayUri: string;
+  private readonly ctx: WriteContext;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(private readonly db: Database.Database, options: SqliteStoreOptions) {
+    this.displayUri = options.file === ':memory:' ? 'sqlite://:memory:' : `sqlite://${path.resolve(options.file)}`;
+    this.ctx = {
+      db,
+      prep: (sql) => {
+        let stmt = this.statements.get(sql);
+        if (!stmt) this.statements.set(sql, (stmt = db.prepare(sql)));
+        return stmt;
+      },
+      now: options.now ?? Date.now,
+      user: options.user ?? 'unknown',
+    };
+  }
+
+  static open(options: SqliteStoreOptions): SqliteTrackingStore {
+    let db: Database.Database;
+    try {
+      if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
+      db = new Database(options.file, { timeout: 30_000 });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 30000');
+    } catch (err) {
+      throw fromSystemError(err, `could not open the tracking store ${options.file}`);
+    }
+    try {
+      migrate(db, { now: (options.now ?? Date.now)(), target: options.schemaVersion, file: options.file });
+    } catch (err) {
+      db.close();
+      if (err instanceof CairnError) throw err;
+      throw new CairnError('INTEGRITY', `the tracking store ${options.file} could not be opened: ${(err as Error).message}`, { cause: err, hint: 'check that the file is a cairn tracking database' });
+    }
+    return new SqliteTrackingStore(db, options);
+  }
+
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  async createExperiment(request: CreateExperimentRequest): Promise<string> {
+    const name = checkExperimentName(request.name);
+    const tags = (request.tags ?? []).map(checkTag);
+    return this.tx(() => {
+      const existing = this.ctx.prep('SELECT experiment_id, lifecycle_stage FROM experiments WHERE name = ?').get(name) as { experiment_id: number; lifecycle_stage: string } | undefined;
+      if (existing) {
+        throw new CairnError('CONFLICT', `an experiment named "${name}" already exists${existing.lifecycle_stage === 'deleted' ? ' (deleted)' : ''}`, {
+          hint: existing.lifecycle_stage === 'deleted' ? 'restore it, or choose another name' : 'choose another name',
+          data: { experiment_id: String(existing.experiment_id) },
+        });
+      }
+      const now = this.ctx.now();
+      const id = Number(this.ctx.prep('INSERT INTO experiments (name, artifact_location, creation_time, last_update_time) VALUES (?, ?, ?, ?)').run(name, '', now, now).lastInsertRowid);
+      this.ctx.prep('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?').run(request.artifact_location || `mlflow-artifacts:/${id}`, id);
+      for (const t of tags) this.ctx.prep('INSERT INTO experiment_tags VALUES (?, ?, ?)').run(id, t.key, t.value);
+      return String(id);
+    });
+  }
+
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    const rows = this.ctx.prep(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.experiment_id = ?`).raw(true).all(this.experimentKey(experimentId)) as ExperimentRow[];
+    if (rows.length === 0) throw experimentNotFound(experimentId);
+    return loadExperiments(this.db, rows)[0];
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | null> {
+    const rows = this.ctx.prep(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.name = ?`).raw(true).all(name) as ExperimentRow[];
+    return rows.length === 0 ? null : loadExperiments(this.db, rows)[0];
+  }
+
+  async searchExperiments(request: SearchExperimentsRequest = {}): Promise<Page<'experiments', Experiment>> {
+    const size = pageSize(request.max_results, { default: LIMITS.searchExperimentsDefault, max: LIMITS.searchExperimentsMax });
+    const query = JSON.stringify([request.filter ?? '', request.order_by ?? [], request.view_type ?? 'ACTIVE_ONLY']);
+    const offset = decodePageToken(request.page_token, query);
+    const rows = searchExperimentRows(this.db, request, { limit: size + 1, offset });
+    const experiments = loadExperiments(this.db, rows.slice(0, size));
+    return rows.length > size ? { experiments, next_page_token: encodePageToken(offset + size, query) } : { experiments };
+  }
+
+  async renameExperiment(experimentId: string, newName: string): Promise<void> {
+    const name = checkExperimentName(newName);
+    this.tx(() => {
+      const key = this.existingExperiment(experimentId);
+      const other = this.ctx.prep('SELECT experiment_id FROM experiments WHERE name = ?').get(name) as { experiment_id: number } | undefined;
+      if (other && other.experiment_id !== key) throw new CairnError('CONFLICT', `an experiment named "${name}" already exists`, { hint: 'choose another name' });
+      this.ctx.prep('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?').run(name, this.ctx.now(), key);
+    });
+  }
+
+  async deleteExperiment(experimentId: string): Promise<void> {
+    if (experimentId === DEFAULT_EXPERIMENT_ID) throw new CairnError('USAGE', 'the default experiment "0" cannot be deleted');
+    this.setExperimentStage(experimentId, 'deleted');
+  }
+
+  async restoreExperiment(experimentId: string): Promise<void> {
+    this.setExperimentStage(experimentId, 'active');
+  }
+
+  private setExperimentStage(experimentId: string, stage: 'active' | 'deleted'): void {
+    this.tx(() => {
+      const key = this.existingExperiment(experimentId);
+      this.ctx.prep('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?').run(stage, this.ctx.now(), key);
+    });
+  }
+
+  async setExperimentTag(experimentId: string, tag: RunTag): Promise<void> {
+    checkTag(tag);
+    this.tx(() => {
+      const key = this.existingExperiment(experimentId);
+      this.ctx.prep('INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value').run(key, tag.key, tag.value);
+    });
+  }
+
+  async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    this.tx(() => {
+      const id = this.existingExperiment(experimentId);
+      const { changes } = this.ctx.prep('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?').run(id, key);
+      if (changes === 0) throw new CairnError('NOT_FOUND', `experiment ${experimentId} has no tag "${key}"`);
+    });
+  }
+
+  async createRun(request: CreateRunRequest): Promise<RunInfo> {
+    return this.tx(() => insertRun(this.ctx, request));
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    checkRunId(runId);
+    const { runs } = searchRunRows(this.db, { runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 });
+    if (runs.length === 0) throw runNotFound(runId);
+    return runs[0];
+  }
+
+  async searchRuns(request: SearchRunsRequest): Promise<Page<'runs', Run>> {
+    const size = pageSize(request.max_results, { default: LIMITS.searchRunsDefault, max: LIMITS.searchRunsMax });
+    const query = JSON.stringify([request.experiment_ids ?? [], request.filter ?? '', request.order_by ?? [], request.run_view_type ?? 'ACTIVE_ONLY']);
+    const offset = decodePageToken(request.page_token, query);
+    const { runs } = searchRunRows(this.db, { request, limit: size + 1, offset });
+    return runs.length > size ? { runs: runs.slice(0, size), next_page_token: encodePageToken(offset + size, query) } : { runs };
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    this.setRunStage(runId, 'deleted');
+  }
+
+  async restoreRun(runId: string): Promise<void> {
+    this.setRunStage(runId, 'active');
+  }
+
+  private setRunStage(runId: string, stage: 'active' | 'deleted'): void {
+    checkRunId(runId);
+    this.tx(() => {
+      const { changes } = this.ctx.prep('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_id = ?').run(stage, stage === 'deleted' ? this.ctx.now() : null, runId);
+      if (changes === 0) throw runNotFound(runId);
+    });
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    checkKey(key, 'tag');
+    this.tx(() => {
+      const run = activeRunKey(this.ctx, runId);
+      const { changes } = this.ctx.prep('DELETE FROM tags WHERE run = ? AND key = ?').run(run, key);
+      if (changes === 0) throw new CairnError('NOT_FOUND', `run ${runId} has no tag "${key}"`);
+    });
+  }
+
+  async getMetricHistory(runId: string, key: string, request: PageRequest = {}): Promise<Page<'metrics', Metric>> {
+    const run = this.runKey(runId);
+    const size = pageSize(request.max_results, { default: LIMITS.metricHistoryDefault, max: 1_000_000 });
+    const query = JSON.stringify([runId, key]);
+    const offset = decodePageToken(request.page_token, query);
+    const rows = this.ctx
+      .prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?')
+      .raw(true)
+      .all(run, key, size + 1, offset) as Array<[number | null, number, number, number]>;
+    const metrics = rows.slice(0, size).map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
+    return rows.length > size ? { metrics, next_page_token: encodePageToken(offset + size, query) } : { metrics };
+  }
+
+  async listArtifacts(runId: string, prefix?: string): Promise<Artifact[]> {
+    const run = this.runKey(runId);
+    const rows = (
+      prefix === undefined || prefix === ''
+        ? this.ctx.prep('SELECT path, oid, size FROM artifacts WHERE run = ? ORDER BY path').all(run)
+        : this.ctx
+            .prep('SELECT path, oid, size FROM artifacts WHERE run = ? AND (path = ? OR (path > ? AND path < ?)) ORDER BY path')
+            .all(run, checkArtifactPath(prefix), `${prefix}/`, `${prefix}0`)
+    ) as Artifact[];
+    return rows;
+  }
+
+  async write(writes: TrackingWrite[], checkpoint?: IngestCheckpoint): Promise<void> {
+    this.tx(() => {
+      if (checkpoint?.expected_offset !== undefined) {
+        const row = this.ctx.prep('SELECT offset FROM ingest_offsets WHERE source = ?').get(checkpoint.source) as { offset: number } | undefined;
+        if ((row?.offset ?? 0) !== checkpoint.expected_offset) {
+          throw new CairnError('CONFLICT', `${checkpoint.source} was ingested meanwhile up to byte ${row?.offset ?? 0}, not ${checkpoint.expected_offset}`, {
+            data: { reason: 'ingest-offset-moved', offset: row?.offset ?? 0 },
+          });
+        }
+      }
+      applyWrites(this.ctx, writes);
+      if (checkpoint) {
+        this.ctx
+          .prep('INSERT INTO ingest_offsets VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET offset = excluded.offset, run_id = excluded.run_id, updated_time = excluded.updated_time')
+          .run(checkpoint.source, checkpoint.run_id, checkpoint.offset, this.ctx.now());
+      }
+    });
+  }
+
+  async getIngestOffset(source: string): Promise<number> {
+    const row = this.ctx.prep('SELECT offset FROM ingest_offsets WHERE source = ?').get(source) as { offset: number } | undefined;
+    return row?.offset ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** The underlying connection, for benchmarks and migration tests. */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
+  private runKey(runId: string): number {
+    const row = this.ctx.prep('SELECT id FROM runs WHERE run_id = ?').get(checkRunId(runId)) as { id: number } | undefined;
+    if (!row) throw runNotFound(runId);
+    return row.id;
+  }
+
+  private experimentKey(experimentId: string): number {
+    if (typeof experimentId !== 'string' || !/^\d+$/.test(experimentId)) throw experimentNotFound(String(experimentId));
+    return Number(experimentId);
+  }
+
+  private existingExperiment(experimentId: string): number {
+    const key = this.experimentKey(experimentId);
+    if (!this.ctx.prep('SELECT 1 FROM experiments WHERE experiment_id = ?').get(key)) throw experimentNotFound(experimentId);
+    return key;
+  }
+}
+
+function experimentNotFound(experimentId: string): CairnError {
+  return new CairnError('NOT_FOUND', `no experiment with id "${experimentId}"`, { hint: 'experiment ids are numbers such as "0" (Default); look them up by name' });
+}
