@@ -4,6 +4,7 @@ import { checkExpName, generateExpName } from '../../../experiments/expNames.js'
 import { listExperiments } from '../../../experiments/listExperiments.js';
 import { expandGrid, parseOverride } from '../../../experiments/overrides.js';
 import { runExperiment, type ExperimentResult } from '../../../experiments/runExperiment.js';
+import { linePrefixer } from '../../../pipeline/executor.js';
 import { formatValue } from '../../../pipeline/metrics.js';
 import type { CliContext, CommandResult } from '../../commandSpec.js';
 
@@ -52,16 +53,20 @@ export async function expRun(ctx: CliContext, targets: string[], opts: Record<st
     return name;
   });
   const parallel = jobs > 1 && grid.length > 1;
-  const results = await pool(grid, jobs, (changes, i) => {
+  const results = await pool(grid, jobs, async (changes, i) => {
     if (grid.length > 1) ctx.info(`experiment ${names[i]}: ${changes.map((c) => (c.op === 'delete' ? `~${c.key}` : `${c.key}=${formatValue(c.value)}`)).join(' ') || 'no changes'}`);
-    return runExperiment(repo, ctx, {
-      name: names[i], changes, targets, inPlace: Boolean(opts.inPlace), force: Boolean(opts.force), runCache: opts.runCache !== false,
-      onOutput: (text, stream) => {
-        // Several experiments at once: prefix lines so their output can be told apart.
-        const out = parallel ? text.replace(/^(?=.)/gm, `[${names[i]}] `) : text;
-        (ctx.json || stream === 'stderr' ? process.stderr : process.stdout).write(out);
-      },
-    });
+    const write = (stream: 'stdout' | 'stderr') => (text: string) => (ctx.json || stream === 'stderr' ? process.stderr : process.stdout).write(text);
+    // Several experiments at once: whole lines, prefixed, so their output can be told apart.
+    const prefixed = parallel ? { stdout: linePrefixer(`[${names[i]}] `, write('stdout')), stderr: linePrefixer(`[${names[i]}] `, write('stderr')) } : null;
+    try {
+      return await runExperiment(repo, ctx, {
+        name: names[i], changes, targets, inPlace: Boolean(opts.inPlace), force: Boolean(opts.force), runCache: opts.runCache !== false,
+        onOutput: (text, stream) => (prefixed ? prefixed[stream].push(text) : write(stream)(text)),
+      });
+    } finally {
+      prefixed?.stdout.flush();
+      prefixed?.stderr.flush();
+    }
   });
   const done = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: names[i], error: r.reason as Error }] : []));
