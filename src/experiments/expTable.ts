@@ -146,8 +146,21 @@ export function renderExpTable(rows: ExpRow[], cols: Column[], width = Infinity)
   const line = (cells: string[]) => cells.slice(0, shown).map((c, i) => (i === shown - 1 ? elide(c, widths[i]) : elide(c, widths[i]).padEnd(widths[i]))).join('  ').trimEnd();
   const out = [line(header), ...body.map(line)];
   const hidden = widths.length - shown;
-  if (hidden > 0) out.push('', `${hidden} more column${hidden > 1 ? 's' : ''} left out to fit ${width} columns (--json, --csv, --only-changed or a wider terminal show them)`);
+  if (hidden > 0) out.push('', ...wrap(`${hidden} more column${hidden > 1 ? 's' : ''} left out to fit ${width} characters; --only-changed, --csv, --json or a wider terminal show them.`, width));
   return out;
+}
+
+/** Word-wraps a note to `width`. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
 }
 
 /** CSV with a header row (RFC 4180 quoting). */
