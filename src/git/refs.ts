@@ -152,3 +152,34 @@ export async function commitSnapshot(cwd: string, options: { parent: string; mes
 export async function claimRef(cwd: string, ref: string, commit: string): Promise<boolean> {
   return (await git(cwd, ['update-ref', '-d', ref, commit], { allowFail: true })).code === 0;
 }
+
+/** Pushes refspecs to a Git remote (a name or URL); the error names what the remote refused. */
+export async function pushRefs(cwd: string, remote: string, refspecs: string[], options: { force?: boolean } = {}): Promise<void> {
+  const r = await git(cwd, ['push', '--porcelain', ...(options.force ? ['--force'] : []), remote, ...refspecs], { allowFail: true });
+  if (r.code !== 0) {
+    const rejected = r.stdout.split('\n').filter((l) => l.startsWith('!')).map((l) => l.split('\t')[1]?.split(':')[1]).filter(Boolean);
+    throw new CairnError('REMOTE', `git push to ${remote} failed${rejected.length ? `: ${rejected.join(', ')} rejected (the remote has other commits there)` : `: ${r.stderr.trim().split('\n').pop()}`}`, {
+      hint: rejected.length ? 'pull them first with `cairn exp pull`, or overwrite them with --force' : 'check the Git remote name or URL and your access to it',
+    });
+  }
+}
+
+/** Fetches refspecs from a Git remote (a name or URL). */
+export async function fetchRefs(cwd: string, remote: string, refspecs: string[], options: { force?: boolean } = {}): Promise<void> {
+  const r = await git(cwd, ['fetch', '--no-tags', '--quiet', remote, ...refspecs.map((s) => (options.force ? `+${s}` : s))], { allowFail: true });
+  if (r.code !== 0) {
+    throw new CairnError('REMOTE', `git fetch from ${remote} failed: ${r.stderr.trim().split('\n').pop()}`, {
+      hint: /rejected|non-fast-forward/.test(r.stderr) ? 'a local experiment of that name differs; remove it or use --force' : 'check the Git remote name or URL and your access to it',
+    });
+  }
+}
+
+/** The refs under `prefix` a Git remote has (name → commit), without fetching anything. */
+export async function remoteRefs(cwd: string, remote: string, prefix: string): Promise<Map<string, string>> {
+  const r = await git(cwd, ['ls-remote', '--refs', remote, `${prefix}*`], { allowFail: true });
+  if (r.code !== 0) throw new CairnError('REMOTE', `could not list ${remote}: ${r.stderr.trim().split('\n').pop()}`, { hint: 'check the Git remote name or URL and your access to it' });
+  return new Map(r.stdout.split('\n').filter(Boolean).map((l) => {
+    const [commit, ref] = l.split('\t');
+    return [ref, commit];
+  }));
+}

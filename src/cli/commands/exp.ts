@@ -50,6 +50,17 @@ export function configure(cmd: Command): void {
     .argument('<name>', 'the experiment')
     .argument('<branch>', 'the new branch name')
     .option('--json', 'print the result as JSON');
+  for (const [name, what] of [['push', 'Share experiments: their data to the data remote, then their refs to a Git remote'], ['pull', "Bring a teammate's experiments: their refs from a Git remote, then their data into the cache"]] as const) {
+    cmd
+      .command(name)
+      .description(what)
+      .argument('<git-remote>', 'a Git remote name (e.g. origin) or URL')
+      .argument('[names...]', 'experiments (default: all)')
+      .option('-r, --remote <name>', 'the data remote (default: the default remote)')
+      .option('--no-data', 'only the Git refs, no data objects')
+      .option('-f, --force', name === 'push' ? 'overwrite experiments of the same name on the Git remote' : 'overwrite local experiments of the same name')
+      .option('--json', 'print the result as JSON');
+  }
   cmd
     .command('remove')
     .description('Delete experiments (their refs; cached data stays until `cairn gc`)')
@@ -66,6 +77,8 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     case 'apply': return (await import('./exp/expApply.js')).expApply(ctx, args[0], opts);
     case 'branch': return (await import('./exp/expBranch.js')).expBranch(ctx, args[0], args[1]);
     case 'remove': return (await import('./exp/expRemove.js')).expRemove(ctx, args, opts);
-    default: throw new CairnError('USAGE', 'exp needs a subcommand: run, show, diff, apply, branch or remove', { hint: 'see `cairn help exp`' });
+    case 'push': return (await import('./exp/expSync.js')).expSync(ctx, 'push', args, opts);
+    case 'pull': return (await import('./exp/expSync.js')).expSync(ctx, 'pull', args, opts);
+    default: throw new CairnError('USAGE', 'exp needs a subcommand: run, show, diff, apply, branch, remove, push or pull', { hint: 'see `cairn help exp`' });
   }
 }
