@@ -2,7 +2,7 @@
 // cairn's benchmarks: measures cairn next to git, git-lfs, cp, rsync, openssl and a naive S3 loop IN ONE RUN on
 // generated data, prints a table of ratios against the targets of the issues, and with --record appends it to
 // docs/benchmarks.md. Sections run only when their commands exist in the built CLI.
-//   npm run bench [-- --record] [-- --only data,remote,pipeline,startup]     BENCH_SCALE=0.1 for a quick try
+//   npm run bench [-- --record] [-- --only data,remote,pipeline,tracking,startup]     BENCH_SCALE=0.1 for a quick try
 import { execSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,9 +11,10 @@ import { ROOT, benchEnv, snapshotBuild } from './harness.mjs';
 import { benchBigFile, benchSmallFiles, benchStartup } from './dataBench.mjs';
 import { benchRemotes } from './remoteBench.mjs';
 import { benchPipelines } from './pipelineBench.mjs';
+import { benchTracking } from './trackingBench.mjs';
 import { formatTable } from './table.mjs';
 
-const SECTIONS = ['startup', 'data', 'remote', 'pipeline'];
+const SECTIONS = ['startup', 'data', 'remote', 'pipeline', 'tracking'];
 
 function parseArgs(argv) {
   const opts = { record: false, only: SECTIONS };
@@ -97,6 +98,7 @@ try {
   }
   if (opts.only.includes('remote')) await attempt('remotes', () => benchRemotes(ctx, small));
   if (opts.only.includes('pipeline')) benchPipelines(ctx, (name, fn) => attempt(name, fn));
+  if (opts.only.includes('tracking')) benchTracking(ctx, (name, fn) => attempt(name, fn));
 } finally {
   cleanup();
 }

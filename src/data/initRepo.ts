@@ -24,6 +24,9 @@ const INNER_GITIGNORE = `# cairn: local-only files
 /cache
 /tmp
 /config.local.toml
+/tracking.db
+/tracking.db-*
+/tracking/
 `;
 
 const CAIRNIGNORE_TEMPLATE = `# Files inside tracked directories that cairn should not version (gitignore syntax).

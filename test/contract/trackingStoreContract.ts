@@ -117,6 +117,8 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       assert.deepEqual(second.experiments.map((e) => e.name), ['exp-b', 'other']);
       assert.equal(second.next_page_token, undefined);
       await rejectsWith(store.searchExperiments({ filter: 'metrics.acc > 1' }), 'USAGE', /experiments are searched by/);
+      await store.setExperimentTag((await store.getExperimentByName('other'))!.experiment_id, { key: 'team', value: 'vision' });
+      assert.deepEqual((await store.searchExperiments({ filter: "tags.team = 'vision' or name = 'exp-a'", order_by: ['name'] })).experiments.map((e) => e.name), ['exp-a', 'other']);
     }));
 
     it('creates runs with 32-hex ids, defaults and MLflow\'s run name tag', withStore(async (store) => {
@@ -137,6 +139,8 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       await rejectsWith(store.createRun({ experiment_id: '42' }), 'NOT_FOUND');
       await rejectsWith(store.getRun('cd'.repeat(16)), 'NOT_FOUND', /no run with id/);
       await rejectsWith(store.getRun('nope'), 'USAGE');
+      await rejectsWith(store.getMetricHistory('cd'.repeat(16), 'loss'), 'NOT_FOUND');
+      await rejectsWith(store.listArtifacts('cd'.repeat(16)), 'NOT_FOUND');
     }));
 
     it('keeps params immutable: the same value again is fine, another is a CONFLICT naming key, old and new', withStore(async (store) => {
@@ -233,6 +237,9 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       assert.deepEqual(await q("params.opt LIKE 'a_am' and (metrics.acc > 0.99 or tags.team = 'alpha')"), ['r-a']);
       assert.deepEqual(await q("attributes.user_id = 'ann' and attributes.experiment_id = '0'"), ['r-a', 'r-b', 'r-c']);
       assert.deepEqual(await q("params.opt = 'x%' or params.opt LIKE '*'"), []);
+      // Values are bound, never spliced into SQL: a quote inside a value is just a character.
+      assert.deepEqual(await q("params.opt = 'adam'' OR ''1''=''1' or tags.team = '\\' OR 1=1 --'"), []);
+      assert.deepEqual(await q("datasets.name IS NULL and attributes.run_id LIKE '%'"), ['r-a', 'r-b', 'r-c']);
       const err = await rejectsWith(store.searchRuns({ filter: 'metrics.acc >> 1' }), 'USAGE', /column 14/);
       assert.equal(err.data?.column, 14);
     }));
