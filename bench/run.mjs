@@ -13,8 +13,9 @@ import { benchRemotes } from './remoteBench.mjs';
 import { benchPipelines } from './pipelineBench.mjs';
 import { benchTracking } from './trackingBench.mjs';
 import { formatTable } from './table.mjs';
+import { benchExperiments } from './expBench.mjs';
 
-const SECTIONS = ['startup', 'data', 'remote', 'pipeline', 'tracking'];
+const SECTIONS = ['startup', 'data', 'remote', 'pipeline', 'tracking', 'experiments'];
 
 function parseArgs(argv) {
   const opts = { record: false, only: SECTIONS };
@@ -99,6 +100,7 @@ try {
   if (opts.only.includes('remote')) await attempt('remotes', () => benchRemotes(ctx, small));
   if (opts.only.includes('pipeline')) benchPipelines(ctx, (name, fn) => attempt(name, fn));
   if (opts.only.includes('tracking')) benchTracking(ctx, (name, fn) => attempt(name, fn));
+  if (opts.only.includes('experiments')) await attempt('experiments', () => benchExperiments(ctx));
 } finally {
   cleanup();
 }
