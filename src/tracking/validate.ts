@@ -12,8 +12,9 @@ export function checkKey(key: unknown, what: 'metric' | 'param' | 'tag'): string
   if (!KEY.test(key)) {
     throw usage(`${what} key "${key}" has characters MLflow does not allow`, 'keys may hold letters, digits, _ - . space and /');
   }
-  if (key.split('/').some((part) => part === '..' || part === '.') || key.startsWith('/')) {
-    throw usage(`${what} key "${key}" must not be a path that climbs ("..") or starts with /`);
+  // MLflow's path_not_unique: the key must be its own normalised path (no empty, "." or ".." parts, no leading /).
+  if (key.startsWith('..') || key.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+    throw usage(`${what} key "${key}" must be a normalised path: no "//", "/./", "..", leading or trailing "/"`);
   }
   return key;
 }

@@ -85,6 +85,8 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       assert.ok(exp.artifact_location.endsWith(id));
       await rejectsWith(store.createExperiment({ name: 'cats' }), 'CONFLICT', /"cats" already exists/);
       await store.renameExperiment(id, 'felines');
+      await rejectsWith(store.renameExperiment(id, 'Default'), 'CONFLICT', /"Default" already exists/);
+      await rejectsWith(store.renameExperiment('777', 'x'), 'NOT_FOUND');
       assert.equal((await store.getExperiment(id)).name, 'felines');
       await store.deleteExperiment(id);
       assert.equal((await store.getExperiment(id)).lifecycle_stage, 'deleted');
@@ -100,6 +102,20 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       await rejectsWith(store.getExperiment('999'), 'NOT_FOUND');
       await rejectsWith(store.getExperiment('abc'), 'NOT_FOUND');
       await rejectsWith(store.createExperiment({ name: '  ' }), 'USAGE');
+    }));
+
+    it('deleting an experiment deletes its runs, and restoring it restores exactly those', withStore(async (store) => {
+      const id = await store.createExperiment({ name: 'dogs' });
+      const before = (await store.createRun({ experiment_id: id, run_name: 'deleted-alone' })).run_id;
+      await store.deleteRun(before);
+      const run = (await store.createRun({ experiment_id: id, run_name: 'with-experiment' })).run_id;
+      const other = (await store.createRun({ experiment_id: '0' })).run_id;
+      await store.deleteExperiment(id);
+      assert.equal((await store.getRun(run)).info.lifecycle_stage, 'deleted');
+      assert.equal((await store.getRun(other)).info.lifecycle_stage, 'active');
+      await store.restoreExperiment(id);
+      assert.equal((await store.getRun(run)).info.lifecycle_stage, 'active');
+      assert.equal((await store.getRun(before)).info.lifecycle_stage, 'deleted', 'a run deleted on its own stays deleted');
     }));
 
     it('searches experiments by filter and order, page by page, hiding deleted ones by default', withStore(async (store) => {

@@ -109,6 +109,9 @@ describe('cairn runs', () => {
     const object = path.join(repo.dir, '.cairn', 'cache', 'objects', summary.oid.slice(0, 2), summary.oid.slice(2));
     assert.ok(existsSync(object), 'the artifact bytes are an object of the cache');
     assert.equal((await runs('delete', G)).code, 0);
+    const gc = await cairn(repo.dir, ['gc', '--workspace', '--force'], repo.env);
+    assert.equal(gc.code, 0, gc.stderr);
+    assert.ok(existsSync(object), 'gc keeps the artifacts of runs, deleted runs included (they can be restored)');
   });
 
   it('deletes and restores runs (soft), listing deleted ones on request', async () => {

@@ -71,6 +71,7 @@ describe('events ingestion', () => {
     const result = await ingestEvents({ store, file, blobs, systemTags, deleteWhenEnded: true, now: () => 5000 });
     assert.deepEqual({ lines: result.lines, points: result.points, deleted: result.deleted }, { lines: 11, points: 4, deleted: true });
     assert.equal(existsSync(file), false, 'an ended pending file is deleted once ingested');
+    assert.equal(existsSync(`${file}.d`), false, 'with its folder of artifact copies');
 
     const run = await store.getRun(RUN);
     assert.equal(run.info.run_name, 'script');
@@ -151,6 +152,26 @@ describe('events ingestion', () => {
     const orphan = path.join(dir, 'orphan.jsonl');
     writeFileSync(orphan, '{"metric": "acc", "value": 0.8}\n');
     await assert.rejects(ingestEvents({ store, file: orphan }), /orphan\.jsonl:1: this line names no run/);
+  });
+
+  it('inside a stage, a nested run first in the file is not the default run, and joins its parent\'s experiment', async (t) => {
+    const { dir, store } = setup(t);
+    const exp = await store.createExperiment({ name: 'grid' });
+    const stageRun = (await store.createRun({ experiment_id: exp, run_name: 'stage' })).run_id;
+    const file = path.join(dir, 'stage.jsonl');
+    writeFileSync(file, [
+      { run: { id: CHILD, name: 'fold-0', parent: stageRun, start_time: 7 } },
+      { metric: 'loss', value: 0.2, run_id: CHILD },
+      { metric: 'loss', value: 0.5 },
+      { end: { status: 'FINISHED', end_time: 9 }, run_id: CHILD },
+    ].map((l) => JSON.stringify(l) + '\n').join(''));
+    const result = await ingestEvents({ store, file, runId: stageRun });
+    assert.equal(result.run_id, stageRun);
+    const child = await store.getRun(CHILD);
+    assert.equal(child.info.experiment_id, exp);
+    assert.equal(child.data.tags.find((x) => x.key === 'mlflow.parentRunId')?.value, stageRun);
+    assert.deepEqual((await store.getRun(stageRun)).data.metrics.map((m) => m.value), [0.5]);
+    assert.equal((await store.getRun(stageRun)).info.status, 'RUNNING', 'the stage run is ended by cairn, not by its events');
   });
 
   it('refuses a file that shrank below what was ingested, and artifacts that are gone', async (t) => {

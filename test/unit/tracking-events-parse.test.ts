@@ -54,5 +54,6 @@ describe('events file lines', () => {
     bad('{"dataset": {"name": "d"}}', /"dataset.digest" must be a non-empty string/);
     bad('{"artifact": ""}', /must be the path/);
     bad('{"metrics": {}}', /"metrics" is empty/);
+    for (const key of ['a//b', 'a/', '/a', '..a', 'a/./b', 'a/../b', '.']) bad(JSON.stringify({ metric: key, value: 1 }), /normalised path/);
   });
 });

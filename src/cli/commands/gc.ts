@@ -8,6 +8,7 @@ import { applyGc, planRepoGc } from '../../data/gc.js';
 import type { GcScope } from '../../data/gcReferences.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { runGcRemote } from './remoteReports.js';
+import { keepRunArtifacts } from '../tracking/keepRunArtifacts.js';
 import { formatBytes } from '../../core/formatBytes.js';
 
 export function configure(cmd: Command): void {
@@ -44,7 +45,10 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
   const onWait = (holder: string) => ctx.info(`waiting for the repository lock (held by ${holder})...`);
   // The lock is held from planning to deleting, so an object added meanwhile can never be deleted as unreferenced.
   return withRepoLock(repo.tmpDir, { onWait }, async () => {
-    const { plan, references } = await planRepoGc(repo, scope, ctx);
+    const planned = await planRepoGc(repo, scope, ctx);
+    const references = planned.references;
+    // Run artifacts are cache objects too, referenced by the tracking store rather than by pointers.
+    const { plan } = await keepRunArtifacts(repo, planned.plan);
     if (!repo.git && (scope.allBranches || scope.allTags || scope.allCommits)) {
       ctx.warn('this repository has no Git history (cairn init --no-git): only the workspace pointers are kept');
     }

@@ -18,7 +18,7 @@ export interface IngestEventsOptions {
   blobs?: ArtifactBlobs;
   /** Tags for runs this ingestion creates (mlflow.user, mlflow.source.*); the file's own tags win over them. */
   systemTags?: Record<string, string>;
-  /** Delete the file once fully ingested if its run has ended (pending files of scripts and notebooks). */
+  /** Delete the file (and its `<file>.d/` folder) once fully ingested if its run has ended (pending files). */
   deleteWhenEnded?: boolean;
   now?: () => number;
   /** Points per transaction (default 50,000). */
@@ -52,7 +52,9 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
   if (head === null) return result;
   const headEvent = safeParse(head.text);
   const stem = path.basename(file).replace(/\.jsonl$/, '');
-  const fileRun = headEvent?.kind === 'run' ? headEvent.run_id : (options.runId ?? (/^[0-9a-f]{32}$/.test(stem) ? stem : null));
+  // The file's run: its first line's when that starts a top-level run (a nested run never is the default).
+  const headRun = headEvent?.kind === 'run' && !headEvent.parent ? headEvent.run_id : null;
+  const fileRun = headRun ?? options.runId ?? (/^[0-9a-f]{32}$/.test(stem) ? stem : null);
   result.run_id = fileRun;
   const real = await fs.realpath(file).catch((err) => Promise.reject(fromSystemError(err, `could not read events file ${file}`)));
   const source = `${real}#${createHash('sha256').update(head.text).digest('hex').slice(0, 16)}`;
@@ -77,6 +79,17 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
     exists.set(id, found);
     return found;
   };
+  /** Experiments of the runs this ingestion started; a nested run without one belongs to its parent's. */
+  const experiments = new Map<string, string>();
+  const experimentOf = async (runId: string): Promise<string> => {
+    const known = experiments.get(runId);
+    if (known !== undefined) return known;
+    const parent = await store.getRun(runId).catch((err: unknown) => {
+      if (err instanceof CairnError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    });
+    return parent?.info.experiment_id ?? DEFAULT_EXPERIMENT_ID;
+  };
   let writes: TrackingWrite[] = [];
   let points = 0;
   const batchFor = (runId: string): Extract<TrackingWrite, { op: 'logBatch' }> => {
@@ -90,7 +103,7 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
     const given = new Set(own.map((t) => t.key));
     return [...Object.entries(options.systemTags ?? {}).filter(([k]) => !given.has(k)).map(([key, value]) => ({ key, value })), ...own];
   };
-  if (start === 0 && headEvent?.kind !== 'run' && fileRun && !(await runExists(fileRun))) {
+  if (start === 0 && !headRun && fileRun && !(await runExists(fileRun))) {
     // A file without a `run` line for a run nobody created: record it rather than lose the lines.
     writes.push({ op: 'ensureRun', run: { run_id: fileRun, experiment_id: DEFAULT_EXPERIMENT_ID, start_time: now(), user_id: options.systemTags?.[SYSTEM_TAGS.user], tags: createTags([]) } });
     exists.set(fileRun, true);
@@ -157,7 +170,10 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
   result.offset = offset;
   if (options.deleteWhenEnded && result.pending_bytes === 0 && fileRun && (await runExists(fileRun))) {
     if ((await store.getRun(fileRun)).info.status !== 'RUNNING') {
+      // The file first, then its `.d` folder of artifact copies (already stored in the cache): a crash in between
+      // leaves a folder, never a pending file whose artifacts are gone.
       await fs.rm(file, { force: true });
+      await fs.rm(`${file}.d`, { recursive: true, force: true });
       result.deleted = true;
     }
   }
@@ -182,7 +198,12 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
         batchFor(runId).tags!.push(...e.tags);
         return;
       case 'run': {
-        const experiment_id = e.experiment ? (await ensureExperiment(store, e.experiment)).experiment_id : DEFAULT_EXPERIMENT_ID;
+        const experiment_id = e.experiment
+          ? (await ensureExperiment(store, e.experiment)).experiment_id
+          : e.parent
+            ? await experimentOf(e.parent)
+            : DEFAULT_EXPERIMENT_ID;
+        experiments.set(runId, experiment_id);
         const own = e.parent ? [...e.tags, { key: SYSTEM_TAGS.parentRunId, value: e.parent }] : e.tags;
         const created = !(await runExists(runId));
         const user_id = options.systemTags?.[SYSTEM_TAGS.user];

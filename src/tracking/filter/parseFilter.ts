@@ -21,156 +21,155 @@ const STRING_OPS: CompareOp[] = ['=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'];
  */
 export function parseFilter(text: string, target: FilterTarget = 'runs'): FilterNode | null {
   if (text.trim() === '') return null;
-  const parser = new Parser(text, tokenize(text), target);
-  const node = parser.parseOr();
-  const rest = parser.peek();
+  const c: Cursor = { text, tokens: tokenize(text), target, pos: 0 };
+  const node = parseOr(c);
+  const rest = peek(c);
   if (rest.kind !== 'eof') {
     throw filterError(text, rest.column, rest.kind === 'punct' && rest.value === ')' ? 'a ")" without its "("' : 'expected "and", "or" or the end of the filter');
   }
   return node;
 }
 
-class Parser {
-  private pos = 0;
-  constructor(
-    private readonly text: string,
-    private readonly tokens: Token[],
-    private readonly target: FilterTarget,
-  ) {}
+/** Where the parser is in the token list; the functions below advance it. */
+interface Cursor {
+  readonly text: string;
+  readonly tokens: Token[];
+  readonly target: FilterTarget;
+  pos: number;
+}
 
-  peek(): Token {
-    return this.tokens[this.pos];
+function peek(c: Cursor): Token {
+  return c.tokens[c.pos];
+}
+
+function next(c: Cursor): Token {
+  return c.tokens[c.pos++];
+}
+
+function isKeyword(c: Cursor, word: string): boolean {
+  const t = peek(c);
+  return t.kind === 'keyword' && t.value === word;
+}
+
+function fail(c: Cursor, token: Token, problem: string): never {
+  throw filterError(c.text, token.column, problem);
+}
+
+function parseOr(c: Cursor): FilterNode {
+  const items = [parseAnd(c)];
+  while (isKeyword(c, 'OR')) {
+    next(c);
+    items.push(parseAnd(c));
   }
+  return items.length === 1 ? items[0] : { type: 'or', items };
+}
 
-  private next(): Token {
-    return this.tokens[this.pos++];
+function parseAnd(c: Cursor): FilterNode {
+  const items = [parsePrimary(c)];
+  while (isKeyword(c, 'AND')) {
+    next(c);
+    items.push(parsePrimary(c));
   }
+  return items.length === 1 ? items[0] : { type: 'and', items };
+}
 
-  private isKeyword(word: string): boolean {
-    const t = this.peek();
-    return t.kind === 'keyword' && t.value === word;
+function parsePrimary(c: Cursor): FilterNode {
+  const t = peek(c);
+  if (t.kind === 'punct' && t.value === '(') {
+    next(c);
+    const inner = parseOr(c);
+    const close = next(c);
+    if (close.kind !== 'punct' || close.value !== ')') fail(c, close, 'expected ")" to close the "(" at column ' + t.column);
+    return inner;
   }
+  return parseComparison(c);
+}
 
-  private fail(token: Token, problem: string): never {
-    throw filterError(this.text, token.column, problem);
+function parseComparison(c: Cursor): Comparison {
+  const keyToken = next(c);
+  if (keyToken.kind !== 'ident') {
+    fail(c, keyToken, keyToken.kind === 'eof' ? 'expected a comparison, found the end of the filter' : 'expected a key such as metrics.acc, params.lr, tags.team or attributes.status');
   }
+  const { entity, key, type } = resolveKey(c, keyToken);
+  const op = parseOp(c);
+  const column = keyToken.column;
+  if (op === 'IS NULL' || op === 'IS NOT NULL') return { type: 'compare', entity, key, op, value: null, column };
+  const allowed = type === 'number' ? NUMERIC_OPS : STRING_OPS;
+  if (!allowed.includes(op)) {
+    fail(c, c.tokens[c.pos - 1], `"${op}" does not apply to ${describe(entity, key)} (use ${allowed.join(', ')})`);
+  }
+  if (op === 'IN' || op === 'NOT IN') return { type: 'compare', entity, key, op, value: parseList(c, type, entity, key), column };
+  return { type: 'compare', entity, key, op, value: parseValue(c, type, entity, key), column };
+}
 
-  parseOr(): FilterNode {
-    const items = [this.parseAnd()];
-    while (this.isKeyword('OR')) {
-      this.next();
-      items.push(this.parseAnd());
+/** The entity, key and value type a key token names. */
+function resolveKey(c: Cursor, t: Extract<Token, { kind: 'ident' }>): { entity: FilterEntity; key: string; type: 'string' | 'number' } {
+  if (t.prefix !== null) {
+    const entity = ENTITY_PREFIXES[t.prefix.toLowerCase()];
+    if (!entity) fail(c, t, `unknown key type "${t.prefix}" (use metrics., params., tags., attributes. or datasets.)`);
+    if (t.name === '') fail(c, t, `"${t.prefix}." needs a key after the dot`);
+    if (c.target === 'experiments' && entity !== 'tag' && entity !== 'attribute') {
+      fail(c, t, `experiments are searched by their attributes and tags., not by "${t.prefix}." keys`);
     }
-    return items.length === 1 ? items[0] : { type: 'or', items };
-  }
-
-  private parseAnd(): FilterNode {
-    const items = [this.parsePrimary()];
-    while (this.isKeyword('AND')) {
-      this.next();
-      items.push(this.parsePrimary());
+    if (entity === 'metric') return { entity, key: t.name, type: 'number' };
+    if (entity === 'param' || entity === 'tag') return { entity, key: t.name, type: 'string' };
+    if (entity === 'dataset') {
+      if (!(DATASET_FIELDS as readonly string[]).includes(t.name)) fail(c, t, `unknown dataset field "${t.name}" (use ${DATASET_FIELDS.join(', ')})`);
+      return { entity, key: t.name, type: 'string' };
     }
-    return items.length === 1 ? items[0] : { type: 'and', items };
+    return attribute(c, t, t.name);
   }
+  return attribute(c, t, t.name);
+}
 
-  private parsePrimary(): FilterNode {
-    const t = this.peek();
-    if (t.kind === 'punct' && t.value === '(') {
-      this.next();
-      const inner = this.parseOr();
-      const close = this.next();
-      if (close.kind !== 'punct' || close.value !== ')') this.fail(close, 'expected ")" to close the "(" at column ' + t.column);
-      return inner;
+function attribute(c: Cursor, t: Token, name: string): { entity: FilterEntity; key: string; type: 'string' | 'number' } {
+  const attrs = ATTRIBUTES[c.target];
+  const key = c.target === 'runs' ? (ATTRIBUTE_ALIASES[name] ?? name) : name;
+  const type = attrs[key];
+  if (!type) fail(c, t, `unknown attribute "${name}" (${c.target} have ${Object.keys(attrs).join(', ')})`);
+  return { entity: 'attribute', key, type };
+}
+
+function parseOp(c: Cursor): CompareOp {
+  const t = next(c);
+  if (t.kind === 'op') return t.value;
+  if (t.kind === 'keyword') {
+    if (t.value === 'LIKE' || t.value === 'ILIKE' || t.value === 'IN') return t.value;
+    if (t.value === 'NOT' && isKeyword(c, 'IN')) {
+      next(c);
+      return 'NOT IN';
     }
-    return this.parseComparison();
+    if (t.value === 'IS') {
+      const not = isKeyword(c, 'NOT');
+      if (not) next(c);
+      const n = next(c);
+      if (n.kind !== 'keyword' || n.value !== 'NULL') fail(c, n, `expected NULL after "IS${not ? ' NOT' : ''}"`);
+      return not ? 'IS NOT NULL' : 'IS NULL';
+    }
   }
+  fail(c, t, 'expected a comparison operator (=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL)');
+}
 
-  private parseComparison(): Comparison {
-    const keyToken = this.next();
-    if (keyToken.kind !== 'ident') {
-      this.fail(keyToken, keyToken.kind === 'eof' ? 'expected a comparison, found the end of the filter' : 'expected a key such as metrics.acc, params.lr, tags.team or attributes.status');
-    }
-    const { entity, key, type } = this.resolveKey(keyToken);
-    const op = this.parseOp();
-    const column = keyToken.column;
-    if (op === 'IS NULL' || op === 'IS NOT NULL') return { type: 'compare', entity, key, op, value: null, column };
-    const allowed = type === 'number' ? NUMERIC_OPS : STRING_OPS;
-    if (!allowed.includes(op)) {
-      this.fail(this.tokens[this.pos - 1], `"${op}" does not apply to ${describe(entity, key)} (use ${allowed.join(', ')})`);
-    }
-    if (op === 'IN' || op === 'NOT IN') return { type: 'compare', entity, key, op, value: this.parseList(type, entity, key), column };
-    return { type: 'compare', entity, key, op, value: this.parseValue(type, entity, key), column };
+function parseValue(c: Cursor, type: 'string' | 'number', entity: FilterEntity, key: string): string | number {
+  const t = next(c);
+  if (type === 'number') {
+    if (t.kind === 'number') return t.value;
+    fail(c, t, `${describe(entity, key)} is compared with a number${t.kind === 'string' ? ` (write ${t.value} without quotes)` : ''}`);
   }
+  if (t.kind === 'string') return t.value;
+  const written = t.kind === 'number' ? String(t.value) : t.kind === 'ident' ? t.name : null;
+  fail(c, t, `${describe(entity, key)} is compared with a quoted string${written ? ` (write '${written}')` : ''}`);
+}
 
-  private resolveKey(t: Extract<Token, { kind: 'ident' }>): { entity: FilterEntity; key: string; type: 'string' | 'number' } {
-    if (t.prefix !== null) {
-      const entity = ENTITY_PREFIXES[t.prefix.toLowerCase()];
-      if (!entity) this.fail(t, `unknown key type "${t.prefix}" (use metrics., params., tags., attributes. or datasets.)`);
-      if (t.name === '') this.fail(t, `"${t.prefix}." needs a key after the dot`);
-      if (this.target === 'experiments' && entity !== 'tag' && entity !== 'attribute') {
-        this.fail(t, `experiments are searched by their attributes and tags., not by "${t.prefix}." keys`);
-      }
-      if (entity === 'metric') return { entity, key: t.name, type: 'number' };
-      if (entity === 'param' || entity === 'tag') return { entity, key: t.name, type: 'string' };
-      if (entity === 'dataset') {
-        if (!(DATASET_FIELDS as readonly string[]).includes(t.name)) this.fail(t, `unknown dataset field "${t.name}" (use ${DATASET_FIELDS.join(', ')})`);
-        if (this.target !== 'runs') this.fail(t, 'datasets can only be searched on runs');
-        return { entity, key: t.name, type: 'string' };
-      }
-      return this.attribute(t, t.name);
-    }
-    return this.attribute(t, t.name);
-  }
-
-  private attribute(t: Token, name: string): { entity: FilterEntity; key: string; type: 'string' | 'number' } {
-    const attrs = ATTRIBUTES[this.target];
-    const key = this.target === 'runs' ? (ATTRIBUTE_ALIASES[name] ?? name) : name;
-    const type = attrs[key];
-    if (!type) this.fail(t, `unknown attribute "${name}" (${this.target} have ${Object.keys(attrs).join(', ')})`);
-    return { entity: 'attribute', key, type };
-  }
-
-  private parseOp(): CompareOp {
-    const t = this.next();
-    if (t.kind === 'op') return t.value;
-    if (t.kind === 'keyword') {
-      if (t.value === 'LIKE' || t.value === 'ILIKE' || t.value === 'IN') return t.value;
-      if (t.value === 'NOT' && this.isKeyword('IN')) {
-        this.next();
-        return 'NOT IN';
-      }
-      if (t.value === 'IS') {
-        const not = this.isKeyword('NOT');
-        if (not) this.next();
-        const n = this.next();
-        if (n.kind !== 'keyword' || n.value !== 'NULL') this.fail(n, `expected NULL after "IS${not ? ' NOT' : ''}"`);
-        return not ? 'IS NOT NULL' : 'IS NULL';
-      }
-    }
-    this.fail(t, 'expected a comparison operator (=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL)');
-  }
-
-  private parseValue(type: 'string' | 'number', entity: FilterEntity, key: string): string | number {
-    const t = this.next();
-    if (type === 'number') {
-      if (t.kind === 'number') return t.value;
-      this.fail(t, `${describe(entity, key)} is compared with a number${t.kind === 'string' ? ` (write ${t.value} without quotes)` : ''}`);
-    }
-    if (t.kind === 'string') return t.value;
-    const written = t.kind === 'number' ? String(t.value) : t.kind === 'ident' ? t.name : null;
-    this.fail(t, `${describe(entity, key)} is compared with a quoted string${written ? ` (write '${written}')` : ''}`);
-  }
-
-  private parseList(type: 'string' | 'number', entity: FilterEntity, key: string): Array<string | number> {
-    const open = this.next();
-    if (open.kind !== 'punct' || open.value !== '(') this.fail(open, 'expected "(" to start the list of values');
-    const values: Array<string | number> = [this.parseValue(type, entity, key)];
-    for (;;) {
-      const t = this.next();
-      if (t.kind === 'punct' && t.value === ')') return values;
-      if (t.kind !== 'punct' || t.value !== ',') this.fail(t, 'expected "," or ")" in the list of values');
-      values.push(this.parseValue(type, entity, key));
-    }
+function parseList(c: Cursor, type: 'string' | 'number', entity: FilterEntity, key: string): Array<string | number> {
+  const open = next(c);
+  if (open.kind !== 'punct' || open.value !== '(') fail(c, open, 'expected "(" to start the list of values');
+  const values: Array<string | number> = [parseValue(c, type, entity, key)];
+  for (;;) {
+    const t = next(c);
+    if (t.kind === 'punct' && t.value === ')') return values;
+    if (t.kind !== 'punct' || t.value !== ',') fail(c, t, 'expected "," or ")" in the list of values');
+    values.push(parseValue(c, type, entity, key));
   }
 }
 

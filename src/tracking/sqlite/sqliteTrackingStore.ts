@@ -138,10 +138,26 @@ export class SqliteTrackingStore implements TrackingStore {
     this.setExperimentStage(experimentId, 'active');
   }
 
+  /**
+   * As MLflow does, deleting an experiment deletes its active runs with it, and restoring it restores exactly those
+   * (the runs whose deletion time is the experiment's), not runs deleted on their own before.
+   */
   private setExperimentStage(experimentId: string, stage: 'active' | 'deleted'): void {
     this.tx(() => {
       const key = this.existingExperiment(experimentId);
-      this.ctx.prep('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?').run(stage, this.ctx.now(), key);
+      const { lifecycle_stage: current, last_update_time: deletedAt } = this.ctx
+        .prep('SELECT lifecycle_stage, last_update_time FROM experiments WHERE experiment_id = ?')
+        .get(key) as { lifecycle_stage: string; last_update_time: number };
+      if (current === stage) return;
+      // Strictly after every earlier run deletion, so the restore below can tell the experiment's runs apart.
+      const latest = this.ctx.prep('SELECT max(deleted_time) AS t FROM runs WHERE experiment_id = ?').get(key) as { t: number | null };
+      const now = Math.max(this.ctx.now(), (latest.t ?? 0) + 1);
+      this.ctx.prep('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?').run(stage, now, key);
+      if (stage === 'deleted') {
+        this.ctx.prep("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'").run(now, key);
+      } else {
+        this.ctx.prep("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ? AND lifecycle_stage = 'deleted' AND deleted_time = ?").run(key, deletedAt);
+      }
     });
   }
 
