@@ -2,7 +2,7 @@
 // cairn's benchmarks: measures cairn next to git, git-lfs, cp, rsync, openssl and a naive S3 loop IN ONE RUN on
 // generated data, prints a table of ratios against the targets of the issues, and with --record appends it to
 // docs/benchmarks.md. Sections run only when their commands exist in the built CLI.
-//   npm run bench [-- --record] [-- --only data,remote,pipeline,tracking,startup]     BENCH_SCALE=0.1 for a quick try
+//   npm run bench [-- --record] [-- --only data,remote,pipeline,tracking,clients,startup]     BENCH_SCALE=0.1 for a quick try
 import { execSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -12,10 +12,11 @@ import { benchBigFile, benchSmallFiles, benchStartup } from './dataBench.mjs';
 import { benchRemotes } from './remoteBench.mjs';
 import { benchPipelines } from './pipelineBench.mjs';
 import { benchTracking } from './trackingBench.mjs';
+import { benchClients } from './clientsBench.mjs';
 import { formatTable } from './table.mjs';
 import { benchExperiments } from './expBench.mjs';
 
-const SECTIONS = ['startup', 'data', 'remote', 'pipeline', 'tracking', 'experiments'];
+const SECTIONS = ['startup', 'data', 'remote', 'pipeline', 'tracking', 'clients', 'experiments'];
 
 function parseArgs(argv) {
   const opts = { record: false, only: SECTIONS };
@@ -100,12 +101,14 @@ try {
   if (opts.only.includes('remote')) await attempt('remotes', () => benchRemotes(ctx, small));
   if (opts.only.includes('pipeline')) benchPipelines(ctx, (name, fn) => attempt(name, fn));
   if (opts.only.includes('tracking')) benchTracking(ctx, (name, fn) => attempt(name, fn));
+  if (opts.only.includes('clients')) attempt('clients', () => benchClients(ctx));
   if (opts.only.includes('experiments')) await attempt('experiments', () => benchExperiments(ctx));
 } finally {
   cleanup();
 }
 
-const title = `${new Date().toISOString().slice(0, 10)} — scale ${scale}${failures.length ? ' (incomplete: see the notes)' : ''}`;
+const only = opts.only.length < SECTIONS.length ? `, only ${opts.only.join(', ')}` : '';
+const title = `${new Date().toISOString().slice(0, 10)} — scale ${scale}${only}${failures.length ? ' (incomplete: see the notes)' : ''}`;
 const table = formatTable(rows);
 const notes = [
   `Machine: ${machine()}.`,

@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const MAX_LINES = 12;
+const MAX_LINES = 16;
+// A long output shows its first lines and its last ones: commands end with their summary ("52 added, ...").
+const TAIL_LINES = 3;
 
 /** Shell-quotes one argument for display, so the printed command can be pasted into a terminal. */
 function quote(arg) {
@@ -19,7 +21,10 @@ export function makeNarrator({ cairnBin, env, quiet = false }) {
   function indent(text) {
     const lines = text.replace(/\s+$/, '').split('\n').filter((l, i, all) => l.length || i < all.length - 1);
     if (lines.length === 1 && lines[0] === '') return;
-    const shown = lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES - 2), `… (${lines.length - MAX_LINES + 2} more lines)`] : lines;
+    const head = MAX_LINES - TAIL_LINES - 1;
+    const shown = lines.length > MAX_LINES
+      ? [...lines.slice(0, head), `… (${lines.length - head - TAIL_LINES} more lines)`, ...lines.slice(-TAIL_LINES)]
+      : lines;
     for (const l of shown) out(l.trim() ? `    ${l}` : '');
   }
 

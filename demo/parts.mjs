@@ -6,6 +6,8 @@ import { countFiles, digestFile, digestTree, sizeOf } from './narrate.mjs';
 
 const MODEL = 'models/spam-model.json';
 
+const count = (x) => x.toLocaleString('en-US');
+
 function short(hex) {
   return `${hex.slice(0, 12)}…`;
 }
@@ -22,7 +24,7 @@ function snapshot(repo) {
 
 function describe(s) {
   // Digests computed here, independently of cairn, so the demo checks cairn rather than trusting it.
-  return `${s.mails} mails (all names and bytes: sha256 ${short(s.tree)}), model ${s.modelSize} bytes (sha256 ${short(s.model)})`;
+  return `${count(s.mails)} mails (all names and bytes: sha256 ${short(s.tree)}), model ${count(s.modelSize)} bytes (sha256 ${short(s.model)})`;
 }
 
 function same(a, b) {
@@ -78,7 +80,7 @@ async function versionData(ctx) {
     return;
   }
   ctx.copyMails(plan.v1, path.join(repo, 'data', 'mail'));
-  n.say(`copied ${plan.v1.length} e-mails of the SpamAssassin corpus into data/mail/ (ham and spam folders)`);
+  n.say(`copied the ${count(plan.v1.length)} e-mails of version 1 into data/mail/ (ham and spam folders)`);
   trainModel(ctx, 'version 1');
   n.cairn(repo, ['add', 'data/mail', MODEL]);
   n.run(repo, 'cat', ['data/mail.cairn']);
@@ -95,7 +97,7 @@ async function versionData(ctx) {
   n.section('Change the data and retrain');
   for (const m of plan.removed) rmSync(path.join(repo, 'data', 'mail', m.rel));
   ctx.copyMails(plan.added, path.join(repo, 'data', 'mail'));
-  n.say(`removed ${plan.removed.length} mails, added ${plan.added.length} new ones`);
+  n.say(`removed ${count(plan.removed.length)} mails, added the ${count(plan.added.length)} held back: ${count(countFiles(path.join(repo, 'data', 'mail')))} now`);
   trainModel(ctx, 'version 2');
   if (n.has('status')) n.cairn(repo, ['status'], { allowFail: true });
   if (n.has('commit')) n.cairn(repo, ['commit']);
@@ -122,10 +124,10 @@ async function versionData(ctx) {
   n.run(repo, 'rm', ['-rf', 'data/mail']);
   n.cairn(repo, ['checkout', 'data/mail'], { allowFail: false });
   if (!same(snapshot(repo), v2)) throw new Error('cairn checkout did not restore data/mail');
-  n.ok(`restored all ${v2.mails} mails`);
+  n.ok(`restored all ${count(v2.mails)} mails`);
   if (n.has('ls')) n.cairn(repo, ['ls', 'HEAD~1', 'models']);
   if (n.has('fsck')) n.cairn(repo, ['fsck']);
-  ctx.summary.push(`data versioning: ${v1.mails} → ${v2.mails} mails, two model versions, history restored exactly`);
+  ctx.summary.push(`data versioning: ${count(v1.mails)} → ${count(v2.mails)} mails, two model versions, history restored exactly`);
   ctx.versioned = { v2 };
 }
 
@@ -146,7 +148,7 @@ async function pipeline(ctx) {
     // Without the data commands the corpus is a plain folder that Git ignores; the pipeline still runs on it.
     ctx.copyMails(ctx.plan.v1, path.join(repo, 'data', 'mail'));
     writeFileSync(path.join(repo, '.gitignore'), '__pycache__/\n/data/\n');
-    n.say(`copied ${ctx.plan.v1.length} e-mails into data/mail/ (not versioned: cairn add is not built yet)`);
+    n.say(`copied ${count(ctx.plan.v1.length)} e-mails into data/mail/ (not versioned: cairn add is not built yet)`);
   }
   cpSync(path.join(root, 'demo', 'pipeline', 'cairn.yaml'), path.join(repo, 'cairn.yaml'));
   n.run(repo, 'cat', ['params.yaml']);
@@ -198,9 +200,16 @@ async function remotes(ctx) {
   const store = path.join(base, 'team-storage');
   n.cairn(repo, ['remote', 'add', '-d', 'team', store]);
   commitAll(ctx, 'default remote');
-  n.cairn(repo, ['push']);
-  n.cairn(repo, ['push']);
-  n.ok('the second push had nothing to send');
+  const number = (text, pattern) => Number(pattern.exec(text)?.[1]?.replace(/,/g, '') ?? NaN);
+  const sent = number(n.cairn(repo, ['push']).stdout, /([\d,]+) files? pushed/);
+  n.say('(each distinct content once: the mails, the model, and the pipeline outputs that cairn.lock records)');
+  const stageModel = path.join(repo, 'model', 'model.json');
+  if (existsSync(stageModel) && digestFile(stageModel) === digestFile(path.join(repo, MODEL))) {
+    n.say(`(model/model.json, which the pipeline trained on the same mails with the same settings, has the bytes of ${MODEL}: one object for both)`);
+  }
+  const there = number(n.cairn(repo, ['push']).stdout, /([\d,]+) already on remote/);
+  if (there !== sent) throw new Error(`the second push found ${there} objects on the remote, and the first one sent ${sent}`);
+  n.ok(`the second push had nothing to send: the ${count(sent)} objects the first one sent are there`);
   const clone = path.join(base, 'colleague');
   n.git(base, ['clone', '-q', repo, clone], { display: 'git clone -q repo colleague' });
   n.say('(in the colleague\'s clone)');
@@ -208,7 +217,7 @@ async function remotes(ctx) {
   const mine = snapshot(repo);
   const theirs = snapshot(clone);
   if (!same(mine, theirs)) throw new Error(`the clone's data differs after cairn pull: ${describe(theirs)}`);
-  n.ok(`the clone has the same ${theirs.mails} mails and model, byte for byte`);
+  n.ok(`the clone has the same ${count(theirs.mails)} mails and model, byte for byte`);
   if (ctx.pipelineRan) {
     const cloneModel = path.join(clone, 'model', 'model.json');
     if (!existsSync(cloneModel)) {

@@ -117,7 +117,9 @@ try {
   const plan = planVersions(groups, opts.mails);
   const python = hasPython();
   const ctx = { n, repo, base, scratch, plan, python, summary, root: ROOT, copyMails };
-  n.out(`cairn demo — ${plan.v1.length + plan.added.length} real e-mails from the SpamAssassin public corpus${opts.quick ? ' (quick mode)' : ''}`);
+  const count = (x) => x.toLocaleString('en-US');
+  n.out(`cairn demo — ${count(plan.v1.length + plan.added.length)} real e-mails from the SpamAssassin public corpus${opts.quick ? ' (quick mode)' : ''}:`);
+  n.out(`  version 1 of the dataset has ${count(plan.v1.length)} of them; version 2 drops ${count(plan.removed.length)} and adds the other ${count(plan.added.length)}`);
   n.out(`working in ${base}`);
   for (const part of parts) await part(ctx);
 } catch (err) {

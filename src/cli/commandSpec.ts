@@ -4,8 +4,13 @@ import type { RunContext } from '../core/context.js';
 /** What a command hands back to the CLI: data for `--json`, and lines for people. The CLI does all printing. */
 export interface CommandResult {
   data: unknown;
-  /** Human-readable output; defaults to nothing. */
+  /** Human-readable output of what was asked for (a listing, a table, a value); defaults to nothing. Kept under -q. */
   text?: string | string[];
+  /**
+   * Lines that report what the command did or suggest what to do next ("added data/ (3 files)", "ran: train",
+   * "To record this with git, run: ..."). Printed after `text`; -q drops them, so -q prints only errors and data.
+   */
+  summary?: string[];
   /** Non-zero to signal a finding that is not an error (e.g. `status` with changes, `fsck` with corruption). */
   exitCode?: number;
 }

@@ -1,20 +1,13 @@
 import { Command, CommanderError } from 'commander';
-import { CairnError, isCairnError, redactSecrets } from '../core/errors.js';
+import { CairnError, ERROR_CODES, isCairnError, redactSecrets } from '../core/errors.js';
 import { didYouMean } from '../core/didYouMean.js';
 import type { CliContext, CommandEntry, CommandModule } from './commandSpec.js';
 import { COMMANDS, findCommand } from './registry.js';
 import { makeColors } from './output/color.js';
 import { makeProgress } from './output/progress.js';
 import { formatJson } from './output/formatJson.js';
-
-const GLOBAL_HELP = `
-Examples:
-  cairn init                      set up cairn in a Git repository
-  cairn add data/ model.bin       version a dataset and a model
-  cairn help add                  show help and examples for one command
-
-Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 not found, 5 conflict, 6 integrity,
-7 remote, 8 auth, 9 permission, 10 no space, 11 locked, 12 stage failed, 130 interrupted.`;
+import { fullHelp, shortHelp } from './output/helpText.js';
+import { commandPath, usageError } from './usageError.js';
 
 /** Parses argv, runs one command, prints its result, and returns the process exit code. The only place that prints errors. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -46,15 +39,11 @@ function programShell(): Command {
     .option('--no-color', 'do not color output (NO_COLOR also works)')
     .option('-V, --version', 'print the version')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
-    .showHelpAfterError(false);
+    // Parse errors are thrown and printed once, by reportError, in cairn's format (and as JSON under --json).
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s), outputError: () => {} })
+    .showHelpAfterError(false)
+    .allowExcessArguments(false);
   return program;
-}
-
-function listHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `Usage: cairn [options] <command> [args]\n\nVersion data and models beside your code, reproduce pipelines, track experiments.\n\nCommands:\n${lines.join('\n')}\n\nOptions:\n  -q, --quiet     print only errors and requested data\n  -v, --verbose   print more detail\n  --no-color      do not color output\n  -V, --version   print the version\n${GLOBAL_HELP}\n`;
 }
 
 async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
@@ -66,15 +55,20 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
       process.stdout.write(`cairn ${pkg.version}\n`);
       return 0;
     }
-    process.stdout.write(listHelp());
-    return argv.length === 0 || argv.includes('-h') || argv.includes('--help') ? 0 : 2;
+    if (argv.includes('-h') || argv.includes('--help')) {
+      process.stdout.write(fullHelp());
+      return 0;
+    }
+    // No command (`cairn`, `cairn -q`): the short help, and a usage exit code, as `git` alone does.
+    process.stdout.write(shortHelp());
+    return ERROR_CODES.USAGE.exit;
   }
   let name = argv[at];
   let rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
   if (name === 'help') {
     const target = argv[at + 1];
     if (!target) {
-      process.stdout.write(listHelp());
+      process.stdout.write(fullHelp());
       return 0;
     }
     name = target;
@@ -100,7 +94,13 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  attachActions(cmd, entry, async (leaf) => {
+  // The command whose parse failed, for the usage line of the error.
+  let failed: Command = cmd;
+  const onParseError = (at: Command, err: CommanderError) => {
+    failed = at;
+    throw err;
+  };
+  attachActions(cmd, entry, onParseError, async (leaf) => {
     ran = true;
     const opts = leaf.optsWithGlobals() as Record<string, unknown>;
     const json = Boolean(opts.json);
@@ -135,8 +135,9 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
     }
     if (json) {
       process.stdout.write(formatJson(result.data) + '\n');
-    } else if (result.text !== undefined) {
-      const text = Array.isArray(result.text) ? result.text.join('\n') : result.text;
+    } else {
+      const lines = [...(result.text === undefined || result.text === '' ? [] : [result.text].flat()), ...(quiet ? [] : result.summary ?? [])];
+      const text = lines.join('\n');
       if (text.length) process.stdout.write(redactSecrets(text) + (text.endsWith('\n') ? '' : '\n'));
     }
   });
@@ -144,8 +145,10 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
     await program.parseAsync(['node', 'cairn', entry.name, ...rest]);
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
-      throw new CairnError('USAGE', err.message.replace(/^error: /, ''), { hint: `see \`cairn help ${entry.name}\`` });
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // A command of sub-commands typed alone (`cairn remote`): commander printed its help on stderr; that is a usage error.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : ERROR_CODES.USAGE.exit;
+      throw usageError(err, failed);
     }
     throw err;
   } finally {
@@ -157,16 +160,23 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
 }
 
 /** Gives every leaf command the shared action, and every command its examples in --help. */
-function attachActions(cmd: Command, entry: CommandEntry, action: (leaf: Command) => Promise<void>): void {
-  cmd.exitOverride();
+function attachActions(
+  cmd: Command,
+  entry: CommandEntry,
+  onParseError: (at: Command, err: CommanderError) => never,
+  action: (leaf: Command) => Promise<void>,
+): void {
+  cmd.exitOverride((err) => onParseError(cmd, err));
   if (cmd.commands.length === 0) {
     cmd.action(async (...args: unknown[]) => action(args[args.length - 1] as Command));
   } else {
-    for (const sub of cmd.commands) attachActions(sub, entry, action);
+    for (const sub of cmd.commands) attachActions(sub, entry, onParseError, action);
   }
-  if (cmd.parent?.name() === 'cairn') {
-    cmd.addHelpText('after', `\nExamples:\n${entry.examples.map((e) => `  ${e}`).join('\n')}\n`);
-  }
+  // A sub-command shows the examples that use it (`cairn remote add ...`), a command all of its own.
+  const where = commandPath(cmd);
+  const own = entry.examples.filter((e) => e === where || e.startsWith(`${where} `));
+  const examples = (own.length ? own : entry.examples).map((e) => `  ${e}`).join('\n');
+  cmd.addHelpText('after', `\nExamples:\n${examples}\n\nGlobal options: -q (only errors and data), -v (more detail), --no-color; see \`cairn --help\`.\n`);
 }
 
 function reportError(
@@ -181,7 +191,7 @@ function reportError(
     process.stdout.write(formatJson({ error: error.toJSON() }) + '\n');
   } else {
     process.stderr.write(`${options.colors.red('error:')} ${error.message}\n`);
-    if (error.hint) process.stderr.write(`${options.colors.dim('hint:')} ${error.hint}\n`);
+    for (const line of error.hint?.split('\n') ?? []) process.stderr.write(`${options.colors.dim('hint:')} ${line}\n`);
   }
   if (options.verbose && !isCairnError(err) && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
   return error.exitCode;

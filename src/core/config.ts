@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
+import { parse as parseToml } from 'smol-toml';
+import { editTomlText } from './editTomlText.js';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomicWrite.js';
 import { CairnError } from './errors.js';
@@ -70,14 +71,17 @@ export function configPaths(
 
 export type RawConfig = Record<string, unknown>;
 
-export async function readConfigFile(file: string): Promise<RawConfig> {
-  let text: string;
+/** A config file's text; a missing file reads as empty. */
+async function readConfigText(file: string): Promise<string> {
   try {
-    text = await fs.readFile(file, 'utf8');
+    return await fs.readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw new CairnError('PERMISSION', `could not read config file ${file}: ${(err as Error).message}`);
   }
+}
+
+function parseConfigText(text: string, file: string): RawConfig {
   try {
     return parseToml(text) as RawConfig;
   } catch (err) {
@@ -87,9 +91,19 @@ export async function readConfigFile(file: string): Promise<RawConfig> {
   }
 }
 
+export async function readConfigFile(file: string): Promise<RawConfig> {
+  return parseConfigText(await readConfigText(file), file);
+}
+
+/**
+ * Writes `config` to a config file by editing the file's text where keys differ, so the comments, blank lines and
+ * key order people put there stay; TOML it cannot edit in place is refused (INVALID) with the file untouched.
+ */
 export async function writeConfigFile(file: string, config: RawConfig): Promise<void> {
+  const text = await readConfigText(file);
+  const edited = editTomlText(text, parseConfigText(text, file), config, file);
   await fs.mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, stringifyToml(config) + '\n');
+  await writeFileAtomic(file, edited);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   NO_SPACE: { exit: 10, http: 507 },
   LOCKED: { exit: 11, http: 423 },
   STAGE_FAILED: { exit: 12, http: 500 },
+  // A finding, not a failure: `status --exit-code` saw differences (as `git diff --exit-code` exits 1, but 1 is INTERNAL here).
+  CHANGED: { exit: 13, http: 409 },
   INTERRUPTED: { exit: 130, http: 499 },
   INTERNAL: { exit: 1, http: 500 },
 } as const;

@@ -13,6 +13,7 @@ import type { PathInfo } from './pathInfo.js';
 import { checkAgainstTracked, checkNoOverlap, resolveUserPath, type UserPath } from './pathRules.js';
 import { dataPathFor, pointerPathFor, serializePointer, writePointer, type Pointer } from './pointer.js';
 import { flushCache } from './prepareCache.js';
+import { checkNotStageOutput, type StageOutput } from './stageOutputs.js';
 import { storePathUnflushed } from './storePath.js';
 
 export interface AddedPath {
@@ -62,7 +63,11 @@ async function checkNotInGit(repo: Repo, targets: UserPath[]): Promise<void> {
  * `cairn add`: validates every path first, stores all of them in the cache (flushed to disk), and only then writes
  * pointers and `.gitignore` entries. A bad path or a failure while storing leaves every pointer as it was.
  */
-export async function addPaths(repo: Repo, inputs: string[], ctx: Partial<RunContext> & { cwd: string }): Promise<AddResult> {
+export async function addPaths(
+  repo: Repo,
+  inputs: string[],
+  ctx: Partial<RunContext> & { cwd: string; /** Outputs the pipeline declares: never tracked by a pointer too. */ stageOutputs?: StageOutput[] },
+): Promise<AddResult> {
   if (inputs.length === 0) throw new CairnError('USAGE', 'add needs at least one path', { hint: 'e.g. `cairn add data/`' });
   const targets = expandGlobs(ctx.cwd, inputs).map((p) => resolveUserPath(repo, ctx.cwd, p));
   const unique = [...new Map(targets.map((t) => [t.rel, t])).values()];
@@ -78,6 +83,7 @@ export async function addPaths(repo: Repo, inputs: string[], ctx: Partial<RunCon
       throw fromSystemError(err, `could not read ${t.rel}`);
     }
     checkAgainstTracked(t, tracked);
+    checkNotStageOutput(t.rel, ctx.stageOutputs ?? []);
   }
   await checkNotInGit(repo, unique);
   const stored: Array<{ target: UserPath; info: PathInfo & { stored: number } }> = [];

@@ -6,9 +6,10 @@ import type { Repo } from '../core/repo.js';
 import { diffTrees, type DataDiff, type FileListingEntry } from './diffTrees.js';
 import { loadTreeCached, type TreeCache, type UnreadableTree } from './expandPointers.js';
 import { ObjectStore } from './objectStore.js';
-import { pointersAtRev, type TrackedPointer } from './pointersAtRev.js';
+import type { TrackedPointer } from './pointersAtRev.js';
 import { scanPath } from './scanPath.js';
-import { readWorkspacePointers } from './workspacePointers.js';
+import { trackedAtRev } from './trackedAtRev.js';
+import { readWorkspaceTracked } from './workspacePointers.js';
 
 /** One tracked path on one side: its oid (blob or tree), and its files when they are known. */
 interface SideEntry {
@@ -28,15 +29,27 @@ export interface DiffDataResult extends DataDiff {
   unreadable: UnreadableTree[];
   /** Tracked paths whose data is absent from the workspace (their files count as deleted). */
   absent: string[];
+  /** The pipeline outputs (recorded in cairn.lock on either side) among the compared paths, with their stage. */
+  outputs: Array<{ path: string; stage: string }>;
 }
 
 const under = (p: string, prefix: string) => p === prefix || p.startsWith(prefix + '/');
 
-async function revSide(repo: Repo, rev: string, trees: TreeCache, unreadable: UnreadableTree[]): Promise<{ commit: string; side: Side }> {
-  const { commit, pointers } = await pointersAtRev(repo, rev);
+/** Pipeline outputs met while reading the sides: data path -> stage. */
+type Outputs = Map<string, string>;
+
+function noteOutput(outputs: Outputs, p: TrackedPointer): void {
+  if (p.output) outputs.set(p.dataPath, p.output.stage);
+}
+
+async function revSide(repo: Repo, rev: string, trees: TreeCache, found: { unreadable: UnreadableTree[]; outputs: Outputs }): Promise<{ commit: string; side: Side }> {
+  const { commit, pointers } = await trackedAtRev(repo, rev);
   const store = new ObjectStore(repo.cacheDir);
   const side: Side = new Map();
-  for (const p of pointers) side.set(p.dataPath, await fromPointer(store, p, trees, unreadable));
+  for (const p of pointers) {
+    noteOutput(found.outputs, p);
+    side.set(p.dataPath, await fromPointer(store, p, trees, found.unreadable));
+  }
   return { commit, side };
 }
 
@@ -52,10 +65,12 @@ async function fromPointer(store: ObjectStore, p: TrackedPointer, trees: TreeCac
 }
 
 /** The workspace side: current content of every tracked path, hashed (the state index skips unchanged files). */
-async function workspaceSide(repo: Repo, keep: (dataPath: string) => boolean, ctx: RunContext, absent: string[]): Promise<Side> {
+async function workspaceSide(repo: Repo, keep: (dataPath: string) => boolean, ctx: RunContext, found: { absent: string[]; outputs: Outputs }): Promise<Side> {
   const side: Side = new Map();
-  for (const p of await readWorkspacePointers(repo)) {
+  const absent = found.absent;
+  for (const p of await readWorkspaceTracked(repo)) {
     if (!keep(p.dataPath)) continue;
+    noteOutput(found.outputs, p);
     const abs = path.join(repo.root, p.dataPath);
     if (!existsSync(abs)) {
       absent.push(p.dataPath);
@@ -103,9 +118,10 @@ export async function diffData(
   const unreadable: UnreadableTree[] = [];
   const absent: string[] = [];
   const revA = options.a ?? 'HEAD';
-  const left = await revSide(repo, revA, trees, unreadable);
-  const right = options.b !== undefined ? await revSide(repo, options.b, trees, unreadable) : null;
-  const rightSide = right ? right.side : await workspaceSide(repo, keep, ctx, absent);
+  const outputs: Outputs = new Map();
+  const left = await revSide(repo, revA, trees, { unreadable, outputs });
+  const right = options.b !== undefined ? await revSide(repo, options.b, trees, { unreadable, outputs }) : null;
+  const rightSide = right ? right.side : await workspaceSide(repo, keep, ctx, { absent, outputs });
   const [before, after] = flatten(left.side, rightSide);
   const narrow = (list: FileListingEntry[]) => list.filter((f) => keep(f.path));
   if (targets.length) {
@@ -125,5 +141,6 @@ export async function diffData(
     b: right ? { rev: options.b!, commit: right.commit } : null,
     unreadable: unreadable.filter((u) => keep(u.path)),
     absent,
+    outputs: [...outputs].filter(([p]) => keep(p)).map(([p, stage]) => ({ path: p, stage })).sort((x, y) => (x.path < y.path ? -1 : 1)),
   };
 }

@@ -7,8 +7,9 @@ import type { WalkEntry } from './walkWorkspace.js';
 /** Timestamps closer to now than this may still change without their mtime moving (coarse file-system clocks). */
 const RACY_NS = 20_000_000n;
 
-function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
+/** Timestamps at or after this are too recent to trust: a write in the same clock tick would not move them. */
+export function racyAfter(): bigint {
+  return BigInt(Date.now()) * 1_000_000n - RACY_NS;
 }
 
 /**
@@ -17,10 +18,10 @@ function nowNs(): bigint {
  * with a file modified within the last few milliseconds gets no fingerprint (null).
  */
 export function listingFingerprint(files: WalkEntry[]): string | null {
-  const racyAfter = nowNs() - RACY_NS;
+  const racy = racyAfter();
   const hash = createHash('sha256');
   for (const f of files) {
-    if (BigInt(f.stat.mtimeNs) >= racyAfter) return null;
+    if (BigInt(f.stat.mtimeNs) >= racy) return null;
     hash.update(`${f.rel}\0${f.stat.ino}\0${f.stat.size}\0${f.stat.mtimeNs}\0${f.exec ? 1 : 0}${f.readOnly ? 1 : 0}\n`);
   }
   return hash.digest('hex');
@@ -32,7 +33,7 @@ export function listingFingerprint(files: WalkEntry[]): string | null {
  */
 export function cacheSignature(cacheDir: string): string | null {
   const base = path.join(cacheDir, OBJECTS_DIR);
-  const racyAfter = nowNs() - RACY_NS;
+  const racy = racyAfter();
   const hash = createHash('sha256');
   try {
     for (let i = -1; i < 256; i++) {
@@ -42,7 +43,7 @@ export function cacheSignature(cacheDir: string): string | null {
         hash.update('-\n');
         continue;
       }
-      if (st.mtimeNs >= racyAfter) return null;
+      if (st.mtimeNs >= racy) return null;
       hash.update(`${st.ino}:${st.mtimeNs}\n`);
     }
   } catch {

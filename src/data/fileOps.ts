@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, constants, copyFileSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync,
+  chmodSync, constants, copyFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync,
   type BigIntStats,
 } from 'node:fs';
 import path from 'node:path';
@@ -120,12 +120,27 @@ function objectPresent(cacheDir: string, oid: string, listRun: string | undefine
   return names.has(oid.slice(2));
 }
 
+/**
+ * Runs `write` (which creates a file inside `dir`) and, if it fails because `dir` is gone, recreates `dir` and runs it
+ * once more. The cache's prefix folders are made up front (prepareCache), so mkdir stays off the hot path; but one may
+ * be deleted by hand or a clean-up tool afterwards, and the cache writer must recreate what it needs.
+ */
+export function inFolder<T>(dir: string, write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || existsSync(dir)) throw err;
+    mkdirSync(dir, { recursive: true });
+    return write();
+  }
+}
+
 /** Writes `data` as object `oid` unless present: temp name, then rename, so a final name never holds a partial object. */
 function putObject(store: StoreParams, oid: string, data: Buffer): boolean {
   const final = objectFile(store.cacheDir, oid);
   if (objectPresent(store.cacheDir, oid, store.listRun, final)) return false;
   const tmp = tmpName(final);
-  const fd = openSync(tmp, 'wx', 0o444);
+  const fd = inFolder(path.dirname(final), () => openSync(tmp, 'wx', 0o444));
   try {
     try {
       writeAll(fd, data, data.length);
@@ -195,8 +210,9 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
       if (store) {
         // Large files: let the kernel copy (a reflink where the file system can, else copy_file_range), then hash
         // the copy — the bytes stored are exactly the bytes hashed, and no user-space write pass is needed.
-        tmp = tmpName(path.join(store.cacheDir, 'objects', 'big'));
-        copyFileSync(abs, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+        const bigTmp = tmpName(path.join(store.cacheDir, 'objects', 'big'));
+        inFolder(path.dirname(bigTmp), () => copyFileSync(abs, bigTmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE));
+        tmp = bigTmp;
         chmodSync(tmp, 0o444);
         tmpFd = openSync(tmp, 'r');
         src = tmpFd;
@@ -224,7 +240,8 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
       const final = objectFile(store!.cacheDir, oid);
       if (existsSync(final)) removeQuietly(tmp);
       else {
-        renameSync(tmp, final);
+        const from = tmp;
+        inFolder(path.dirname(final), () => renameSync(from, final));
         stored = true;
       }
       tmp = null;

@@ -6,7 +6,7 @@ import { expandPointers, type UnreadableTree } from './expandPointers.js';
 import { listCache, type CachedObject } from './gc.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
-import { readWorkspacePointers } from './workspacePointers.js';
+import { readWorkspaceTracked } from './workspacePointers.js';
 
 export interface FsckOptions {
   /** Move corrupt objects to the cache's quarantine folder, so a later pull fetches good copies. */
@@ -19,18 +19,21 @@ export interface FsckResult {
   checkedBytes: number;
   /** Objects whose content does not hash to their name. */
   corrupt: CachedObject[];
-  /** Objects the workspace pointers need that are not in the cache, with the tracked path that needs each. */
-  missing: { oid: string; path: string }[];
+  /**
+   * Objects the workspace pointers and cairn.lock outputs need that are not in the cache, with the path that needs
+   * each (and the stage, for a pipeline output).
+   */
+  missing: { oid: string; path: string; stage?: string }[];
   /** Directories whose tree object is absent or damaged, so the files inside could not be checked. */
   unreadableTrees: UnreadableTree[];
   /** Where each quarantined object went (with --repair). */
   quarantined: { oid: string; to: string }[];
 }
 
-/** Re-hashes every object in the cache and checks that everything the workspace pointers reference is present. */
+/** Re-hashes every object in the cache and checks that everything the workspace pointers and cairn.lock reference is present. */
 export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): Promise<FsckResult> {
   const store = new ObjectStore(repo.cacheDir);
-  const pointers = await readWorkspacePointers(repo);
+  const pointers = await readWorkspaceTracked(repo);
   const objects = await listCache(store);
   const corrupt: CachedObject[] = [];
   let checked = 0;
@@ -60,13 +63,15 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
   const { files, unreadable } = await expandPointers(store, pointers);
   const missing: FsckResult['missing'] = [];
   const seen = new Set<string>();
-  const need = (oid: string, path: string) => {
+  const stageOf = new Map(pointers.filter((p) => p.output).map((p) => [p.dataPath, p.output!.stage]));
+  const need = (oid: string, path: string, tracked: string) => {
     if (present.has(oid) || seen.has(`${oid} ${path}`)) return;
     seen.add(`${oid} ${path}`);
-    missing.push({ oid, path });
+    const stage = stageOf.get(tracked);
+    missing.push({ oid, path, ...(stage ? { stage } : {}) });
   };
-  for (const p of pointers) if (p.pointer.kind === 'dir') need(p.pointer.oid, p.dataPath);
-  for (const f of files) if (!f.unexpanded) need(f.oid, f.path);
+  for (const p of pointers) if (p.pointer.kind === 'dir') need(p.pointer.oid, p.dataPath, p.dataPath);
+  for (const f of files) if (!f.unexpanded) need(f.oid, f.path, f.tracked);
   missing.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // Trees that are present but fail to parse are corrupt objects and are already listed there.
   const unreadableTrees = unreadable.filter((u) => u.reason === 'missing' || !bad.has(u.oid));

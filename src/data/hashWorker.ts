@@ -1,12 +1,20 @@
 import { parentPort } from 'node:worker_threads';
 import { runFileOp, statMany, type HashResult } from './fileOps.js';
 import type { PoolJob, StatJob } from './hashPool.js';
+import { filesMatch, readSnapshotFile } from './snapshotMatches.js';
+import type { SnapshotJob } from './statusSnapshot.js';
 
 /** A hash worker: runs whole batches of file operations synchronously and answers with one message per batch. */
-parentPort?.on('message', (job: PoolJob | StatJob) => {
+parentPort?.on('message', (job: PoolJob | StatJob | SnapshotJob) => {
   if (job.op === 'stat') {
     const table = statMany(job.paths);
     parentPort!.postMessage({ id: job.id, table }, [table.nums.buffer as ArrayBuffer, table.mtimes.buffer as ArrayBuffer]);
+    return;
+  }
+  if (job.op === 'snapshot') {
+    // Reads the snapshot itself: decoding it here is cheaper than cloning 100k paths into the message.
+    const snap = readSnapshotFile(job.file);
+    parentPort!.postMessage({ id: job.id, ok: snap !== null && filesMatch(job.base, snap, job.from, job.to) });
     return;
   }
   const results: HashResult[] = new Array(job.items.length);

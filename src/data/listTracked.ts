@@ -3,8 +3,9 @@ import { CairnError } from '../core/errors.js';
 import { expandPointers, type TrackedFile, type UnreadableTree } from './expandPointers.js';
 import { ObjectStore } from './objectStore.js';
 import { POINTER_SUFFIX } from './pointer.js';
-import { pointersAtRev, type TrackedPointer } from './pointersAtRev.js';
-import { readWorkspacePointers } from './workspacePointers.js';
+import type { TrackedPointer } from './pointersAtRev.js';
+import { trackedAtRev } from './trackedAtRev.js';
+import { readWorkspaceTracked } from './workspacePointers.js';
 
 /** One line of `cairn ls`: a tracked file, a tracked directory, or a folder inside a tracked directory. */
 export interface ListedEntry {
@@ -16,8 +17,10 @@ export interface ListedEntry {
   /** Number of files, for directories. */
   files?: number;
   exec?: boolean;
-  /** Whether this entry is a tracked path itself (has a pointer file). */
+  /** Whether this entry is a tracked path itself (has a pointer file, or is a stage output cairn.lock records). */
   tracked: boolean;
+  /** The stage that produces it, for a pipeline output recorded in cairn.lock (and the files inside one). */
+  stage?: string;
 }
 
 export interface ListResult {
@@ -34,6 +37,14 @@ const under = (p: string, prefix: string) => prefix === '' || p === prefix || p.
  * prefix, or, inside a tracked directory, its direct children (sub-folders summed up). Recursive: every file. Pure.
  */
 export function listLevel(pointers: TrackedPointer[], files: TrackedFile[], prefix: string, recursive: boolean): ListedEntry[] {
+  const outputs = pointers.filter((p) => p.output);
+  return listEntries(pointers, files, prefix, recursive).map((e) => {
+    const owner = outputs.find((o) => e.path === o.dataPath || e.path.startsWith(`${o.dataPath}/`));
+    return owner ? { ...e, stage: owner.output!.stage } : e;
+  });
+}
+
+function listEntries(pointers: TrackedPointer[], files: TrackedFile[], prefix: string, recursive: boolean): ListedEntry[] {
   const inside = pointers.find((p) => p.pointer.kind === 'dir' && prefix !== '' && (prefix === p.dataPath || prefix.startsWith(p.dataPath + '/')));
   if (recursive) {
     return files
@@ -88,8 +99,8 @@ export async function listTracked(repo: Repo, options: { rev?: string; path?: st
   let prefix = (options.path ?? '').replace(/\/+$/, '');
   if (prefix.endsWith(POINTER_SUFFIX)) prefix = prefix.slice(0, -POINTER_SUFFIX.length);
   const { commit, pointers } = options.rev !== undefined
-    ? await pointersAtRev(repo, options.rev)
-    : { commit: null, pointers: await readWorkspacePointers(repo) };
+    ? await trackedAtRev(repo, options.rev)
+    : { commit: null, pointers: await readWorkspaceTracked(repo) };
   const relevant = pointers.filter((p) => under(p.dataPath, prefix) || under(prefix, p.dataPath));
   const { files, unreadable } = await expandPointers(new ObjectStore(repo.cacheDir), relevant);
   const entries = listLevel(relevant, files, prefix, Boolean(options.recursive));

@@ -6,6 +6,7 @@ import { addToGitignore, removeFromGitignore } from './gitignore.js';
 import { checkAgainstTracked, resolveUserPath } from './pathRules.js';
 import { POINTER_SUFFIX, readPointer, writePointer } from './pointer.js';
 import { resolveTracked } from './removeTracked.js';
+import { checkNotStageOutput, ignoredForOutput, type StageOutput } from './stageOutputs.js';
 import { readWorkspacePointers } from './workspacePointers.js';
 
 export interface MoveResult {
@@ -23,7 +24,14 @@ const rel = (repo: Repo, abs: string) => path.relative(repo.root, abs).split(pat
  * Moves a tracked path: its data, its pointer (with the new name) and its `.gitignore` entry. `dst` may be an
  * existing folder to move into. Everything is checked before anything moves.
  */
-export async function moveTracked(repo: Repo, cwd: string, src: string, dst: string): Promise<MoveResult> {
+export async function moveTracked(
+  repo: Repo,
+  cwd: string,
+  paths: { src: string; dst: string },
+  /** Outputs the pipeline declares: never a destination, and their ignore entries stay. */
+  stageOutputs: StageOutput[] = [],
+): Promise<MoveResult> {
+  const { src, dst } = paths;
   const from = await resolveTracked(repo, cwd, src, 'move');
   let to = resolveUserPath(repo, cwd, dst);
   const dstIsFolder = existsSync(to.abs) && statSync(to.abs).isDirectory() && !existsSync(to.abs + POINTER_SUFFIX);
@@ -39,6 +47,7 @@ export async function moveTracked(repo: Repo, cwd: string, src: string, dst: str
   }
   const others = (await readWorkspacePointers(repo)).map((p) => p.dataPath).filter((p) => p !== from.rel);
   checkAgainstTracked(to, others);
+  checkNotStageOutput(to.rel, stageOutputs, 'move');
   const pointer = await readPointer(from.pointerAbs);
 
   const movedData = existsSync(from.abs);
@@ -54,7 +63,7 @@ export async function moveTracked(repo: Repo, cwd: string, src: string, dst: str
   }
   const changed = [rel(repo, toPointer), rel(repo, from.pointerAbs)];
   const added = await addToGitignore(to.abs);
-  const dropped = await removeFromGitignore(from.abs);
+  const dropped = ignoredForOutput(from.rel, stageOutputs) ? null : await removeFromGitignore(from.abs);
   for (const f of [added, dropped]) if (f && !changed.includes(rel(repo, f))) changed.push(rel(repo, f));
   return { from: from.rel, to: to.rel, changed, movedData };
 }

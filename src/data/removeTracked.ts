@@ -2,9 +2,10 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
-import { removeFromGitignore } from './gitignore.js';
+import { addToGitignore, removeFromGitignore } from './gitignore.js';
 import { resolveUserPath } from './pathRules.js';
 import { POINTER_SUFFIX } from './pointer.js';
+import { ignoredForOutput, type StageOutput } from './stageOutputs.js';
 import { readWorkspacePointers } from './workspacePointers.js';
 
 export interface RemovedPath {
@@ -15,6 +16,10 @@ export interface RemovedPath {
   gitignore: string | null;
   /** Whether the workspace data was deleted too (`--outs`). */
   deletedData: boolean;
+  /** Set when the `.gitignore` entry stayed because a stage still declares the path (or a folder holding it) as output. */
+  keptIgnored?: { output: string; stage: string; file: string };
+  /** `.gitignore` files (repo-relative) that now list the stage outputs inside the path, which its entry used to hide. */
+  outputsIgnored?: string[];
 }
 
 /** A tracked path named by the user, checked: its data path and pointer file, absolute and repo-relative. */
@@ -44,7 +49,12 @@ export async function resolveTracked(repo: Repo, cwd: string, input: string, doi
  * Stops tracking paths: deletes each pointer file and its `.gitignore` entry; with `deleteData` also the workspace
  * data. Cache objects are never deleted here (that is `cairn gc`). Every path is checked before anything changes.
  */
-export async function removeTracked(repo: Repo, cwd: string, inputs: string[], options: { deleteData?: boolean } = {}): Promise<RemovedPath[]> {
+export async function removeTracked(
+  repo: Repo,
+  cwd: string,
+  inputs: string[],
+  options: { deleteData?: boolean; /** Outputs the pipeline declares, whose ignore entries must survive. */ stageOutputs?: StageOutput[] } = {},
+): Promise<RemovedPath[]> {
   if (inputs.length === 0) throw new CairnError('USAGE', 'name at least one tracked path to remove', { hint: 'for example: cairn remove data/' });
   const targets: TrackedTarget[] = [];
   for (const input of inputs) {
@@ -59,13 +69,27 @@ export async function removeTracked(repo: Repo, cwd: string, inputs: string[], o
     } catch (err) {
       throw fromSystemError(err, `could not remove ${t.rel}`);
     }
-    const ignoreFile = await removeFromGitignore(t.abs);
-    removed.push({
-      path: t.rel,
-      pointer: t.rel + POINTER_SUFFIX,
-      gitignore: ignoreFile ? path.relative(repo.root, ignoreFile).split(path.sep).join('/') : null,
-      deletedData: Boolean(options.deleteData),
-    });
+    removed.push({ path: t.rel, pointer: t.rel + POINTER_SUFFIX, deletedData: Boolean(options.deleteData), ...(await unignore(repo, t, options.stageOutputs ?? [])) });
   }
   return removed;
+}
+
+const repoRel = (repo: Repo, abs: string) => path.relative(repo.root, abs).split(path.sep).join('/');
+
+/**
+ * Takes the path's `.gitignore` entry away, unless a stage still declares the path (or a folder holding it) as a
+ * cached output: then the entry is what keeps the output out of `git add -A`, and it stays. Cached outputs inside the
+ * path, which its entry hid, get entries of their own.
+ */
+async function unignore(repo: Repo, t: TrackedTarget, outputs: StageOutput[]): Promise<Pick<RemovedPath, 'gitignore' | 'keptIgnored' | 'outputsIgnored'>> {
+  const kept = ignoredForOutput(t.rel, outputs);
+  if (kept) return { gitignore: null, keptIgnored: { output: kept.path, stage: kept.stage, file: kept.file } };
+  const ignoreFile = await removeFromGitignore(t.abs);
+  const inside = outputs.filter((o) => o.cache && o.path.startsWith(`${t.rel}/`));
+  const written: string[] = [];
+  for (const o of inside) {
+    const file = await addToGitignore(path.join(repo.root, o.path));
+    if (file) written.push(repoRel(repo, file));
+  }
+  return { gitignore: ignoreFile ? repoRel(repo, ignoreFile) : null, ...(inside.length ? { outputsIgnored: [...new Set(written)] } : {}) };
 }

@@ -10,6 +10,7 @@ import { loadTree } from './loadTree.js';
 import type { PathInfo } from './pathInfo.js';
 import { planCheckout, type CheckoutPlan, type CurrentFile } from './planCheckout.js';
 import { fileOpError, repoRelative, scanPath } from './scanPath.js';
+import { removeStaleTempsBeside } from './staleTemp.js';
 import { StateIndex } from './stateIndex.js';
 import type { TreeEntry } from './tree.js';
 
@@ -65,6 +66,8 @@ export async function restorePath(
     }
     throw err;
   }
+  // A folder's stale temp files go as the walk meets them; a file's sit beside it, outside any walk.
+  if (info.kind === 'file') removeStaleTempsBeside(absPath);
   const current = await currentFiles(repo, absPath, opts);
   const inCache = cachePresence(repo.cacheDir, desired.length);
   const plan = planCheckout(desired, current, inCache);

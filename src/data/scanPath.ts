@@ -14,7 +14,7 @@ import type { PathInfo } from './pathInfo.js';
 import { flushCache, flushInBackground, prepareCache } from './prepareCache.js';
 import { StateIndex, stateMatches, type StateEntry } from './stateIndex.js';
 import { treeOid, type TreeEntry } from './tree.js';
-import { walkWorkspace, type WalkEntry } from './walkWorkspace.js';
+import { walkWorkspace, type WalkCollect, type WalkEntry } from './walkWorkspace.js';
 
 /** File-system timestamps move in coarse ticks (a few ms); writes this close to a scan may not change the mtime. */
 const RACY_MS = 20;
@@ -32,7 +32,7 @@ export function repoRelative(repo: Repo, abs: string): string {
 }
 
 /** Lists the files of a workspace path (one for a file), refusing symlinks that lead out of the repo. */
-export async function listWorkspacePath(repo: Repo, abs: string): Promise<{ kind: 'file' | 'dir'; files: WalkEntry[] }> {
+export async function listWorkspacePath(repo: Repo, abs: string, collect?: WalkCollect): Promise<{ kind: 'file' | 'dir'; files: WalkEntry[] }> {
   let lst;
   try {
     lst = lstatSync(abs);
@@ -55,7 +55,7 @@ export async function listWorkspacePath(repo: Repo, abs: string): Promise<{ kind
     }
   }
   const st = statSync(abs, { bigint: true });
-  if (st.isDirectory()) return { kind: 'dir', files: await walkWorkspace(abs, { repoRoot: repo.root, cacheDir: repo.cacheDir }) };
+  if (st.isDirectory()) return { kind: 'dir', files: await walkWorkspace(abs, { repoRoot: repo.root, cacheDir: repo.cacheDir, collect }) };
   if (!st.isFile()) throw new CairnError('INVALID', `${repoRelative(repo, abs)} is not a regular file or directory`);
   return { kind: 'file', files: [{ rel: '', abs, stat: statOf(st), exec: (Number(st.mode) & 0o111) !== 0, readOnly: (Number(st.mode) & 0o222) === 0 }] };
 }

@@ -4,11 +4,10 @@ import ignore, { type Ignore } from 'ignore';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { FileStat } from './fileOps.js';
 import { statFiles } from './hashPool.js';
+import { removeStaleTemp, TEMP_NAME } from './staleTemp.js';
 
 export const IGNORE_FILE = '.cairnignore';
 
-/** Temp files cairn writes before a rename (fileOps tmpName, atomicWrite tempPathFor); one left by a kill is not data. */
-const TEMP_NAME = /^\..+\.tmp-\d+-[0-9a-f]+(?:-\d+)?$/;
 
 /** One file found below a walked directory. `rel` is relative to that directory and `/`-separated. */
 export interface WalkEntry {
@@ -24,6 +23,14 @@ export interface WalkOptions {
   repoRoot: string;
   /** Symlinks into the cache are how the symlink link mode looks; they are followed like files. */
   cacheDir: string;
+  /** When given, receives every folder walked (stat'ed before it is listed) and the count of links followed. */
+  collect?: WalkCollect;
+}
+
+/** What a walk saw besides files: for stat snapshots (statSnapshot.ts). */
+export interface WalkCollect {
+  dirs: Array<{ rel: string; ino: bigint; mtimeNs: bigint }>;
+  links: number;
 }
 
 interface Rules {
@@ -73,10 +80,17 @@ export async function walkWorkspace(dir: string, options: WalkOptions & { parall
     cacheReal = path.resolve(options.cacheDir);
   }
   const visited = new Set<string>();
+  const collect = options.collect;
+  const pidAlive = new Map<number, boolean>();
   const walk = (abs: string, rel: string, rules: Rules[]) => {
     const repoRel = path.relative(options.repoRoot, abs).split(path.sep).join('/');
     let dirents;
     try {
+      // Stat before listing: an entry added after the stat moves the mtime past what is recorded.
+      if (collect) {
+        const st = statSync(abs, { bigint: true });
+        collect.dirs.push({ rel, ino: st.ino, mtimeNs: st.mtimeNs });
+      }
       dirents = readdirSync(abs, { withFileTypes: true });
     } catch (err) {
       throw fromSystemError(err, `could not list ${abs}`);
@@ -85,12 +99,18 @@ export async function walkWorkspace(dir: string, options: WalkOptions & { parall
     const active = own ? [...rules, own] : rules;
     for (const d of dirents) {
       const name = d.name;
-      if (name === '.git' || (name.charCodeAt(0) === 46 && TEMP_NAME.test(name))) continue;
+      if (name === '.git') continue;
       // Plain concatenation: path.join per file is a measurable share of walking 100k files.
       const childAbs = abs.endsWith(path.sep) ? abs + name : abs + path.sep + name;
+      if (name.charCodeAt(0) === 46 && TEMP_NAME.test(name)) {
+        // Never data; one whose cairn process is gone is removed, as the next command to walk the folder finds it.
+        if (d.isFile()) removeStaleTemp(childAbs, name, pidAlive);
+        continue;
+      }
       const childRel = rel ? `${rel}/${name}` : name;
       let isDir = d.isDirectory();
       if (d.isSymbolicLink()) {
+        if (collect) collect.links++;
         let target: string;
         try {
           target = realpathSync(childAbs);

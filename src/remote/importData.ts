@@ -11,12 +11,16 @@ import { findPointers } from '../data/findPointers.js';
 import { checkAgainstTracked, resolveUserPath } from '../data/pathRules.js';
 import { dataPathFor, pointerPathFor, POINTER_SUFFIX, readPointer, writePointer, type PointerSource } from '../data/pointer.js';
 import { restorePath } from '../data/restorePath.js';
+import { checkNotStageOutput, type StageOutput } from '../data/stageOutputs.js';
 import { fetchSource, type FetchedSource } from './fetchSource.js';
 import type { GetOptions } from './getData.js';
 import { findSourceTarget, isRemoteGitUrl, normalizeSourcePath, openSourceRepo } from './sourceRepo.js';
 
 /** The same inputs as `cairn get`: a source URL, a path in it, an optional rev and output (here inside the workspace). */
-export type ImportOptions = GetOptions;
+export type ImportOptions = GetOptions & {
+  /** Outputs the pipeline declares: an import must not land on one, as `cairn add` must not track one. */
+  stageOutputs?: StageOutput[];
+};
 
 export interface ImportResult {
   /** Repo-relative data path and pointer file. */
@@ -43,10 +47,13 @@ export interface UpdateResult extends ImportResult {
 
 const rel = (repo: Repo, abs: string) => path.relative(repo.root, abs).split(path.sep).join('/');
 
-/** The URL to record: a relative folder path is stored relative to the repo root, so every clone resolves it alike. */
-function recordedUrl(repo: Repo, url: string, cwd: string): string {
-  if (isRemoteGitUrl(url) || path.isAbsolute(url) || /^file:\/\//i.test(url)) return url;
-  return path.relative(repo.root, path.resolve(cwd, url)).split(path.sep).join('/') || '.';
+/**
+ * The URL to record: a local folder is stored as an absolute path, which still names the source after the repository
+ * is moved or cloned elsewhere on the machine (a relative one breaks on both; see docs/decisions.md). Git URLs as given.
+ */
+function recordedUrl(url: string, cwd: string): string {
+  if (isRemoteGitUrl(url) || /^file:\/\//i.test(url)) return url;
+  return path.resolve(cwd, url);
 }
 
 /** The result fields that describe what was fetched and where it came from (shared by import and update). */
@@ -87,6 +94,7 @@ export async function importData(repo: Repo, options: ImportOptions): Promise<Im
   return withRepoLock(repo.tmpDir, {}, async () => {
     // Nested tracking (inside a tracked folder, or around one) would version the same bytes twice.
     checkAgainstTracked(target, (await findPointers(repo)).map(dataPathFor).filter((p) => p !== where));
+    checkNotStageOutput(where, options.stageOutputs ?? [], 'import');
     if (existsSync(pointerFile)) {
       const existing = await readPointer(pointerFile);
       throw new CairnError('CONFLICT', `${where} is already ${existing.source ? `imported from ${redactSecrets(existing.source.url)}` : 'tracked by cairn'}`, {
@@ -98,7 +106,7 @@ export async function importData(repo: Repo, options: ImportOptions): Promise<Im
     }
     const brought = await bring(repo, abs, {
       url: options.url, resolveFrom: ctx.cwd, rel: srcRel, rev: options.rev, force: options.force, jobs: options.jobs, ctx,
-      recordUrl: recordedUrl(repo, options.url, ctx.cwd),
+      recordUrl: recordedUrl(options.url, ctx.cwd),
     });
     if (brought.unchanged) throw new CairnError('INTERNAL', 'import found nothing to do');
     const { fetched, recorded } = brought;
@@ -131,7 +139,7 @@ export async function updateImport(repo: Repo, options: { target: string; rev?: 
     const old = pointer.source;
     const rev = options.rev ?? old.rev;
     const brought = await bring(repo, abs, {
-      // A relative folder URL was recorded relative to the repo root.
+      // Imports made before absolute paths were recorded hold a folder relative to the repo root.
       url: old.url, resolveFrom: repo.root, rel: old.path, rev, force: options.force, jobs: options.jobs, ctx,
       recordUrl: old.url, skipIfCommit: rev === old.rev ? old.commit : undefined,
     });

@@ -8,7 +8,7 @@ import type { Remote, RemoteCallOptions } from './remote.js';
 import { forEachLimit } from './forEachLimit.js';
 import { assertMetaKey, readOnlyError, readOnlySetting, type BackendInit } from './backendInit.js';
 import { sshTarget } from './sftpTarget.js';
-import { openSftpSession, type SftpSession, type SshTarget } from './sftpSession.js';
+import { openSftpSession, untilLost, type SftpSession, type SshTarget } from './sftpSession.js';
 import { SftpReadStream } from './sftpReadStream.js';
 import { listMetaKeys } from './listMetaKeys.js';
 
@@ -76,10 +76,7 @@ export class SftpRemote implements Remote {
     const session = await this.connect();
     const sftp = session.pick();
     try {
-      return await Promise.race([
-        new Promise<T>((resolve, reject) => fn(sftp, (err, value) => (err ? reject(err) : resolve(value as T)))),
-        session.lost,
-      ]);
+      return await untilLost(session, new Promise<T>((resolve, reject) => fn(sftp, (err, value) => (err ? reject(err) : resolve(value as T)))));
     } catch (err) {
       throw this.wrap(err as SftpError, what);
     } finally {
@@ -223,17 +220,19 @@ export class SftpRemote implements Remote {
     const session = await this.connect();
     const sftp = session.pick();
     try {
-      const handle = await Promise.race([
-        new Promise<Buffer>((resolve, reject) => sftp.open(this.abs(rel), 'r', (err, h) => (err ? reject(err) : resolve(h)))),
-        session.lost,
-      ]);
-      const st = await Promise.race([
-        new Promise<Stats>((resolve, reject) => sftp.fstat(handle, (err, s) => (err ? reject(err) : resolve(s)))),
-        session.lost,
-      ]);
+      const handle = await untilLost(session, new Promise<Buffer>((resolve, reject) => sftp.open(this.abs(rel), 'r', (err, h) => (err ? reject(err) : resolve(h)))));
+      const st = await untilLost(session, new Promise<Stats>((resolve, reject) => sftp.fstat(handle, (err, s) => (err ? reject(err) : resolve(s)))));
       const stream = new SftpReadStream(sftp, handle, st.size, () => session.release(sftp), options?.onBytes);
-      session.lost.catch((err: Error) => stream.destroy(err));
-      options?.signal?.addEventListener('abort', () => stream.destroy(new CairnError('INTERRUPTED', `download of ${oid} was interrupted`)), { once: true });
+      // Both subscriptions end with the stream: one abort listener per download on the command's one signal
+      // otherwise passes Node's limit of 10 (MaxListenersExceededWarning) in any pull of more than 10 objects.
+      const offLost = session.onLost((err) => stream.destroy(err));
+      const signal = options?.signal;
+      const onAbort = () => stream.destroy(new CairnError('INTERRUPTED', `download of ${oid} was interrupted`));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      stream.once('close', () => {
+        offLost();
+        signal?.removeEventListener('abort', onAbort);
+      });
       return stream;
     } catch (err) {
       session.release(sftp);

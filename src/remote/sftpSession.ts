@@ -34,8 +34,26 @@ export interface SftpSession {
   /** Marks a request done on a channel that `pick` returned. */
   release(channel: SFTPWrapper): void;
   closed: boolean;
-  /** Rejects when the connection drops, so requests whose replies will never come fail instead of hanging. */
-  lost: Promise<never>;
+  /**
+   * Calls `listener` once if the connection drops (at once if it already has), so requests whose replies will never
+   * come fail instead of hanging. Returns the function that unsubscribes: every request subscribes for its own
+   * lifetime only, so a long session does not pile up one listener (and its result) per request.
+   */
+  onLost(listener: (err: CairnError) => void): () => void;
+}
+
+/** `work`, or the session's loss if the connection drops first; the subscription ends with `work`. */
+export function untilLost<T>(session: SftpSession, work: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const off = session.onLost(reject);
+    work.then((value) => {
+      off();
+      resolve(value);
+    }, (err: unknown) => {
+      off();
+      reject(err);
+    });
+  });
 }
 
 function home(env: Record<string, string | undefined>): string | undefined {
@@ -191,14 +209,22 @@ export async function openSftpSession(target: SshTarget): Promise<SftpSession> {
     // The server allows fewer sessions than asked (MaxSessions); work with what it gave.
   }
   const busy = new Map<SFTPWrapper, number>(channels.map((c) => [c, 0]));
-  let markLost: (err: Error) => void = () => {};
-  const lost = new Promise<never>((_resolve, reject) => (markLost = reject));
-  lost.catch(() => {});
+  const lostListeners = new Set<(err: CairnError) => void>();
+  let lostError: CairnError | null = null;
   const session: SftpSession = {
     client,
     channels,
     closed: false,
-    lost,
+    onLost(listener) {
+      if (lostError) {
+        listener(lostError);
+        return () => {};
+      }
+      // A wrapper per subscription, so the same function subscribed twice is two subscriptions.
+      const once = (err: CairnError) => listener(err);
+      lostListeners.add(once);
+      return () => lostListeners.delete(once);
+    },
     pick() {
       let best = channels[0];
       for (const c of channels) if (busy.get(c)! < busy.get(best)!) best = c;
@@ -212,10 +238,13 @@ export async function openSftpSession(target: SshTarget): Promise<SftpSession> {
   const markClosed = () => {
     if (session.closed) return;
     session.closed = true;
-    markLost(new CairnError('REMOTE', `the SSH connection to remote "${target.remote}" (${where}) was lost`, {
+    lostError = new CairnError('REMOTE', `the SSH connection to remote "${target.remote}" (${where}) was lost`, {
       hint: 'check the server and the network, then run the command again; it continues with what is missing',
       data: { transient: true },
-    }));
+    });
+    const listeners = [...lostListeners];
+    lostListeners.clear();
+    for (const listener of listeners) listener(lostError);
   };
   client.on('close', markClosed);
   client.on('end', markClosed);

@@ -21,7 +21,9 @@ interface Blob {
 export async function uploadItems(store: ObjectStore, remote: Remote, items: TransferItem[], options: TransferOptions): Promise<TransferResult> {
   const { ctx } = options;
   const { failed, failedOids, fail } = failureCollector();
-  let present = 0;
+  // Objects the remote has, counted once each as transfers count them (two paths with the same bytes share an object).
+  const presentOids = new Set<string>();
+  let presentUnlisted = 0;
   const complete: TransferItem[] = [];
 
   ctx.onProgress?.({ phase: 'checking remote', done: 0, total: items.length });
@@ -30,7 +32,13 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
   const blobs = new Map<string, Blob>();
   for (const item of items) {
     if (top.has(item.oid)) {
-      present += item.kind === 'dir' ? item.files ?? 1 : 1;
+      if (item.kind === 'file') presentOids.add(item.oid);
+      else {
+        // Listing the local tree costs no remote call; without it (a tree not in the cache) count its files.
+        const entries = await store.read(item.oid).then((b) => parseTree(b, item.label).entries, () => undefined);
+        if (entries) for (const e of entries) presentOids.add(e.oid);
+        else presentUnlisted += item.files ?? 1;
+      }
       complete.push(item);
       continue;
     }
@@ -54,7 +62,7 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
   const unknown = [...blobs.keys()].filter((oid) => !top.has(oid));
   const there = unknown.length ? await remote.exists(unknown, { signal: ctx.signal }) : new Set<string>();
   const missing = unknown.filter((oid) => !there.has(oid)).map((oid) => blobs.get(oid)!);
-  present += alreadyTop.length + there.size;
+  for (const oid of [...alreadyTop, ...there]) presentOids.add(oid);
   const totalBytes = missing.reduce((sum, b) => sum + Math.max(0, b.size), 0);
   const progress = makeProgress(ctx, 'uploading', missing.length, totalBytes);
   let transferred = 0;
@@ -97,7 +105,7 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
   for (const item of items) {
     if (item.kind === 'file' && !top.has(item.oid) && !failedOids.has(item.oid)) complete.push(item);
   }
-  return { transferred, bytes: bytesSent, present, failed, complete };
+  return { transferred, bytes: bytesSent, present: presentOids.size + presentUnlisted, failed, complete };
 }
 
 /** Whether an error from a transfer is a fatal one (the whole push stopped) rather than a per-object failure. */

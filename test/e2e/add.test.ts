@@ -118,7 +118,7 @@ describe('symlink mode when an object is removed from the cache', async () => {
     const object = sh(repo.dir, 'readlink data/a').trim();
     sh(repo.dir, `chmod u+w ${object} && rm ${object}`);
     const st = await repo.run(['status', '--exit-code', '--json'], { env });
-    assert.equal(st.code, 1);
+    assert.equal(st.code, 13);
     const p = JSON.parse(st.stdout).data.paths[0];
     assert.deepEqual([p.deleted, p.notInCache], [['data/a'], ['data/a']]);
     writeFileSync(path.join(repo.dir, 'data/a.new'), 'aaa');

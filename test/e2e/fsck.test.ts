@@ -41,7 +41,7 @@ describe('cairn fsck', () => {
     assert.match(text.stdout, /cairn fsck --repair/);
   });
 
-  it('--repair quarantines the bad object; the next fsck reports it as missing for model.bin', async () => {
+  it('--repair quarantines the bad object; the next fsck reports it as missing for model.bin, with exit 4', async () => {
     const r = await cairn(repo.dir, ['fsck', '--repair', '--json'], repo.env);
     assert.equal(r.code, 6);
     const json = JSON.parse(r.stdout);
@@ -49,14 +49,16 @@ describe('cairn fsck', () => {
     assert.ok(!existsSync(objectFile(repo.dir, model)));
     assert.equal(readdirSync(path.join(repo.dir, '.cairn', 'cache', 'quarantine')).length, 1);
     const again = await cairn(repo.dir, ['fsck', '--json'], repo.env);
-    assert.equal(again.code, 0, again.stderr);
+    // Like `git fsck`, an object the pointers need and the cache lacks is a finding: exit 4 (NOT_FOUND), not 0.
+    assert.equal(again.code, 4, again.stderr);
     assert.deepEqual(JSON.parse(again.stdout).missing, [{ oid: model, path: 'model.bin' }]);
   });
 
-  it('reports missing files inside a tracked directory by their path', async () => {
+  it('reports missing files inside a tracked directory by their path, and exits 4', async () => {
     rmSync(objectFile(repo.dir, hashBuffer('c\n3\n')), { force: true });
     const r = await cairn(repo.dir, ['fsck'], repo.env);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 4, r.stderr);
+    assert.doesNotMatch(r.stdout, /No problems found/);
     assert.match(r.stdout, /missing: data\/two\/three\.csv/);
     assert.match(r.stdout, /cairn pull/);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
@@ -23,7 +23,8 @@ describe('cairn import', () => {
     const pointer = parseYaml(readFileSync(path.join(dst, 'imgs.cairn'), 'utf8'));
     assert.equal(pointer.kind, 'dir');
     assert.equal(pointer.files, 2);
-    assert.equal(pointer.source.url, '../src');
+    // A local source is recorded as an absolute path: it survives moving or cloning this repository.
+    assert.equal(pointer.source.url, f.src);
     assert.equal(pointer.source.path, 'data/imgs');
     assert.equal(pointer.source.rev, 'v1');
     assert.equal(pointer.source.commit, sh(f.src, 'git rev-parse v1').trim());
@@ -86,7 +87,7 @@ describe('cairn import', () => {
     const before = readFileSync(path.join(dst, 'imgs.cairn'), 'utf8');
     const again = await cairn(dst, ['import', '../src', 'data/imgs', '-o', 'imgs'], f.env);
     assert.equal(again.code, 5);
-    assert.match(again.stderr, /imgs is already imported from \.\.\/src/);
+    assert.match(again.stderr, /imgs is already imported from \/.*\/src\n/);
     assert.match(again.stderr, /cairn update imgs/);
     assert.equal(readFileSync(path.join(dst, 'imgs.cairn'), 'utf8'), before);
     writeFileSync(path.join(dst, 'notes.txt'), 'mine');
@@ -95,6 +96,19 @@ describe('cairn import', () => {
     assert.match(taken.stderr, /notes\.txt already exists/);
     assert.equal(readFileSync(path.join(dst, 'notes.txt'), 'utf8'), 'mine');
     assert.ok(!existsSync(path.join(dst, 'notes.txt.cairn')));
+  });
+
+  it('refuses to import onto a path a pipeline stage produces', async () => {
+    writeFileSync(path.join(dst, 'cairn.yaml'), 'stages:\n  train:\n    cmd: echo m > weights.bin\n    outs: [weights.bin]\n');
+    try {
+      const r = await cairn(dst, ['import', '../src', 'model.bin', '-o', 'weights.bin'], f.env);
+      assert.equal(r.code, 5, r.stderr);
+      assert.match(r.stderr, /weights\.bin is an output of stage "train" in cairn\.yaml, so cairn import cannot track it too/);
+      assert.ok(!existsSync(path.join(dst, 'weights.bin.cairn')));
+      assert.ok(!existsSync(path.join(dst, 'weights.bin')));
+    } finally {
+      rmSync(path.join(dst, 'cairn.yaml'));
+    }
   });
 
   it('explains bad inputs: outside the repo, not tracked, bad revision, not a cairn repo', async () => {
@@ -119,5 +133,19 @@ describe('cairn import', () => {
     const notRepo = await cairn(plain, ['import', '../src', 'model.bin'], testEnv(f.home));
     assert.equal(notRepo.code, 4);
     assert.match(notRepo.stderr, /not a cairn repository/);
+  });
+
+  it('the recorded source still resolves after the importing repository is moved, and from a clone elsewhere', async () => {
+    const moved = path.join(f.base, 'elsewhere', 'deeper', 'dst-moved');
+    mkdirSync(path.dirname(moved), { recursive: true });
+    sh(f.base, `cp -a dst-clone ${moved}`, f.env);
+    const r = await cairn(moved, ['update', 'imgs', '--rev', 'main', '--json'], f.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).updated[0].source.url, f.src);
+    assert.equal(readFileSync(path.join(moved, 'imgs', 'a.txt'), 'utf8'), 'a2');
+    const cloned = path.join(f.base, 'elsewhere', 'clone2');
+    sh(f.base, `git clone -q ${moved} ${cloned}`, f.env);
+    const u = await cairn(cloned, ['update', 'models/base.bin'], f.env);
+    assert.equal(u.code, 0, u.stderr);
   });
 });

@@ -3,19 +3,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cairn, sh, tempGitRepo, writeTree } from '../helpers/cli.js';
+import { TWO_STAGE_PIPELINE } from '../helpers/lockPipeline.js';
 
-const PIPELINE = `stages:
-  prep:
-    cmd: mkdir -p data/clean && cp in.txt data/clean/a.txt && echo b > data/clean/b.txt
-    deps: [in.txt]
-    outs: [data/clean]
-  train:
-    cmd: cat data/clean/a.txt data/clean/b.txt > model.pkl && echo 1 > metrics.json
-    deps: [data/clean]
-    outs:
-      - model.pkl
-      - metrics.json: {cache: false}
-`;
+const PIPELINE = TWO_STAGE_PIPELINE;
 
 const read = (root: string, rel: string) => readFileSync(path.join(root, rel), 'utf8');
 

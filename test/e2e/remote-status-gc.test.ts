@@ -28,7 +28,7 @@ describe('cairn status --remote and gc --remote', () => {
 
   it('status --remote tells what is not pushed, then that all is in sync', async () => {
     let r = await cairn(repo.dir, ['status', '--exit-code', '--remote', '--json'], repo.env);
-    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.code, 13, r.stderr);
     const paths = JSON.parse(r.stdout).paths;
     assert.deepEqual(paths.map((p: { path: string; state: string; notPushed: number }) => [p.path, p.state, p.notPushed]),
       [['data', 'not pushed', 3], ['model.bin', 'not pushed', 1]]);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cairn, tempGitRepo, writeTree } from '../helpers/cli.js';
@@ -19,7 +19,7 @@ describe('cairn status reports pipeline staleness', () => {
 
   it('lists stages that never ran, and is clean once reproduced', async () => {
     const r = await cairn(repo.dir, ['status', '--exit-code'], repo.env);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 13);
     assert.match(r.stdout, /Pipeline: \(run `cairn repro`/);
     assert.match(r.stdout, /  one:\n    never run/);
     assert.equal((await cairn(repo.dir, ['repro'], repo.env)).code, 0);
@@ -34,12 +34,31 @@ describe('cairn status reports pipeline staleness', () => {
     writeFileSync(path.join(repo.dir, 'params.yaml'), 'k: 2\n');
     writeFileSync(path.join(repo.dir, 'in.txt'), 'b\n');
     const r = await cairn(repo.dir, ['status', '--exit-code', '--json'], repo.env);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 13);
     const { pipeline } = JSON.parse(r.stdout);
     assert.deepEqual(pipeline.changed.map((s: { stage: string }) => s.stage), ['one', 'two']);
     assert.deepEqual(pipeline.changed[1].reasons.map((x: { kind: string }) => x.kind), ['params', 'upstream']);
     const text = await cairn(repo.dir, ['status', '--exit-code'], repo.env);
     assert.match(text.stdout, /dependency in.txt modified/);
     assert.match(text.stdout, /param k \(params.yaml\) changed: 1 -> 2/);
+  });
+
+  it('an invalid cairn.yaml is an error (exit 3), with or without --exit-code; the data status is still shown', async () => {
+    const good = readFileSync(path.join(repo.dir, 'cairn.yaml'), 'utf8');
+    writeFileSync(path.join(repo.dir, 'cairn.yaml'), good.replace('cmd: cp in.txt one.out', 'cmd: cp in.txt one.out\n    bogus_key: 1'));
+    try {
+      for (const args of [['status'], ['status', '--exit-code']]) {
+        const r = await cairn(repo.dir, args, repo.env);
+        assert.equal(r.code, 3, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+        // The data section still runs: the two cached outputs cairn.lock records are up to date.
+        assert.match(r.stdout, /Tracked data is up to date \(2 paths\)/);
+        assert.match(r.stdout, /Pipeline:\n  cannot check: .*bogus_key/);
+      }
+      const json = await cairn(repo.dir, ['status', '--json'], repo.env);
+      assert.equal(json.code, 3);
+      assert.equal(JSON.parse(json.stdout).pipeline.error.code, 'INVALID');
+    } finally {
+      writeFileSync(path.join(repo.dir, 'cairn.yaml'), good);
+    }
   });
 });

@@ -85,7 +85,7 @@ describe('the data versioning story', () => {
     assert.deepEqual(bad.corrupt.map((o: { oid: string }) => o.oid), [oid]);
     await run(['fsck', '--repair'], 6);
     assert.equal(readdirSync(path.join(repo.dir, '.cairn', 'cache', 'quarantine')).length, 1);
-    const after = JSON.parse((await run(['fsck', '--json'])).stdout);
+    const after = JSON.parse((await run(['fsck', '--json'], 4)).stdout);
     assert.deepEqual(after.missing, [{ oid, path: 'data/train/c.csv' }]);
   });
 });

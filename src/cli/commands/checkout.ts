@@ -37,8 +37,8 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
       if (ctx.json) return { data: { ...result, error: error.toJSON() }, exitCode: error.exitCode };
       ctx.warn(`some paths were not checked out:`);
       for (const f of result.failed) ctx.warn(`${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}`);
-      return { data: result, text, exitCode: error.exitCode };
+      return { data: result, summary: text, exitCode: error.exitCode };
     }
-    return { data: result, text };
+    return { data: result, summary: text };
   });
 }

@@ -22,6 +22,6 @@ export async function run(ctx: CliContext, args: string[]): Promise<CommandResul
     const text = changed.map((c) => `committed ${c.path} (${c.info.kind === 'dir' ? `${plural(c.info.files ?? 0, 'file')}, ` : ''}${formatBytes(c.info.size)})`);
     if (changed.length === 0) text.push(committed.length ? 'Nothing to commit: tracked data matches its pointers.' : 'Nothing is tracked yet; use `cairn add`.');
     const git = await stageOrHint(repo, changed.map((c) => c.pointer), ctx.cwd);
-    return { data: { committed, staged: git.staged }, text: [...text, ...git.text] };
+    return { data: { committed, staged: git.staged }, summary: [...text, ...git.text] };
   });
 }

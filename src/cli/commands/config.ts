@@ -66,7 +66,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const after = setKey(before, key, opts.unset ? undefined : coerceValue(key, value));
   validateConfig(after, file);
   await writeConfigFile(file, after);
-  return { data: { key, value: opts.unset ? null : getKey(after, key), file }, text: [] };
+  return { data: { key, value: opts.unset ? null : getKey(after, key), file } };
 }
 
 function requirePath(file: string | null, level: ConfigLevel): string {

@@ -36,7 +36,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const graph = buildGraph(pipeline);
   const selected = args.length ? reach(args.flatMap((t) => resolveTarget(pipeline, t)), graph, Boolean(opts.full)) : undefined;
   const view = dagView(pipeline, graph, selected);
-  if (view.nodes.length === 0) return { data: view, text: [`No stages in ${PIPELINE_FILE}; add one with \`cairn stage add\`.`] };
+  if (view.nodes.length === 0) return { data: view, summary: [`No stages in ${PIPELINE_FILE}; add one with \`cairn stage add\`.`] };
   let text: string[];
   if (opts.mermaid) text = renderMermaid(view);
   else if (opts.md) text = ['```mermaid', ...renderMermaid(view), '```'];

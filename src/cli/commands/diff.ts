@@ -43,16 +43,22 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   }
   for (const a of result.absent) ctx.warn(`${a} is tracked but not in the workspace (run \`cairn checkout ${a}\`)`);
   const text: string[] = [];
-  for (const e of result.added) text.push(`added:     ${e.path}  (${formatBytes(e.size)})`);
-  for (const e of result.modified) text.push(`modified:  ${e.path}  (${formatBytes(e.old.size)} -> ${formatBytes(e.new.size)})`);
-  for (const e of result.deleted) text.push(`deleted:   ${e.path}  (${formatBytes(e.size)})`);
-  for (const e of result.renamed) text.push(`renamed:   ${e.from} -> ${e.to}  (${formatBytes(e.size)})`);
+  // A file of a pipeline output is named with its stage: it changes by `cairn repro`, not by editing.
+  const stageOf = (p: string) => {
+    const o = result.outputs.find((x) => p === x.path || p.startsWith(`${x.path}/`));
+    return o ? `  [stage ${o.stage}]` : '';
+  };
+  for (const e of result.added) text.push(`added:     ${e.path}  (${formatBytes(e.size)})${stageOf(e.path)}`);
+  for (const e of result.modified) text.push(`modified:  ${e.path}  (${formatBytes(e.old.size)} -> ${formatBytes(e.new.size)})${stageOf(e.path)}`);
+  for (const e of result.deleted) text.push(`deleted:   ${e.path}  (${formatBytes(e.size)})${stageOf(e.path)}`);
+  for (const e of result.renamed) text.push(`renamed:   ${e.from} -> ${e.to}  (${formatBytes(e.size)})${stageOf(e.to)}`);
   const against = result.b ? result.b.rev : 'the workspace';
-  if (isEmptyDiff(result)) text.push(`No changes in tracked data between ${result.a.rev} and ${against}.`);
+  const summary: string[] = [];
+  if (isEmptyDiff(result)) summary.push(`No changes in tracked data between ${result.a.rev} and ${against}.`);
   else {
     const n = result.added.length + result.modified.length + result.deleted.length + result.renamed.length;
-    text.push(`${n} file(s) changed between ${result.a.rev} and ${against}: ${result.added.length} added, `
+    summary.push(`${n} file(s) changed between ${result.a.rev} and ${against}: ${result.added.length} added, `
       + `${result.modified.length} modified, ${result.deleted.length} deleted, ${result.renamed.length} renamed`);
   }
-  return { data: result, text };
+  return { data: result, text, summary };
 }

@@ -19,7 +19,7 @@ export async function setFrozen(ctx: CliContext, names: string[], frozen: boolea
   const verb = frozen ? 'Froze' : 'Unfroze';
   return {
     data: { frozen, stages: affected.map((s) => s.name) },
-    text: [`${verb} ${affected.map((s) => `"${s.name}"`).join(', ')}.${frozen ? ' `cairn repro` skips frozen stages until `cairn unfreeze`.' : ''}`],
+    summary: [`${verb} ${affected.map((s) => `"${s.name}"`).join(', ')}.${frozen ? ' `cairn repro` skips frozen stages until `cairn unfreeze`.' : ''}`],
   };
 }
 

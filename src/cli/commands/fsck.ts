@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ERROR_CODES } from '../../core/errors.js';
 import { openRepo } from '../../core/repo.js';
-import { fsck } from '../../data/fsck.js';
+import { fsck, type FsckResult } from '../../data/fsck.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { formatBytes } from '../../core/formatBytes.js';
 
@@ -14,17 +14,31 @@ export function configure(cmd: Command): void {
 export async function run(ctx: CliContext, _args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const result = await fsck(repo, { repair: Boolean(opts.repair) }, ctx);
-  const text = [`Checked ${result.checked} object(s), ${formatBytes(result.checkedBytes)}`];
+  const text: string[] = [];
   for (const c of result.corrupt) text.push(`corrupt: ${c.oid} (${formatBytes(c.size)})`);
-  for (const m of result.missing) text.push(`missing: ${m.path} (${m.oid})`);
+  for (const m of result.missing) text.push(`missing: ${m.path} (${m.oid})${m.stage ? ` [output of stage ${m.stage}]` : ''}`);
   for (const u of result.unreadableTrees) text.push(`unreadable tree: ${u.path} (${u.oid}, ${u.reason}); its files were not checked`);
   for (const q of result.quarantined) text.push(`quarantined: ${q.oid} -> ${q.to}`);
+  const summary = [...(text.length ? [''] : []), `Checked ${result.checked} object(s), ${formatBytes(result.checkedBytes)}`];
   if (result.corrupt.length && !opts.repair) {
-    text.push('', 'Run `cairn fsck --repair` to quarantine the corrupt objects, then `cairn pull` (or re-add the data) to get good copies.');
+    summary.push('', 'Run `cairn fsck --repair` to quarantine the corrupt objects, then `cairn pull` (or re-add the data) to get good copies.');
   } else if (result.quarantined.length) {
-    text.push('', 'Run `cairn pull` (or re-add the data) to get good copies of the quarantined objects.');
+    summary.push('', 'Run `cairn pull` (or re-add the data) to get good copies of the quarantined objects.');
   }
-  if (result.missing.length) text.push('Missing objects can be fetched with `cairn pull`, or restored by re-adding the data.');
-  if (!result.corrupt.length && !result.missing.length && !result.unreadableTrees.length) text.push('No problems found.');
-  return { data: result, text, exitCode: result.corrupt.length ? ERROR_CODES.INTEGRITY.exit : 0 };
+  if (result.missing.length) {
+    const stages = [...new Set(result.missing.flatMap((m) => (m.stage ? [m.stage] : [])))];
+    summary.push(`Missing objects can be fetched with \`cairn pull\`, or restored by re-adding the data${stages.length ? ` (stage outputs: by running their stage again, \`cairn repro -f ${stages.join(' ')}\`)` : ''}.`);
+  }
+  if (!result.corrupt.length && !result.missing.length && !result.unreadableTrees.length) summary.push('No problems found.');
+  return { data: result, text, summary, exitCode: fsckExitCode(result) };
+}
+
+/**
+ * Like `git fsck`, a finding is a non-zero exit: damage first (corrupt objects or trees that do not parse: 6), then
+ * absence (objects or trees the pointers need that the cache lacks: 4), so a script can tell "fetch" from "repair".
+ */
+function fsckExitCode(result: FsckResult): number {
+  if (result.corrupt.length || result.unreadableTrees.some((u) => u.reason !== 'missing')) return ERROR_CODES.INTEGRITY.exit;
+  if (result.missing.length || result.unreadableTrees.length) return ERROR_CODES.NOT_FOUND.exit;
+  return 0;
 }

@@ -75,10 +75,10 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
     const head = `${plan.remove.length} unreferenced object(s), ${formatBytes(plan.removeBytes)}; keeping ${plan.keep} (${formatBytes(plan.keepBytes)})`;
     if (dryRun) {
       const lines = plan.remove.map((o) => `  ${o.oid}  ${formatBytes(o.size)}`);
-      return { data: { ...summary, removed: 0, freedBytes: 0 }, text: [`Would delete ${head}`, ...lines] };
+      return { data: { ...summary, removed: 0, freedBytes: 0 }, text: lines, summary: [`Would delete ${head}`] };
     }
     if (plan.remove.length === 0) {
-      return { data: { ...summary, removed: 0, freedBytes: 0 }, text: `Nothing to delete; keeping ${plan.keep} object(s) (${formatBytes(plan.keepBytes)})` };
+      return { data: { ...summary, removed: 0, freedBytes: 0 }, summary: [`Nothing to delete; keeping ${plan.keep} object(s) (${formatBytes(plan.keepBytes)})`] };
     }
     if (!opts.force) {
       if (!process.stdin.isTTY || ctx.json) {
@@ -87,13 +87,13 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
         });
       }
       if (!(await confirm(`Delete ${head}? [y/N] `))) {
-        return { data: { ...summary, removed: 0, freedBytes: 0, cancelled: true }, text: 'Nothing deleted.' };
+        return { data: { ...summary, removed: 0, freedBytes: 0, cancelled: true }, summary: ['Nothing deleted.'] };
       }
     }
     const { removed, freedBytes } = await applyGc(repo, plan, ctx);
     return {
       data: { ...summary, removed, freedBytes },
-      text: `Deleted ${removed} object(s), freed ${formatBytes(freedBytes)}; kept ${plan.keep} (${formatBytes(plan.keepBytes)})`,
+      summary: [`Deleted ${removed} object(s), freed ${formatBytes(freedBytes)}; kept ${plan.keep} (${formatBytes(plan.keepBytes)})`],
     };
   });
 }

@@ -22,6 +22,6 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const from = result.from.length ? ` from ${result.from.join(' and ')}` : '';
   return {
     data: result,
-    text: `Downloaded ${result.path} at ${result.commit.slice(0, 12)} to ${result.out}: ${describeSize(result.files, result.size)}, ${result.downloaded} object(s) fetched${from}`,
+    summary: [`Downloaded ${result.path} at ${result.commit.slice(0, 12)} to ${result.out}: ${describeSize(result.files, result.size)}, ${result.downloaded} object(s) fetched${from}`],
   };
 }

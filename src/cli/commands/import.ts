@@ -4,6 +4,7 @@ import { importData } from '../../remote/importData.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { describeSize, parseJobs } from './getImportOptions.js';
 import { stageOrHint } from '../output/gitStageHint.js';
+import { declaredOutputs } from './stageOutputs.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -21,8 +22,9 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const [url, path] = args;
   const result = await importData(repo, {
     url, path, rev: opts.rev as string | undefined, out: opts.out as string | undefined, force: Boolean(opts.force), jobs: parseJobs(opts.jobs), ctx,
+    stageOutputs: await declaredOutputs(repo, ctx),
   });
   const text = [`Imported ${result.source.path} at ${result.source.commit.slice(0, 12)} as ${result.path}: ${describeSize(result.files, result.size)}`];
   text.push(...(await stageOrHint(repo, [result.pointer, ...result.gitignore], ctx.cwd)).text);
-  return { data: result, text };
+  return { data: result, summary: text };
 }

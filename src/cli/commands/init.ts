@@ -21,8 +21,8 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
       await gitAdd(result.root, result.created);
       text.push(`Staged: ${result.created.join(' ')}`);
     } else {
-      text.push('', 'To track these changes with git, run:', '', `\tgit add ${result.created.join(' ')}`);
+      text.push('', 'To record this with git, run:', '', `\tgit add ${result.created.join(' ')}`);
     }
   }
-  return { data: result, text };
+  return { data: result, summary: text };
 }

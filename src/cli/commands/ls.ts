@@ -45,7 +45,8 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const text = result.entries.map((e) => {
     const name = e.kind === 'dir' ? `${e.path}/` : e.path;
     const files = e.files !== undefined ? `  (${e.files} file${e.files === 1 ? '' : 's'})` : '';
-    return `${(e.oid ?? '-').slice(0, 12).padEnd(12)}  ${formatBytes(e.size).padStart(width)}  ${name}${files}`;
+    const stage = e.stage && e.tracked ? `  [output of stage ${e.stage}]` : '';
+    return `${(e.oid ?? '-').slice(0, 12).padEnd(12)}  ${formatBytes(e.size).padStart(width)}  ${name}${files}${stage}`;
   });
   return { data: result, text };
 }

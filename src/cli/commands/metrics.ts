@@ -58,7 +58,7 @@ async function show(ctx: CliContext, args: string[], opts: Record<string, unknow
     if ('error' in v) rows.push([file, '', `error: ${v.error}`]);
     else for (const [key, value] of Object.entries(v.data)) rows.push([file, key, formatValue(value)]);
   }
-  if (rows.length === 0) return { data: values, text: ['No metrics: no stage declares a metrics file that exists (declare one with `metrics:` in cairn.yaml).'] };
+  if (rows.length === 0) return { data: values, summary: ['No metrics: no stage declares a metrics file that exists (declare one with `metrics:` in cairn.yaml).'] };
   const header = ['Path', 'Metric', 'Value'];
   return { data: values, text: opts.md ? markdownTable(header, rows) : textTable(header, rows) };
 }
@@ -74,7 +74,7 @@ async function diff(ctx: CliContext, args: string[], opts: Record<string, unknow
   }
   const rows = diffValues(before, after, { all: Boolean(opts.all) });
   const data = { old: labels[0], new: labels[1], metrics: rows };
-  if (rows.length === 0) return { data, text: [`No metric changes between ${labels[0]} and ${labels[1]}.`] };
+  if (rows.length === 0) return { data, summary: [`No metric changes between ${labels[0]} and ${labels[1]}.`] };
   const header = ['Path', 'Metric', labels[0], labels[1], 'Change'];
   const cells = rows.map((r) => [r.file, r.key, formatValue(r.old), formatValue(r.new), formatChange(r)]);
   return { data, text: opts.md ? markdownTable(header, cells) : textTable(header, cells) };

@@ -4,6 +4,7 @@ import { withRepoLock } from '../../core/repoLock.js';
 import { moveTracked } from '../../data/moveTracked.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { stageOrHint } from '../output/gitStageHint.js';
+import { declaredOutputs } from './stageOutputs.js';
 
 export function configure(cmd: Command): void {
   cmd
@@ -16,9 +17,9 @@ export async function run(ctx: CliContext, args: string[]): Promise<CommandResul
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const onWait = (holder: string) => ctx.info(`waiting for the repository lock (held by ${holder})...`);
   return withRepoLock(repo.tmpDir, { onWait }, async () => {
-    const result = await moveTracked(repo, ctx.cwd, args[0], args[1]);
+    const result = await moveTracked(repo, ctx.cwd, { src: args[0], dst: args[1] }, await declaredOutputs(repo, ctx));
     if (!result.movedData) ctx.warn(`${result.from} was not in the workspace; only its pointer moved`);
     const text = [`Moved ${result.from} to ${result.to}`, ...(await stageOrHint(repo, result.changed, ctx.cwd)).text];
-    return { data: result, text };
+    return { data: result, summary: text };
   });
 }

@@ -38,7 +38,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const errors = Object.entries({ ...before, ...after }).flatMap(([file, v]) => ('error' in v ? [`${file}: ${v.error}`] : []));
   for (const e of errors) ctx.warn(e);
   const data = { old: labels[0], new: labels[1], params: rows };
-  if (rows.length === 0) return { data, text: [`No param changes between ${labels[0]} and ${labels[1]}.`] };
+  if (rows.length === 0) return { data, summary: [`No param changes between ${labels[0]} and ${labels[1]}.`] };
   const header = ['Path', 'Param', labels[0], labels[1]];
   const cells = rows.map((r) => [r.file, r.key, formatValue(r.old), formatValue(r.new)]);
   return { data, text: opts.md ? markdownTable(header, cells) : textTable(header, cells) };

@@ -11,5 +11,5 @@ export function configure(cmd: Command): void {
 export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const result = await pull(repo, { ...transferRequest(args, opts), force: Boolean(opts.force) }, ctx);
-  return { data: result, text: result.summary };
+  return { data: result, summary: [result.summary] };
 }

@@ -52,7 +52,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
       const [name, url] = args;
       const spec = await addRemote(repo, ctx.env, { name, url, makeDefault: Boolean(opts.default), force: Boolean(opts.force), local });
       const moved = spec.options.password !== undefined ? ' (its password went to .cairn/config.local.toml)' : '';
-      return { data: { name, url: displayRemoteUrl(spec.url), default: Boolean(opts.default) }, text: `Added remote "${name}" ${displayRemoteUrl(spec.url)}${opts.default ? ' (default)' : ''}${moved}` };
+      return { data: { name, url: displayRemoteUrl(spec.url), default: Boolean(opts.default) }, summary: [`Added remote "${name}" ${displayRemoteUrl(spec.url)}${opts.default ? ' (default)' : ''}${moved}`] };
     }
     case 'list': {
       const def = defaultRemoteName(repo);
@@ -70,17 +70,17 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
       if (value !== undefined && opts.unset) throw new CairnError('USAGE', 'give either a value or --unset, not both');
       await modifyRemote(repo, ctx.env, { name, option, value, unset: Boolean(opts.unset), local });
       const shown = opts.unset ? null : redactOptions({ [option]: option === 'url' ? displayRemoteUrl(value!) : value })[option];
-      return { data: { name, option, value: shown }, text: opts.unset ? `Unset ${option} of remote "${name}"` : `Set ${option} of remote "${name}" to ${String(shown)}` };
+      return { data: { name, option, value: shown }, summary: [opts.unset ? `Unset ${option} of remote "${name}"` : `Set ${option} of remote "${name}" to ${String(shown)}`] };
     }
     case 'remove': {
       const [name] = args;
       await removeRemote(repo, ctx.env, name);
-      return { data: { name, removed: true }, text: `Removed remote "${name}" (the data stored on it was not touched)` };
+      return { data: { name, removed: true }, summary: [`Removed remote "${name}" (the data stored on it was not touched)`] };
     }
     case 'rename': {
       const [from, to] = args;
       await renameRemote(repo, ctx.env, from, to);
-      return { data: { from, to }, text: `Renamed remote "${from}" to "${to}"` };
+      return { data: { from, to }, summary: [`Renamed remote "${from}" to "${to}"`] };
     }
     case 'default': {
       const [name] = args;
@@ -91,7 +91,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
       }
       if (name !== undefined && opts.unset) throw new CairnError('USAGE', 'give either a name or --unset, not both');
       await setDefaultRemote(repo, ctx.env, name, local);
-      return { data: { default: name ?? null }, text: name ? `Default remote is now "${name}"` : 'Cleared the default remote' };
+      return { data: { default: name ?? null }, summary: [name ? `Default remote is now "${name}"` : 'Cleared the default remote'] };
     }
     default:
       throw new CairnError('USAGE', `unknown remote sub-command "${cmd.name()}"`, { hint: 'see `cairn help remote`' });

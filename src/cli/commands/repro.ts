@@ -45,7 +45,7 @@ function summary(result: ReproResult): string[] {
     const names = result.stages.filter((s) => s.outcome === outcome).map((s) => s.stage);
     if (names.length) lines.push(`${label}: ${names.join(', ')}`);
   }
-  if (result.gitFiles.length) lines.push('', 'To track the changes with git, run:', '', `\tgit add ${result.gitFiles.join(' ')}`);
+  if (result.gitFiles.length) lines.push('', 'To record this with git, run:', '', `\tgit add ${result.gitFiles.join(' ')}`);
   return lines;
 }
 
@@ -80,5 +80,5 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     ...result,
     ...(exitCode ? { error: { code: exitCode === 130 ? 'INTERRUPTED' : 'STAGE_FAILED', message: report.split('\n')[0].replace(/^error: /, '') } } : {}),
   };
-  return { data, text: summary(result), exitCode };
+  return { data, ...(result.dry ? { text: summary(result) } : { summary: summary(result) }), exitCode };
 }

@@ -99,7 +99,7 @@ async function add(ctx: CliContext, args: string[], opts: Record<string, unknown
   const outs = added.outs.map((o) => o.path);
   return {
     data: stageJson(added),
-    text: [`${replaced ? 'Replaced' : 'Added'} stage "${stage.name}" ${replaced ? 'in' : 'to'} ${PIPELINE_FILE}.`, ...(outs.length ? [`Run \`cairn repro ${stage.name}\` to produce ${outs.join(', ')}.`] : [])],
+    summary: [`${replaced ? 'Replaced' : 'Added'} stage "${stage.name}" ${replaced ? 'in' : 'to'} ${PIPELINE_FILE}.`, ...(outs.length ? [`Run \`cairn repro ${stage.name}\` to produce ${outs.join(', ')}.`] : [])],
   };
 }
 
@@ -107,7 +107,7 @@ async function list(ctx: CliContext): Promise<CommandResult> {
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const pipeline = await loadPipeline(repo);
   const stages = [...pipeline.stages.values()];
-  if (stages.length === 0) return { data: [], text: [`No stages in ${PIPELINE_FILE}; add one with \`cairn stage add\`.`] };
+  if (stages.length === 0) return { data: [], summary: [`No stages in ${PIPELINE_FILE}; add one with \`cairn stage add\`.`] };
   const width = Math.max(...stages.map((s) => s.name.length));
   const text = stages.map((s) => {
     const about = s.desc ?? s.cmd.join(' && ');

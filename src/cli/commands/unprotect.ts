@@ -23,6 +23,6 @@ export async function run(ctx: CliContext, args: string[]): Promise<CommandResul
       text.push(`(cache.link is ${links.join(',')}: workspace files are independent copies, so there is never anything to unprotect)`);
     }
     text.push(...(results.some((r) => r.unprotected) ? ['Edit them, then `cairn add` or `cairn commit` records the new content.'] : []));
-    return { data: { results }, text };
+    return { data: { results }, summary: text };
   });
 }

@@ -30,5 +30,5 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const changed = results.filter((r) => r.updated).map((r) => r.pointer);
   const text = results.map(line);
   if (changed.length) text.push(...(await stageOrHint(repo, changed, ctx.cwd)).text);
-  return { data: { updated: results }, text };
+  return { data: { updated: results }, summary: text };
 }

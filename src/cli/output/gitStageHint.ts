@@ -6,7 +6,7 @@ import { git, gitAdd, lsFiles } from '../../git/git.js';
 export interface StageResult {
   /** Whether the files were staged (core.autostage). */
   staged: boolean;
-  /** Lines to print: "Staged: ..." or the `git add` the user should run. */
+  /** Summary lines (dropped by -q): "Staged: ..." or the `git add` the user should run. */
   text: string[];
 }
 
