@@ -18,6 +18,6 @@ export async function expApply(ctx: CliContext, name: string, opts: Record<strin
       '',
       `Review with \`git diff\`; keep it with \`git commit -a\` (or \`cairn exp branch ${exp.name} BRANCH\`).`,
     ];
-    return { data: { name: exp.name, commit: exp.commit, ...result }, text };
+    return { data: { name: exp.name, commit: exp.commit, ...result }, summary: text };
   });
 }

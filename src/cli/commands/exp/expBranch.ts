@@ -10,5 +10,5 @@ export async function expBranch(ctx: CliContext, name: string, branch: string): 
   if (!(await createBranch(repo.root, branch, exp.commit))) {
     throw new CairnError('CONFLICT', `a branch named "${branch}" exists already`, { hint: 'choose another branch name', data: { branch } });
   }
-  return { data: { name: exp.name, branch, commit: exp.commit }, text: [`branch ${branch} created at experiment ${exp.name} (${exp.commit.slice(0, 7)}); switch to it with \`git switch ${branch}\``] };
+  return { data: { name: exp.name, branch, commit: exp.commit }, summary: [`branch ${branch} created at experiment ${exp.name} (${exp.commit.slice(0, 7)}); switch to it with \`git switch ${branch}\``] };
 }

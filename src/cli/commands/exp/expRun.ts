@@ -78,5 +78,5 @@ export async function expRun(ctx: CliContext, targets: string[], opts: Record<st
     experiments: done.map((d) => ({ ...d.summary, ref: d.ref, commit: d.commit, stages: d.repro.stages.map((s) => ({ stage: s.stage, outcome: s.outcome })) })),
     failed: failed.map((f) => ({ name: f.name, error: f.error instanceof CairnError ? f.error.toJSON() : { code: 'INTERNAL', message: f.error.message } })),
   };
-  return { data, text, exitCode: failed.length ? 12 : 0 };
+  return { data, summary: text, exitCode: failed.length ? 12 : 0 };
 }

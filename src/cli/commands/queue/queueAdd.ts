@@ -10,5 +10,5 @@ export async function queueAdd(ctx: CliContext, options: { grid: ParamChange[][]
   const queued = await queueExperiments(repo, options);
   const text = queued.map((q) => `queued ${q.name}${q.changes.length ? `: ${q.changes.map((c) => (c.op === 'delete' ? `~${c.key}` : `${c.key}=${formatValue(c.value)}`)).join(' ')}` : ''}`);
   text.push('', `Run them with \`cairn queue start${queued.length > 1 ? ' -j 2' : ''}\`; \`cairn queue status\` shows the queue.`);
-  return { data: { queued: queued.map(({ name, ref, commit, changes, baseline }) => ({ name, ref, commit, changes, baseline })) }, text };
+  return { data: { queued: queued.map(({ name, ref, commit, changes, baseline }) => ({ name, ref, commit, changes, baseline })) }, summary: text };
 }

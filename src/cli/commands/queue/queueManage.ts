@@ -23,7 +23,7 @@ export async function queueRemove(ctx: CliContext, names: string[], opts: Record
     if (q) await deleteRef(repo.root, q.ref);
     removeQueueState(repo, n);
   }
-  return { data: { removed: chosen }, text: [chosen.length ? `removed ${chosen.join(', ')} from the queue` : 'the queue is empty'] };
+  return { data: { removed: chosen }, summary: [chosen.length ? `removed ${chosen.join(', ')} from the queue` : 'the queue is empty'] };
 }
 
 /** `cairn queue kill NAME...`: SIGTERM to the worker, whose repro stops its stages and records the run as killed. */
@@ -36,5 +36,5 @@ export async function queueKill(ctx: CliContext, names: string[]): Promise<Comma
     return s;
   });
   for (const s of targets) process.kill(s.pid, 'SIGTERM');
-  return { data: { killed: names }, text: [`stopping ${names.join(', ')} (their stages get SIGTERM, then SIGKILL)`] };
+  return { data: { killed: names }, summary: [`stopping ${names.join(', ')} (their stages get SIGTERM, then SIGKILL)`] };
 }

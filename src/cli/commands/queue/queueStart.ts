@@ -54,12 +54,12 @@ export async function queueStart(ctx: CliContext, opts: Record<string, unknown>)
   const failed = results.filter((r) => r.exitCode !== 0);
   const text = outcomes.length === 0 ? ['The queue is empty (add experiments with `cairn exp run --queue -S ...`).']
     : [`${outcomes.length - failed.length} experiment(s) finished, ${failed.length} failed; see them with \`cairn exp show\`.`];
-  return { data: { experiments: results }, text, exitCode: failed.length ? 12 : 0 };
+  return { data: { experiments: results }, summary: text, exitCode: failed.length ? 12 : 0 };
 }
 
 /** `cairn queue exec NAME` (hidden): the child that runs one experiment. */
 export async function queueExec(ctx: CliContext, name: string): Promise<CommandResult> {
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const result = await runQueued(repo, ctx, name, { onOutput: (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(text) });
-  return { data: { name: result.name, commit: result.commit }, text: [`experiment ${result.name} saved (${result.commit.slice(0, 7)})`] };
+  return { data: { name: result.name, commit: result.commit }, summary: [`experiment ${result.name} saved (${result.commit.slice(0, 7)})`] };
 }
