@@ -14,8 +14,9 @@ import { benchPipelines } from './pipelineBench.mjs';
 import { benchTracking } from './trackingBench.mjs';
 import { benchClients } from './clientsBench.mjs';
 import { formatTable } from './table.mjs';
+import { benchExperiments } from './expBench.mjs';
 
-const SECTIONS = ['startup', 'data', 'remote', 'pipeline', 'tracking', 'clients'];
+const SECTIONS = ['startup', 'data', 'remote', 'pipeline', 'tracking', 'clients', 'experiments'];
 
 function parseArgs(argv) {
   const opts = { record: false, only: SECTIONS };
@@ -101,6 +102,7 @@ try {
   if (opts.only.includes('pipeline')) benchPipelines(ctx, (name, fn) => attempt(name, fn));
   if (opts.only.includes('tracking')) benchTracking(ctx, (name, fn) => attempt(name, fn));
   if (opts.only.includes('clients')) attempt('clients', () => benchClients(ctx));
+  if (opts.only.includes('experiments')) await attempt('experiments', () => benchExperiments(ctx));
 } finally {
   cleanup();
 }

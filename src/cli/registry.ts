@@ -2,6 +2,7 @@ import type { CommandEntry } from './commandSpec.js';
 import { dataCommands } from './registry/data.js';
 import { remoteCommands } from './registry/remote.js';
 import { pipelineCommands } from './registry/pipeline.js';
+import { experimentCommands } from './registry/experiments.js';
 import { trackingCommands } from './registry/tracking.js';
 import { plotsCommands } from './registry/plots.js';
 
@@ -10,7 +11,7 @@ export const COMMAND_GROUPS: { title: string; commands: CommandEntry[] }[] = [
   { title: 'Set-up and data versioning', commands: dataCommands },
   { title: 'Remotes and sharing', commands: remoteCommands },
   { title: 'Pipelines', commands: pipelineCommands },
-  { title: 'Experiments and tracking', commands: [...plotsCommands, ...trackingCommands] },
+  { title: 'Experiments and tracking', commands: [...experimentCommands, ...plotsCommands, ...trackingCommands] },
 ];
 
 /** Every command, in the order `cairn --help` lists them. */

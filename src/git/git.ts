@@ -12,12 +12,12 @@ export interface GitResult {
 const MAX_BUFFER = 1 << 30;
 
 /** Runs git and returns its output; rejects with a CairnError naming the command when git fails. */
-export function git(cwd: string, args: string[], options: { input?: string; allowFail?: boolean } = {}): Promise<GitResult> {
+export function git(cwd: string, args: string[], options: { input?: string; allowFail?: boolean; env?: Record<string, string> } = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
       args,
-      { cwd, maxBuffer: MAX_BUFFER, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
+      { cwd, maxBuffer: MAX_BUFFER, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env } },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
         if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {

@@ -95,7 +95,7 @@ function tailKeeper(max: number) {
 }
 
 /** Turns chunks into whole lines prefixed with `[stage] `; flush() emits an unfinished last line. */
-function linePrefixer(prefix: string, emit: (text: string) => void) {
+export function linePrefixer(prefix: string, emit: (text: string) => void) {
   let partial = '';
   return {
     push(text: string) {

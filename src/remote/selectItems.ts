@@ -16,6 +16,10 @@ export interface TransferScope {
   allBranches?: boolean;
   allTags?: boolean;
   allCommits?: boolean;
+  /** These commits too (experiments: `cairn exp push`). */
+  commits?: string[];
+  /** false: leave out the workspace's own pointers and outputs (only the commits in scope). */
+  workspace?: boolean;
 }
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
@@ -71,12 +75,13 @@ async function trackedForTargets(repo: Repo, cwd: string, targets: string[]): Pr
  * the pointers and root cairn.lock outputs at the commits the flags add. Outputs with `push: false` are left out.
  */
 export async function selectPointers(repo: Repo, cwd: string, scope: TransferScope): Promise<TrackedPointer[]> {
-  const selected = scope.targets?.length ? await trackedForTargets(repo, cwd, scope.targets) : (await readWorkspaceTracked(repo)).filter(travels);
-  if (scope.allBranches || scope.allTags || scope.allCommits) {
+  const selected = scope.targets?.length ? await trackedForTargets(repo, cwd, scope.targets)
+    : scope.workspace === false ? [] : (await readWorkspaceTracked(repo)).filter(travels);
+  if (scope.allBranches || scope.allTags || scope.allCommits || scope.commits?.length) {
     if (!repo.git) {
       throw new CairnError('USAGE', '--all-branches, --all-tags and --all-commits need Git history', { hint: 'this repository was made with `cairn init --no-git`' });
     }
-    const commits = await listScopeCommits(repo.root, scope);
+    const commits = [...(scope.allBranches || scope.allTags || scope.allCommits ? await listScopeCommits(repo.root, scope) : []), ...(scope.commits ?? [])];
     const scan = await scanCommits(repo, commits);
     const wanted = scope.targets?.length ? new Set(selected.map((p) => p.dataPath)) : null;
     for (const p of [...scan.pointers, ...lockOutputsInScan(scan)]) {

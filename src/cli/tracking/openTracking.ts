@@ -9,7 +9,7 @@ import { runSystemTags } from '../../tracking/events/systemTags.js';
 import { openTrackingStore } from '../../tracking/openTrackingStore.js';
 import type { ArtifactBlobs, TrackingStore } from '../../tracking/trackingStore.js';
 import type { CliContext } from '../commandSpec.js';
-import { cacheArtifactBlobs } from './cacheArtifactBlobs.js';
+import { cacheArtifactBlobs } from '../../experiments/cacheArtifactBlobs.js';
 
 /** The tracking store of the command's repository (or of `tracking.uri` outside one), with what ingestion needs. */
 export interface TrackingSession {

@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { CairnError } from '../../core/errors.js';
-import { hashFileStream } from '../../core/hash.js';
-import { ObjectStore } from '../../data/objectStore.js';
-import type { ArtifactBlobs } from '../../tracking/trackingStore.js';
+import { CairnError } from '../core/errors.js';
+import { hashFileStream } from '../core/hash.js';
+import { ObjectStore } from '../data/objectStore.js';
+import type { ArtifactBlobs } from '../tracking/trackingStore.js';
 
-/** Run artifacts stored as objects of the repository's cache (tracking does not import data; the CLI joins them). */
+/** Run artifacts stored as objects of the repository's cache (tracking does not import data; the experiments layer joins them). */
 export function cacheArtifactBlobs(cacheDir: string): ArtifactBlobs {
   const objects = new ObjectStore(cacheDir);
   return {

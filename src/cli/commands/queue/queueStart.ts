@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { CairnError } from '../../../core/errors.js';
+import { openRepo, type Repo } from '../../../core/repo.js';
+import { listQueued } from '../../../experiments/queue/queueExperiments.js';
+import { queueDir, queueLogPath, readQueueStates } from '../../../experiments/queue/queueState.js';
+import { runQueued } from '../../../experiments/queue/runQueued.js';
+import { formatValue } from '../../../pipeline/metrics.js';
+import type { CliContext, CommandResult } from '../../commandSpec.js';
+
+function parseJobs(raw: unknown): number {
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new CairnError('USAGE', `--jobs must be a whole number of at least 1, not "${String(raw)}"`, { hint: 'e.g. `cairn queue start -j 2`' });
+  return n;
+}
+
+/** Runs one queued experiment in a child `cairn queue exec`, its output going to the experiment's log. */
+function runChild(repo: Repo, ctx: CliContext, name: string): Promise<number> {
+  const log = openSync(queueLogPath(repo, name), 'a');
+  return new Promise((resolve) => {
+    // Own processes: `queue kill NAME` can stop one experiment, and one crashing takes no other down.
+    const child = spawn(process.execPath, [process.argv[1], 'queue', 'exec', name], { cwd: repo.root, env: ctx.env as NodeJS.ProcessEnv, stdio: ['ignore', log, log] });
+    child.on('error', () => resolve(1));
+    child.on('close', (code) => {
+      closeSync(log);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+/** `cairn queue start`: takes queued experiments oldest first, N at a time, until none are left (new ones included). */
+export async function queueStart(ctx: CliContext, opts: Record<string, unknown>): Promise<CommandResult> {
+  const jobs = parseJobs(opts.jobs);
+  const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
+  mkdirSync(queueDir(repo), { recursive: true });
+  const started = new Set<string>();
+  const outcomes: Array<{ name: string; code: number }> = [];
+  const lane = async () => {
+    for (;;) {
+      if (ctx.signal?.aborted) return;
+      const next = (await listQueued(repo)).find((q) => !started.has(q.name));
+      if (!next) return;
+      started.add(next.name);
+      ctx.info(`started ${next.name}${next.changes.length ? ` (${next.changes.map((c) => (c.op === 'delete' ? `~${c.key}` : `${c.key}=${formatValue(c.value)}`)).join(' ')})` : ''}`);
+      const code = await runChild(repo, ctx, next.name);
+      outcomes.push({ name: next.name, code });
+      ctx.info(code === 0 ? `finished ${next.name}` : `${next.name} failed (exit ${code}; \`cairn queue logs ${next.name}\` shows why)`);
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, lane));
+  const states = new Map(readQueueStates(repo).map((s) => [s.name, s]));
+  const results = outcomes.map((o) => ({ name: o.name, exitCode: o.code, ...(states.get(o.name) ?? {}) }));
+  const failed = results.filter((r) => r.exitCode !== 0);
+  const text = outcomes.length === 0 ? ['The queue is empty (add experiments with `cairn exp run --queue -S ...`).']
+    : [`${outcomes.length - failed.length} experiment(s) finished, ${failed.length} failed; see them with \`cairn exp show\`.`];
+  return { data: { experiments: results }, summary: text, exitCode: failed.length ? 12 : 0 };
+}
+
+/** `cairn queue exec NAME` (hidden): the child that runs one experiment. */
+export async function queueExec(ctx: CliContext, name: string): Promise<CommandResult> {
+  const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
+  const result = await runQueued(repo, ctx, name, { onOutput: (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(text) });
+  return { data: { name: result.name, commit: result.commit }, summary: [`experiment ${result.name} saved (${result.commit.slice(0, 7)})`] };
+}

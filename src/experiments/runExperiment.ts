@@ -1,0 +1,127 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { RunContext } from '../core/context.js';
+import { CairnError } from '../core/errors.js';
+import type { Repo } from '../core/repo.js';
+import { headCommit } from '../git/git.js';
+import { commitWorktree, createRef } from '../git/refs.js';
+import { readLock } from '../pipeline/lockFile.js';
+import { metricsFiles, pipelineAt, readMetrics, readUsedParams, type ValuesByFile } from '../pipeline/metrics.js';
+import { DEFAULT_PARAMS_FILE } from '../pipeline/params.js';
+import { repro, type ReproOptions, type ReproResult } from '../pipeline/repro.js';
+import { applyParamChanges } from './applyParamChanges.js';
+import { EXP_REF_PREFIX, listExperiments } from './listExperiments.js';
+import { checkExpName, generateExpName } from './expNames.js';
+import { formatExpMessage, SUMMARY_VERSION, type ExpSummary } from './expSummary.js';
+import { openExpWorkspace } from './expWorkspace.js';
+import type { ParamChange } from './overrides.js';
+
+export interface RunExperimentOptions extends Pick<ReproOptions, 'targets' | 'jobs' | 'force' | 'runCache' | 'onOutput'> {
+  name?: string;
+  changes: ParamChange[];
+  /** Run in the workspace itself instead of an isolated copy (the user's files change, as with `cairn repro`). */
+  inPlace?: boolean;
+}
+
+export interface ExperimentResult {
+  name: string;
+  ref: string;
+  commit: string;
+  summary: ExpSummary;
+  repro: ReproResult;
+  /** Tracked data the isolated copy could not get from the cache. */
+  missingData: string[];
+}
+
+/** Writes the -S changes into the params files of `root` (the default file is params.yaml, as in DVC). */
+export async function writeParamChanges(root: string, changes: ParamChange[]): Promise<void> {
+  const byFile = new Map<string, ParamChange[]>();
+  for (const c of changes) {
+    const file = c.file ?? DEFAULT_PARAMS_FILE;
+    byFile.set(file, [...(byFile.get(file) ?? []), c]);
+  }
+  // Every file is edited in memory first, so a bad key in the second file leaves the first untouched too.
+  const edits: Array<[string, string]> = [];
+  for (const [file, list] of byFile) {
+    const abs = path.join(root, file);
+    const text = await fs.readFile(abs, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
+    edits.push([abs, applyParamChanges(text, file, list)]);
+  }
+  for (const [abs, text] of edits) await fs.writeFile(abs, text);
+}
+
+const flatten = (values: ValuesByFile): Record<string, Record<string, unknown>> =>
+  Object.fromEntries(Object.entries(values).flatMap(([file, v]) => ('data' in v ? [[file, v.data]] : [])));
+
+/** Params, metrics and dependency versions of a workspace after its pipeline ran: what `exp show` tabulates. */
+export async function describeWorkspace(repo: Repo): Promise<Pick<ExpSummary, 'params' | 'metrics' | 'deps'>> {
+  const pipeline = await pipelineAt(repo);
+  const [params, metrics, lock] = await Promise.all([
+    readUsedParams(repo, pipeline),
+    readMetrics(repo, metricsFiles(pipeline)),
+    readLock(repo.root),
+  ]);
+  const deps: Record<string, string> = {};
+  for (const entry of Object.values(lock.stages)) for (const d of entry.deps) deps[d.path] = d.oid;
+  return { params: flatten(params), metrics: flatten(metrics), deps };
+}
+
+/**
+ * Runs the pipeline in `where` (an experiment's copy, or the workspace) and saves the result as an experiment commit
+ * on `baseline`, under `refs/cairn/exps/<name>`; a failed run saves nothing and throws STAGE_FAILED.
+ */
+export async function reproAndSave(
+  repo: Repo,
+  ctx: RunContext,
+  options: Omit<RunExperimentOptions, 'inPlace'> & { name: string; baseline: string; started: number; where: Repo; useTempIndex: boolean },
+): Promise<Omit<ExperimentResult, 'missingData'>> {
+  const { name, baseline, where } = options;
+  const result = await repro(where, ctx, {
+    targets: options.targets, jobs: options.jobs, force: options.force, runCache: options.runCache, onOutput: options.onOutput,
+  });
+  if (result.failed.length || result.interrupted) {
+    const failed = result.stages.find((s) => s.outcome === 'failed');
+    throw new CairnError(result.interrupted ? 'INTERRUPTED' : 'STAGE_FAILED', `experiment ${name} failed${failed ? `: ${failed.error?.message ?? `stage '${failed.stage}' failed`}` : ''}`, {
+      hint: failed?.error?.hint ?? 'nothing was saved; fix the stage and run the experiment again',
+      data: { name, repro: result },
+    });
+  }
+  const summary: ExpSummary = {
+    version: SUMMARY_VERSION, name, baseline, changes: options.changes,
+    ...(await describeWorkspace(where)),
+    created: options.started, durationMs: Date.now() - options.started,
+  };
+  const commit = await commitWorktree(where.root, { parent: baseline, message: formatExpMessage(summary), useTempIndex: options.useTempIndex });
+  const ref = `${EXP_REF_PREFIX}${name}`;
+  if (!(await createRef(repo.root, ref, commit))) {
+    throw new CairnError('CONFLICT', `an experiment named "${name}" was saved by another process meanwhile`, { hint: 'run it again with another name (-n)', data: { name } });
+  }
+  return { name, ref, commit, summary, repro: result };
+}
+
+/**
+ * Runs the pipeline as an experiment: an isolated copy of the workspace (unless inPlace) gets the -S changes, the
+ * pipeline runs there with the shared cache and run cache, and the result is saved as a commit on
+ * `refs/cairn/exps/<name>` whose parent is the baseline — never on a branch of the user's.
+ */
+export async function runExperiment(repo: Repo, ctx: RunContext, options: RunExperimentOptions): Promise<ExperimentResult> {
+  const baseline = await headCommit(repo.root);
+  if (!baseline) throw new CairnError('NOT_FOUND', 'experiments start from a commit, and this repository has none yet', { hint: 'commit your code first (git add, git commit)' });
+  const taken = new Set((await listExperiments(repo)).map((e) => e.name));
+  const name = options.name !== undefined ? checkExpName(options.name) : generateExpName(taken);
+  if (taken.has(name)) {
+    throw new CairnError('CONFLICT', `an experiment named "${name}" exists already`, {
+      hint: `choose another name with -n, or remove the old one with \`cairn exp remove ${name}\``,
+      data: { name },
+    });
+  }
+  const started = Date.now();
+  const ws = options.inPlace ? null : await openExpWorkspace(repo, ctx, { name, rev: baseline, copyDirty: true });
+  try {
+    await writeParamChanges((ws?.repo ?? repo).root, options.changes);
+    const saved = await reproAndSave(repo, ctx, { ...options, name, baseline, started, where: ws?.repo ?? repo, useTempIndex: !ws });
+    return { ...saved, missingData: ws?.missingData ?? [] };
+  } finally {
+    await ws?.dispose();
+  }
+}
