@@ -40,7 +40,16 @@ export const configSchema = z
       })
       .strict()
       .default({}),
-    tracking: z.object({ uri: z.string().optional() }).strict().default({}),
+    tracking: z
+      .object({
+        uri: z.string().optional(),
+        /** false: `cairn repro` and `cairn exp run` record no runs. */
+        record: z.boolean().default(true),
+        /** The tracking experiment runs of repro and exp run go to. */
+        experiment: z.string().min(1).default('Default'),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -55,6 +64,8 @@ export const ENV_KEYS: Record<string, string> = {
   CAIRN_CORE_REMOTE: 'core.remote',
   CAIRN_PIPELINE_JOBS: 'pipeline.jobs',
   CAIRN_TRACKING_URI: 'tracking.uri',
+  CAIRN_TRACKING_RECORD: 'tracking.record',
+  CAIRN_TRACKING_EXPERIMENT: 'tracking.experiment',
 };
 
 export function configPaths(
@@ -156,7 +167,7 @@ export function coerceValue(dotted: string, raw: string): unknown {
 
 const KNOWN_KEYS = [
   'core.autostage', 'core.remote', 'core.check_update', 'cache.dir', 'cache.link', 'cache.shared',
-  'pipeline.jobs', 'pipeline.run_cache', 'tracking.uri',
+  'pipeline.jobs', 'pipeline.run_cache', 'tracking.uri', 'tracking.record', 'tracking.experiment',
 ];
 
 /** Checks that a dotted key names a real setting, suggesting the closest one when it does not. */

@@ -47,8 +47,9 @@ export async function applyExperiment(repo: Repo, ctx: RunContext, exp: Experime
       data: { conflicts },
     });
   }
-  const lockRel = path.relative(top, path.join(repo.root, LOCK_FILE)).split(path.sep).join('/');
-  const beforeLock = await fs.readFile(path.join(top, lockRel), 'utf8').catch(() => null);
+  // Every pipeline file has its lock beside it: the outputs of each changed lock are checked out.
+  const lockPaths = changes.filter((c) => path.posix.basename(c.path) === LOCK_FILE).map((c) => c.path);
+  const beforeLocks = new Map(await Promise.all(lockPaths.map(async (l) => [l, await fs.readFile(path.join(top, l), 'utf8').catch(() => null)] as const)));
   // Read everything first, then write: a read failure leaves the workspace as it was.
   const contents = new Map<string, Buffer>();
   for (const c of changes) if (c.status !== 'D') contents.set(c.path, (await showFileBuffer(top, exp.commit, c.path))!);
@@ -65,9 +66,8 @@ export async function applyExperiment(repo: Repo, ctx: RunContext, exp: Experime
       written.push(c.path);
     }
   }
-  const afterLock = contents.get(lockRel)?.toString('utf8') ?? null;
   const pointers = written.filter((p) => p.endsWith(POINTER_SUFFIX)).map((p) => path.join(top, p));
-  const outputs = changedOutputs(beforeLock, afterLock).map((p) => path.join(repo.root, p));
+  const outputs = lockPaths.flatMap((l) => changedOutputs(beforeLocks.get(l) ?? null, contents.get(l)?.toString('utf8') ?? null)).map((p) => path.join(repo.root, p));
   const targets = [...pointers, ...outputs].map((abs) => path.relative(ctx.cwd, abs) || '.');
   const data = targets.length ? await checkout(repo, { ...ctx, targets, force: true }) : { added: [], modified: [], deleted: [], unchanged: 0, failed: [] };
   return { written, deleted, data };

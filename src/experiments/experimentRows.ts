@@ -1,6 +1,7 @@
 import type { Repo } from '../core/repo.js';
-import { git, headCommit, showFile } from '../git/git.js';
-import { LOCK_FILE, parseLock } from '../pipeline/lockFile.js';
+import { lockFilesAt } from '../data/findPipelineFiles.js';
+import { git, headCommit } from '../git/git.js';
+import { parseLock } from '../pipeline/lockFile.js';
 import { metricsFiles, pipelineAt, readMetrics, readUsedParams, type ValuesByFile } from '../pipeline/metrics.js';
 import type { ExpRow } from './expTable.js';
 import { listExperiments, type ExperimentRef } from './listExperiments.js';
@@ -12,15 +13,15 @@ const values = (v: ValuesByFile): Record<string, Record<string, unknown>> =>
 /** Params, metrics and dependency versions as committed at `rev`. */
 export async function describeCommit(repo: Repo, rev: string): Promise<Pick<ExpRow, 'params' | 'metrics' | 'deps'>> {
   const pipeline = await pipelineAt(repo, rev);
-  const [params, metrics, lockText] = await Promise.all([
+  const [params, metrics, locks] = await Promise.all([
     readUsedParams(repo, pipeline, rev),
     readMetrics(repo, metricsFiles(pipeline), rev),
-    showFile(repo.root, rev, LOCK_FILE),
+    lockFilesAt(repo, rev),
   ]);
   const deps: Record<string, string> = {};
-  if (lockText !== null) {
+  for (const { text } of locks) {
     try {
-      for (const entry of Object.values(parseLock(lockText).stages)) for (const d of entry.deps) deps[d.path] = d.oid;
+      for (const entry of Object.values(parseLock(text).stages)) for (const d of entry.deps) deps[d.path] = d.oid;
     } catch {
       // A lock file that does not parse at that commit just shows no data versions.
     }

@@ -5,14 +5,14 @@ import type { RunContext } from '../core/context.js';
 import type { Repo } from '../core/repo.js';
 import { git } from '../git/git.js';
 import { stageLogPath } from '../pipeline/executor.js';
-import { readLock } from '../pipeline/lockFile.js';
+import type { LockEntry } from '../pipeline/lockFile.js';
 import { readMetrics } from '../pipeline/metrics.js';
 import type { StageResult } from '../pipeline/runStage.js';
 import type { StageHooks } from '../pipeline/stageHooks.js';
 import type { Stage } from '../pipeline/types.js';
 import { SYSTEM_TAGS, type Artifact, type DatasetInput, type RunStatus } from '../tracking/entities.js';
 import { collectArtifacts } from '../tracking/events/collectArtifacts.js';
-import { ingestEvents } from '../tracking/events/ingestEvents.js';
+import { watchEvents, type EventsWatch } from '../tracking/events/watchEvents.js';
 import { runSystemTags } from '../tracking/events/systemTags.js';
 import { ensureExperiment } from '../tracking/trackingOps.js';
 import type { ArtifactBlobs, TrackingStore, TrackingWrite } from '../tracking/trackingStore.js';
@@ -23,27 +23,25 @@ import { seriesFromPlots } from './seriesFromPlots.js';
 /** How often a running stage's events file is ingested, so its metrics show up while it runs. */
 const TAIL_MS = 1000;
 
-/** The Python client shipped with cairn: stages get it on PYTHONPATH, so `import cairn` works without set-up. */
-export const PYTHON_CLIENT_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../clients/python');
-
 export interface RecorderOptions {
-  store: TrackingStore;
+  /** Opened only once something is recorded: a no-op `cairn repro` never touches the store. */
+  store: () => Promise<TrackingStore>;
   blobs: ArtifactBlobs;
   /** 'exp' for `cairn exp run`, 'repro' for `cairn repro`. */
   kind: 'exp' | 'repro';
-  /** The parent run's name (an experiment's name). */
-  name: string;
+  /** The parent run's name (an experiment's name); generated when absent. */
+  name?: string;
   /** The tracking experiment the runs go to (default "Default"). */
   experiment?: string;
   /** What the user typed, recorded as mlflow.source.name. */
   command: string;
   user: string;
-  /** Create the parent run at once (experiments always have one); otherwise only once a stage runs. */
-  eager?: boolean;
 }
 
 export interface RunRecorder {
   hooks: StageHooks;
+  /** Creates the parent run now (experiments name it in their commit) and returns its id. */
+  start(): Promise<string>;
   /** The parent run, once it exists. */
   runId(): string | null;
   /** Ends the parent run with everything the workspace now says (params, metrics, data versions, environment). */
@@ -58,7 +56,9 @@ const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([key
  * CAIRN_EVENTS (ingested while it runs). The environment and the uncommitted diff go on the parent.
  */
 export function createRunRecorder(repo: Repo, ctx: RunContext, options: RecorderOptions): RunRecorder {
-  const { store, blobs } = options;
+  const { blobs } = options;
+  let opened: Promise<TrackingStore> | null = null;
+  const storeOf = () => (opened ??= options.store());
   let parent: Promise<string> | null = null;
   let parentId: string | null = null;
   let environment: Promise<RunEnvironment> | null = null;
@@ -66,10 +66,11 @@ export function createRunRecorder(repo: Repo, ctx: RunContext, options: Recorder
   const ensureParent = (): Promise<string> => {
     parent ??= (async () => {
       environment = captureEnvironment(repo.root, ctx.env);
+      const store = await storeOf();
       const experiment = await ensureExperiment(store, options.experiment ?? 'Default');
       const system = await runSystemTags({ cwd: repo.root, user: options.user, sourceName: options.command, git: repo.git });
       const info = await store.createRun({
-        experiment_id: experiment.experiment_id, run_name: options.name, user_id: options.user, start_time: started,
+        experiment_id: experiment.experiment_id, ...(options.name ? { run_name: options.name } : {}), user_id: options.user, start_time: started,
         tags: tagList({ ...system, 'cairn.kind': options.kind }),
       });
       parentId = info.run_id;
@@ -77,16 +78,13 @@ export function createRunRecorder(repo: Repo, ctx: RunContext, options: Recorder
     })();
     return parent;
   };
-  if (options.eager) void ensureParent().catch(() => {});
-  const children = new Map<string, { runId: string; events: string; timer: NodeJS.Timeout; busy: Promise<unknown> }>();
-
-  const ingest = (runId: string, events: string) => ingestEvents({ store, file: events, runId, blobs }).catch((err: Error) => {
-    ctx.onLog?.('warn', `events of run ${runId}: ${err.message}`);
-  });
+  const children = new Map<string, { runId: string; watch: EventsWatch }>();
+  const warnEvents = (runId: string) => (err: unknown) => ctx.onLog?.('warn', `events of run ${runId}: ${(err as Error).message}`);
 
   const hooks: StageHooks = {
     async beforeRun(stage: Stage) {
       const parentId = await ensureParent();
+      const store = await storeOf();
       const experimentId = (await store.getRun(parentId)).info.experiment_id;
       const info = await store.createRun({
         experiment_id: experimentId, run_name: stage.name, user_id: options.user,
@@ -96,21 +94,16 @@ export function createRunRecorder(repo: Repo, ctx: RunContext, options: Recorder
       mkdirSync(dir, { recursive: true });
       const events = path.join(dir, `${info.run_id}.jsonl`);
       writeFileSync(events, '');
-      const child = { runId: info.run_id, events, busy: Promise.resolve() as Promise<unknown>, timer: setInterval(() => {
-        child.busy = child.busy.then(() => ingest(info.run_id, events));
-      }, TAIL_MS) };
-      child.timer.unref();
-      children.set(stage.name, child);
-      const pythonPath = [PYTHON_CLIENT_DIR, ctx.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
-      return { CAIRN_RUN_ID: info.run_id, CAIRN_EVENTS: events, CAIRN_PARENT_RUN_ID: parentId, PYTHONPATH: pythonPath };
+      // Ingested while the stage runs, so its metrics show up live in `cairn runs show` and the UI.
+      const watch = watchEvents({ store, file: events, runId: info.run_id, blobs, intervalMs: TAIL_MS, onError: warnEvents(info.run_id) });
+      children.set(stage.name, { runId: info.run_id, watch });
+      return { CAIRN_RUN_ID: info.run_id, CAIRN_EVENTS: events, CAIRN_PARENT_RUN_ID: parentId };
     },
-    async afterRun(stage: Stage, result: StageResult) {
+    async afterRun(stage: Stage, result: StageResult, lock: LockEntry | undefined) {
       const child = children.get(stage.name);
       if (!child) return;
-      clearInterval(child.timer);
-      await child.busy;
-      await ingest(child.runId, child.events);
-      const lock = (await readLock(repo.root).catch(() => null))?.stages[stage.name];
+      const store = await storeOf();
+      await child.watch.stop().catch(warnEvents(child.runId));
       const values = runValues({ params: lock?.params ?? {}, metrics: await readMetrics(repo, stage.outs.filter((o) => o.kind === 'metric').map((o) => o.path)) });
       const now = Date.now();
       const series = await seriesFromPlots(repo.root, stage.outs.filter((o) => o.kind === 'plot').map((o) => o.path), now);
@@ -142,18 +135,20 @@ export function createRunRecorder(repo: Repo, ctx: RunContext, options: Recorder
       ctx.onLog?.('warn', `could not record a run for stage '${stage.name}': ${err.message}`);
       return {};
     }),
-    afterRun: (stage, result) => hooks.afterRun!(stage, result).catch((err: Error) => {
+    afterRun: (stage, result, entry) => hooks.afterRun!(stage, result, entry).catch((err: Error) => {
       ctx.onLog?.('warn', `could not record the end of stage '${stage.name}': ${err.message}`);
     }),
   };
   return {
     hooks: safe,
+    start: ensureParent,
     runId: () => parentId,
     async finish(status, extra = {}) {
       if (!parent) return null;
       const runId = await parent;
+      const store = await storeOf();
       const where = extra.where ?? repo;
-      for (const child of children.values()) clearInterval(child.timer);
+      for (const child of children.values()) await child.watch.stop().catch(warnEvents(child.runId));
       const { describeWorkspace } = await import('./runExperiment.js');
       const described = await describeWorkspace(where).catch(() => null);
       const values = runValues({ params: described?.params ?? {}, metrics: Object.fromEntries(Object.entries(described?.metrics ?? {}).map(([f, data]) => [f, { data }])) });

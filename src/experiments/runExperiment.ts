@@ -5,7 +5,7 @@ import { CairnError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { headCommit } from '../git/git.js';
 import { commitWorktree, createRef } from '../git/refs.js';
-import { readLock } from '../pipeline/lockFile.js';
+import { readPipelineLocks } from '../pipeline/pipelineLocks.js';
 import { metricsFiles, pipelineAt, readMetrics, readUsedParams, type ValuesByFile } from '../pipeline/metrics.js';
 import { DEFAULT_PARAMS_FILE } from '../pipeline/params.js';
 import { repro, type ReproOptions, type ReproResult } from '../pipeline/repro.js';
@@ -14,10 +14,13 @@ import { EXP_REF_PREFIX, listExperiments } from './listExperiments.js';
 import { checkExpName, generateExpName } from './expNames.js';
 import { formatExpMessage, SUMMARY_VERSION, type ExpSummary } from './expSummary.js';
 import { openExpWorkspace } from './expWorkspace.js';
+import { repoRecorder } from './repoRecorder.js';
 import type { ParamChange } from './overrides.js';
 
 export interface RunExperimentOptions extends Pick<ReproOptions, 'targets' | 'jobs' | 'force' | 'runCache' | 'onOutput'> {
   name?: string;
+  /** What the user typed, for the run's mlflow.source.name. */
+  command?: string;
   changes: ParamChange[];
   /** Run in the workspace itself instead of an isolated copy (the user's files change, as with `cairn repro`). */
   inPlace?: boolean;
@@ -59,10 +62,10 @@ export async function describeWorkspace(repo: Repo): Promise<Pick<ExpSummary, 'p
   const [params, metrics, lock] = await Promise.all([
     readUsedParams(repo, pipeline),
     readMetrics(repo, metricsFiles(pipeline)),
-    readLock(repo.root),
+    readPipelineLocks(repo, pipeline),
   ]);
   const deps: Record<string, string> = {};
-  for (const entry of Object.values(lock.stages)) for (const d of entry.deps) deps[d.path] = d.oid;
+  for (const entry of Object.values(lock.view.stages)) for (const d of entry.deps) deps[d.path] = d.oid;
   return { params: flatten(params), metrics: flatten(metrics), deps };
 }
 
@@ -73,13 +76,20 @@ export async function describeWorkspace(repo: Repo): Promise<Pick<ExpSummary, 'p
 export async function reproAndSave(
   repo: Repo,
   ctx: RunContext,
-  options: Omit<RunExperimentOptions, 'inPlace'> & { name: string; baseline: string; started: number; where: Repo; useTempIndex: boolean },
+  options: Omit<RunExperimentOptions, 'inPlace'> & { name: string; baseline: string; started: number; where: Repo; useTempIndex: boolean; command?: string },
 ): Promise<Omit<ExperimentResult, 'missingData'>> {
   const { name, baseline, where } = options;
+  const recorder = repoRecorder(repo, where, ctx, { kind: 'exp', name, command: options.command ?? `cairn exp run -n ${name}` });
+  const runId = recorder ? await recorder.start().catch((err: Error) => {
+    ctx.onLog?.('warn', `experiment ${name} is not recorded as a run: ${err.message}`);
+    return undefined;
+  }) : undefined;
+  const hooks = runId ? recorder!.hooks : undefined;
   const result = await repro(where, ctx, {
-    targets: options.targets, jobs: options.jobs, force: options.force, runCache: options.runCache, onOutput: options.onOutput,
+    targets: options.targets, jobs: options.jobs, force: options.force, runCache: options.runCache, onOutput: options.onOutput, hooks,
   });
   if (result.failed.length || result.interrupted) {
+    if (hooks) await recorder!.finish(result.interrupted ? 'KILLED' : 'FAILED', { tags: { 'cairn.exp': name } }).catch(() => null);
     const failed = result.stages.find((s) => s.outcome === 'failed');
     throw new CairnError(result.interrupted ? 'INTERRUPTED' : 'STAGE_FAILED', `experiment ${name} failed${failed ? `: ${failed.error?.message ?? `stage '${failed.stage}' failed`}` : ''}`, {
       hint: failed?.error?.hint ?? 'nothing was saved; fix the stage and run the experiment again',
@@ -89,12 +99,18 @@ export async function reproAndSave(
   const summary: ExpSummary = {
     version: SUMMARY_VERSION, name, baseline, changes: options.changes,
     ...(await describeWorkspace(where)),
+    ...(runId ? { runId } : {}),
     created: options.started, durationMs: Date.now() - options.started,
   };
   const commit = await commitWorktree(where.root, { parent: baseline, message: formatExpMessage(summary), useTempIndex: options.useTempIndex });
   const ref = `${EXP_REF_PREFIX}${name}`;
   if (!(await createRef(repo.root, ref, commit))) {
+    if (hooks) await recorder!.finish('FAILED', { tags: { 'cairn.exp': name } }).catch(() => null);
     throw new CairnError('CONFLICT', `an experiment named "${name}" was saved by another process meanwhile`, { hint: 'run it again with another name (-n)', data: { name } });
+  }
+  if (hooks) {
+    await recorder!.finish('FINISHED', { tags: { 'cairn.exp': name, 'cairn.exp.commit': commit, 'cairn.exp.baseline': baseline, 'cairn.exp.ref': ref } })
+      .catch((err: Error) => ctx.onLog?.('warn', `experiment ${name}: its run was not completed: ${err.message}`));
   }
   return { name, ref, commit, summary, repro: result };
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { pythonPathWithClient } from '../core/packagePaths.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 
 /** How many lines of a failed command's output are reported (the whole output stays in the log file). */
@@ -53,6 +54,8 @@ export function stageEnv(base: Record<string, string | undefined>, info: { stage
   if (!env.PATH) env.PATH = '/usr/local/bin:/usr/bin:/bin';
   if (!env.LANG && !env.LC_ALL) env.LANG = 'C.UTF-8';
   if (env.PYTHONUNBUFFERED === undefined) env.PYTHONUNBUFFERED = '1';
+  // `import cairn` works in every stage with no set-up: the Python client shipped with cairn comes first.
+  env.PYTHONPATH = pythonPathWithClient(env.PYTHONPATH);
   const absWdir = path.resolve(info.root, info.wdir);
   env.PWD = absWdir;
   env.CAIRN_STAGE = info.stage;

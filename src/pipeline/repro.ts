@@ -16,6 +16,7 @@ import { runStage, type StageResult } from './runStage.js';
 import { stageStatus, type StageStatus } from './stageStatus.js';
 import type { Pipeline, Stage } from './types.js';
 import { validatePipeline } from './validate.js';
+import type { StageHooks } from './stageHooks.js';
 
 export interface ReproOptions {
   targets?: string[];
@@ -37,6 +38,8 @@ export interface ReproOptions {
   pull?: boolean;
   /** Live output of the stages' commands. */
   onOutput?: OutputSink;
+  /** Around each stage that runs its commands (run recording). */
+  hooks?: StageHooks;
 }
 
 export interface ReproResult {
@@ -114,7 +117,9 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
         + (pulled.failed.length ? `; not on the remote: ${pulled.failed.join(', ')} (their stages will run)` : ''));
     }
     let writes = Promise.resolve();
+    const entries = new Map<string, LockEntry>();
     const commit = (name: string, entry: LockEntry) => {
+      entries.set(name, entry);
       const file = setLockEntry(locks, pipeline.stages.get(name)!, entry);
       // Writes are chained so concurrent stages never interleave two writes of a cairn.lock.
       writes = writes.then(async () => {
@@ -127,7 +132,10 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
       repo, ctx, hasher, lock, force: Boolean(options.force),
       useRunCache: options.runCache !== false && repo.config.pipeline.run_cache,
       saveRunCache: repo.config.pipeline.run_cache,
-      prefixLines: jobs > 1, onOutput: options.onOutput, commit, onGitignore: (f) => gitFiles.add(f),
+      prefixLines: jobs > 1, onOutput: options.onOutput, commit, onGitignore: (f) => gitFiles.add(f), hooks: options.hooks,
+    }).then(async (result) => {
+      await options.hooks?.afterRun?.(stage, result, entries.get(stage.name));
+      return result;
     }));
     await writes;
     const stages = order.map((s) => results.get(s.name)!);

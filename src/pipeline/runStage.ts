@@ -14,6 +14,7 @@ import { decideStage } from './plan.js';
 import { copyIntoCache, withCopyLinks } from './copyIntoCache.js';
 import { outsInCache, readRunCacheEntry, runCacheEligible, runCacheKey, writeRunCacheEntry } from './runCache.js';
 import { stageStatus, type PathState, type StageReason } from './stageStatus.js';
+import type { StageHooks } from './stageHooks.js';
 import type { Stage } from './types.js';
 
 export type StageOutcome = 'ran' | 'restored' | 'up-to-date' | 'frozen' | 'failed' | 'interrupted' | 'not-run' | 'would-run';
@@ -47,6 +48,8 @@ export interface RunStageOptions {
   onGitignore?: (file: string) => void;
   /** Called with the new lock entry once the stage's outputs are safe in the cache. */
   commit: (name: string, entry: LockEntry) => Promise<void>;
+  /** Around the commands of a stage that runs (the experiments layer records runs through them). */
+  hooks?: StageHooks;
 }
 
 const toLockInfo = (p: string, s: PathState): LockDep => ({ path: p, oid: s.oid, size: s.size, ...(s.files !== undefined ? { files: s.files } : {}) });
@@ -140,9 +143,10 @@ export async function runStage(stage: Stage, o: RunStageOptions): Promise<StageR
   const logFile = stageLogPath(o.repo.tmpDir, stage.name);
   const logRel = path.relative(o.repo.root, logFile);
   log(`Running stage '${stage.name}' (${item.reasons.map((r) => r.message).join('; ')}):\n${stage.cmd.map((c) => `> ${c}`).join('\n')}`);
+  const extraEnv = o.hooks?.beforeRun ? await o.hooks.beforeRun(stage) : {};
   const r = await runStageCommands({
     stage: stage.name, cmds: stage.cmd, shell: stageShell(o.ctx.env), cwd: wdirAbs, logFile, signal: o.ctx.signal, kill: o.ctx.kill, onOutput: o.onOutput, prefixLines: o.prefixLines,
-    env: stageEnv(o.ctx.env, { stage: stage.name, root: o.repo.root, wdir: stage.wdir }),
+    env: { ...stageEnv(o.ctx.env, { stage: stage.name, root: o.repo.root, wdir: stage.wdir }), ...extraEnv },
   });
   if (r.interrupted) return { stage: stage.name, outcome: 'interrupted', reasons: item.reasons, exitCode: r.exitCode, tail: r.tail, log: logRel };
   if (!r.ok) {

@@ -1,3 +1,4 @@
+import type { LockEntry } from './lockFile.js';
 import type { StageResult } from './runStage.js';
 import type { Stage } from './types.js';
 
@@ -8,6 +9,6 @@ import type { Stage } from './types.js';
 export interface StageHooks {
   /** Just before the stage's commands start; the returned variables are added to their environment. */
   beforeRun?(stage: Stage): Promise<Record<string, string>>;
-  /** After the stage ran (or failed), its outputs hashed and cairn.lock written. */
-  afterRun?(stage: Stage, result: StageResult): Promise<void>;
+  /** After the stage ran (or failed): its new lock entry once its outputs are hashed and cairn.lock written. */
+  afterRun?(stage: Stage, result: StageResult, entry: LockEntry | undefined): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CairnError } from '../../core/errors.js';
 import { openRepo } from '../../core/repo.js';
 import { repro, type ReproResult } from '../../pipeline/repro.js';
+import { repoRecorder } from '../../experiments/repoRecorder.js';
 import type { StageResult } from '../../pipeline/runStage.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { repoRelativeTargets } from '../pipelineTargets.js';
@@ -17,6 +18,7 @@ export function configure(cmd: Command): void {
     .option('-k, --keep-going', 'after a failure, keep running stages that do not depend on it')
     .option('--pull', 'first fetch the outputs cairn.lock records (and the run cache) from the default remote')
     .option('--no-run-cache', 'always run changed stages instead of restoring outputs seen before')
+    .option('--no-record', 'record no runs for the stages that run (tracking.record false does it for good)')
     .option('--json', 'print the result as JSON (command output then goes to stderr)');
 }
 
@@ -68,18 +70,28 @@ function failureReport(result: ReproResult): string {
 export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const jobs = parseJobs(opts.jobs, repo.config.pipeline.jobs);
+  // Every stage that runs is recorded as a run (the store is opened only then): see `cairn runs list`.
+  const recorder = opts.dry || opts.record === false ? null : repoRecorder(repo, repo, ctx, { kind: 'repro', command: `cairn ${process.argv.slice(2).join(' ')}` });
   const result = await repro(repo, ctx, {
+    hooks: recorder?.hooks,
     targets: repoRelativeTargets(repo, ctx.cwd, args), force: Boolean(opts.force), single: Boolean(opts.singleItem), downstream: Boolean(opts.downstream),
     dry: Boolean(opts.dry), jobs, keepGoing: Boolean(opts.keepGoing), pull: Boolean(opts.pull), runCache: opts.runCache !== false,
     // Command output is the stage's, not cairn's: it streams as it comes; under --json it stays off stdout.
     onOutput: (text, stream) => (ctx.json || stream === 'stderr' ? process.stderr : process.stdout).write(text),
+  });
+  const runId = await recorder?.finish(result.interrupted ? 'KILLED' : result.failed.length ? 'FAILED' : 'FINISHED').catch((err: Error) => {
+    ctx.warn(`the run of this repro was not completed: ${err.message}`);
+    return null;
   });
   const report = failureReport(result);
   if (report) process.stderr.write(report);
   const exitCode = result.interrupted ? 130 : result.failed.length ? 12 : 0;
   const data = {
     ...result,
+    ...(runId ? { run_id: runId } : {}),
     ...(exitCode ? { error: { code: exitCode === 130 ? 'INTERRUPTED' : 'STAGE_FAILED', message: report.split('\n')[0].replace(/^error: /, '') } } : {}),
   };
-  return { data, ...(result.dry ? { text: summary(result) } : { summary: summary(result) }), exitCode };
+  const lines = summary(result);
+  if (runId) lines.push(`recorded as run ${runId.slice(0, 8)} (\`cairn runs show ${runId.slice(0, 8)}\`)`);
+  return { data, ...(result.dry ? { text: lines } : { summary: lines }), exitCode };
 }
