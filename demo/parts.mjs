@@ -2,6 +2,7 @@
 // line otherwise, so the demo runs at every stage of cairn's development.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { experiments } from './experiments.mjs';
 import { countFiles, digestFile, digestTree, sizeOf } from './narrate.mjs';
 
 const MODEL = 'models/spam-model.json';
@@ -239,4 +240,4 @@ async function remotes(ctx) {
   }
 }
 
-export const parts = [setUp, versionData, pipeline, remotes];
+export const parts = [setUp, versionData, pipeline, remotes, experiments];

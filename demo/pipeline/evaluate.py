@@ -72,11 +72,10 @@ def main():
         "accuracy": round(accuracy, 4),
         "test_mails": len(rows),
     })
-    write_json(os.path.join(args.plots, "confusion.json"), {
-        "labels": ["ham", "spam"],
-        "rows": "actual", "columns": "predicted",
-        "matrix": [[tn, fp], [fn, tp]],
-    })
+    # One record per test mail, as DVC's confusion template reads them (`cairn plots` counts them into the matrix).
+    label = lambda is_spam: "spam" if is_spam else "ham"
+    write_json(os.path.join(args.plots, "confusion.json"),
+               [{"actual": label(y), "predicted": label(s > 0)} for s, y in scored])
     with open(os.path.join(args.plots, "pr_curve.csv"), "w", encoding="utf-8") as f:
         f.write("threshold,precision,recall\n")
         for threshold, p, r in pr_curve(scored):

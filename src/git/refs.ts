@@ -87,10 +87,16 @@ export async function addWorktree(cwd: string, dir: string, rev: string): Promis
   }
 }
 
-/** Removes a worktree made by addWorktree, even with changes inside, and forgets it. */
+/**
+ * Removes a worktree made by addWorktree, even with changes inside, and forgets it. `git worktree prune` runs only
+ * when the removal failed: pruning while another process adds a worktree can delete that one's half-written entry.
+ */
 export async function removeWorktree(cwd: string, dir: string): Promise<void> {
-  await git(cwd, ['worktree', 'remove', '--force', '--force', dir], { allowFail: true });
-  await git(cwd, ['worktree', 'prune'], { allowFail: true });
+  const r = await git(cwd, ['worktree', 'remove', '--force', '--force', dir], { allowFail: true });
+  if (r.code !== 0) {
+    await rm(dir, { recursive: true, force: true });
+    await git(cwd, ['worktree', 'prune'], { allowFail: true });
+  }
 }
 
 /** Paths that differ from HEAD in the working tree (staged or not), and untracked files Git does not ignore. */

@@ -41,9 +41,13 @@ async function listLocalRuns(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-/** The objects a run-cache entry names (every "oid" field; a sibling "files" marks a directory tree). */
+/**
+ * The objects restoring a run-cache entry needs: those of its outputs (every "oid" field under `outs`; a sibling
+ * "files" marks a directory tree). Its deps' oids only key the entry: a dep Git tracks has no cache object at all.
+ */
 function itemsOf(key: string, data: Buffer): TransferItem[] {
-  return collectOidFields(JSON.parse(data.toString('utf8'))).map(({ oid, dir }) => ({ label: `run cache ${key}`, oid, kind: dir ? 'dir' : 'file' }));
+  const entry = JSON.parse(data.toString('utf8')) as { outs?: unknown };
+  return collectOidFields(entry.outs ?? []).map(({ oid, dir }) => ({ label: `run cache ${key}`, oid, kind: dir ? 'dir' : 'file' }));
 }
 
 const emptyResult = (): TransferResult => ({ transferred: 0, bytes: 0, present: 0, failed: [], complete: [] });

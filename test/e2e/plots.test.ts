@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findChromium } from '../../src/experiments/plots/rasterizeSvg.js';
@@ -247,8 +247,10 @@ describe('cairn plots', () => {
   });
 
   it('--format png without chromium on the PATH says to install it or use svg', async () => {
-    const empty = path.join(repo.home, 'empty-bin');
+    // A PATH with git (cairn finds the pipeline files with it) and nothing else: no chromium.
+    const empty = path.join(repo.home, 'git-only-bin');
     mkdirSync(empty, { recursive: true });
+    if (!existsSync(path.join(empty, 'git'))) symlinkSync(sh(repo.dir, 'command -v git').trim(), path.join(empty, 'git'));
     const r = await cairn(repo.dir, ['plots', 'show', '--format', 'png'], { ...repo.env, PATH: empty });
     assert.equal(r.code, 4);
     assert.match(r.stderr, /writing PNG images needs Chromium, and there is no `chromium` on the PATH\nhint: install it .*apt-get install chromium.*--format svg/);

@@ -79,9 +79,8 @@ describe('the demo pipeline (Python, standard library only)', () => {
     }
     assert.ok(metrics.accuracy >= 0.8, `separable toy corpus is learned (accuracy ${metrics.accuracy})`);
     const confusion = JSON.parse(readFileSync(path.join(work, 'plots', 'confusion.json'), 'utf8'));
-    assert.deepEqual(confusion.labels, ['ham', 'spam']);
-    const cells = confusion.matrix.flat();
-    assert.equal(cells.reduce((a: number, b: number) => a + b, 0), metrics.test_mails);
+    assert.equal(confusion.length, metrics.test_mails, 'one record per test mail');
+    for (const r of confusion) assert.ok(['ham', 'spam'].includes(r.actual) && ['ham', 'spam'].includes(r.predicted), JSON.stringify(r));
     const curve = readFileSync(path.join(work, 'plots', 'pr_curve.csv'), 'utf8').trim().split('\n');
     assert.equal(curve[0], 'threshold,precision,recall');
     assert.ok(curve.length > 2);

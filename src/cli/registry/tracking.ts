@@ -10,6 +10,7 @@ export const trackingCommands: CommandEntry[] = [
       'cairn runs list -e cats --all -n 100 --json',
       'cairn runs show 1f3c9a2b',
       'cairn runs delete 1f3c9a2b 77e0d4c1',
+      'cairn runs restore 1f3c9a2b',
       'cairn runs ingest .cairn/tracking/pending/*.jsonl',
     ],
     load: () => import('../commands/runs.js'),
