@@ -12,6 +12,9 @@ import type { PlotOverrides } from '../../experiments/plots/selectPlotSpecs.js';
 import { PLOT_FORMATS, writePlotFiles, type PlotFormat } from '../../experiments/plots/writePlotFiles.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { plural } from '../output/plural.js';
+import { openTracking } from '../tracking/openTracking.js';
+import { runSeriesPlots } from '../../experiments/plots/runSeriesPlots.js';
+import { resolveRun } from '../../tracking/trackingOps.js';
 import { existsInWorkspace, isRev, repoPrefix } from '../revOrPath.js';
 
 const DEFAULT_HTML = 'plots.html';
@@ -30,10 +33,14 @@ function drawingOptions(cmd: Command): Command {
     .option('--json', 'print the data of the plots (rows by revision and file) instead of drawing them');
 }
 
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
 export function configure(cmd: Command): void {
   drawingOptions(cmd.command('show')
-    .description('Draw the plots the stages declare (or the plot files named) into one self-contained HTML file')
-    .argument('[targets...]', 'plot files, plot ids or stage names (default: every declared plot)'));
+    .description('Draw the plots the stages declare (or the plot files named, or the metric series of runs) into one self-contained HTML file')
+    .argument('[targets...]', 'plot files, plot ids or stage names (default: every declared plot)')
+    .option('--run <id>', 'draw the metric series of this tracked run instead (an id or a unique prefix; repeatable: one line each)', collect)
+    .option('--metric <key>', 'with --run: only this metric (repeatable; default: every metric of the runs)', collect));
   drawingOptions(cmd.command('diff')
     .description('Draw plots with one series per revision (default: HEAD and the workspace)')
     .argument('[args...]', '[REV...] [targets...]: revisions first (none: HEAD and the workspace; one: it and the workspace), then targets'));
@@ -96,6 +103,8 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     throw new CairnError('USAGE', 'plots needs a subcommand: show, diff or templates', { hint: 'see `cairn help plots`' });
   }
   const format = formatOf(opts.format);
+  if (Array.isArray(opts.run)) return runPlots(ctx, args, opts, format);
+  if (opts.metric !== undefined) throw new CairnError('USAGE', '--metric goes with --run', { hint: 'e.g. `cairn plots show --run 1f3c9a2b --metric loss`' });
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const { sides, rest } = cmd.name() === 'diff' ? await diffSides(repo, ctx.cwd, args) : { sides: [{ label: 'workspace' }], rest: args };
   const targets = rest.map((raw) => ({ raw, path: repoPrefix(repo, ctx.cwd, raw) }));
@@ -131,4 +140,36 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     ? [`Wrote ${count} of ${inWords(sides)} to ${shown(out)}`, `open it in a browser: ${pathToFileURL(out).href}`]
     : [`Wrote ${count} as ${format.toUpperCase()} into ${shown(out)}/:`, ...written.map((f) => `  ${shown(f)}`)];
   return { data: { revisions, written }, text };
+}
+
+/** `plots show --run ID...`: one line chart per metric, a series per run, from the tracking store. */
+async function runPlots(ctx: CliContext, args: string[], opts: Record<string, unknown>, format: PlotFormat): Promise<CommandResult> {
+  if (args.length) throw new CairnError('USAGE', 'give either plot targets or --run, not both', { hint: 'e.g. `cairn plots show --run 1f3c9a2b --run 77e0d4c1`' });
+  const session = await openTracking(ctx);
+  try {
+    const runs = [];
+    for (const id of opts.run as string[]) runs.push(await resolveRun(session.store, id));
+    const keys = (opts.metric as string[] | undefined) ?? [];
+    const plots = await runSeriesPlots(session.store, runs, keys);
+    const missing = keys.filter((k) => !plots.some((p) => p.title === k));
+    if (missing.length) {
+      throw new CairnError('NOT_FOUND', `no run given has the metric ${missing.map((k) => `"${k}"`).join(', ')}`, {
+        hint: `their metrics: ${[...new Set(runs.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort().join(', ') || 'none'}`,
+      });
+    }
+    if (!plots.length) throw new CairnError('NOT_FOUND', 'the runs given have no metrics to draw', { hint: '`cairn runs show ID` lists what a run recorded' });
+    const revisions = runs.map((r) => `${r.info.run_name} (${r.info.run_id.slice(0, 8)})`);
+    if (ctx.json) return { data: { runs: revisions, plots: plots.map((p) => ({ id: p.id, series: p.data!.series })) } };
+    const out = outPath(ctx.cwd, opts.out, format);
+    const written = await writePlotFiles({ format, out, revisions, plots, env: ctx.env });
+    const shown = (f: string) => path.relative(ctx.cwd, f) || f;
+    return {
+      data: { runs: revisions, written },
+      text: format === 'html'
+        ? [`Wrote ${plural(plots.length, 'plot')} of ${plural(runs.length, 'run')} to ${shown(out)}`, `open it in a browser: ${pathToFileURL(out).href}`]
+        : [`Wrote ${plural(plots.length, 'plot')} as ${format.toUpperCase()} into ${shown(out)}/:`, ...written.map((f) => `  ${shown(f)}`)],
+    };
+  } finally {
+    await session.store.close();
+  }
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { CairnError } from '../../core/errors.js';
 import { openRepo } from '../../core/repo.js';
 import { repro, type ReproResult } from '../../pipeline/repro.js';
 import { repoRecorder } from '../../experiments/repoRecorder.js';
 import type { StageResult } from '../../pipeline/runStage.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
+import { positiveInt } from '../positiveInt.js';
 import { repoRelativeTargets } from '../pipelineTargets.js';
 
 export function configure(cmd: Command): void {
@@ -20,15 +20,6 @@ export function configure(cmd: Command): void {
     .option('--no-run-cache', 'always run changed stages instead of restoring outputs seen before')
     .option('--no-record', 'record no runs for the stages that run (tracking.record false does it for good)')
     .option('--json', 'print the result as JSON (command output then goes to stderr)');
-}
-
-function parseJobs(raw: unknown, fallback: number | undefined): number {
-  if (raw === undefined) return fallback ?? 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new CairnError('USAGE', `--jobs must be a whole number of at least 1, not "${String(raw)}"`, { hint: 'e.g. `cairn repro -j 2`' });
-  }
-  return n;
 }
 
 const why = (s: StageResult) => s.reasons.map((r) => r.message).join('; ');
@@ -69,7 +60,7 @@ function failureReport(result: ReproResult): string {
 
 export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
-  const jobs = parseJobs(opts.jobs, repo.config.pipeline.jobs);
+  const jobs = positiveInt(opts.jobs, '--jobs', 'cairn repro -j 2') ?? repo.config.pipeline.jobs ?? 1;
   // Every stage that runs is recorded as a run (the store is opened only then): see `cairn runs list`.
   const recorder = opts.dry || opts.record === false ? null : repoRecorder(repo, repo, ctx, { kind: 'repro', command: `cairn ${process.argv.slice(2).join(' ')}` });
   const result = await repro(repo, ctx, {

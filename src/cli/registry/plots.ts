@@ -11,6 +11,7 @@ export const plotsCommands: CommandEntry[] = [
       'cairn plots diff',
       'cairn plots diff main HEAD eval/confusion.json',
       'cairn plots show --json',
+      'cairn plots show --run 1f3c9a2b --run 77e0d4c1 --metric loss',
       'cairn plots templates',
     ],
     load: () => import('../commands/plots.js'),

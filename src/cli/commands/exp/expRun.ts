@@ -7,13 +7,7 @@ import { runExperiment, type ExperimentResult } from '../../../experiments/runEx
 import { linePrefixer } from '../../../pipeline/executor.js';
 import { formatValue } from '../../../pipeline/metrics.js';
 import type { CliContext, CommandResult } from '../../commandSpec.js';
-
-function parseJobs(raw: unknown): number {
-  if (raw === undefined) return 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new CairnError('USAGE', `--jobs must be a whole number of at least 1, not "${String(raw)}"`, { hint: 'e.g. `cairn exp run -S lr=0.1,0.01 -j 2`' });
-  return n;
-}
+import { positiveInt } from '../../positiveInt.js';
 
 /** Runs `work` over `items`, at most `limit` at a time, in order of start; results keep the items' order. */
 async function pool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
@@ -39,7 +33,7 @@ function describe(r: ExperimentResult): string {
 export async function expRun(ctx: CliContext, targets: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   const overrides = ((opts.setParam as string[] | undefined) ?? []).map(parseOverride);
   const grid = expandGrid(overrides);
-  const jobs = parseJobs(opts.jobs);
+  const jobs = positiveInt(opts.jobs, '--jobs', 'cairn exp run -S lr=0.1,0.01 -j 2') ?? 1;
   if (opts.inPlace && grid.length > 1) {
     throw new CairnError('USAGE', `--in-place runs one experiment, but the -S sweeps make ${grid.length}`, { hint: 'drop --in-place (each experiment gets its own copy), or give single values' });
   }

@@ -4,13 +4,7 @@ import { experimentRows } from '../../../experiments/experimentRows.js';
 import { expColumns, expCsv, findColumn, renderExpTable, sortRows, cell, type ExpRow } from '../../../experiments/expTable.js';
 import { formatValue, markdownTable } from '../../../pipeline/metrics.js';
 import type { CliContext, CommandResult } from '../../commandSpec.js';
-
-function positive(raw: unknown, flag: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new CairnError('USAGE', `${flag} must be a whole number of at least 1, not "${String(raw)}"`, { hint: `e.g. ${flag} 20` });
-  return n;
-}
+import { positiveInt } from '../../positiveInt.js';
 
 /** At most `limit` experiments under each baseline (the newest, as listed). */
 function limitRows(rows: ExpRow[], limit: number): ExpRow[] {
@@ -36,7 +30,7 @@ export async function expShow(ctx: CliContext, opts: Record<string, unknown>): P
     rows = sortRows(rows, col, order);
     if (!cols.includes(col) && !cols.some((c) => c.group === col.group && c.file === col.file && c.key === col.key)) cols = [col, ...cols];
   }
-  const limit = positive(opts.limit, '-n');
+  const limit = positiveInt(opts.limit, '-n', 'cairn exp show -n 20');
   if (limit !== undefined) rows = limitRows(rows, limit);
   const data = rows.map((r) => ({ ...r, columns: Object.fromEntries(cols.map((c) => [`${c.group}.${c.file ? `${c.file}:` : ''}${c.key}`, cell(r, c) ?? null])) }));
   if (opts.csv) return { data, text: expCsv(rows, cols) };
@@ -45,7 +39,7 @@ export async function expShow(ctx: CliContext, opts: Record<string, unknown>): P
     const body = rows.map((r) => [r.label, ...cols.map((c) => formatValue(cell(r, c)))]);
     return { data, text: markdownTable(header, body) };
   }
-  const width = positive(opts.width, '--width') ?? (process.stdout.isTTY ? process.stdout.columns || 80 : Infinity);
+  const width = positiveInt(opts.width, '--width', 'cairn exp show --width 120') ?? (process.stdout.isTTY ? process.stdout.columns || 80 : Infinity);
   const text = rows.some((r) => r.kind === 'experiment') || cols.length ? renderExpTable(rows, cols, width) : [];
   if (!rows.some((r) => r.kind === 'experiment')) text.push(...(text.length ? [''] : []), 'No experiments yet for this commit: run one with `cairn exp run -S key=value`.');
   return { data, text };

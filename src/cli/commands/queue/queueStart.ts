@@ -1,19 +1,12 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { CairnError } from '../../../core/errors.js';
 import { openRepo, type Repo } from '../../../core/repo.js';
 import { listQueued } from '../../../experiments/queue/queueExperiments.js';
 import { queueDir, queueLogPath, readQueueStates } from '../../../experiments/queue/queueState.js';
 import { runQueued } from '../../../experiments/queue/runQueued.js';
 import { formatValue } from '../../../pipeline/metrics.js';
 import type { CliContext, CommandResult } from '../../commandSpec.js';
-
-function parseJobs(raw: unknown): number {
-  if (raw === undefined) return 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new CairnError('USAGE', `--jobs must be a whole number of at least 1, not "${String(raw)}"`, { hint: 'e.g. `cairn queue start -j 2`' });
-  return n;
-}
+import { positiveInt } from '../../positiveInt.js';
 
 /** Runs one queued experiment in a child `cairn queue exec`, its output going to the experiment's log. */
 function runChild(repo: Repo, ctx: CliContext, name: string): Promise<number> {
@@ -31,7 +24,7 @@ function runChild(repo: Repo, ctx: CliContext, name: string): Promise<number> {
 
 /** `cairn queue start`: takes queued experiments oldest first, N at a time, until none are left (new ones included). */
 export async function queueStart(ctx: CliContext, opts: Record<string, unknown>): Promise<CommandResult> {
-  const jobs = parseJobs(opts.jobs);
+  const jobs = positiveInt(opts.jobs, '--jobs', 'cairn queue start -j 2') ?? 1;
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   mkdirSync(queueDir(repo), { recursive: true });
   const started = new Set<string>();
