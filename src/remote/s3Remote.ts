@@ -102,7 +102,7 @@ export class S3Remote implements Remote {
 
   private async head(oid: string, options: RemoteCallOptions): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(oid) }), { abortSignal: options.signal });
+      await withOwnSignal(options.signal, (abortSignal) => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(oid) }), { abortSignal }));
       return true;
     } catch (err) {
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -216,7 +216,7 @@ export class S3Remote implements Remote {
 
   async getMeta(key: string, options: RemoteCallOptions = {}): Promise<Buffer | null> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.metaKey(key) }), { abortSignal: options.signal });
+      const out = await withOwnSignal(options.signal, (abortSignal) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.metaKey(key) }), { abortSignal }));
       return Buffer.from(await out.Body!.transformToByteArray());
     } catch (err) {
       const e = err as { name?: string };
@@ -244,7 +244,7 @@ export class S3Remote implements Remote {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async send<T>(command: any, doing: string, options: RemoteCallOptions): Promise<T extends never ? never : any> {
     try {
-      return await this.client.send(command, { abortSignal: options.signal });
+      return await withOwnSignal(options.signal, (abortSignal) => this.client.send(command, { abortSignal }));
     } catch (err) {
       throw this.fail(err, doing);
     }
@@ -290,4 +290,22 @@ export async function openS3Remote(name: string, url: string, options: RemoteOpt
   const readOnly = options.read_only === true || options.read_only === 'true';
   const partSize = typeof options.part_size === 'number' && options.part_size >= 5 * 1024 * 1024 ? options.part_size : DEFAULT_PART_SIZE;
   return new S3Remote(name, url, client, bucket, prefix, readOnly, partSize);
+}
+
+/**
+ * Runs one SDK request with a signal of its own, tied to the command's by one listener that goes when the request
+ * settles: the SDK leaves listeners on the signal it is given (retries add more), and every request of a push shares
+ * the command's signal, which then warned of a leak (MaxListenersExceededWarning) on large pushes.
+ */
+async function withOwnSignal<T>(parent: AbortSignal | undefined, fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (!parent) return fn(undefined);
+  const own = new AbortController();
+  const onAbort = () => own.abort(parent.reason);
+  if (parent.aborted) own.abort(parent.reason);
+  else parent.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await fn(own.signal);
+  } finally {
+    parent.removeEventListener('abort', onAbort);
+  }
 }

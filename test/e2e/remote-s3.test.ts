@@ -132,6 +132,7 @@ describe('cairn push / pull through S3 (s3rver on 127.0.0.1)', () => {
     const r = await pushing;
     assert.equal(r.code, 7, r.stderr);
     assert.match(r.stderr, /remote "s3"/);
+    assert.doesNotMatch(r.stderr, /MaxListenersExceededWarning/, 'failed requests and retries leave no listeners behind');
     const landed = storedObjects(server).length - before;
     assert.ok(landed > 0 && landed < 150, `${landed} objects landed before the crash`);
     await server.restart();
@@ -140,6 +141,7 @@ describe('cairn push / pull through S3 (s3rver on 127.0.0.1)', () => {
     assert.equal((await cairn(d.dir, ['remote', 'modify', 's3', 'retries', '5'], envD)).code, 0);
     const again = await cairn(d.dir, ['push', '--json'], envD);
     assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /MaxListenersExceededWarning/);
     const out = JSON.parse(again.stdout);
     assert.ok(out.present >= landed - 2, `re-run found ${out.present} already there (${landed} landed)`);
     assert.equal(out.transferred + out.present, 150);
