@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -155,13 +156,16 @@ export class S3Remote implements Remote {
     } catch (err) {
       throw fromSystemError(err, `could not read ${localPath} to upload object ${oid}`);
     }
+    // The upload's own controller: every part, and every SDK retry of one, adds a listener to its signal.
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key, Body: stream },
       partSize: this.partSize,
       queueSize: 4,
       leavePartsOnError: false,
-      abortController: undefined,
+      abortController: controller,
     });
     const onAbort = () => void upload.abort().catch(() => {});
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -300,6 +304,8 @@ export async function openS3Remote(name: string, url: string, options: RemoteOpt
 async function withOwnSignal<T>(parent: AbortSignal | undefined, fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
   if (!parent) return fn(undefined);
   const own = new AbortController();
+  // The SDK adds a listener per attempt of its own retries; this signal lives for one request, so that is no leak.
+  setMaxListeners(0, own.signal);
   const onAbort = () => own.abort(parent.reason);
   if (parent.aborted) own.abort(parent.reason);
   else parent.addEventListener('abort', onAbort, { once: true });
