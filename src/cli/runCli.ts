@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import { CairnError, ERROR_CODES, isCairnError, redactSecrets } from '../core/errors.js';
 import { didYouMean } from '../core/didYouMean.js';
@@ -89,9 +88,6 @@ async function dispatch(argv: string[], colorOk: boolean): Promise<number> {
   let result: Awaited<ReturnType<CommandModule['run']>> | undefined;
   let ran = false;
   const abort = new AbortController();
-  // Every concurrent operation of a command (up to -j 512 transfers, each request of them) listens on this one signal
-  // by design: more than Node's default of 10 listeners is not a leak.
-  setMaxListeners(0, abort.signal);
   const kill = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) {

@@ -55,8 +55,13 @@ export class S3Remote implements Remote {
     return `${this.prefix}meta/${key}`;
   }
 
-  async exists(oids: string[], options: RemoteCallOptions = {}): Promise<Set<string>> {
-    const wanted = [...new Set(oids)].sort();
+  async exists(oids: string[], given: RemoteCallOptions = {}): Promise<Set<string>> {
+    // The requests below run CONCURRENCY at a time: they listen on one signal of this call's (one listener on the
+    // caller's), not each on the caller's, which warned of a leak past Node's default of 10.
+    return withOwnSignal(given.signal, (signal) => this.existsWith([...new Set(oids)].sort(), { ...given, signal }));
+  }
+
+  private async existsWith(wanted: string[], options: RemoteCallOptions): Promise<Set<string>> {
     const present = new Set<string>();
     if (wanted.length <= HEAD_THRESHOLD) {
       await forEachLimit(wanted, CONCURRENCY, async (oid) => {
@@ -304,7 +309,8 @@ export async function openS3Remote(name: string, url: string, options: RemoteOpt
 async function withOwnSignal<T>(parent: AbortSignal | undefined, fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
   if (!parent) return fn(undefined);
   const own = new AbortController();
-  // The SDK adds a listener per attempt of its own retries; this signal lives for one request, so that is no leak.
+  // The SDK adds a listener per attempt of its own retries, and exists() runs its requests on one such signal: it
+  // lives for one call, so many listeners are no leak.
   setMaxListeners(0, own.signal);
   const onAbort = () => own.abort(parent.reason);
   if (parent.aborted) own.abort(parent.reason);
