@@ -28,24 +28,35 @@ function pushPullLocal({ env, dir, rows, log }, label, repo, target, targets, { 
   cairn(repo, ['remote', 'add', '-d', 'bench', store], env);
   sh(repo, 'git add -A && git commit -q -m remote', env);
   log(`${label}: cairn push to a directory`);
+  sh(dir, 'sync', env);
   const push = cairn(repo, ['push', '-q'], env).seconds;
   const clone = path.join(dir, `${path.basename(repo)}-clone`);
   sh(dir, `git clone -q ${JSON.stringify(repo)} ${JSON.stringify(clone)}`, env);
   log(`${label}: cairn pull into a fresh clone`);
+  // Each timed copy starts with no dirty pages left by the step before (sync needs no root): otherwise the kernel's
+  // write-back of the last gigabyte throttles whichever command happens to come next.
+  const settle = () => sh(dir, 'sync', env);
+  settle();
+  // Warm, as every measurement here: the remote's objects are read once first, as `cp` finds its source in the page
+  // cache (push may have written them past the cache, and a cold read measures the disk, not cairn).
+  sh(dir, `find ${JSON.stringify(store)} -type f -exec cat {} + > /dev/null`, env);
   const pull = cairn(clone, ['pull', '-q'], env).seconds;
   const from = path.join(repo, target);
+  settle();
   const cp = sh(dir, `cp -r ${JSON.stringify(from)} ${JSON.stringify(path.join(dir, 'cp-dest'))}`, env).seconds;
   rmSync(path.join(dir, 'cp-dest'), { recursive: true, force: true });
   rows.push(row({ section: 'remote', name: `\`cairn push\` of ${label} to a directory`, cairnSeconds: push, baseline: '`cp -r`', baselineSeconds: cp, target: targets }));
   rows.push(row({ section: 'remote', name: `\`cairn pull\` of ${label} from a directory`, cairnSeconds: pull, baseline: '`cp -r`', baselineSeconds: cp, target: targets }));
   if (twoCopiesTarget) {
     // Copy mode writes the bytes twice (the cache and the workspace): two copies of the file are the floor (issue 11).
+    settle();
     const two = sh(dir, `cp ${JSON.stringify(from)} ${JSON.stringify(path.join(dir, 'cp-a'))} && cp ${JSON.stringify(from)} ${JSON.stringify(path.join(dir, 'cp-b'))}`, env).seconds;
     rmSync(path.join(dir, 'cp-a'), { force: true });
     rmSync(path.join(dir, 'cp-b'), { force: true });
     rows.push(row({ section: 'remote', name: `\`cairn pull\` of ${label} from a directory (copy mode)`, cairnSeconds: pull, baseline: 'two `cp` of the file', baselineSeconds: two, target: twoCopiesTarget }));
   }
   if (hasRsync()) {
+    settle();
     const rsync = sh(dir, `rsync -a ${JSON.stringify(from)} ${JSON.stringify(path.join(dir, 'rsync-dest'))}`, env).seconds;
     rmSync(path.join(dir, 'rsync-dest'), { recursive: true, force: true });
     rows.push(row({ section: 'remote', name: `\`cairn push\` of ${label} to a directory`, cairnSeconds: push, baseline: '`rsync -a`', baselineSeconds: rsync }));
