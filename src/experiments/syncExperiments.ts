@@ -3,6 +3,7 @@ import { CairnError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { fetchRefs, pushRefs, remoteRefs } from '../git/refs.js';
 import { fetch as fetchData, push as pushData, type TransferReport } from '../remote/pushPull.js';
+import { importExperimentRuns } from './importExperimentRuns.js';
 import { EXP_REF_PREFIX, findExperiment, listExperiments } from './listExperiments.js';
 
 export interface SyncOptions {
@@ -20,11 +21,14 @@ export interface SyncOptions {
 export interface SyncResult {
   experiments: string[];
   data?: TransferReport;
+  /** Runs added to this repository's tracking store from the pulled experiments' summaries. */
+  runs?: number;
 }
 
 /**
  * Shares experiments: their data objects go to the data remote first (so a ref never arrives without its data),
- * then their refs to the Git remote. Run records travel inside the experiment commits' messages.
+ * then their refs to the Git remote. Run records travel inside the experiment commits' messages; `exp pull` adds them
+ * to the teammate's tracking store.
  */
 export async function pushExperiments(repo: Repo, ctx: RunContext, options: SyncOptions): Promise<SyncResult> {
   const all = await listExperiments(repo);
@@ -47,5 +51,6 @@ export async function pullExperiments(repo: Repo, ctx: RunContext, options: Sync
   const mine = await listExperiments(repo);
   const commits = names.map((n) => findExperiment(mine, n).commit);
   const data = options.noData ? undefined : await fetchData(repo, { remote: options.dataRemote, commits, workspace: false, runCache: true }, ctx);
-  return { experiments: names, data };
+  const runs = await importExperimentRuns(repo, ctx, mine.filter((e) => names.includes(e.name)));
+  return { experiments: names, data, runs };
 }

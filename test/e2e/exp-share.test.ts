@@ -35,6 +35,13 @@ describe('cairn exp push / pull', () => {
     assert.equal(pulled.code, 0, pulled.stderr);
     assert.match(pulled.stdout, /pulled 2 experiment\(s\) from origin: /);
     assert.deepEqual(experiments(await run(['exp', 'show', '--json'])), experiments(await repo.run(['exp', 'show', '--json'])));
+    assert.match(pulled.stdout, /runs: 2 added to the tracking store/);
+    const theirRuns = JSON.parse((await run(['runs', 'list', '--json'])).stdout).runs.map((r: { info: { run_name: string; run_id: string } }) => r.info);
+    const myRuns = JSON.parse((await repo.run(['runs', 'list', '--json'])).stdout).runs.map((r: { info: { run_name: string; run_id: string } }) => r.info);
+    for (const n of ['one', 'two']) {
+      assert.equal(theirRuns.find((r: { run_name: string }) => r.run_name === n)?.run_id, myRuns.find((r: { run_name: string }) => r.run_name === n)?.run_id, `${n} has the same run id in both stores`);
+    }
+    assert.doesNotMatch((await run(['exp', 'pull', 'origin'])).stdout, /runs: \d+ added/, 'pulling again adds no run');
     const applied = await run(['exp', 'apply', 'one']);
     assert.equal(applied.code, 0, applied.stderr);
     assert.equal(readFileSync(path.join(mate, 'model.txt'), 'utf8'), 'model lr=0.05 depth=3\n');

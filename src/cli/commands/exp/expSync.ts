@@ -10,5 +10,6 @@ export async function expSync(ctx: CliContext, direction: 'push' | 'pull', args:
   const verb = direction === 'push' ? 'pushed' : 'pulled';
   const text = [result.experiments.length ? `${verb} ${result.experiments.length} experiment(s) ${direction === 'push' ? 'to' : 'from'} ${args[0]}: ${result.experiments.join(', ')}` : `no experiments on ${args[0]}`];
   if (result.data) text.push(`data: ${result.data.summary}`);
+  if (result.runs) text.push(`runs: ${result.runs} added to the tracking store (\`cairn runs list\`)`);
   return { data: result, summary: text };
 }
