@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ROOT, cairn, hasCommand, human, row, sh } from './harness.mjs';
+import { ROOT, cairn, hasCommand, human, row, sh, newCairnRepo } from './harness.mjs';
 import { formatTable } from './table.mjs';
 
 function runJson(program, args, env, cwd) {
@@ -51,10 +51,7 @@ function benchEndToEnd({ env, dir, scale, rows, log }) {
     return;
   }
   const points = Math.max(20_000, Math.round(1_000_000 * scale));
-  const repo = path.join(dir, 'clients-e2e');
-  mkdirSync(repo);
-  sh(repo, 'git init -q -b main . && git commit -q --allow-empty -m init', env);
-  cairn(repo, ['init', '-q'], env);
+  const repo = newCairnRepo(dir, 'clients-e2e', env);
   writeFileSync(path.join(repo, 'train.py'), END_TO_END_SCRIPT);
   // The snapshot of the build that `npm run bench` measures, else this checkout's CLI.
   const snapshot = path.join(dir, 'cairn-build', 'bin', 'cairn.js');

@@ -1,9 +1,9 @@
 // Issue 7 measurement: `cairn exp show` with 1,000 experiments (target: under 0.5 s), next to `git for-each-ref`
 // over the same refs (the floor: reading them at all) in the same run.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cairn, hasCommand, human, medianOf, row, sh, timed } from './harness.mjs';
+import { cairn, hasCommand, human, medianOf, newCairnRepo, row, sh, timed } from './harness.mjs';
 
 /** Makes `count` experiment commits on one baseline in a single `git fast-import` stream (seconds, not minutes). */
 function seedExperiments(repo, env, count) {
@@ -30,10 +30,7 @@ export function benchExperiments({ env, dir, scale, rows, log }) {
     return;
   }
   const count = Math.max(100, Math.round(1000 * scale));
-  const repo = path.join(dir, 'exp-show');
-  mkdirSync(repo);
-  sh(repo, 'git init -q -b main .', env);
-  cairn(repo, ['init', '-q'], env);
+  const repo = newCairnRepo(dir, 'exp-show', env);
   writeFileSync(path.join(repo, 'params.yaml'), 'train:\n  lr: 0.1\n  depth: 3\n');
   writeFileSync(path.join(repo, 'cairn.yaml'), 'stages:\n  train:\n    cmd: python3 -c "print(1)"\n    params: [train.lr, train.depth]\n    metrics:\n      - metrics.json:\n          cache: false\n');
   writeFileSync(path.join(repo, 'metrics.json'), '{"score": 0.8, "loss": 0.2}\n');

@@ -52,6 +52,15 @@ export function timed(cwd, program, args, env, { allowFail = false } = {}) {
 export const sh = (cwd, script, env) => timed(cwd, 'bash', ['-c', script], env);
 export const cairn = (cwd, args, env, options) => timed(cwd, process.execPath, [cairnBin, ...args], env, options);
 
+/** A fresh Git repository (with an empty first commit) where `cairn init` ran: `dir/name`. */
+export function newCairnRepo(dir, name, env) {
+  const repo = path.join(dir, name);
+  mkdirSync(repo);
+  sh(repo, 'git init -q -b main . && git commit -q --allow-empty -m init', env);
+  cairn(repo, ['init', '-q'], env);
+  return repo;
+}
+
 /** Median wall time of `runs` runs after one untimed warm-up run (caches warm, as every row of the table). */
 export function medianOf(runs, fn, { warm = true } = {}) {
   if (warm) fn();

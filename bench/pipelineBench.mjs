@@ -1,15 +1,7 @@
 // Issue 4 measurements: no-op repro of a 200-stage pipeline, -j 2 speed-up, per-stage overhead.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cairn, generateFiles, hasCommand, human, medianOf, row, sh, timed } from './harness.mjs';
-
-function newRepo(dir, name, env) {
-  const repo = path.join(dir, name);
-  mkdirSync(repo);
-  sh(repo, 'git init -q -b main .', env);
-  cairn(repo, ['init', '-q'], env);
-  return repo;
-}
+import { cairn, generateFiles, hasCommand, human, medianOf, row, sh, timed, newCairnRepo } from './harness.mjs';
 
 /** cairn.yaml text for a long chain and a wide fan-out, every stage depending on the big data folder. */
 function wideAndLongPipeline(chain, fan) {
@@ -45,7 +37,7 @@ export function benchPipelines(ctx, attempt) {
 
 function benchNoop({ env, dir, scale, rows, log }) {
   const files = Math.max(500, Math.round(10_000 * scale));
-  const repo = newRepo(dir, 'pipe-wide', env);
+  const repo = newCairnRepo(dir, 'pipe-wide', env);
   log(`pipelines: 200 stages over a ${human(files)}-file folder`);
   generateFiles(path.join(repo, 'data'), files, 1024);
   mkdirSync(path.join(repo, 'out'));
@@ -59,7 +51,7 @@ function benchNoop({ env, dir, scale, rows, log }) {
 }
 
 function benchParallel({ env, dir, scale, rows, log }) {
-  const par = newRepo(dir, 'pipe-parallel', env);
+  const par = newCairnRepo(dir, 'pipe-parallel', env);
   const iterations = calibrateBusyLoop(dir, env, Math.max(0.5, 2 * Math.min(1, scale * 2)));
   const busy = (name) => [`  ${name}:`, `    cmd: node -e "let x=0;for(let i=0;i<${iterations};i++)x+=i%7;require('fs').writeFileSync('${name}.out',String(x))"`,
     '    outs:', `      - ${name}.out`];
@@ -71,7 +63,7 @@ function benchParallel({ env, dir, scale, rows, log }) {
 }
 
 function benchOverhead({ env, dir, rows, log }) {
-  const trivial = newRepo(dir, 'pipe-trivial', env);
+  const trivial = newCairnRepo(dir, 'pipe-trivial', env);
   const count = 50;
   const stages = ['stages:'];
   for (let i = 0; i < count; i++) stages.push(`  t${i}:`, '    cmd: "true"', '    always_changed: true');

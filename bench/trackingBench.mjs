@@ -2,20 +2,12 @@
 // `cairn runs list --filter` over 100,000 runs.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, cairn, hasCommand, human, medianOf, row, sh, timed } from './harness.mjs';
+import { ROOT, cairn, hasCommand, human, medianOf, row, sh, timed, newCairnRepo } from './harness.mjs';
 
 /** The built code being measured: the snapshot run.mjs made, else the working tree's dist/. */
 function distDir(dir) {
   const snap = path.join(dir, 'cairn-build', 'dist');
   return existsSync(snap) ? snap : path.join(ROOT, 'dist');
-}
-
-function newRepo(dir, name, env) {
-  const repo = path.join(dir, name);
-  mkdirSync(repo);
-  sh(repo, 'git init -q -b main . && git commit -q --allow-empty -m init', env);
-  cairn(repo, ['init', '-q'], env);
-  return repo;
 }
 
 export function benchTracking(ctx, attempt) {
@@ -29,7 +21,7 @@ export function benchTracking(ctx, attempt) {
 
 function benchIngest({ env, dir, scale, rows, log }) {
   const points = Math.max(20_000, Math.round(1_000_000 * scale));
-  const repo = newRepo(dir, 'tracking-ingest', env);
+  const repo = newCairnRepo(dir, 'tracking-ingest', env);
   const runId = 'b'.repeat(32);
   const file = path.join(dir, 'events.jsonl');
   log(`tracking: writing an events file of ${human(points)} metric points`);
@@ -56,7 +48,7 @@ function benchIngest({ env, dir, scale, rows, log }) {
 
 function benchRunsList({ env, dir, scale, rows, log }) {
   const count = Math.max(2_000, Math.round(100_000 * scale));
-  const repo = newRepo(dir, 'tracking-list', env);
+  const repo = newCairnRepo(dir, 'tracking-list', env);
   log(`tracking: seeding ${human(count)} runs`);
   // Seeded through the store's own schema (opening it runs the migrations), then rows in bulk: ingesting 100k runs
   // line by line would measure ingestion, not search.
