@@ -62,5 +62,5 @@ export async function experiments(ctx) {
   const runs = n.cairn(repo, ['runs', 'list', '--filter', "tags.kind = 'exploration'"]);
   if (!/vocab-sizes/.test(runs.stdout)) throw new Error('the script\'s run is not in cairn runs list');
   n.ok('the script\'s run is in the same store, found by a filter');
-  ctx.summary.push(`experiments: a grid of 4 (one restored from the run cache), best ${best.name} (F1 ${best.f1}) applied, plots.html, runs recorded, a script tracked`);
+  ctx.summary.push(`experiments: a grid of 4 (the committed combination up to date, one restored from the run cache), best ${best.name} (F1 ${best.f1}) applied, plots.html, runs recorded, a script tracked`);
 }
