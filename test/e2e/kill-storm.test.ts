@@ -85,8 +85,9 @@ describe('kill storm: killed commands and a damaged cache never lose a committed
     const started = Date.now();
     let kills = 0;
     edit();
-    for (let round = 0; Date.now() - started < 6_000 && round < 30 && versions.length < 5; round++) {
-      const kill = rnd() < 0.75 ? 30 + Math.floor(rnd() * 400) : undefined;
+    for (let round = 0; Date.now() - started < 6_000 && round < 30 && (versions.length < 5 || kills === 0); round++) {
+      // Random kills; a seed whose first rounds all finished before their kill gets one sure kill (20 ms: mid-start).
+      const kill = kills === 0 && round >= 4 ? 20 : rnd() < 0.75 ? 30 + Math.floor(rnd() * 400) : undefined;
       const action = versions.length === 0 ? 'add' : pick(['add', 'add', 'commit', 'checkout']);
       if (action === 'checkout') {
         sh(repo.dir, `git checkout -q ${pick(versions).sha} -- data.cairn`, env);
