@@ -1,33 +1,8 @@
 import type { Repo } from '../core/repo.js';
-import { lockFilesAt } from '../data/findPipelineFiles.js';
 import { git, headCommit } from '../git/git.js';
-import { parseLock } from '../pipeline/lockFile.js';
-import { metricsFiles, pipelineAt, readMetrics, readUsedParams, type ValuesByFile } from '../pipeline/metrics.js';
 import type { ExpRow } from './expTable.js';
 import { listExperiments, type ExperimentRef } from './listExperiments.js';
-import { describeWorkspace } from './runExperiment.js';
-
-const values = (v: ValuesByFile): Record<string, Record<string, unknown>> =>
-  Object.fromEntries(Object.entries(v).flatMap(([file, x]) => ('data' in x ? [[file, x.data]] : [])));
-
-/** Params, metrics and dependency versions as committed at `rev`. */
-export async function describeCommit(repo: Repo, rev: string): Promise<Pick<ExpRow, 'params' | 'metrics' | 'deps'>> {
-  const pipeline = await pipelineAt(repo, rev);
-  const [params, metrics, locks] = await Promise.all([
-    readUsedParams(repo, pipeline, rev),
-    readMetrics(repo, metricsFiles(pipeline), rev),
-    lockFilesAt(repo, rev),
-  ]);
-  const deps: Record<string, string> = {};
-  for (const { text } of locks) {
-    try {
-      for (const entry of Object.values(parseLock(text).stages)) for (const d of entry.deps) deps[d.path] = d.oid;
-    } catch {
-      // A lock file that does not parse at that commit just shows no data versions.
-    }
-  }
-  return { params: values(params), metrics: values(metrics), deps };
-}
+import { describeCommit, describeWorkspace } from './describeState.js';
 
 async function branchName(repo: Repo): Promise<string | null> {
   const r = await git(repo.root, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFail: true });

@@ -16,6 +16,7 @@ import { watchEvents, type EventsWatch } from '../tracking/events/watchEvents.js
 import { runSystemTags } from '../tracking/events/systemTags.js';
 import { ensureExperiment } from '../tracking/trackingOps.js';
 import type { ArtifactBlobs, TrackingStore, TrackingWrite } from '../tracking/trackingStore.js';
+import { describeWorkspace } from './describeState.js';
 import { captureEnvironment, type RunEnvironment } from './captureEnvironment.js';
 import { runValues } from './runValues.js';
 import { seriesFromPlots } from './seriesFromPlots.js';
@@ -149,7 +150,6 @@ export function createRunRecorder(repo: Repo, ctx: RunContext, options: Recorder
       const store = await storeOf();
       const where = extra.where ?? repo;
       for (const child of children.values()) await child.watch.stop().catch(warnEvents(child.runId));
-      const { describeWorkspace } = await import('./runExperiment.js');
       const described = await describeWorkspace(where).catch(() => null);
       const values = runValues({ params: described?.params ?? {}, metrics: Object.fromEntries(Object.entries(described?.metrics ?? {}).map(([f, data]) => [f, { data }])) });
       const env = await (environment ?? captureEnvironment(repo.root, ctx.env));

@@ -1,9 +1,8 @@
 import type { Repo } from '../core/repo.js';
 import { resolveRev } from '../git/git.js';
-import { describeCommit } from './experimentRows.js';
 import type { ExpRow } from './expTable.js';
 import { findExperiment, listExperiments } from './listExperiments.js';
-import { describeWorkspace } from './runExperiment.js';
+import { describeCommit, describeWorkspace } from './describeState.js';
 
 /** One side of `exp diff`: what it is called, and its params, metrics and data versions. */
 export interface ExpSide extends Pick<ExpRow, 'params' | 'metrics' | 'deps'> {

@@ -1,15 +1,12 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { RunContext } from '../core/context.js';
 import { CairnError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { headCommit } from '../git/git.js';
 import { commitWorktree, createRef } from '../git/refs.js';
-import { readPipelineLocks } from '../pipeline/pipelineLocks.js';
-import { metricsFiles, pipelineAt, readMetrics, readUsedParams, type ValuesByFile } from '../pipeline/metrics.js';
-import { DEFAULT_PARAMS_FILE } from '../pipeline/params.js';
 import { repro, type ReproOptions, type ReproResult } from '../pipeline/repro.js';
-import { applyParamChanges } from './applyParamChanges.js';
+import { describeWorkspace } from './describeState.js';
+import { editParamsFiles } from './editParamsFiles.js';
 import { EXP_REF_PREFIX, listExperiments } from './listExperiments.js';
 import { checkExpName, generateExpName } from './expNames.js';
 import { formatExpMessage, SUMMARY_VERSION, type ExpSummary } from './expSummary.js';
@@ -36,37 +33,9 @@ export interface ExperimentResult {
   missingData: string[];
 }
 
-/** Writes the -S changes into the params files of `root` (the default file is params.yaml, as in DVC). */
+/** Writes the -S changes into the params files of `root`. */
 export async function writeParamChanges(root: string, changes: ParamChange[]): Promise<void> {
-  const byFile = new Map<string, ParamChange[]>();
-  for (const c of changes) {
-    const file = c.file ?? DEFAULT_PARAMS_FILE;
-    byFile.set(file, [...(byFile.get(file) ?? []), c]);
-  }
-  // Every file is edited in memory first, so a bad key in the second file leaves the first untouched too.
-  const edits: Array<[string, string]> = [];
-  for (const [file, list] of byFile) {
-    const abs = path.join(root, file);
-    const text = await fs.readFile(abs, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
-    edits.push([abs, applyParamChanges(text, file, list)]);
-  }
-  for (const [abs, text] of edits) await fs.writeFile(abs, text);
-}
-
-const flatten = (values: ValuesByFile): Record<string, Record<string, unknown>> =>
-  Object.fromEntries(Object.entries(values).flatMap(([file, v]) => ('data' in v ? [[file, v.data]] : [])));
-
-/** Params, metrics and dependency versions of a workspace after its pipeline ran: what `exp show` tabulates. */
-export async function describeWorkspace(repo: Repo): Promise<Pick<ExpSummary, 'params' | 'metrics' | 'deps'>> {
-  const pipeline = await pipelineAt(repo);
-  const [params, metrics, lock] = await Promise.all([
-    readUsedParams(repo, pipeline),
-    readMetrics(repo, metricsFiles(pipeline)),
-    readPipelineLocks(repo, pipeline),
-  ]);
-  const deps: Record<string, string> = {};
-  for (const entry of Object.values(lock.view.stages)) for (const d of entry.deps) deps[d.path] = d.oid;
-  return { params: flatten(params), metrics: flatten(metrics), deps };
+  for (const [abs, text] of await editParamsFiles(root, changes)) await fs.writeFile(abs, text);
 }
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { checkKeys } from './schema.js';
-import type { Artifact, PlotSource, TopLevelPlot } from './types.js';
+import type { Artifact, TopLevelPlot } from './types.js';
 
 /**
  * The top-level `metrics:`, `plots:`, `params:` and `artifacts:` sections of a pipeline file, read as DVC reads them

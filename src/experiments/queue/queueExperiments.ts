@@ -1,11 +1,9 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CairnError } from '../../core/errors.js';
 import type { Repo } from '../../core/repo.js';
 import { gitRoot, headCommit } from '../../git/git.js';
 import { commitSnapshot, createRef, listRefs } from '../../git/refs.js';
-import { DEFAULT_PARAMS_FILE } from '../../pipeline/params.js';
-import { applyParamChanges } from '../applyParamChanges.js';
+import { editParamsFiles } from '../editParamsFiles.js';
 import { checkExpName, generateExpName } from '../expNames.js';
 import { listExperiments } from '../listExperiments.js';
 import type { ParamChange } from '../overrides.js';
@@ -25,17 +23,10 @@ export async function listQueued(repo: Repo): Promise<QueuedRef[]> {
   }).sort((a, b) => a.queued - b.queued || a.name.localeCompare(b.name));
 }
 
-/** The params files of the workspace with a combination's -S changes applied, keyed by git path. */
+/** The params files of the workspace with a combination's -S changes applied, keyed by Git path. */
 async function editedParams(repo: Repo, top: string, changes: ParamChange[]): Promise<Map<string, Buffer>> {
-  const byFile = new Map<string, ParamChange[]>();
-  for (const c of changes) byFile.set(c.file ?? DEFAULT_PARAMS_FILE, [...(byFile.get(c.file ?? DEFAULT_PARAMS_FILE) ?? []), c]);
-  const out = new Map<string, Buffer>();
-  for (const [file, list] of byFile) {
-    const abs = path.join(repo.root, file);
-    const text = await fs.readFile(abs, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
-    out.set(path.relative(top, abs).split(path.sep).join('/'), Buffer.from(applyParamChanges(text, file, list)));
-  }
-  return out;
+  const edits = await editParamsFiles(repo.root, changes);
+  return new Map([...edits].map(([abs, text]) => [path.relative(top, abs).split(path.sep).join('/'), Buffer.from(text)]));
 }
 
 /**
