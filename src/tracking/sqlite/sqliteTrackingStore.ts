@@ -17,7 +17,8 @@ import type {
 } from '../trackingStore.js';
 import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkTag } from '../validate.js';
 import { activeRunKey, applyWrites, insertRun, runNotFound, type WriteContext } from './applyWrites.js';
-import { EXPERIMENT_COLUMNS, loadExperiments, type ExperimentRow, metricValue } from './loadRuns.js';
+import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow } from '../sql/runRows.js';
+import { loadExperiments } from './loadRuns.js';
 import { migrate } from './migrations.js';
 import { searchExperimentRows, searchRunRows } from './searchRows.js';
 
