@@ -5,6 +5,7 @@ import { pipelineCommands } from './registry/pipeline.js';
 import { experimentCommands } from './registry/experiments.js';
 import { trackingCommands } from './registry/tracking.js';
 import { plotsCommands } from './registry/plots.js';
+import { serverCommands } from './registry/server.js';
 
 /** The commands by area, with the heading `cairn --help` gives each. Each area keeps its own list to avoid edit collisions. */
 export const COMMAND_GROUPS: { title: string; commands: CommandEntry[] }[] = [
@@ -12,6 +13,7 @@ export const COMMAND_GROUPS: { title: string; commands: CommandEntry[] }[] = [
   { title: 'Remotes and sharing', commands: remoteCommands },
   { title: 'Pipelines', commands: pipelineCommands },
   { title: 'Experiments and tracking', commands: [...experimentCommands, ...plotsCommands, ...trackingCommands] },
+  { title: 'Team server', commands: serverCommands },
 ];
 
 /** Every command, in the order `cairn --help` lists them. */

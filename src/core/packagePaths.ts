@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,3 +18,9 @@ export const PYTHON_CLIENT_DIR = path.join(PACKAGE_ROOT, 'clients', 'python');
 export function pythonPathWithClient(existing: string | undefined): string {
   return existing ? `${PYTHON_CLIENT_DIR}${path.delimiter}${existing}` : PYTHON_CLIENT_DIR;
 }
+
+/** The installed package's version (package.json), read when first asked for. */
+export function cairnVersion(): string {
+  return (cachedVersion ??= (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+}
+let cachedVersion: string | undefined;

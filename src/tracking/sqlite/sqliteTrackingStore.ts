@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CairnError, fromSystemError } from '../../core/errors.js';
+import type { SqlClient } from '../../core/sql/sqlClient.js';
+import { connectionGate, sqliteClient, type ConnectionGate } from '../../core/sql/sqliteClient.js';
 import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
 import { decodePageToken, encodePageToken, pageSize } from '../pageToken.js';
 import type {
@@ -40,8 +42,11 @@ export class SqliteTrackingStore implements TrackingStore {
   readonly displayUri: string;
   private readonly ctx: WriteContext;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly gate: ConnectionGate;
+  private sql?: SqlClient;
 
   private constructor(private readonly db: Database.Database, options: SqliteStoreOptions) {
+    this.gate = connectionGate(db);
     this.displayUri = options.file === ':memory:' ? 'sqlite://:memory:' : `sqlite://${path.resolve(options.file)}`;
     this.ctx = {
       db,
@@ -77,7 +82,9 @@ export class SqliteTrackingStore implements TrackingStore {
     return new SqliteTrackingStore(db, options);
   }
 
-  private tx<T>(fn: () => T): T {
+  /** Waits for any async transaction of the SqlClient sharing this connection (src/core/sql/sqliteClient.ts). */
+  private async tx<T>(fn: () => T): Promise<T> {
+    await this.gate.idle();
     return this.db.transaction(fn).immediate();
   }
 
@@ -122,7 +129,7 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     const name = checkExperimentName(newName);
-    this.tx(() => {
+    await this.tx(() => {
       const key = this.existingExperiment(experimentId);
       const other = this.ctx.prep('SELECT experiment_id FROM experiments WHERE name = ?').get(name) as { experiment_id: number } | undefined;
       if (other && other.experiment_id !== key) throw new CairnError('CONFLICT', `an experiment named "${name}" already exists`, { hint: 'choose another name' });
@@ -132,19 +139,19 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async deleteExperiment(experimentId: string): Promise<void> {
     if (experimentId === DEFAULT_EXPERIMENT_ID) throw new CairnError('USAGE', 'the default experiment "0" cannot be deleted');
-    this.setExperimentStage(experimentId, 'deleted');
+    await this.setExperimentStage(experimentId, 'deleted');
   }
 
   async restoreExperiment(experimentId: string): Promise<void> {
-    this.setExperimentStage(experimentId, 'active');
+    await this.setExperimentStage(experimentId, 'active');
   }
 
   /**
    * As MLflow does, deleting an experiment deletes its active runs with it, and restoring it restores exactly those
    * (the runs whose deletion time is the experiment's), not runs deleted on their own before.
    */
-  private setExperimentStage(experimentId: string, stage: 'active' | 'deleted'): void {
-    this.tx(() => {
+  private async setExperimentStage(experimentId: string, stage: 'active' | 'deleted'): Promise<void> {
+    await this.tx(() => {
       const key = this.existingExperiment(experimentId);
       const { lifecycle_stage: current, last_update_time: deletedAt } = this.ctx
         .prep('SELECT lifecycle_stage, last_update_time FROM experiments WHERE experiment_id = ?')
@@ -164,14 +171,14 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async setExperimentTag(experimentId: string, tag: RunTag): Promise<void> {
     checkTag(tag);
-    this.tx(() => {
+    await this.tx(() => {
       const key = this.existingExperiment(experimentId);
       this.ctx.prep('INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value').run(key, tag.key, tag.value);
     });
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
-    this.tx(() => {
+    await this.tx(() => {
       const id = this.existingExperiment(experimentId);
       const { changes } = this.ctx.prep('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?').run(id, key);
       if (changes === 0) throw new CairnError('NOT_FOUND', `experiment ${experimentId} has no tag "${key}"`);
@@ -198,16 +205,16 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    this.setRunStage(runId, 'deleted');
+    await this.setRunStage(runId, 'deleted');
   }
 
   async restoreRun(runId: string): Promise<void> {
-    this.setRunStage(runId, 'active');
+    await this.setRunStage(runId, 'active');
   }
 
-  private setRunStage(runId: string, stage: 'active' | 'deleted'): void {
+  private async setRunStage(runId: string, stage: 'active' | 'deleted'): Promise<void> {
     checkRunId(runId);
-    this.tx(() => {
+    await this.tx(() => {
       const { changes } = this.ctx.prep('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_id = ?').run(stage, stage === 'deleted' ? this.ctx.now() : null, runId);
       if (changes === 0) throw runNotFound(runId);
     });
@@ -215,7 +222,7 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async deleteTag(runId: string, key: string): Promise<void> {
     checkKey(key, 'tag');
-    this.tx(() => {
+    await this.tx(() => {
       const run = activeRunKey(this.ctx, runId);
       const { changes } = this.ctx.prep('DELETE FROM tags WHERE run = ? AND key = ?').run(run, key);
       if (changes === 0) throw new CairnError('NOT_FOUND', `run ${runId} has no tag "${key}"`);
@@ -248,7 +255,7 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async write(writes: TrackingWrite[], checkpoint?: IngestCheckpoint): Promise<void> {
-    this.tx(() => {
+    await this.tx(() => {
       if (checkpoint?.expected_offset !== undefined) {
         const row = this.ctx.prep('SELECT offset FROM ingest_offsets WHERE source = ?').get(checkpoint.source) as { offset: number } | undefined;
         if ((row?.offset ?? 0) !== checkpoint.expected_offset) {
@@ -273,6 +280,11 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** A SqlClient over this store's connection, for the stores that live beside it (registry, tokens). */
+  get sqlClient(): SqlClient {
+    return (this.sql ??= sqliteClient(this.db));
   }
 
   /** The underlying connection, for benchmarks and migration tests. */

@@ -1,0 +1,62 @@
+import { CairnError } from '../../../core/errors.js';
+import { cairnVersion } from '../../../core/packagePaths.js';
+import { openRepo, type Repo } from '../../../core/repo.js';
+import { loadConfig } from '../../../core/config.js';
+import { defaultTrackingPath } from '../../../tracking/openTrackingStore.js';
+import { openBackend } from '../../../server/openBackend.js';
+import { startServer } from '../../../server/startServer.js';
+import type { ServerContext, ServerLogEntry } from '../../../server/serverContext.js';
+import type { CliContext, CommandResult } from '../../commandSpec.js';
+import { positiveInt } from '../../positiveInt.js';
+
+/** Runs the server until the first interrupt, then shuts it down gracefully (in-flight requests finish). */
+export async function startCommand(ctx: CliContext, opts: Record<string, unknown>): Promise<CommandResult> {
+  const host = String(opts.host ?? '127.0.0.1');
+  const port = opts.port === '0' ? 0 : positiveInt(opts.port ?? '5000', '--port', 'cairn server --port 5000')!;
+  if (port > 65535) throw new CairnError('USAGE', `--port must be at most 65535, not ${port}`);
+  if (!isLoopback(host) && !opts.insecure) {
+    throw new CairnError('USAGE', `listening on ${host} would let anyone who can reach it read and write every run`, {
+      hint: 'listen on 127.0.0.1 (the default) behind a proxy that authenticates, or pass --insecure on a trusted network',
+    });
+  }
+  const uri = await backendUri(ctx, opts.backendStoreUri as string | undefined);
+  const backend = await openBackend({ uri, cwd: ctx.cwd, user: ctx.env.USER });
+  const log = (entry: ServerLogEntry) => ctx.info(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, version: cairnVersion(), log, now: Date.now };
+  let running;
+  try {
+    running = await startServer(serverCtx, { host, port });
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+  const listening = { url: running.url, backend: backend.tracking.displayUri, version: serverCtx.version };
+  if (ctx.json) process.stdout.write(`${JSON.stringify(listening)}\n`);
+  else ctx.info(`cairn server ${serverCtx.version} listening on ${running.url} (runs in ${listening.backend}); Ctrl-C stops it`);
+  await new Promise<void>((resolve) => {
+    if (ctx.signal?.aborted) return resolve();
+    ctx.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await running.close();
+  await backend.close();
+  return { data: { ...listening, stopped: true }, summary: ['cairn server stopped'] };
+}
+
+/** --backend-store-uri, else tracking.uri (when it is not a server), else the repository's store, else ./cairn.db. */
+async function backendUri(ctx: CliContext, flag: string | undefined): Promise<string> {
+  if (flag !== undefined && flag.trim() !== '') return flag.trim();
+  let repo: Repo | null = null;
+  try {
+    repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
+  } catch (err) {
+    if (!(err instanceof CairnError && err.code === 'NOT_FOUND')) throw err;
+  }
+  const config = repo ? repo.config : (await loadConfig({ cairnDir: null, env: ctx.env })).config;
+  if (config.tracking.uri && !/^https?:/i.test(config.tracking.uri)) return config.tracking.uri;
+  return repo ? defaultTrackingPath(repo.cairnDir) : 'cairn-server.db';
+}
+
+/** Loopback addresses: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -1,0 +1,15 @@
+import type { CommandEntry } from '../commandSpec.js';
+
+export const serverCommands: CommandEntry[] = [
+  {
+    name: 'server',
+    summary: 'Run the team tracking server: an MLflow-compatible REST API on SQLite or PostgreSQL (server [start])',
+    examples: [
+      'cairn server',
+      'cairn server --port 5000 --backend-store-uri sqlite:///srv/cairn/tracking.db',
+      'cairn server --backend-store-uri postgresql://cairn@db/cairn --artifacts-destination s3://ml-artifacts/runs',
+      'cairn server start --host 127.0.0.1 --port 0 --json',
+    ],
+    load: () => import('../commands/server.js'),
+  },
+];

@@ -1,0 +1,20 @@
+import type { SqlClient } from '../core/sql/sqlClient.js';
+import type { TrackingStore } from '../tracking/trackingStore.js';
+
+/** One structured log line of the server (a request, a start, a failure); the CLI writes them as JSON lines. */
+export interface ServerLogEntry {
+  level: 'info' | 'warn' | 'error';
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** What every route gets: the stores, and how to log. Routes never open stores themselves. */
+export interface ServerContext {
+  tracking: TrackingStore;
+  /** The same database as `tracking`, for the stores beside it (registry, logged models, tokens). */
+  sql: SqlClient;
+  /** cairn's version, for /version and the native API. */
+  version: string;
+  log(entry: ServerLogEntry): void;
+  now(): number;
+}
