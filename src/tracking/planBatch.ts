@@ -25,12 +25,7 @@ export function planBatch(runId: string, batch: { metrics?: Metric[]; params?: P
     if (before !== undefined && before !== p.value) throw paramConflict(runId, p.key, before, p.value);
     params.set(p.key, p.value);
   }
-  const tags = new Map<string, string>();
-  for (const t of batch.tags ?? []) {
-    checkTag(t);
-    tags.delete(t.key);
-    tags.set(t.key, t.value);
-  }
+  const tags = lastByKey((batch.tags ?? []).map(checkTag));
   const metrics = batch.metrics ?? [];
   const latest = new Map<string, Metric>();
   for (const m of metrics) {
@@ -42,10 +37,20 @@ export function planBatch(runId: string, batch: { metrics?: Metric[]; params?: P
   }
   return {
     params: [...params].map(([key, value]) => ({ key, value })),
-    tags: [...tags].map(([key, value]) => ({ key, value })),
+    tags,
     metrics,
     latest: [...latest.values()],
   };
+}
+
+/** Each key once, with its last value, as when the entries are written one after another. */
+export function lastByKey<T extends { key: string }>(entries: T[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const e of entries) {
+    byKey.delete(e.key);
+    byKey.set(e.key, e);
+  }
+  return [...byKey.values()];
 }
 
 /** A param logged again with another value: params are immutable (MLflow's rule). */

@@ -5,6 +5,7 @@ import { SYSTEM_TAGS, type RunInfo, type RunTag } from '../entities.js';
 import { generateRunName } from '../runName.js';
 import type { CreateRunRequest, TrackingWrite } from '../trackingStore.js';
 import { paramConflict, planBatch, type PlannedBatch } from '../planBatch.js';
+import { experimentDeleted, runDeleted, runNotFound } from '../trackingErrors.js';
 import { checkArtifactPath, checkRunId, checkStatus, checkTag, checkTime } from '../validate.js';
 import { RUN_INFO_COLUMNS, rowToInfo, type RunRow } from '../sql/runRows.js';
 
@@ -25,7 +26,7 @@ export function insertRun(ctx: WriteContext, request: CreateRunRequest): RunInfo
     | undefined;
   if (!exp || !/^\d+$/.test(experimentId)) throw new CairnError('NOT_FOUND', `no experiment with id "${experimentId}"`, { hint: 'list experiments with `cairn runs list --json` or create one by name' });
   if (exp.lifecycle_stage !== 'active') {
-    throw new CairnError('USAGE', `experiment ${experimentId} is deleted; runs cannot be created in it`, { hint: 'restore the experiment first' });
+    throw experimentDeleted(experimentId);
   }
   if (ctx.prep('SELECT 1 FROM runs WHERE run_id = ?').get(runId)) throw new CairnError('CONFLICT', `a run with id ${runId} already exists`);
   const tags = (request.tags ?? []).map(checkTag);
@@ -113,13 +114,10 @@ export function applyWrites(ctx: WriteContext, writes: TrackingWrite[]): void {
 export function activeRunKey(ctx: WriteContext, runId: string): number {
   const row = ctx.prep('SELECT id, lifecycle_stage FROM runs WHERE run_id = ?').get(checkRunId(runId)) as { id: number; lifecycle_stage: string } | undefined;
   if (!row) throw runNotFound(runId);
-  if (row.lifecycle_stage !== 'active') throw new CairnError('USAGE', `run ${runId} is deleted; it cannot be written to`, { hint: `restore it first: cairn runs restore ${runId}` });
+  if (row.lifecycle_stage !== 'active') throw runDeleted(runId);
   return row.id;
 }
 
-export function runNotFound(runId: string): CairnError {
-  return new CairnError('NOT_FOUND', `no run with id ${runId}`, { hint: 'list runs with `cairn runs list` (add --all to include deleted ones)', data: { run_id: runId } });
-}
 
 function logParam(ctx: WriteContext, run: number, runId: string, key: string, value: string): void {
   const inserted = ctx.prep('INSERT INTO params (run, key, value) VALUES (?, ?, ?) ON CONFLICT (run, key) DO NOTHING').run(run, key, value);
