@@ -65,9 +65,15 @@ export class PostgresTrackingStore implements TrackingStore {
     } catch (err) {
       await pool.end().catch(() => {});
       if (err instanceof CairnError) throw err;
+      if ((err as { code?: string }).code === '42501') {
+        throw new CairnError('PERMISSION', `the tracking store ${redactSecrets(options.uri)} cannot create its tables: ${redactSecrets((err as Error).message)}`, {
+          cause: err,
+          hint: 'the first start creates the schema: let the user create tables (GRANT CREATE ON SCHEMA public TO <user>) or make it the database owner',
+        });
+      }
       throw new CairnError('INTEGRITY', `the tracking store ${redactSecrets(options.uri)} could not be migrated: ${redactSecrets((err as Error).message)}`, {
         cause: err,
-        hint: 'check that the user may create tables in the database (the first start creates the schema)',
+        hint: 'check that the database holds only cairn\'s tables, or give cairn a database of its own',
       });
     }
     return new PostgresTrackingStore(pool, options);
