@@ -17,7 +17,9 @@ export class ConnectionGate {
   }
 
   async acquire(): Promise<void> {
-    await this.idle();
+    // Checked again in the same turn as it is taken: awaiting idle() would let two acquirers resume, both see the
+    // gate free, and both BEGIN on one connection.
+    while (this.held) await this.held;
     this.held = new Promise((resolve) => (this.release = resolve));
   }
 
