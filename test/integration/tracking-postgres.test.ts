@@ -130,3 +130,23 @@ describe('postgresql tracking store', () => {
     await rejectsWith(PostgresTrackingStore.open({ uri }), 'INTEGRITY', /tracking schema is version 99, newer/);
   });
 });
+
+describe('postgresql tracking store under concurrent writers', () => {
+  it('two writers logging one param with different values at once: one wins, the other gets CONFLICT and writes nothing', async (t) => {
+    const uri = await postgres.newDatabase();
+    const [a, b] = await Promise.all([PostgresTrackingStore.open({ uri }), PostgresTrackingStore.open({ uri })]);
+    t.after(() => Promise.all([a.close(), b.close()]));
+    for (let round = 0; round < 5; round++) {
+      const { run_id } = await a.createRun({ experiment_id: '0' });
+      const log = (store: PostgresTrackingStore, value: string) =>
+        store.write([{ op: 'logBatch', run_id, params: [{ key: 'lr', value }], metrics: [{ key: `from-${value}`, value: 1, step: 0, timestamp: 1 }] }]);
+      const results = await Promise.allSettled([log(a, '0.1'), log(b, '0.2')]);
+      assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+      const loser = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
+      assert.equal(loser.code, 'CONFLICT');
+      const run = await a.getRun(run_id);
+      assert.equal(run.data.params.length, 1);
+      assert.deepEqual(run.data.metrics.map((m) => m.key), [`from-${run.data.params[0].value}`], 'the losing batch wrote none of its metrics');
+    }
+  });
+});

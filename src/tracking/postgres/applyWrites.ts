@@ -8,7 +8,7 @@ import { experimentDeleted, experimentNotFound, runDeleted, runNotFound } from '
 import { RUN_INFO_COLUMNS, rowToInfo, type RunRow } from '../sql/runRows.js';
 import type { CreateRunRequest, TrackingWrite } from '../trackingStore.js';
 import { checkArtifactPath, checkRunId, checkStatus, checkTag, checkTime } from '../validate.js';
-import { logBatchStatement } from './logBatchStatement.js';
+import { logBatchStatement, PARAM_CHANGED } from './logBatchStatement.js';
 
 /** What the write functions need: a connection (in a transaction unless one statement does it all), the clock, the default user. */
 export interface PgWriteContext {
@@ -117,27 +117,30 @@ export async function applyWrites(ctx: PgWriteContext, writes: TrackingWrite[]):
   }
 }
 
-/** One log-batch in one statement; a param that differs from its stored value is refused (the caller rolls back). */
-export async function logBatch(ctx: PgWriteContext, runId: string, batch: Parameters<typeof planBatch>[1]): Promise<void> {
+/**
+ * One log-batch in one statement. `alone`: the statement is the whole write (no transaction around it), so it may
+ * first try the cheaper form that fails on a duplicate point, and retry the one that skips duplicates.
+ */
+export async function logBatch(ctx: PgWriteContext, runId: string, batch: Parameters<typeof planBatch>[1], alone = false): Promise<void> {
   checkRunId(runId);
   const plan = planBatch(runId, batch);
-  const statement = logBatchStatement(runId, plan);
-  const rows = await pgRows<[number, string[] | null, string[] | null, string[] | null]>(ctx.db, statement.sql, statement.params);
+  const run = async (duplicatePoints: 'ignore' | 'fail') => {
+    const statement = logBatchStatement(runId, plan, duplicatePoints);
+    return pgRows<[number]>(ctx.db, statement.sql, statement.params);
+  };
+  let rows: Array<[number]>;
+  try {
+    rows = await run(alone ? 'fail' : 'ignore');
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string; detail?: string };
+    if (e.code === PARAM_CHANGED) {
+      const { key, old, value } = JSON.parse(e.detail ?? '{}') as { key: string; old: string; value: string };
+      throw paramConflict(runId, key, old, value);
+    }
+    if (!(alone && e.code === '23505' && e.constraint === 'metrics_pkey')) throw err;
+    rows = await run('ignore');
+  }
   if (rows.length === 0) await throwInactive(ctx, runId);
-  if (plan.params.length === 0) return;
-  const [, inserted, keys, values] = rows[0];
-  const stored = new Map((keys ?? []).map((k, i) => [k, values![i]]));
-  const done = new Set(inserted ?? []);
-  // A param neither inserted nor seen before this statement was inserted by a concurrent writer meanwhile: read it now.
-  const unseen = plan.params.filter((p) => !done.has(p.key) && !stored.has(p.key)).map((p) => p.key);
-  if (unseen.length > 0) {
-    const more = await pgRows<[string, string]>(ctx.db, 'SELECT p.key, p.value FROM params p JOIN runs r ON r.id = p.run WHERE r.run_id = ? AND p.key = ANY(?::text[])', [runId, unseen]);
-    for (const [k, v] of more) stored.set(k, v);
-  }
-  for (const p of plan.params) {
-    const old = stored.get(p.key);
-    if (!done.has(p.key) && old !== undefined && old !== p.value) throw paramConflict(runId, p.key, old, p.value);
-  }
 }
 
 /** Runs `sql` (which reads the CTE `r`: the run's key) for an active run; refuses a missing or deleted run. */

@@ -1,27 +1,26 @@
 import { SYSTEM_TAGS } from '../entities.js';
 import type { PlannedBatch } from '../planBatch.js';
 
+/** The SQLSTATE cairn_param_changed() raises (migration 2): a param logged again with another value. */
+export const PARAM_CHANGED = 'CA001';
+
 /**
- * One statement for a whole log-batch (params, tags, metric points and latest values, each a multi-row INSERT over
- * unnest'ed arrays), so logging 1000 points is one round trip, atomic on its own. It returns one row when the run is
- * active (none otherwise, and writes nothing): the param keys it inserted and the stored values of the batch's other
- * param keys, as they were before the statement, for the caller's immutability check.
+ * One statement for a whole log-batch: params, tags, metric points and latest values, each a multi-row INSERT over
+ * unnest'ed arrays, so logging 1000 points is one round trip, atomic on its own (no BEGIN/COMMIT needed). It returns
+ * the run's key when the run is active, and no row (having written nothing) otherwise. A param whose stored value
+ * differs fails the whole statement (PARAM_CHANGED): the ON CONFLICT clause sees the committed row, even one a
+ * concurrent writer inserted a moment ago, so two writers cannot both "win".
+ *
+ * `duplicatePoints`: 'ignore' skips a point identical to a stored one (MLflow's primary key); 'fail' lets the
+ * statement fail on one (23505), which is cheaper, for callers that retry with 'ignore' when it happens.
  */
-export function logBatchStatement(runId: string, plan: PlannedBatch): { sql: string; params: unknown[] } {
+export function logBatchStatement(runId: string, plan: PlannedBatch, duplicatePoints: 'ignore' | 'fail'): { sql: string; params: unknown[] } {
   const ctes = ["r AS (SELECT id FROM runs WHERE run_id = ? AND lifecycle_stage = 'active')"];
   const params: unknown[] = [runId];
-  let select = 'SELECT r.id';
-  // The select's own parameters come after every CTE's, as its text does.
-  const selectParams: unknown[] = [];
   if (plan.params.length > 0) {
-    const keys = plan.params.map((p) => p.key);
-    ctes.push(`p AS (INSERT INTO params (run, key, value) SELECT r.id, u.k, u.v FROM r, unnest(?::text[], ?::text[]) AS u (k, v)
-      ON CONFLICT (run, key) DO NOTHING RETURNING key)`);
-    params.push(keys, plan.params.map((p) => p.value));
-    select += `, (SELECT array_agg(key) FROM p),
-      (SELECT array_agg(x.key ORDER BY x.key) FROM params x WHERE x.run = r.id AND x.key = ANY(?::text[])),
-      (SELECT array_agg(x.value ORDER BY x.key) FROM params x WHERE x.run = r.id AND x.key = ANY(?::text[]))`;
-    selectParams.push(keys, keys);
+    ctes.push(`p AS (INSERT INTO params AS p (run, key, value) SELECT r.id, u.k, u.v FROM r, unnest(?::text[], ?::text[]) AS u (k, v)
+      ON CONFLICT (run, key) DO UPDATE SET value = cairn_param_changed(p.key, p.value, excluded.value) WHERE p.value <> excluded.value)`);
+    params.push(plan.params.map((p) => p.key), plan.params.map((p) => p.value));
   }
   if (plan.tags.length > 0) {
     ctes.push(`t AS (INSERT INTO tags (run, key, value) SELECT r.id, u.k, u.v FROM r, unnest(?::text[], ?::text[]) AS u (k, v)
@@ -36,7 +35,7 @@ export function logBatchStatement(runId: string, plan: PlannedBatch): { sql: str
   if (plan.metrics.length > 0) {
     const nan = plan.metrics.map((m) => (Number.isNaN(m.value) ? 1 : 0));
     ctes.push(`m AS (INSERT INTO metrics (run, key, value, is_nan, timestamp, step)
-      SELECT r.id, u.* FROM r, unnest(?::text[], ?::float8[], ?::smallint[], ?::bigint[], ?::bigint[]) AS u ON CONFLICT DO NOTHING)`);
+      SELECT r.id, u.* FROM r, unnest(?::text[], ?::float8[], ?::smallint[], ?::bigint[], ?::bigint[]) AS u${duplicatePoints === 'ignore' ? ' ON CONFLICT DO NOTHING' : ''})`);
     params.push(plan.metrics.map((m) => m.key), plan.metrics.map((m, i) => (nan[i] ? 0 : m.value)), nan, plan.metrics.map((m) => m.timestamp), plan.metrics.map((m) => m.step));
     // MLflow's rule for the latest value: highest step, then timestamp, then value (NaN, stored as NULL, lowest).
     ctes.push(`l AS (INSERT INTO latest_metrics AS l (run, key, value, is_nan, timestamp, step)
@@ -52,5 +51,5 @@ export function logBatchStatement(runId: string, plan: PlannedBatch): { sql: str
       plan.latest.map((m) => m.step),
     );
   }
-  return { sql: `WITH ${ctes.join(',\n')}\n${select} FROM r`, params: [...params, ...selectParams] };
+  return { sql: `WITH ${ctes.join(',\n')}\nSELECT id FROM r`, params };
 }

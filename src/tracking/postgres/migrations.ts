@@ -90,4 +90,15 @@ export const PG_TRACKING_MIGRATIONS: SqlMigration[] = [
         VALUES (0, 'Default', '${DEFAULT_ARTIFACT_LOCATION_0}', (extract(epoch FROM now()) * 1000)::bigint, (extract(epoch FROM now()) * 1000)::bigint)`,
     ],
   },
+  {
+    version: 2,
+    description: 'cairn_param_changed(): a log-batch that would change a param fails as a whole, in one statement',
+    up: [
+      `CREATE FUNCTION cairn_param_changed(key TEXT, old TEXT, value TEXT) RETURNS TEXT LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'param % was logged as %; it cannot change to %', key, old, value
+          USING ERRCODE = 'CA001', DETAIL = json_build_object('key', key, 'old', old, 'value', value)::text;
+      END $$`,
+    ],
+  },
 ];

@@ -286,11 +286,10 @@ export class PostgresTrackingStore implements TrackingStore {
   }
 
   async write(writes: TrackingWrite[], checkpoint?: IngestCheckpoint): Promise<void> {
-    // MLflow's log-batch alone (the hot path) is one statement, atomic without BEGIN and COMMIT, unless it carries
-    // params: a param that conflicts is found after the statement, which must then be rolled back.
+    // MLflow's log-batch alone (the hot path) is one statement, atomic without BEGIN and COMMIT.
     const only = writes.length === 1 ? writes[0] : undefined;
-    if (!checkpoint && only?.op === 'logBatch' && (only.params ?? []).length === 0) {
-      await logBatch(this.context(this.pool), only.run_id, only);
+    if (!checkpoint && only?.op === 'logBatch') {
+      await logBatch(this.context(this.pool), only.run_id, only, true);
       return;
     }
     await this.tx(async (db) => {
