@@ -7,6 +7,7 @@ import { withPgTransaction } from '../../core/sql/pgTransaction.js';
 import type { SqlClient } from '../../core/sql/sqlClient.js';
 import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
 import { decodePageToken, encodePageToken, pageSize } from '../pageToken.js';
+import { sampleSteps } from '../sampleSteps.js';
 import { POSTGRES_DIALECT } from '../sql/compileFilter.js';
 import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow, type RunRow } from '../sql/runRows.js';
 import { experimentSearchQuery, runSearchQuery } from '../sql/searchQuery.js';
@@ -17,12 +18,13 @@ import type {
   IngestCheckpoint,
   Page,
   PageRequest,
+  SampleHistoryRequest,
   SearchExperimentsRequest,
   SearchRunsRequest,
   TrackingStore,
   TrackingWrite,
 } from '../trackingStore.js';
-import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkTag } from '../validate.js';
+import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSampleRequest, checkTag } from '../validate.js';
 import { applyWrites, experimentKey, insertRun, logBatch, type PgWriteContext } from './applyWrites.js';
 import { loadExperiments, loadRuns } from './loadRuns.js';
 import { PG_TRACKING_MIGRATIONS, TRACKING_LINEAGE } from './migrations.js';
@@ -269,6 +271,21 @@ export class PostgresTrackingStore implements TrackingStore {
     if (rows.length === 0) await this.runKey(runId);
     const metrics = rows.slice(0, size).map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
     return rows.length > size ? { metrics, next_page_token: encodePageToken(offset + size, query) } : { metrics };
+  }
+
+  async sampleMetricHistory(runId: string, key: string, request: SampleHistoryRequest): Promise<Metric[]> {
+    checkSampleRequest(request);
+    const run = await this.runKey(runId);
+    const range = [request.start_step ?? Number.MIN_SAFE_INTEGER, request.end_step ?? Number.MAX_SAFE_INTEGER];
+    const steps = await pgRows<[number]>(this.pool, 'SELECT DISTINCT step FROM metrics WHERE run = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step', [run, key, ...range]);
+    const kept = sampleSteps(steps.map(([step]) => step), request.max_results);
+    if (kept.length === 0) return [];
+    const rows = await pgRows<[number, number, number, number]>(
+      this.pool,
+      'SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? AND step = ANY(?::bigint[]) ORDER BY step, timestamp, value',
+      [run, key, kept],
+    );
+    return rows.map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
   }
 
   async listArtifacts(runId: string, prefix?: string): Promise<Artifact[]> {
