@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
+import { openBackend } from '../../src/server/openBackend.js';
 import { openTrackingStore } from '../../src/tracking/openTrackingStore.js';
 import { PG_TRACKING_MIGRATIONS } from '../../src/tracking/postgres/migrations.js';
 import { PostgresTrackingStore } from '../../src/tracking/postgres/postgresTrackingStore.js';
@@ -121,6 +122,20 @@ describe('postgresql tracking store', () => {
     assert.doesNotMatch(`${down.message} ${down.hint}`, /sesame/);
     const missing = await rejectsWith(openTrackingStore({ uri: postgres.url.replace(/\/postgres$/, '/nowhere'), cwd: '/' }), 'NOT_FOUND', /does not exist/);
     assert.match(missing.hint ?? '', /createdb -h 127\.0\.0\.1 -p \d+ nowhere/);
+  });
+
+  it('gives a server its tracking store and a SqlClient on one pool, so the registry and tokens live in the same database', async (t) => {
+    const uri = await postgres.newDatabase();
+    const backend = await openBackend({ uri, cwd: '/' });
+    t.after(() => backend.close());
+    assert.equal(backend.sql.dialect, 'postgres');
+    assert.equal(backend.sql, (backend.tracking as PostgresTrackingStore).sqlClient);
+    await backend.sql.migrate('probe', [{ version: 1, description: 'probe', up: ['CREATE TABLE probe (run_id TEXT PRIMARY KEY)'] }]);
+    const { run_id } = await backend.tracking.createRun({ experiment_id: '0' });
+    await backend.sql.run('INSERT INTO probe SELECT run_id FROM runs WHERE run_id = ?', [run_id]);
+    assert.deepEqual(await backend.sql.all('SELECT run_id FROM probe'), [{ run_id }]);
+    const lineages = await backend.sql.all<{ lineage: string }>('SELECT DISTINCT lineage FROM cairn_migrations ORDER BY lineage');
+    assert.deepEqual(lineages.map((l) => l.lineage), ['probe', 'tracking']);
   });
 
   it('refuses a database whose schema is newer than this cairn', async () => {
