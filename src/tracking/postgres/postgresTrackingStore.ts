@@ -11,7 +11,7 @@ import { sampleSteps } from '../sampleSteps.js';
 import { POSTGRES_DIALECT } from '../sql/compileFilter.js';
 import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow, type RunRow } from '../sql/runRows.js';
 import { experimentSearchIdentity, experimentSearchQuery, runSearchIdentity, runSearchQuery } from '../sql/searchQuery.js';
-import { experimentNotFound, ingestOffsetMoved, runDeleted, runNotFound } from '../trackingErrors.js';
+import { defaultExperimentUndeletable, experimentNameTaken, experimentNotFound, ingestOffsetMoved, runDeleted, runIdTaken, runNotFound, tagNotFound } from '../trackingErrors.js';
 import type {
   CreateExperimentRequest,
   CreateRunRequest,
@@ -112,10 +112,7 @@ export class PostgresTrackingStore implements TrackingStore {
     const rows = await pgRows<[number, string]>(db, 'SELECT experiment_id, lifecycle_stage FROM experiments WHERE name = ?', [name]);
     if (rows.length === 0) return;
     const [id, stage] = rows[0];
-    throw new CairnError('CONFLICT', `an experiment named "${name}" already exists${stage === 'deleted' ? ' (deleted)' : ''}`, {
-      hint: stage === 'deleted' ? 'restore it, or choose another name' : 'choose another name',
-      data: { experiment_id: String(id) },
-    });
+    throw experimentNameTaken(name, { id, deleted: stage === 'deleted' });
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
@@ -148,13 +145,13 @@ export class PostgresTrackingStore implements TrackingStore {
     await this.tx(async (db) => {
       const key = await this.lockExperiment(db, experimentId);
       const other = await pgRows<[number]>(db, 'SELECT experiment_id FROM experiments WHERE name = ?', [name]);
-      if (other.length > 0 && other[0][0] !== key) throw new CairnError('CONFLICT', `an experiment named "${name}" already exists`, { hint: 'choose another name' });
+      if (other.length > 0 && other[0][0] !== key) throw experimentNameTaken(name);
       await pgRun(db, 'UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?', [name, this.now(), key]);
     });
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
-    if (experimentId === DEFAULT_EXPERIMENT_ID) throw new CairnError('USAGE', 'the default experiment "0" cannot be deleted');
+    if (experimentId === DEFAULT_EXPERIMENT_ID) throw defaultExperimentUndeletable();
     await this.setExperimentStage(experimentId, 'deleted');
   }
 
@@ -201,7 +198,7 @@ export class PostgresTrackingStore implements TrackingStore {
     await this.tx(async (db) => {
       const id = await this.lockExperiment(db, experimentId);
       if ((await pgRun(db, 'DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?', [id, key])) === 0) {
-        throw new CairnError('NOT_FOUND', `experiment ${experimentId} has no tag "${key}"`);
+        throw tagNotFound('experiment', experimentId, key);
       }
     });
   }
@@ -209,7 +206,7 @@ export class PostgresTrackingStore implements TrackingStore {
   async createRun(request: CreateRunRequest): Promise<RunInfo> {
     // One statement inserts the run and its tags: atomic without a transaction.
     const info = await insertRun(this.context(this.pool), request);
-    if (!info) throw new CairnError('CONFLICT', `a run with id ${request.run_id} already exists`);
+    if (!info) throw runIdTaken(request.run_id);
     return info;
   }
 
@@ -263,7 +260,7 @@ export class PostgresTrackingStore implements TrackingStore {
     );
     if (rows.length === 0) throw runNotFound(runId);
     if (rows[0][0] !== 'active') throw runDeleted(runId);
-    if (rows[0][1] === 0) throw new CairnError('NOT_FOUND', `run ${runId} has no tag "${key}"`);
+    if (rows[0][1] === 0) throw tagNotFound('run', runId, key);
   }
 
   async getMetricHistory(runId: string, key: string, request: PageRequest = {}): Promise<Page<'metrics', Metric>> {
