@@ -2,51 +2,54 @@ import { pgRows, type PgQueryable } from '../../core/sql/pgQuery.js';
 import type { Experiment, Run, RunTag } from '../entities.js';
 import { metricValue, rowToExperiment, rowToInfo, type ExperimentRow, type RunRow } from '../sql/runRows.js';
 
-type Strings = string[] | null;
-type HydrationRow = [number, Strings, Strings, Strings, Strings, Strings, Array<number | null> | null, number[] | null, number[] | null, number[] | null, unknown[][] | null];
-
 /**
- * Whole runs (info, params, tags, latest metrics, inputs) for rows already selected, in one query for the whole page:
- * each run's entries come back as arrays, ordered by key as in SQLite.
+ * The rest of a run, read in the search's own query (one round trip for a page): each run's params, tags, latest
+ * metrics and inputs as JSON arrays ordered by key, as SQLite's loadRuns orders them. PostgreSQL evaluates these
+ * sub-selects only for the rows the ORDER BY ... LIMIT keeps. JSON has no NaN or infinity: a NaN latest value is NULL
+ * (with is_nan) and PostgreSQL writes the infinities as the strings "Infinity" and "-Infinity", which Number() reads.
  */
-export async function loadRuns(db: PgQueryable, rows: RunRow[]): Promise<Run[]> {
-  if (rows.length === 0) return [];
-  const runs = new Map<number, Run>();
-  for (const row of rows) runs.set(row[0], { info: rowToInfo(row), data: { metrics: [], params: [], tags: [] }, inputs: { dataset_inputs: [] } });
-  const hydrated = await pgRows<HydrationRow>(
-    db,
-    `SELECT u.id, p.keys, p.vals, t.keys, t.vals, m.keys, m.vals, m.nans, m.ts, m.steps, i.inputs
-    FROM unnest(?::bigint[]) AS u (id)
-    LEFT JOIN LATERAL (SELECT array_agg(key ORDER BY key) AS keys, array_agg(value ORDER BY key) AS vals FROM params WHERE run = u.id) p ON TRUE
-    LEFT JOIN LATERAL (SELECT array_agg(key ORDER BY key) AS keys, array_agg(value ORDER BY key) AS vals FROM tags WHERE run = u.id) t ON TRUE
-    LEFT JOIN LATERAL (
-      SELECT array_agg(key ORDER BY key) AS keys, array_agg(value ORDER BY key) AS vals, array_agg(is_nan ORDER BY key) AS nans,
-        array_agg(timestamp ORDER BY key) AS ts, array_agg(step ORDER BY key) AS steps
-      FROM latest_metrics WHERE run = u.id
-    ) m ON TRUE
-    LEFT JOIN LATERAL (
-      SELECT json_agg(json_build_array(name, digest, source_type, source, schema, profile, tags) ORDER BY name, digest) AS inputs FROM inputs WHERE run = u.id
-    ) i ON TRUE`,
-    [[...runs.keys()]],
-  );
-  for (const [id, paramKeys, paramValues, tagKeys, tagValues, metricKeys, values, nans, timestamps, steps, inputs] of hydrated) {
-    const run = runs.get(id)!;
-    run.data.params = (paramKeys ?? []).map((key, i) => ({ key, value: paramValues![i] }));
-    run.data.tags = (tagKeys ?? []).map((key, i) => ({ key, value: tagValues![i] }));
-    run.data.metrics = (metricKeys ?? []).map((key, i) => ({ key, value: metricValue(values![i], nans![i]), timestamp: timestamps![i], step: steps![i] }));
-    run.inputs.dataset_inputs = (inputs ?? []).map(([name, digest, source_type, source, schema, profile, tags]) => ({
-      dataset: {
-        name: name as string,
-        digest: digest as string,
-        source_type: source_type as string,
-        source: source as string,
-        ...(schema === null ? {} : { schema: schema as string }),
-        ...(profile === null ? {} : { profile: profile as string }),
+export const RUN_DATA_COLUMNS = [
+  '(SELECT json_agg(json_build_array(x.key, x.value) ORDER BY x.key) FROM params x WHERE x.run = r.id)',
+  '(SELECT json_agg(json_build_array(x.key, x.value) ORDER BY x.key) FROM tags x WHERE x.run = r.id)',
+  '(SELECT json_agg(json_build_array(x.key, x.value, x.is_nan, x.timestamp, x.step) ORDER BY x.key) FROM latest_metrics x WHERE x.run = r.id)',
+  '(SELECT json_agg(json_build_array(x.name, x.digest, x.source_type, x.source, x.schema, x.profile, x.tags) ORDER BY x.name, x.digest) FROM inputs x WHERE x.run = r.id)',
+].join(', ');
+
+type Json = unknown[][] | null;
+/** A row of RUN_INFO_COLUMNS followed by RUN_DATA_COLUMNS. */
+export type WholeRunRow = [...RunRow, Json, Json, Json, Json];
+
+/** Whole runs from rows of RUN_INFO_COLUMNS + RUN_DATA_COLUMNS. */
+export function rowsToRuns(rows: WholeRunRow[]): Run[] {
+  return rows.map((row) => {
+    const [params, tags, metrics, inputs] = row.slice(10) as Json[];
+    return {
+      info: rowToInfo(row.slice(0, 10) as RunRow),
+      data: {
+        metrics: (metrics ?? []).map(([key, value, isNan, timestamp, step]) => ({
+          key: key as string,
+          value: metricValue(value === null ? null : Number(value), isNan as number),
+          timestamp: timestamp as number,
+          step: step as number,
+        })),
+        params: (params ?? []).map(([key, value]) => ({ key: key as string, value: value as string })),
+        tags: (tags ?? []).map(([key, value]) => ({ key: key as string, value: value as string })),
       },
-      tags: JSON.parse(tags as string) as RunTag[],
-    }));
-  }
-  return [...runs.values()];
+      inputs: {
+        dataset_inputs: (inputs ?? []).map(([name, digest, source_type, source, schema, profile, inputTags]) => ({
+          dataset: {
+            name: name as string,
+            digest: digest as string,
+            source_type: source_type as string,
+            source: source as string,
+            ...(schema === null ? {} : { schema: schema as string }),
+            ...(profile === null ? {} : { profile: profile as string }),
+          },
+          tags: JSON.parse(inputTags as string) as RunTag[],
+        })),
+      },
+    };
+  });
 }
 
 /** Experiments with their tags, for rows already selected. */

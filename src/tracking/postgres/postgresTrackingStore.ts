@@ -9,8 +9,8 @@ import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Met
 import { fetchPage } from '../pageToken.js';
 import { sampleSteps } from '../sampleSteps.js';
 import { POSTGRES_DIALECT } from '../sql/compileFilter.js';
-import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow, type RunRow } from '../sql/runRows.js';
-import { experimentSearchIdentity, experimentSearchQuery, runSearchIdentity, runSearchQuery } from '../sql/searchQuery.js';
+import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow } from '../sql/runRows.js';
+import { experimentSearchIdentity, experimentSearchQuery, runSearchIdentity, runSearchQuery, type RunSearch } from '../sql/searchQuery.js';
 import { defaultExperimentUndeletable, experimentNameTaken, experimentNotFound, ingestOffsetMoved, runDeleted, runIdTaken, runNotFound, tagNotFound } from '../trackingErrors.js';
 import type {
   CreateExperimentRequest,
@@ -26,7 +26,7 @@ import type {
 } from '../trackingStore.js';
 import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSampleRequest, checkTag } from '../validate.js';
 import { applyWrites, experimentKey, insertRun, logBatch, type PgWriteContext } from './applyWrites.js';
-import { loadExperiments, loadRuns } from './loadRuns.js';
+import { loadExperiments, rowsToRuns, RUN_DATA_COLUMNS, type WholeRunRow } from './loadRuns.js';
 import { PG_TRACKING_MIGRATIONS, TRACKING_LINEAGE } from './migrations.js';
 
 export interface PostgresStoreOptions {
@@ -212,7 +212,7 @@ export class PostgresTrackingStore implements TrackingStore {
 
   async getRun(runId: string): Promise<Run> {
     checkRunId(runId);
-    const runs = await loadRuns(this.pool, await this.searchRunRows({ runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 }));
+    const runs = rowsToRuns(await this.searchRunRows({ runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 }));
     if (runs.length === 0) throw runNotFound(runId);
     return runs[0];
   }
@@ -224,14 +224,14 @@ export class PostgresTrackingStore implements TrackingStore {
       limits: { default: LIMITS.searchRunsDefault, max: LIMITS.searchRunsMax },
       query: runSearchIdentity(request),
       fetch: (limit, offset) => this.searchRunRows({ request, limit, offset }),
-      hydrate: (rows) => loadRuns(this.pool, rows),
+      hydrate: rowsToRuns,
     });
   }
 
-  /** The rows of one page of runs (for loadRuns). */
-  private searchRunRows(options: Parameters<typeof runSearchQuery>[0]): Promise<RunRow[]> {
-    const search = runSearchQuery(options, POSTGRES_DIALECT);
-    return pgRows<RunRow>(this.pool, search.sql, search.params);
+  /** One page of whole runs, in one query. */
+  private searchRunRows(options: RunSearch): Promise<WholeRunRow[]> {
+    const search = runSearchQuery({ ...options, columns: RUN_DATA_COLUMNS }, POSTGRES_DIALECT);
+    return pgRows<WholeRunRow>(this.pool, search.sql, search.params);
   }
 
   async deleteRun(runId: string): Promise<void> {
