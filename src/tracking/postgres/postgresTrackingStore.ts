@@ -26,7 +26,8 @@ import type {
 } from '../trackingStore.js';
 import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSampleRequest, checkTag } from '../validate.js';
 import { applyWrites, experimentKey, insertRun, logBatch, type PgWriteContext } from './applyWrites.js';
-import { loadExperiments, rowsToRuns, RUN_DATA_COLUMNS, type WholeRunRow } from './loadRuns.js';
+import { loadExperiments } from './loadExperiments.js';
+import { rowsToRuns, RUN_DATA_COLUMNS, type WholeRunRow } from './rowsToRuns.js';
 import { PG_TRACKING_MIGRATIONS, TRACKING_LINEAGE } from './migrations.js';
 
 export interface PostgresStoreOptions {

@@ -1,6 +1,5 @@
-import { pgRows, type PgQueryable } from '../../core/sql/pgQuery.js';
-import type { Experiment, Run, RunTag } from '../entities.js';
-import { metricValue, rowToExperiment, rowToInfo, type ExperimentRow, type RunRow } from '../sql/runRows.js';
+import type { Run, RunTag } from '../entities.js';
+import { metricValue, rowToInfo, type RunRow } from '../sql/runRows.js';
 
 /**
  * The rest of a run, read in the search's own query (one round trip for a page): each run's params, tags, latest
@@ -50,14 +49,4 @@ export function rowsToRuns(rows: WholeRunRow[]): Run[] {
       },
     };
   });
-}
-
-/** Experiments with their tags, for rows already selected. */
-export async function loadExperiments(db: PgQueryable, rows: ExperimentRow[]): Promise<Experiment[]> {
-  const out = new Map<number, Experiment>();
-  for (const row of rows) out.set(row[0], rowToExperiment(row));
-  if (out.size === 0) return [];
-  const tags = await pgRows<[number, string, string]>(db, 'SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id = ANY(?::bigint[]) ORDER BY key', [[...out.keys()]]);
-  for (const [id, key, value] of tags) out.get(id)!.tags[key] = value;
-  return [...out.values()];
 }
