@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CairnError, redactSecrets } from '../../core/errors.js';
+import { redactSecrets } from '../../core/errors.js';
 import { openPgPool } from '../../core/sql/openPgPool.js';
 import { pgClient } from '../../core/sql/pgClient.js';
 import { pgRows, pgRun, type PgQueryable } from '../../core/sql/pgQuery.js';
@@ -26,9 +26,10 @@ import type {
 } from '../trackingStore.js';
 import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSampleRequest, checkTag } from '../validate.js';
 import { applyWrites, experimentKey, insertRun, logBatch, type PgWriteContext } from './applyWrites.js';
+import { insertExperiment, lockExperiment, refuseTakenName, setExperimentStage } from './experimentWrites.js';
 import { loadExperiments } from './loadExperiments.js';
 import { rowsToRuns, RUN_DATA_COLUMNS, type WholeRunRow } from './rowsToRuns.js';
-import { PG_TRACKING_MIGRATIONS, TRACKING_LINEAGE } from './migrations.js';
+import { migrationError, PG_TRACKING_MIGRATIONS, TRACKING_LINEAGE } from './migrations.js';
 
 export interface PostgresStoreOptions {
   /** postgresql://user:password@host:port/database */
@@ -67,17 +68,7 @@ export class PostgresTrackingStore implements TrackingStore {
       await pgClient(pool).migrate(TRACKING_LINEAGE, PG_TRACKING_MIGRATIONS);
     } catch (err) {
       await pool.end().catch(() => {});
-      if (err instanceof CairnError) throw err;
-      if ((err as { code?: string }).code === '42501') {
-        throw new CairnError('PERMISSION', `the tracking store ${redactSecrets(options.uri)} cannot create its tables: ${redactSecrets((err as Error).message)}`, {
-          cause: err,
-          hint: 'the first start creates the schema: let the user create tables (GRANT CREATE ON SCHEMA public TO <user>) or make it the database owner',
-        });
-      }
-      throw new CairnError('INTEGRITY', `the tracking store ${redactSecrets(options.uri)} could not be migrated: ${redactSecrets((err as Error).message)}`, {
-        cause: err,
-        hint: 'check that the database holds only cairn\'s tables, or give cairn a database of its own',
-      });
+      throw migrationError(err, redactSecrets(options.uri));
     }
     return new PostgresTrackingStore(pool, options);
   }
@@ -94,26 +85,12 @@ export class PostgresTrackingStore implements TrackingStore {
     const name = checkExperimentName(request.name);
     const tags = (request.tags ?? []).map(checkTag);
     try {
-      return await this.tx(async (db) => {
-        await this.refuseTakenName(db, name);
-        const now = this.now();
-        const [[id]] = await pgRows<[number]>(db, "INSERT INTO experiments (name, artifact_location, creation_time, last_update_time) VALUES (?, '', ?, ?) RETURNING experiment_id", [name, now, now]);
-        await pgRun(db, 'UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [request.artifact_location || `mlflow-artifacts:/${id}`, id]);
-        for (const t of tags) await pgRun(db, 'INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value', [id, t.key, t.value]);
-        return String(id);
-      });
+      return await this.tx((db) => insertExperiment(db, { name, artifactLocation: request.artifact_location, tags, now: this.now() }));
     } catch (err) {
       // Another server created the same name between the check and the insert.
-      if ((err as { code?: string }).code === '23505') await this.refuseTakenName(this.pool, name);
+      if ((err as { code?: string }).code === '23505') await refuseTakenName(this.pool, name);
       throw err;
     }
-  }
-
-  private async refuseTakenName(db: PgQueryable, name: string): Promise<void> {
-    const rows = await pgRows<[number, string]>(db, 'SELECT experiment_id, lifecycle_stage FROM experiments WHERE name = ?', [name]);
-    if (rows.length === 0) return;
-    const [id, stage] = rows[0];
-    throw experimentNameTaken(name, { id, deleted: stage === 'deleted' });
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
@@ -144,7 +121,7 @@ export class PostgresTrackingStore implements TrackingStore {
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     const name = checkExperimentName(newName);
     await this.tx(async (db) => {
-      const key = await this.lockExperiment(db, experimentId);
+      const key = await lockExperiment(db, experimentId);
       const other = await pgRows<[number]>(db, 'SELECT experiment_id FROM experiments WHERE name = ?', [name]);
       if (other.length > 0 && other[0][0] !== key) throw experimentNameTaken(name);
       await pgRun(db, 'UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?', [name, this.now(), key]);
@@ -160,28 +137,8 @@ export class PostgresTrackingStore implements TrackingStore {
     await this.setExperimentStage(experimentId, 'active');
   }
 
-  /**
-   * As MLflow does, deleting an experiment deletes its active runs with it, and restoring it restores exactly those
-   * (the runs whose deletion time is the experiment's), not runs deleted on their own before.
-   */
   private async setExperimentStage(experimentId: string, stage: 'active' | 'deleted'): Promise<void> {
-    await this.tx(async (db) => {
-      const key = await this.lockExperiment(db, experimentId);
-      const [[current, deletedAt, latest]] = await pgRows<[string, number, number | null]>(
-        db,
-        'SELECT lifecycle_stage, last_update_time, (SELECT max(deleted_time) FROM runs WHERE experiment_id = e.experiment_id) FROM experiments e WHERE experiment_id = ?',
-        [key],
-      );
-      if (current === stage) return;
-      // Strictly after every earlier run deletion, so the restore below can tell the experiment's runs apart.
-      const now = Math.max(this.now(), (latest ?? 0) + 1);
-      await pgRun(db, 'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?', [stage, now, key]);
-      if (stage === 'deleted') {
-        await pgRun(db, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'", [now, key]);
-      } else {
-        await pgRun(db, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ? AND lifecycle_stage = 'deleted' AND deleted_time = ?", [key, deletedAt]);
-      }
-    });
+    await this.tx(async (db) => setExperimentStage(db, { key: await lockExperiment(db, experimentId), stage, now: this.now() }));
   }
 
   async setExperimentTag(experimentId: string, tag: RunTag): Promise<void> {
@@ -197,7 +154,7 @@ export class PostgresTrackingStore implements TrackingStore {
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
     await this.tx(async (db) => {
-      const id = await this.lockExperiment(db, experimentId);
+      const id = await lockExperiment(db, experimentId);
       if ((await pgRun(db, 'DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?', [id, key])) === 0) {
         throw tagNotFound('experiment', experimentId, key);
       }
@@ -364,10 +321,5 @@ export class PostgresTrackingStore implements TrackingStore {
     return rows[0][0];
   }
 
-  /** The experiment's key, its row locked until the transaction ends. */
-  private async lockExperiment(db: PgQueryable, experimentId: string): Promise<number> {
-    const key = experimentKey(experimentId);
-    if ((await pgRows(db, 'SELECT 1 FROM experiments WHERE experiment_id = ? FOR UPDATE', [key])).length === 0) throw experimentNotFound(experimentId);
-    return key;
-  }
+
 }
