@@ -68,7 +68,7 @@ export async function applyWrites(ctx: PgWriteContext, writes: TrackingWrite[]):
         if (!created) {
           // It existed, or another writer created it a moment ago: complete it.
           const tags = [...(w.run.run_name ? [{ key: SYSTEM_TAGS.runName, value: w.run.run_name }] : []), ...(w.run.tags ?? [])];
-          await logBatch(ctx, runId, { tags });
+          if (tags.length > 0) await logBatch(ctx, runId, { tags });
         }
         break;
       }
