@@ -23,34 +23,42 @@ export type PgQueryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /** Prepared-statement names by SQL text: each connection prepares a statement once and reuses it after. */
 const statements = new Map<string, { name?: string; text: string }>();
-/** Queries built from filters vary without end: past this many, new texts run unnamed (not prepared). */
-const MAX_NAMED = 5000;
+/**
+ * A bound on the texts prepared by name (each connection keeps each one for its lifetime); past it, new texts run
+ * unnamed. Queries built from search filters vary without end: their callers pass `prepare: false`.
+ */
+const MAX_NAMED = 1000;
+
+export interface PgQueryOptions {
+  /** Prepare the statement by name on each connection (default): for the fixed statements that run again and again. */
+  prepare?: boolean;
+}
 
 /** A query config for portable `?` SQL: placeholders rewritten, prepared by name, booleans and undefined bound as on SQLite. */
-export function pgQueryConfig(sql: string, params: readonly unknown[] = []): pg.QueryConfig {
+export function pgQueryConfig(sql: string, params: readonly unknown[] = [], options: PgQueryOptions = {}): pg.QueryConfig {
   let statement = statements.get(sql);
   if (!statement) {
     statement = { text: toPgPlaceholders(sql) };
-    if (statements.size < MAX_NAMED) {
+    if (options.prepare !== false && statements.size < MAX_NAMED) {
       statement.name = `cairn_${statements.size + 1}`;
       statements.set(sql, statement);
     }
   }
   const values = params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
-  return { text: statement.text, values, types: PG_TYPES, ...(statement.name ? { name: statement.name } : {}) };
+  return { text: statement.text, values, types: PG_TYPES, ...(statement.name && options.prepare !== false ? { name: statement.name } : {}) };
 }
 
 /** Rows as objects keyed by column name. */
-export async function pgAll<T>(db: PgQueryable, sql: string, params?: readonly unknown[]): Promise<T[]> {
-  return (await db.query(pgQueryConfig(sql, params))).rows as T[];
+export async function pgAll<T>(db: PgQueryable, sql: string, params?: readonly unknown[], options?: PgQueryOptions): Promise<T[]> {
+  return (await db.query(pgQueryConfig(sql, params, options))).rows as T[];
 }
 
 /** Rows as arrays of values in column order (for the shared row readers of src/tracking/sql). */
-export async function pgRows<T extends unknown[]>(db: PgQueryable, sql: string, params?: readonly unknown[]): Promise<T[]> {
-  return (await db.query({ ...pgQueryConfig(sql, params), rowMode: 'array' } as pg.QueryArrayConfig)).rows as T[];
+export async function pgRows<T extends unknown[]>(db: PgQueryable, sql: string, params?: readonly unknown[], options?: PgQueryOptions): Promise<T[]> {
+  return (await db.query({ ...pgQueryConfig(sql, params, options), rowMode: 'array' } as pg.QueryArrayConfig)).rows as T[];
 }
 
 /** Runs a statement; the number of rows it changed (or returned). */
-export async function pgRun(db: PgQueryable, sql: string, params?: readonly unknown[]): Promise<number> {
-  return (await db.query(pgQueryConfig(sql, params))).rowCount ?? 0;
+export async function pgRun(db: PgQueryable, sql: string, params?: readonly unknown[], options?: PgQueryOptions): Promise<number> {
+  return (await db.query(pgQueryConfig(sql, params, options))).rowCount ?? 0;
 }
