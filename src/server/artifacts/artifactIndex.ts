@@ -45,9 +45,9 @@ export interface PartRow {
   fresh: number;
 }
 
-/** The smallest string greater than every path below folder `dir` (its `/` bumped to `0`). Pure. */
-export function folderEnd(dir: string): string {
-  return `${dir}0`;
+/** The end of the key range of folder prefix `dir/`: `dir0`, since "0" is the character after "/". Pure. */
+export function folderEnd(prefix: string): string {
+  return `${prefix.slice(0, -1)}0`;
 }
 
 export async function getIndexed(sql: SqlClient, path: string): Promise<IndexedFile | undefined> {

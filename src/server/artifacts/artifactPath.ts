@@ -18,7 +18,7 @@ export function artifactPathFromUrl(encoded: string, options: { folder?: boolean
     } catch {
       throw badPath(raw, 'it is not valid percent-encoding');
     }
-    if (decoded.includes('/') || decoded.includes('\\')) throw badPath(raw, 'an encoded "/" or "\\" inside a segment is not a separator cairn accepts');
+    if (decoded.includes('/')) throw badPath(raw, 'an encoded "/" inside a segment is not a separator cairn accepts');
     return decoded;
   });
   return checkArtifactPath(segments.join('/'));

@@ -168,8 +168,9 @@ export class ArtifactStore {
   }
 
   /** Stores one part of an upload; returns its ETag (the part's object id, quoted), which `complete` checks. */
-  async putPart(uploadId: string, partNumber: number, body: Readable, options: { declaredLength?: number } = {}): Promise<string> {
-    const upload = await this.upload(uploadId);
+  async putPart(p: string, uploadId: string, partNumber: number, body: Readable, options: { declaredLength?: number } = {}): Promise<string> {
+    checkArtifactPath(p);
+    const upload = await this.upload(uploadId, p);
     if (!Number.isSafeInteger(partNumber) || partNumber < 1 || partNumber > upload.num_parts) {
       body.resume();
       throw new CairnError('USAGE', `part_number must be from 1 to ${upload.num_parts} for this upload, not ${partNumber}`, { data: { field: 'part_number' } });
