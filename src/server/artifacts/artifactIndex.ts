@@ -1,4 +1,4 @@
-import type { SqlClient, SqlMigration } from '../../core/sql/sqlClient.js';
+import { SQL_MIGRATIONS_TABLE, type SqlClient, type SqlMigration } from '../../core/sql/sqlClient.js';
 
 /**
  * The artifact proxy's tables: which object each path holds, and the multipart uploads in progress. Paths compare
@@ -122,4 +122,18 @@ export async function dropUpload(sql: SqlClient, uploadId: string): Promise<Part
     const { changes } = await tx.run('DELETE FROM artifact_uploads WHERE upload_id = ?', [uploadId]);
     return changes === 0 ? null : parts;
   });
+}
+
+/**
+ * Every object the proxy's index holds (files, and parts of uploads in progress), for `cairn gc` when the server
+ * keeps its artifacts in a repository's cache; empty when this database never served artifacts.
+ */
+export async function indexedOids(sql: SqlClient): Promise<Set<string>> {
+  const served = await sql.get(`SELECT 1 AS x FROM ${SQL_MIGRATIONS_TABLE} WHERE lineage = ?`, [ARTIFACT_LINEAGE]).catch((err: unknown) => {
+    if (/no such table|does not exist/i.test(String((err as Error)?.message))) return undefined;
+    throw err;
+  });
+  if (!served) return new Set();
+  const rows = await sql.all<{ oid: string }>('SELECT oid FROM artifact_index UNION SELECT oid FROM artifact_upload_parts');
+  return new Set(rows.map((r) => r.oid));
 }
