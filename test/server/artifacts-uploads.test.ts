@@ -60,6 +60,15 @@ test('a multipart upload larger than one part: create, PUT each part to its URL,
   assert.equal(late.status, 404, 'a completed upload takes no more parts');
 });
 
+test('behind a proxy, part URLs point at the proxy\'s origin (X-Forwarded-Proto / -Host), under the API root called', async (t) => {
+  const server = await startTestServer(t);
+  const res = await fetch(new URL('/ajax-api/2.0/mlflow-artifacts/mpu/create/m.bin', server.url), {
+    method: 'POST', body: JSON.stringify({ path: 'm.bin', num_parts: 1 }), headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'cairn.example.com' },
+  });
+  const { upload_id, credentials } = (await res.json()) as { upload_id: string; credentials: Array<{ url: string }> };
+  assert.equal(credentials[0].url, `https://cairn.example.com/ajax-api/2.0/mlflow-artifacts/mpu/upload/m.bin?upload_id=${upload_id}&part_number=1`);
+});
+
 test('complete checks the part list: order, parts never uploaded, ETags of other bytes, the path of the upload', async (t) => {
   const server = await startTestServer(t);
   const created = (await (await post(server, 'create/x/f.bin', { path: 'f.bin', num_parts: 2 })).json()) as { upload_id: string; credentials: Array<{ url: string }> };

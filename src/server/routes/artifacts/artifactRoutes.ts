@@ -38,7 +38,7 @@ export function artifactRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const input = (request.body ?? {}) as RouteInput;
       const numParts = requiredInt(input, 'num_parts');
       const uploadId = await store.createUpload(artifactPathFromUrl(tail), numParts);
-      const origin = `${request.protocol}://${request.host}`;
+      const origin = publicOrigin(request);
       const credentials = Array.from({ length: numParts }, (_, i) => ({
         url: `${origin}${base}/mpu/upload/${tail}?upload_id=${uploadId}&part_number=${i + 1}`,
         part_number: i + 1,
@@ -87,6 +87,18 @@ export function artifactRoutes(app: FastifyInstance, ctx: ServerContext): void {
       });
     });
   }
+}
+
+/**
+ * The origin a client reaches this server at, for the part URLs it is sent back: behind a proxy (nginx's
+ * `X-Forwarded-Proto` / `X-Forwarded-Host`) the proxy's, not the loopback address it forwards to. The headers only
+ * shape URLs returned to the same client, so one that forges them only misdirects itself.
+ */
+function publicOrigin(request: FastifyRequest): string {
+  const first = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h)?.split(',')[0].trim();
+  const proto = first(request.headers['x-forwarded-proto']);
+  const host = first(request.headers['x-forwarded-host']);
+  return `${proto === 'http' || proto === 'https' ? proto : request.protocol}://${host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : request.host}`;
 }
 
 /** The still-encoded rest of the request path after the route's fixed prefix. */
