@@ -132,6 +132,20 @@ test('an upload over the limit is refused with 413, by its declared length or as
   assert.deepEqual((await server.backend.sql.all<{ path: string }>('SELECT path FROM artifact_index')).map((r) => r.path), ['ok.bin']);
 });
 
+test('a body declared larger than the limit is answered 413 at once, without reading it, and the connection closed', async (t) => {
+  const server = await startTestServer(t, { maxUploadBytes: 1 << 20 });
+  const url = new URL(server.url);
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, method: 'PUT', path: `${ARTIFACTS}/huge.bin`, headers: { 'content-length': String(10 * 2 ** 30) } }, resolve);
+    req.on('error', reject);
+    req.write(Buffer.alloc(1024));
+  });
+  assert.equal(res.statusCode, 413);
+  assert.equal(res.headers.connection, 'close');
+  res.destroy();
+  assert.deepEqual(spooled(server), []);
+});
+
 test('a client that goes away mid-upload leaves no object, no index row and no temp file', async (t) => {
   const server = await startTestServer(t);
   const url = new URL(server.url);

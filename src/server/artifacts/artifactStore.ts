@@ -172,7 +172,6 @@ export class ArtifactStore {
     checkArtifactPath(p);
     const upload = await this.upload(uploadId, p);
     if (!Number.isSafeInteger(partNumber) || partNumber < 1 || partNumber > upload.num_parts) {
-      body.resume();
       throw new CairnError('USAGE', `part_number must be from 1 to ${upload.num_parts} for this upload, not ${partNumber}`, { data: { field: 'part_number' } });
     }
     const spooled = await spoolUpload(body, { dir: this.options.spoolDir, limit: this.maxUploadBytes, declaredLength: options.declaredLength });
