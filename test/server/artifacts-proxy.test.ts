@@ -4,18 +4,9 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startTestServer } from '../helpers/server.js';
-import { ARTIFACTS, raw } from './artifactsHttp.js';
+import { ARTIFACTS, objectsIn, raw } from './artifactsHttp.js';
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-
-function objectFiles(root: string): string[] {
-  const dir = path.join(root, 'objects');
-  try {
-    return readdirSync(dir).flatMap((p) => readdirSync(path.join(dir, p)).filter((n) => !n.startsWith('.')).map((n) => p + n));
-  } catch {
-    return [];
-  }
-}
 
 test('PUT stores a file, GET streams it back typed and sized, list shows it one level deep, DELETE forgets it', async (t) => {
   const server = await startTestServer(t);
@@ -59,12 +50,12 @@ test('the same bytes under two paths are one object; overwriting a path points i
     assert.equal((await fetch(new URL(`${ARTIFACTS}/${p}`, server.url), { method: 'PUT', body: bytes })).status, 200);
   }
   const root = path.join(server.dir, 'artifacts');
-  assert.deepEqual(objectFiles(root), [sha(bytes)]);
+  assert.deepEqual(objectsIn(root), [sha(bytes)]);
   assert.equal(statSync(path.join(root, 'objects', sha(bytes).slice(0, 2), sha(bytes).slice(2))).size, 100_000);
   await fetch(new URL(`${ARTIFACTS}/b/copy.bin`, server.url), { method: 'PUT', body: 'new' });
   assert.equal(await (await fetch(new URL(`${ARTIFACTS}/b/copy.bin`, server.url))).text(), 'new');
   assert.deepEqual(Buffer.from(await (await fetch(new URL(`${ARTIFACTS}/a/model.bin`, server.url))).arrayBuffer()), bytes);
-  assert.deepEqual(objectFiles(root).sort(), [sha(bytes), sha('new')].sort());
+  assert.deepEqual(objectsIn(root).sort(), [sha(bytes), sha('new')].sort());
   const empty = await fetch(new URL(`${ARTIFACTS}/a/empty.txt`, server.url), { method: 'PUT', body: '' });
   assert.equal(empty.status, 200);
   assert.equal(await (await fetch(new URL(`${ARTIFACTS}/a/empty.txt`, server.url))).text(), '', 'an empty file is a file');

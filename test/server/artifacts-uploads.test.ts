@@ -6,20 +6,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ARTIFACTS, raw } from './artifactsHttp.js';
+import { ARTIFACTS, objectsIn, raw } from './artifactsHttp.js';
 
 const MPU = '/api/2.0/mlflow-artifacts/mpu';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function objects(server: TestServer): string[] {
-  const dir = path.join(server.dir, 'artifacts', 'objects');
-  try {
-    return readdirSync(dir).flatMap((p) => readdirSync(path.join(dir, p)).filter((n) => !n.startsWith('.')).map((n) => p + n)).sort();
-  } catch {
-    return [];
-  }
-}
-
+const objects = (server: TestServer) => objectsIn(path.join(server.dir, 'artifacts'));
 const spooled = (server: TestServer) => readdirSync(path.join(server.dir, 'spool'));
 const post = (server: TestServer, route: string, body: unknown) =>
   fetch(new URL(`${MPU}/${route}`, server.url), { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });

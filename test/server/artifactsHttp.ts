@@ -1,5 +1,7 @@
 /** Raw HTTP for the artifact tests: paths go out exactly as written (fetch would resolve `..` before sending). */
+import { readdirSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 
 export interface RawResponse {
   status: number;
@@ -26,3 +28,13 @@ export function raw(base: string, options: { method: string; path: string; body?
 }
 
 export const ARTIFACTS = '/api/2.0/mlflow-artifacts/artifacts';
+
+/** The oids of the objects in a folder destination (`objects/<2>/<62>`), sorted; temp files left out. */
+export function objectsIn(root: string): string[] {
+  const dir = path.join(root, 'objects');
+  try {
+    return readdirSync(dir).flatMap((p) => readdirSync(path.join(dir, p)).filter((n) => !n.startsWith('.')).map((n) => p + n)).sort();
+  } catch {
+    return [];
+  }
+}
