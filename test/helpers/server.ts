@@ -36,6 +36,8 @@ export interface TestServerOptions {
   artifactsRemote?: (dir: string) => Promise<Remote>;
   /** The artifact store's largest upload (default 5 GiB). */
   maxUploadBytes?: number;
+  /** The artifact store's clock (default Date.now). */
+  now?: () => number;
   /** Changes the context before the server starts (extra stores, a clock). */
   configure?: (ctx: ServerContext, dir: string) => void | Promise<void>;
   /** More routes (probes), added before the server listens. */
@@ -47,7 +49,7 @@ export async function startTestServer(t: TestContext, options: TestServerOptions
   const backend = await openBackend({ uri: options.backendUri ?? `sqlite://${path.join(dir, 'tracking.db')}`, cwd: dir, user: 'tester' });
   const logs: ServerLogEntry[] = [];
   const remote = options.artifactsRemote ? await options.artifactsRemote(dir) : await openLocalRemote('artifacts', path.join(dir, 'artifacts'), {}, { cwd: dir, env: {} });
-  const artifacts = await ArtifactStore.open({ remote, sql: backend.sql, tracking: backend.tracking, spoolDir: path.join(dir, 'spool'), maxUploadBytes: options.maxUploadBytes });
+  const artifacts = await ArtifactStore.open({ remote, sql: backend.sql, tracking: backend.tracking, spoolDir: path.join(dir, 'spool'), maxUploadBytes: options.maxUploadBytes, now: options.now });
   const ctx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, version: '0.0.0-test', log: (e) => logs.push(e), now: Date.now };
   await options.configure?.(ctx, dir);
   const running = await startServer(ctx, { host: '127.0.0.1', port: 0, extend: options.extend });

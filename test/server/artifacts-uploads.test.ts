@@ -110,6 +110,21 @@ test('abort removes the parts, unless another file holds the same bytes', async 
   assert.equal((await post(server, 'abort/a/b.bin', { path: 'b', upload_id: created.upload_id })).status, 404);
 });
 
+test('an upload left unfinished for 7 days is abandoned: its parts go when a later upload starts', async (t) => {
+  let now = Date.now();
+  const server = await startTestServer(t, { now: () => now });
+  const created = (await (await post(server, 'create/old.bin', { path: 'o', num_parts: 2 })).json()) as { upload_id: string; credentials: Array<{ url: string }> };
+  await fetch(created.credentials[0].url, { method: 'PUT', body: 'forgotten part' });
+  assert.equal(objects(server).length, 1);
+  now += 7 * 24 * 3600 * 1000 + 1;
+  const late = await fetch(created.credentials[1].url, { method: 'PUT', body: 'late' });
+  assert.equal(late.status, 404);
+  assert.match(((await late.json()) as { message: string }).message, /expired/);
+  await post(server, 'create/new.bin', { path: 'n', num_parts: 1 });
+  assert.deepEqual(objects(server), []);
+  assert.equal((await server.backend.sql.all('SELECT * FROM artifact_uploads')).length, 1, 'only the new upload is left');
+});
+
 test('an upload over the limit is refused with 413, by its declared length or as it streams; nothing is kept', async (t) => {
   const server = await startTestServer(t, { maxUploadBytes: 1000 });
   const declared = await raw(server.url, { method: 'PUT', path: `${ARTIFACTS}/big.bin`, body: Buffer.alloc(1001) });

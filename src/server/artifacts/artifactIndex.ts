@@ -98,6 +98,11 @@ export async function getUpload(sql: SqlClient, uploadId: string): Promise<Uploa
   return sql.get<UploadRow>('SELECT upload_id, path, num_parts, created_time FROM artifact_uploads WHERE upload_id = ?', [uploadId]);
 }
 
+/** Up to `limit` uploads started before `before`. */
+export async function staleUploads(sql: SqlClient, before: number, limit: number): Promise<UploadRow[]> {
+  return sql.all<UploadRow>('SELECT upload_id, path, num_parts, created_time FROM artifact_uploads WHERE created_time < ? ORDER BY created_time LIMIT ?', [before, limit]);
+}
+
 export async function uploadParts(sql: SqlClient, uploadId: string): Promise<PartRow[]> {
   return sql.all<PartRow>('SELECT part_number, oid, size, fresh FROM artifact_upload_parts WHERE upload_id = ? ORDER BY part_number', [uploadId]);
 }

@@ -12,7 +12,7 @@ import type { Run } from '../../tracking/entities.js';
 import type { TrackingStore } from '../../tracking/trackingStore.js';
 import {
   ARTIFACT_LINEAGE, ARTIFACT_MIGRATIONS, deleteIndexed, dropUpload, folderEnd, getIndexed, getUpload, indexRange, insertUpload,
-  oidInUse, pathInUse, putPartRow, uploadParts, upsertIndexed, type IndexedFile, type PartRow, type UploadRow,
+  oidInUse, pathInUse, putPartRow, staleUploads, uploadParts, upsertIndexed, type IndexedFile, type PartRow, type UploadRow,
 } from './artifactIndex.js';
 import { checkArtifactPath } from './artifactPath.js';
 import { proxiedRoot, runPlaces, type RunPlace } from './runArtifactPath.js';
@@ -22,6 +22,8 @@ import { spoolUpload, tooLarge, type Spooled } from './spoolUpload.js';
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 /** S3's bound on the parts of one upload; MLflow's clients stay far below it. */
 export const MAX_UPLOAD_PARTS = 10_000;
+/** An upload neither completed nor aborted within this time is abandoned, its parts removed (S3 lifecycles do the same). */
+export const UPLOAD_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Rows read per query while listing a folder. */
 const LIST_PAGE = 500;
 
@@ -160,6 +162,7 @@ export class ArtifactStore {
       throw new CairnError('USAGE', `num_parts must be a whole number from 1 to ${MAX_UPLOAD_PARTS}, not ${numParts}`, { data: { field: 'num_parts' } });
     }
     await this.assertPlaceable(this.options.sql, p);
+    await this.expireUploads();
     // The id is the part URLs' only credential (MLflow's clients send parts without the tracking token, as they would
     // to presigned S3 URLs): 128 random bits, never listed anywhere.
     const uploadId = randomBytes(16).toString('hex');
@@ -171,6 +174,9 @@ export class ArtifactStore {
   async putPart(p: string, uploadId: string, partNumber: number, body: Readable, options: { declaredLength?: number } = {}): Promise<string> {
     checkArtifactPath(p);
     const upload = await this.upload(uploadId, p);
+    if (upload.created_time < this.now() - UPLOAD_TTL_MS) {
+      throw new CairnError('NOT_FOUND', `multipart upload ${uploadId} expired (started more than 7 days ago)`, { hint: 'start a new one with mpu/create', data: { upload_id: uploadId } });
+    }
     if (!Number.isSafeInteger(partNumber) || partNumber < 1 || partNumber > upload.num_parts) {
       throw new CairnError('USAGE', `part_number must be from 1 to ${upload.num_parts} for this upload, not ${partNumber}`, { data: { field: 'part_number' } });
     }
@@ -233,6 +239,14 @@ export class ArtifactStore {
 
   async close(): Promise<void> {
     await this.options.remote.close();
+  }
+
+  /** Abandons a few uploads older than UPLOAD_TTL_MS (each new upload sweeps some, so none lingers for ever). */
+  private async expireUploads(): Promise<void> {
+    for (const upload of await staleUploads(this.options.sql, this.now() - UPLOAD_TTL_MS, 10)) {
+      const dropped = await dropUpload(this.options.sql, upload.upload_id);
+      if (dropped) await this.dropPartObjects(upload.upload_id, dropped);
+    }
   }
 
   /** Puts the object on the destination when it lacks it, then maps `p` to it and records it on its run. */
