@@ -24,6 +24,10 @@ test('PUT stores a file, GET streams it back typed and sized, list shows it one 
   assert.match(get.headers.get('content-disposition') ?? '', /^attachment; filename="loss\.csv"/);
   assert.equal(get.headers.get('x-content-type-options'), 'nosniff');
   assert.equal((await fetch(new URL(`${ARTIFACTS}/team/plots/deep/x.bin`, server.url))).headers.get('content-type'), 'application/octet-stream');
+  const head = await raw(server.url, { method: 'HEAD', path: `${ARTIFACTS}/team/plots/loss.csv` });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers['content-length'], '16');
+  assert.equal(head.body.length, 0);
 
   const list = async (dir?: string) => (await (await fetch(new URL(`${ARTIFACTS}${dir === undefined ? '' : `?path=${encodeURIComponent(dir)}`}`, server.url))).json()) as { files: unknown[] };
   assert.deepEqual((await list('team')).files, [{ path: 'notes.md', is_dir: false, file_size: 4 }, { path: 'plots', is_dir: true }]);
