@@ -1,12 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
-import path from 'node:path';
-import { Transform, type Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { CairnError } from '../../core/errors.js';
-import { HASH_ALGORITHM } from '../../core/hash.js';
 import type { SqlClient } from '../../core/sql/sqlClient.js';
-import { LocalRemote } from '../../remote/localRemote.js';
 import type { Remote } from '../../remote/remote.js';
 import type { Run } from '../../tracking/entities.js';
 import type { TrackingStore } from '../../tracking/trackingStore.js';
@@ -15,6 +11,8 @@ import {
   oidInUse, pathInUse, putPartRow, staleUploads, uploadParts, upsertIndexed, type IndexedFile, type PartRow, type UploadRow,
 } from './artifactIndex.js';
 import { checkArtifactPath } from './artifactPath.js';
+import { assertConfined } from './assertConfined.js';
+import { joinParts } from './joinParts.js';
 import { proxiedRoot, runPlaces, type RunPlace } from './runArtifactPath.js';
 import { spoolUpload, tooLarge, type Spooled } from './spoolUpload.js';
 
@@ -93,7 +91,7 @@ export class ArtifactStore {
     if (!file) {
       throw new CairnError('NOT_FOUND', `no artifact at ${JSON.stringify(p)}`, { hint: 'list a folder with GET /api/2.0/mlflow-artifacts/artifacts?path=DIR', data: { path: p } });
     }
-    await this.confine(file.oid);
+    await assertConfined(this.options.remote, file.oid);
     return { file, stream: await this.options.remote.download(file.oid) };
   }
 
@@ -217,7 +215,7 @@ export class ArtifactStore {
     }
     const total = chosen.reduce((sum, part) => sum + part.size, 0);
     if (total > this.maxUploadBytes) throw tooLarge(this.maxUploadBytes);
-    const joined = await this.join(chosen);
+    const joined = await joinParts({ remote: this.options.remote, parts: chosen, dir: this.options.spoolDir });
     let file: IndexedFile;
     try {
       file = await this.record(p, joined);
@@ -268,7 +266,7 @@ export class ArtifactStore {
   private async ensureObject(spooled: Spooled): Promise<boolean> {
     const remote = this.options.remote;
     if ((await remote.exists([spooled.oid])).has(spooled.oid)) return false;
-    await this.confine(spooled.oid);
+    await assertConfined(this.options.remote, spooled.oid);
     await remote.upload(spooled.oid, spooled.file, spooled.size);
     return true;
   }
@@ -296,38 +294,6 @@ export class ArtifactStore {
       throw new CairnError('USAGE', `upload ${uploadId} is for ${JSON.stringify(upload.path)}, not ${JSON.stringify(p)}`, { data: { field: 'path' } });
     }
     return upload;
-  }
-
-  /** Joins parts into one temp file, checking each part's bytes against its object id on the way. */
-  private async join(parts: PartRow[]): Promise<Spooled> {
-    const file = path.join(this.options.spoolDir, `.cairn-join-${randomBytes(8).toString('hex')}`);
-    const whole = createHash(HASH_ALGORITHM);
-    let size = 0;
-    const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
-    try {
-      for (const part of parts) {
-        await this.confine(part.oid);
-        const piece = createHash(HASH_ALGORITHM);
-        const meter = new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            piece.update(chunk);
-            whole.update(chunk);
-            size += chunk.length;
-            done(null, chunk);
-          },
-        });
-        await pipeline(await this.options.remote.download(part.oid), meter, out as Writable, { end: false });
-        if (piece.digest('hex') !== part.oid) {
-          throw new CairnError('INTEGRITY', `part ${part.part_number} changed on ${this.displayUrl} since it was uploaded`, { hint: 'abort the upload and upload the file again' });
-        }
-      }
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    } catch (err) {
-      out.destroy();
-      await fs.rm(file, { force: true });
-      throw err;
-    }
-    return { file, oid: whole.digest('hex'), size };
   }
 
   /** Removes the objects parts put on the destination, unless a file or another upload holds the same bytes. */
@@ -361,46 +327,4 @@ export class ArtifactStore {
     const found = (await this.options.tracking.listArtifacts(place.runId, place.rel)).find((a) => a.path === place.rel);
     return found ? { path: p, oid: found.oid, size: found.size } : null;
   }
-
-  /**
-   * In a folder destination, refuses an object whose path leads out of the folder through a symlink (a planted
-   * `objects/ab -> /etc`): bytes are only ever read from and written below the destination itself.
-   */
-  private async confine(oid: string): Promise<void> {
-    const remote = this.options.remote;
-    if (!(remote instanceof LocalRemote)) return;
-    const root = await realpathOrNull(remote.root);
-    if (root === null) return;
-    const file = remote.objectFile(oid);
-    // The deepest folder on the way that exists must resolve to a place inside the destination.
-    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-      const real = await realpathOrNull(dir);
-      if (real !== null) {
-        if (real !== root && !real.startsWith(root + path.sep)) throw escaped(oid, dir);
-        break;
-      }
-      if (dir === remote.root || path.dirname(dir) === dir) break;
-    }
-    try {
-      const st = await fs.lstat(file);
-      if (!st.isFile()) throw escaped(oid, file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
-}
-
-async function realpathOrNull(p: string): Promise<string | null> {
-  try {
-    return await fs.realpath(p);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
-function escaped(oid: string, where: string): CairnError {
-  return new CairnError('PERMISSION', `object ${oid} of the artifact destination is a link leading out of it (${where})`, {
-    hint: 'remove the symlink from the destination folder; cairn never follows links out of it',
-  });
 }
