@@ -33,6 +33,7 @@ test('PUT stores a file, GET streams it back typed and sized, list shows it one 
   assert.deepEqual((await list('team')).files, [{ path: 'notes.md', is_dir: false, file_size: 4 }, { path: 'plots', is_dir: true }]);
   assert.deepEqual((await list('team/plots')).files, [{ path: 'deep', is_dir: true }, { path: 'loss.csv', is_dir: false, file_size: 16 }]);
   assert.deepEqual((await list()).files, [{ path: 'team', is_dir: true }]);
+  assert.deepEqual((await list('team/')).files, (await list('team')).files, 'a trailing "/" names the same folder');
   assert.deepEqual((await list('team/notes.md')).files, [], 'a file lists nothing, as MLflow answers');
   assert.deepEqual((await list('nowhere')).files, []);
   const ajax = await fetch(new URL('/ajax-api/2.0/mlflow-artifacts/artifacts?path=team', server.url));

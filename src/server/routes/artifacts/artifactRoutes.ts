@@ -22,7 +22,11 @@ export function artifactRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const write = { config: { scope: 'write' as const, api: 'mlflow' as const } };
 
     const list = async (dir: string) => ({ files: await store.list(dir) });
-    app.get(`${base}/artifacts`, read, async (request) => list(checkArtifactPath(optionalString(request.query as RouteInput, 'path') ?? '', { root: true })));
+    app.get(`${base}/artifacts`, read, async (request) => {
+      // A folder may be named with a trailing "/" (`model/`), as clients that join paths write it.
+      const dir = (optionalString(request.query as RouteInput, 'path') ?? '').replace(/(.)\/$/, '$1');
+      return list(checkArtifactPath(dir, { root: true }));
+    });
     app.get(`${base}/artifacts/*`, read, async (request, reply) => {
       const tail = urlTail(request, `${base}/artifacts/`);
       if (tail === '') return list('');
