@@ -53,3 +53,16 @@ test('outside a repository artifacts go to ./cairn-artifacts; --artifacts-max-up
   assert.equal(badUrl.code, 2, badUrl.stderr);
   assert.match(badUrl.stderr, /unsupported remote URL scheme "ftp:\/\/"/);
 });
+
+test('--artifacts-destination may name one of the repository\'s remotes', async (t) => {
+  const repo = tempGitRepo();
+  t.after(repo.cleanup);
+  assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
+  const storage = path.join(repo.dir, '..', 'storage');
+  assert.equal((await cairn(repo.dir, ['remote', 'add', 'storage', storage], repo.env)).code, 0);
+  const server = await spawnServer(t, { args: ['--artifacts-destination', 'storage'], cwd: repo.dir, env: repo.env });
+  assert.equal((await fetch(new URL(`${ARTIFACTS}/x/y.txt`, server.url), { method: 'PUT', body: 'to the remote' })).status, 200);
+  assert.equal(await server.stop(), 0);
+  assert.ok(existsSync(path.join(storage, 'objects', sha('to the remote').slice(0, 2), sha('to the remote').slice(2))));
+  assert.ok(!existsSync(path.join(repo.dir, '.cairn', 'cache', 'objects', sha('to the remote').slice(0, 2))), 'not in the cache');
+});
