@@ -1,4 +1,5 @@
 import type { SqlClient } from '../core/sql/sqlClient.js';
+import type { ArtifactStore } from './artifacts/artifactStore.js';
 import type { TrackingStore } from '../tracking/trackingStore.js';
 
 /** One structured log line of the server (a request, a start, a failure); the CLI writes them as JSON lines. */
@@ -13,6 +14,8 @@ export interface ServerContext {
   tracking: TrackingStore;
   /** The same database as `tracking`, for the stores beside it (registry, logged models, tokens). */
   sql: SqlClient;
+  /** The proxied artifact store (`--artifacts-destination`); without it the mlflow-artifacts routes are not served. */
+  artifacts?: ArtifactStore;
   /** cairn's version, for /version and the native API. */
   version: string;
   log(entry: ServerLogEntry): void;

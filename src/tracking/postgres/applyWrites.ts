@@ -7,7 +7,7 @@ import { lastByKey, paramConflict, planBatch } from '../planBatch.js';
 import { experimentDeleted, experimentNotFound, runDeleted, runNotFound, unknownWrite } from '../trackingErrors.js';
 import { RUN_INFO_COLUMNS, rowToInfo, type RunRow } from '../sql/runRows.js';
 import type { CreateRunRequest, TrackingWrite } from '../trackingStore.js';
-import { checkArtifact, checkRunId, checkStatus, checkTag, checkTime, datasetInputRow } from '../validate.js';
+import { checkArtifact, checkArtifactPath, checkRunId, checkStatus, checkTag, checkTime, datasetInputRow } from '../validate.js';
 import { logBatchStatement, PARAM_CHANGED } from './logBatchStatement.js';
 
 /** What the write functions need: a connection (in a transaction unless one statement does it all), the clock, the default user. */
@@ -88,6 +88,12 @@ export async function applyWrites(ctx: PgWriteContext, writes: TrackingWrite[]):
         const rows = [...artifacts.values()].map((a) => [a.path, a.oid, a.size]);
         await activeRun(ctx, w.run_id, `INSERT INTO artifacts (run, path, oid, size) SELECT r.id, u.* FROM r, unnest(?::text[], ?::text[], ?::bigint[]) AS u
           ON CONFLICT (run, path) DO UPDATE SET oid = excluded.oid, size = excluded.size`, columns(rows, 3));
+        break;
+      }
+      case 'deleteArtifacts': {
+        // A folder is the key range [dir/, dir0): "0" is the character after "/", byte-wise.
+        await activeRun(ctx, w.run_id, `DELETE FROM artifacts a USING r, unnest(?::text[]) AS u (p)
+          WHERE a.run = r.id AND (a.path = u.p OR (a.path >= (u.p || '/') COLLATE "C" AND a.path < (u.p || '0') COLLATE "C"))`, [w.paths.map(checkArtifactPath)]);
         break;
       }
       case 'updateRun': {
