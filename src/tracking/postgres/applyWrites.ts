@@ -133,7 +133,9 @@ export async function logBatch(ctx: PgWriteContext, runId: string, batch: Parame
       const { key, old, value } = JSON.parse(e.detail ?? '{}') as { key: string; old: string; value: string };
       throw paramConflict(runId, key, old, value);
     }
-    if (!(alone && e.code === '23505' && e.constraint === 'metrics_pkey')) throw err;
+    // Alone, the statement committed nothing: it can run again, skipping duplicate points, or after a deadlock
+    // (points of one run inserted by two writers in opposite orders) that PostgreSQL broke by failing it.
+    if (!(alone && ((e.code === '23505' && e.constraint === 'metrics_pkey') || e.code === '40P01'))) throw err;
     rows = await run('ignore');
   }
   if (rows.length === 0) await throwInactive(ctx, runId);
