@@ -110,3 +110,15 @@ test('on loopback without --auth the server is open (the default)', async (t) =>
   const res = await fetch(new URL('/api/2.0/mlflow/experiments/search', url));
   assert.notEqual(res.status, 401);
 });
+
+test('--max-body-mb sets the request body limit of the server', async (t) => {
+  const tmp = tempDir();
+  t.after(tmp.cleanup);
+  const url = await startCli(t, tmp.dir, ['--max-body-mb', '1', '--backend-store-uri', path.join(tmp.dir, 'srv.db')], testEnv(tmp.dir));
+  const res = await fetch(new URL('/api/2.0/mlflow/experiments/create', url), { method: 'POST', body: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) });
+  assert.equal(res.status, 413);
+  assert.equal(((await res.json()) as { error_code: string }).error_code, 'REQUEST_LIMIT_EXCEEDED');
+  const bad = await cairn(tmp.dir, ['server', '--max-body-mb', '0', '--port', '0'], testEnv(tmp.dir));
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--max-body-mb must be a whole number/);
+});
