@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { CairnError } from '../../core/errors.js';
 import type { ServerContext } from '../serverContext.js';
 import { healthRoutes } from './healthRoutes.js';
+import { nativeRoutes } from './native/nativeRoutes.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
 /** Every MLflow-compatible route, by area; each area's file exports its list. */
 export const MLFLOW_ROUTES: MlflowRoute[] = [];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
-export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes];
+export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, nativeRoutes];
 
 /** Mounts every route of the server: the MLflow ones, then the plugins. */
 export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {

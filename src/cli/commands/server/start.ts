@@ -18,10 +18,11 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
   if (port > 65535) throw new CairnError('USAGE', `--port must be at most 65535, not ${port}`);
   const bodyMb = positiveInt(opts.maxBodyMb ?? '64', '--max-body-mb', 'cairn server --max-body-mb 256')!;
   const auth = authRequired({ host, auth: Boolean(opts.auth), insecure: Boolean(opts.insecure) });
-  const uri = await backendUri(ctx, opts.backendStoreUri as string | undefined);
+  const repo = await repoOf(ctx);
+  const uri = await backendUri(ctx, opts.backendStoreUri as string | undefined, repo);
   const backend = await openBackend({ uri, cwd: ctx.cwd, user: ctx.env.USER });
   const log = (entry: ServerLogEntry) => ctx.info(JSON.stringify({ time: new Date().toISOString(), ...entry }));
-  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, version: cairnVersion(), log, now: Date.now };
+  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, version: cairnVersion(), log, now: Date.now, repo };
   let running;
   try {
     if (auth) serverCtx.auth = { tokens: await tokensForAuth(backend.sql, { host, shownBackend: backend.tracking.displayUri, backendFlag: opts.backendStoreUri as string | undefined }) };
@@ -43,14 +44,9 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
 }
 
 /** --backend-store-uri, else tracking.uri (when it is not a server), else the repository's store, else ./cairn.db. */
-export async function backendUri(ctx: CliContext, flag: string | undefined): Promise<string> {
+export async function backendUri(ctx: CliContext, flag: string | undefined, repo?: Repo | null): Promise<string> {
   if (flag !== undefined && flag.trim() !== '') return flag.trim();
-  let repo: Repo | null = null;
-  try {
-    repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
-  } catch (err) {
-    if (!(err instanceof CairnError && err.code === 'NOT_FOUND')) throw err;
-  }
+  if (repo === undefined) repo = await repoOf(ctx);
   const config = repo ? repo.config : (await loadConfig({ cairnDir: null, env: ctx.env })).config;
   if (config.tracking.uri && !/^https?:/i.test(config.tracking.uri)) return config.tracking.uri;
   return repo ? defaultTrackingPath(repo.cairnDir) : 'cairn-server.db';
@@ -75,6 +71,16 @@ async function tokensForAuth(sql: SqlClient, options: { host: string; shownBacke
     });
   }
   return tokens;
+}
+
+/** The repository the command runs in, or null outside one. */
+export async function repoOf(ctx: CliContext): Promise<Repo | null> {
+  try {
+    return await openRepo({ cwd: ctx.cwd, env: ctx.env });
+  } catch (err) {
+    if (err instanceof CairnError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
 }
 
 /** Loopback addresses: only this machine can connect. */
