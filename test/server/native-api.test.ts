@@ -7,11 +7,21 @@ import { defaultTrackingPath } from '../../src/tracking/openTrackingStore.js';
 import { sh } from '../helpers/cli.js';
 import { expRepo } from '../helpers/expRepo.js';
 import { startTestServer } from '../helpers/server.js';
+import { checkSchema } from '../helpers/checkSchema.js';
+import { OPENAPI_DOCUMENT } from '../../src/server/routes/native/openapi.js';
 
 type ExpRepo = Awaited<ReturnType<typeof expRepo>>;
+/** A GET whose answer is checked against what openapi.json says that route answers (200s and errors alike). */
 const get = async (server: Awaited<ReturnType<typeof startTestServer>>, url: string) => {
   const res = await server.app.inject({ method: 'GET', url });
-  return { status: res.statusCode, json: res.json() };
+  const json = res.json();
+  const route = url.split('?')[0].slice('/api/cairn/v1'.length).replace(/^\/runs\/[^/]+\//, '/runs/{run_id}/');
+  const op = (OPENAPI_DOCUMENT.paths as Record<string, { get: { responses: Record<string, { content?: { 'application/json': { schema: Record<string, unknown> } } }> } }>)[route].get;
+  const described = op.responses[String(res.statusCode)];
+  assert.ok(described, `${url}: status ${res.statusCode} is described`);
+  const problems = checkSchema(json, described.content!['application/json'].schema, OPENAPI_DOCUMENT.components.schemas);
+  assert.deepEqual(problems, [], `${url} answers as openapi.json says`);
+  return { status: res.statusCode, json };
 };
 
 describe('the native API over a repository', () => {
@@ -130,14 +140,14 @@ describe('the native API outside a repository', () => {
   it('repo views are 404 with a hint; info says repo null; lineage still works without the lock', async (t) => {
     const s = await startTestServer(t);
     for (const url of ['/api/cairn/v1/pipeline/dag', '/api/cairn/v1/data', '/api/cairn/v1/experiments/git']) {
-      const res = await s.app.inject({ method: 'GET', url });
-      assert.equal(res.statusCode, 404, url);
-      assert.match(res.json().message, /not started in a cairn repository/);
-      assert.match(res.json().cairn.hint, /start `cairn server` from inside the repository/);
+      const res = await get(s, url);
+      assert.equal(res.status, 404, url);
+      assert.match(res.json.message, /not started in a cairn repository/);
+      assert.match(res.json.cairn.hint, /start `cairn server` from inside the repository/);
     }
-    assert.equal((await s.app.inject({ method: 'GET', url: '/api/cairn/v1/info' })).json().repo, null);
+    assert.equal((await get(s, '/api/cairn/v1/info')).json.repo, null);
     const run = await s.ctx.tracking.createRun({ experiment_id: '0', tags: [{ key: 'mlflow.source.git.commit', value: 'a'.repeat(40) }] });
-    const lineage = (await s.app.inject({ method: 'GET', url: `/api/cairn/v1/runs/${run.run_id}/lineage` })).json();
+    const lineage = (await get(s, `/api/cairn/v1/runs/${run.run_id}/lineage`)).json;
     assert.equal(lineage.git_commit, 'a'.repeat(40));
     assert.equal(lineage.lock, null);
     assert.match(lineage.notes[0], /not run in a Git repository/);

@@ -18,6 +18,15 @@ const lockDep = {
   required: ['path', 'oid', 'size'],
   properties: { path: { type: 'string' }, oid: ref('Oid'), size: { type: 'integer' }, files: { type: 'integer' } },
 };
+const lockOut = {
+  ...lockDep,
+  properties: {
+    ...lockDep.properties,
+    cache: { const: false, description: 'Hashed but not stored in the cache' },
+    exec: { const: true, description: 'An executable file' },
+    push: { const: false, description: 'Kept off remotes' },
+  },
+};
 const dataset = {
   type: 'object',
   required: ['name', 'digest', 'source', 'source_type'],
@@ -183,7 +192,7 @@ export const OPENAPI_DOCUMENT = {
                 items: {
                   type: 'object',
                   required: ['stage', 'lock_file', 'cmd', 'deps', 'outs'],
-                  properties: { stage: { type: 'string' }, lock_file: { type: 'string' }, cmd: { type: 'array', items: { type: 'string' } }, deps: { type: 'array', items: lockDep }, outs: { type: 'array', items: lockDep } },
+                  properties: { stage: { type: 'string' }, lock_file: { type: 'string' }, cmd: { type: 'array', items: { type: 'string' } }, deps: { type: 'array', items: lockDep }, outs: { type: 'array', items: lockOut } },
                 },
               },
             },
