@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CairnError } from '../../../core/errors.js';
 import type { Repo } from '../../../core/repo.js';
 import type { ServerContext } from '../../serverContext.js';
-import type { Scope } from '../route.js';
+import { routeScope, type Scope } from '../route.js';
 
 /** Where cairn's own API lives; errors under it keep cairn's statuses (apiError 'native'). */
 export const NATIVE_PREFIX = '/api/cairn/v1/';
@@ -22,7 +22,7 @@ export function registerNativeRoutes(app: FastifyInstance, ctx: ServerContext, r
     app.route({
       method: route.method,
       url: `${NATIVE_PREFIX}${route.path}`,
-      config: { scope: route.scope ?? (route.method === 'GET' ? 'read' : 'write'), api: 'native' },
+      config: { scope: route.scope ?? routeScope({ method: route.method }), api: 'native' },
       handler: async (request, reply) => (await route.handler(request, ctx, reply)) ?? {},
     });
   }
