@@ -1,33 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { CAIRN_BIN, cairn, tempDir, testEnv } from '../helpers/cli.js';
-
-/** Starts the built `cairn server ... --port 0 --json` and resolves with its URL once it listens; stopped after the test. */
-async function startCli(t: TestContext, cwd: string, args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, [CAIRN_BIN, 'server', ...args, '--port', '0', '--json'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const line = stdout.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child.once('exit', (code) => reject(new Error(`cairn server exited with ${code}: ${stderr}`)));
-  });
-}
+import { cairn, tempDir, testEnv } from '../helpers/cli.js';
+import { spawnServer } from '../helpers/serverProcess.js';
 
 test('token create prints the token once, list shows it without the secret, revoke removes it; the table holds only a hash', async (t) => {
   const tmp = tempDir();
@@ -92,7 +68,8 @@ test('cairn server --auth (the default sub-command with flags) checks tokens fro
   const db = path.join(tmp.dir, 'srv.db');
   const created = await cairn(tmp.dir, ['server', 'token', 'create', '--name', 'reader', '--backend-store-uri', db], env);
   const token = created.stdout.split('\n')[0];
-  const url = await startCli(t, tmp.dir, ['--auth', '--backend-store-uri', db], env);
+  const server = await spawnServer(t, { args: ['--auth', '--backend-store-uri', db], cwd: tmp.dir, env });
+  const url = server.url;
   const health = await fetch(new URL('/health', url));
   assert.equal(health.status, 200, 'health stays public');
   const anonymous = await fetch(new URL('/api/2.0/mlflow/experiments/search', url));
@@ -101,12 +78,17 @@ test('cairn server --auth (the default sub-command with flags) checks tokens fro
   const authed = await fetch(new URL('/api/2.0/mlflow/experiments/search', url), { headers: { authorization: `Bearer ${token}` } });
   assert.notEqual(authed.status, 401);
   assert.notEqual(authed.status, 403);
+  assert.equal(await server.stop(), 0);
+  const logged = server.stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  assert.ok(logged.some((e) => e.msg === 'request' && e.status === 401 && e.user === undefined), server.stderr());
+  assert.ok(logged.some((e) => e.msg === 'request' && e.status !== 401 && e.user === 'reader'), 'the request log names the token');
+  assert.ok(!server.stderr().includes(token.slice(20)), 'the token never reaches the log');
 });
 
 test('on loopback without --auth the server is open (the default)', async (t) => {
   const tmp = tempDir();
   t.after(tmp.cleanup);
-  const url = await startCli(t, tmp.dir, ['--backend-store-uri', path.join(tmp.dir, 'srv.db')], testEnv(tmp.dir));
+  const { url } = await spawnServer(t, { args: ['--backend-store-uri', path.join(tmp.dir, 'srv.db')], cwd: tmp.dir, env: testEnv(tmp.dir) });
   const res = await fetch(new URL('/api/2.0/mlflow/experiments/search', url));
   assert.notEqual(res.status, 401);
 });
@@ -114,7 +96,7 @@ test('on loopback without --auth the server is open (the default)', async (t) =>
 test('--max-body-mb sets the request body limit of the server', async (t) => {
   const tmp = tempDir();
   t.after(tmp.cleanup);
-  const url = await startCli(t, tmp.dir, ['--max-body-mb', '1', '--backend-store-uri', path.join(tmp.dir, 'srv.db')], testEnv(tmp.dir));
+  const { url } = await spawnServer(t, { args: ['--max-body-mb', '1', '--backend-store-uri', path.join(tmp.dir, 'srv.db')], cwd: tmp.dir, env: testEnv(tmp.dir) });
   const res = await fetch(new URL('/api/2.0/mlflow/experiments/create', url), { method: 'POST', body: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) });
   assert.equal(res.status, 413);
   assert.equal(((await res.json()) as { error_code: string }).error_code, 'REQUEST_LIMIT_EXCEEDED');
