@@ -84,9 +84,13 @@ export const runRoutes: MlflowRoute[] = [
     path: 'runs/log-metric',
     async handler(input, ctx) {
       const runId = requestRunId(input);
-      await logMetric(ctx.tracking, runId, readMetric(input));
+      const metric = readMetric(input);
       const modelId = optionalString(input, 'model_id');
-      if (modelId) await (await loggedModelStore(ctx.sql)).logMetrics(modelId, runId, [{ ...readMetric(input), ...datasetOf(input) }]);
+      // An unknown model refuses the point before the run stores it.
+      const models = modelId ? await loggedModelStore(ctx.sql) : null;
+      if (models && modelId) await models.get(modelId);
+      await logMetric(ctx.tracking, runId, metric);
+      if (models && modelId) await models.logMetrics(modelId, runId, [{ ...metric, ...datasetOf(input) }]);
       return {};
     },
   },
@@ -128,13 +132,12 @@ export const runRoutes: MlflowRoute[] = [
       const metrics = rawMetrics.map((m, i) => readMetric(m, `metrics[${i}].`));
       const params = rawParams.map((p, i) => readKeyValue(p, `params[${i}].`));
       const tags = rawTags.map((t, i) => readKeyValue(t, `tags[${i}].`));
-      await paramRule(ctx.tracking.write([{ op: 'logBatch', run_id: runId, metrics, params, tags }]));
-      // MLflow 3: metrics that name a logged model are that model's metrics too.
+      // MLflow 3: metrics that name a logged model are that model's metrics too (unknown models refuse the batch first).
       const forModels = rawMetrics.flatMap((m, i) => (typeof m.model_id === 'string' && m.model_id ? [{ modelId: m.model_id, metric: { ...metrics[i], ...datasetOf(m) } }] : []));
-      if (forModels.length > 0) {
-        const store = await loggedModelStore(ctx.sql);
-        for (const { modelId, metric } of forModels) await store.logMetrics(modelId, runId, [metric]);
-      }
+      const models = forModels.length > 0 ? await loggedModelStore(ctx.sql) : null;
+      for (const modelId of new Set(forModels.map((f) => f.modelId))) await models!.get(modelId);
+      await paramRule(ctx.tracking.write([{ op: 'logBatch', run_id: runId, metrics, params, tags }]));
+      for (const { modelId, metric } of forModels) await models!.logMetrics(modelId, runId, [metric]);
       return {};
     },
   },
