@@ -22,6 +22,11 @@ export function snapshotBuild(dir) {
   return snap;
 }
 
+/** The cairn entry point being measured (the snapshot once snapshotBuild ran), for benchmarks that spawn it themselves. */
+export function cairnBinPath() {
+  return cairnBin;
+}
+
 /** An environment that never reads the user's own Git or cairn settings (HOME points into the bench folder). */
 export function benchEnv(home) {
   const env = { ...process.env };
