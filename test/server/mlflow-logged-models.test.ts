@@ -143,6 +143,9 @@ test('run outputs and model inputs show on the run (runs/outputs, log-inputs mod
   assert.equal((await s.api('runs/outputs', { run_id: run, models: [{ model_id: `m-${'1'.repeat(32)}` }] })).status, 404);
   assert.equal((await s.api('runs/outputs', { run_id: run, models: [{}] })).status, 400);
   assert.equal((await s.api('runs/outputs', { run_id: 'b'.repeat(32), models: [{ model_id: produced }] })).status, 404);
+  await s.api('runs/delete', { run_id: run });
+  assert.equal((await s.api('runs/outputs', { run_id: run, models: [{ model_id: produced }] })).status, 400, 'a deleted run takes no outputs');
+  assert.equal((await s.api('runs/log-inputs', { run_id: run, models: [{ model_id: used }] })).status, 400);
   const plain = (await s.api('runs/create', {})).json.run.info.run_id;
   assert.equal((await s.api('runs/get', { run_id: plain }, 'GET')).json.run.outputs, undefined, 'no outputs field on a run without models');
 });

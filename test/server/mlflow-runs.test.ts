@@ -186,6 +186,32 @@ test('log-inputs records datasets with their tags; log-model appends to mlflow.l
   assert.deepEqual(history[0].flavors, { sklearn: { version: '1' } });
 });
 
+test('log-model: models logged at once for one run are all kept in the history tag', async (t) => {
+  // A store whose reads take a while (as over the network to PostgreSQL), so concurrent calls really interleave.
+  const s = await startTestServer(t, {
+    configure: (ctx) => {
+      const store = ctx.tracking;
+      ctx.tracking = new Proxy(store, {
+        get: (target, prop) =>
+          prop === 'getRun'
+            ? async (runId: string) => {
+                const run = await target.getRun(runId);
+                await new Promise((resolve) => setTimeout(resolve, 5));
+                return run;
+              }
+            : Reflect.get(target, prop, target),
+      });
+    },
+  });
+  const id = await newRun(s);
+  const model = (path: string) => JSON.stringify({ artifact_path: path, run_id: id, utc_time_created: '2024-01-01 00:00:00.000000', flavors: {} });
+  const together = await Promise.all(['a', 'b', 'c', 'd'].map((p) => s.api('runs/log-model', { run_id: id, model_json: model(p) })));
+  assert.deepEqual(together.map((r) => r.status), [200, 200, 200, 200]);
+  const tags = (await s.api('runs/get', { run_id: id }, 'GET')).json.run.data.tags;
+  const all = JSON.parse(tags.find((t: { key: string }) => t.key === 'mlflow.log-model.history').value);
+  assert.deepEqual(all.map((m: { artifact_path: string }) => m.artifact_path).sort(), ['a', 'b', 'c', 'd']);
+});
+
 test('runs/search: the shared grammar with OR and parentheses, != matching runs without the tag, order_by, views and page tokens', async (t) => {
   const s = await startTestServer(t);
   const exp = (await s.api('experiments/create', { name: 'search' })).json.experiment_id;

@@ -1,12 +1,12 @@
 import { CairnError } from '../../../core/errors.js';
 import { SYSTEM_TAGS, type DatasetInput } from '../../../tracking/entities.js';
+import { loggedModelStore } from '../../../tracking/loggedModels/loggedModelStore.js';
 import { logMetric, logParam, setTag, updateRun } from '../../../tracking/trackingOps.js';
 import { checkBatchLimits, checkStatus } from '../../../tracking/validate.js';
 import type { ServerContext } from '../../serverContext.js';
 import { invalid, missing, objectList, optionalString, requiredString, stringList } from '../input.js';
 import type { MlflowRoute, RouteInput } from '../route.js';
 import { paramRule, readInt, readKeyValue, readMetric, requestMaxResults, requestRunId, requestViewType, wireRun, wireRunInfo } from './wire.js';
-import { loggedModelStore } from '../../../tracking/loggedModels/loggedModelStore.js';
 
 /** MLflow's runs endpoints, thin over the TrackingStore; MLflow 3's model inputs and outputs live in the LoggedModelStore. */
 
@@ -16,6 +16,29 @@ export const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
 async function getRun(ctx: ServerContext, runId: string) {
   const [run, models] = await Promise.all([ctx.tracking.getRun(runId), (await loggedModelStore(ctx.sql)).runModels([runId])]);
   return wireRun(run, models.get(runId));
+}
+
+const turns = new Map<string, Promise<void>>();
+
+/** Runs `fn` after every earlier call for the same key has settled (in this process). */
+async function oneAtATime(key: string, fn: () => Promise<void>): Promise<void> {
+  const before = turns.get(key) ?? Promise.resolve();
+  const mine = before.then(fn, fn);
+  const settled = mine.catch(() => {});
+  turns.set(key, settled);
+  try {
+    await mine;
+  } finally {
+    if (turns.get(key) === settled) turns.delete(key);
+  }
+}
+
+/** The run, which must be active: a deleted run takes no writes, as the store refuses them too. */
+async function activeRun(ctx: ServerContext, runId: string): Promise<void> {
+  const { info } = await ctx.tracking.getRun(runId);
+  if (info.lifecycle_stage !== 'active') {
+    throw new CairnError('USAGE', `run ${runId} is deleted; it cannot be written to`, { hint: 'restore it first (runs/restore)' });
+  }
 }
 
 export const runRoutes: MlflowRoute[] = [
@@ -55,10 +78,11 @@ export const runRoutes: MlflowRoute[] = [
     path: 'runs/update',
     async handler(input, ctx) {
       const status = optionalString(input, 'status');
+      const runName = optionalString(input, 'run_name');
       const info = await updateRun(ctx.tracking, requestRunId(input), {
         ...(status ? { status: checkStatus(status) } : {}),
         ...(input.end_time === undefined || input.end_time === null ? {} : { end_time: readInt(input.end_time, 'end_time') }),
-        ...(optionalString(input, 'run_name') ? { run_name: optionalString(input, 'run_name') } : {}),
+        ...(runName ? { run_name: runName } : {}),
       });
       return { run_info: wireRunInfo(info) };
     },
@@ -149,7 +173,7 @@ export const runRoutes: MlflowRoute[] = [
       const datasets = objectList(input, 'datasets').map(readDatasetInput);
       const models = objectList(input, 'models').map((m, i) => readModelId(m, `models[${i}].model_id`));
       if (datasets.length > 0) await ctx.tracking.write([{ op: 'logInputs', run_id: runId, datasets }]);
-      else await ctx.tracking.getRun(runId);
+      else await activeRun(ctx, runId);
       if (models.length > 0) await (await loggedModelStore(ctx.sql)).logRunInputs(runId, models);
       return {};
     },
@@ -163,7 +187,7 @@ export const runRoutes: MlflowRoute[] = [
         model_id: readModelId(m, `models[${i}].model_id`),
         step: m.step === undefined || m.step === null ? 0 : readInt(m.step, `models[${i}].step`),
       }));
-      await ctx.tracking.getRun(runId);
+      await activeRun(ctx, runId);
       await (await loggedModelStore(ctx.sql)).logRunOutputs(runId, models);
       return {};
     },
@@ -183,11 +207,14 @@ export const runRoutes: MlflowRoute[] = [
       if (typeof model !== 'object' || model === null || Array.isArray(model)) throw invalid('model_json', text, 'a JSON object');
       const missingFields = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'].filter((f) => !(f in model));
       if (missingFields.length > 0) throw new CairnError('USAGE', `Model json is missing mandatory fields: ${missingFields.join(', ')}`);
-      const run = await ctx.tracking.getRun(runId);
-      const previous = run.data.tags.find((t) => t.key === LOG_MODEL_HISTORY_TAG)?.value;
-      const history = previous ? (JSON.parse(previous) as unknown[]) : [];
-      history.push(modelTagsDict(model));
-      await setTag(ctx.tracking, runId, LOG_MODEL_HISTORY_TAG, JSON.stringify(history));
+      // Read-modify-write of one tag: calls for the same run take turns, so two models logged at once both stay.
+      await oneAtATime(runId, async () => {
+        const run = await ctx.tracking.getRun(runId);
+        const previous = run.data.tags.find((t) => t.key === LOG_MODEL_HISTORY_TAG)?.value;
+        const history = previous ? (JSON.parse(previous) as unknown[]) : [];
+        history.push(modelTagsDict(model));
+        await setTag(ctx.tracking, runId, LOG_MODEL_HISTORY_TAG, JSON.stringify(history));
+      });
       return {};
     },
   },
