@@ -48,6 +48,8 @@ test('runs: bad and unknown ids are RESOURCE_DOES_NOT_EXIST; missing fields INVA
     assert.equal(res.json.error_code, 'RESOURCE_DOES_NOT_EXIST');
     assert.equal((await s.api('runs/log-metric', { run_id, key: 'm', value: 1, timestamp: T0 })).status, 404);
   }
+  const malformed = await s.api('runs/get', { run_id: 'not-a-run' }, 'GET');
+  assert.equal(malformed.json.cairn.code, 'USAGE', 'cairn\'s own code is the store\'s, so its HTTP client raises the same error');
   assert.equal((await s.api('runs/create', { experiment_id: '999' })).status, 404);
   const id = await newRun(s);
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [

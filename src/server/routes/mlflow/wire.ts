@@ -1,6 +1,7 @@
 import { CairnError } from '../../../core/errors.js';
 import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo, ViewType } from '../../../tracking/entities.js';
 import type { RunModels } from '../../../tracking/loggedModels/loggedModel.js';
+import { checkRunId } from '../../../tracking/validate.js';
 import { invalid, missing, optionalString, requiredString } from '../input.js';
 import type { RouteInput } from '../route.js';
 
@@ -117,11 +118,14 @@ function wireDatasetInput(input: DatasetInput) {
 export function requestRunId(input: RouteInput): string {
   const id = optionalString(input, 'run_id') || optionalString(input, 'run_uuid');
   if (!id) throw missing('run_id');
-  // MLflow answers an id that cannot be a run's as it answers an unknown one.
-  if (!/^[0-9a-f]{32}$/.test(id)) {
-    throw new CairnError('NOT_FOUND', `Run with id=${id.slice(0, 80)} not found`, { hint: 'run ids are 32 lowercase hex characters', data: { run_id: id.slice(0, 80) } });
+  try {
+    return checkRunId(id);
+  } catch (err) {
+    // MLflow answers an id that cannot be a run's as it answers an unknown one (404); cairn's own code stays USAGE,
+    // so cairn's HTTP client raises what the store itself would.
+    const e = err as CairnError;
+    throw new CairnError(e.code, e.message, { hint: e.hint, data: { run_id: id.slice(0, 80), mlflow_code: 'RESOURCE_DOES_NOT_EXIST' } });
   }
-  return id;
 }
 
 /**
