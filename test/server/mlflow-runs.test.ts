@@ -250,6 +250,8 @@ test('runs/search: the shared grammar with OR and parentheses, != matching runs 
   await s.api('runs/delete', { run_id: ids[0] });
   assert.deepEqual(await names({ run_view_type: 'DELETED_ONLY' }), ['r0']);
   assert.equal((await names({ run_view_type: 'ALL' })).length, 6);
+  assert.equal((await s.api('runs/search', { experiment_ids: [Number(exp)] })).json.runs.length, 5, 'an experiment id sent as a number');
+  assert.equal((await s.api('runs/search', { experiment_ids: [{}] })).status, 400);
   assert.equal((await names({})).length, 5);
 
   const bad = await s.api('runs/search', { experiment_ids: [exp], filter: 'metrics.acc >' });

@@ -6,7 +6,7 @@ import { checkBatchLimits, checkStatus } from '../../../tracking/validate.js';
 import type { ServerContext } from '../../serverContext.js';
 import { invalid, missing, objectList, optionalString, requiredString, stringList } from '../input.js';
 import type { MlflowRoute, RouteInput } from '../route.js';
-import { paramRule, readInt, readKeyValue, readMetric, requestMaxResults, requestRunId, requestViewType, wireRun, wireRunInfo } from './wire.js';
+import { paramRule, readInt, requestIdList, readKeyValue, readMetric, requestMaxResults, requestRunId, requestViewType, wireRun, wireRunInfo } from './wire.js';
 
 /** MLflow's runs endpoints, thin over the TrackingStore; MLflow 3's model inputs and outputs live in the LoggedModelStore. */
 
@@ -223,7 +223,7 @@ export const runRoutes: MlflowRoute[] = [
     path: 'runs/search',
     async handler(input, ctx) {
       const page = await ctx.tracking.searchRuns({
-        experiment_ids: stringList(input, 'experiment_ids').map(String),
+        experiment_ids: requestIdList(input, 'experiment_ids'),
         filter: optionalString(input, 'filter') || undefined,
         order_by: stringList(input, 'order_by'),
         run_view_type: requestViewType(input, 'run_view_type'),

@@ -147,6 +147,18 @@ export function requestExperimentId(input: RouteInput): string {
   return requiredString(input, 'experiment_id');
 }
 
+/** A list of experiment ids: strings, as MLflow's clients send them, or whole numbers from hand-written ones. */
+export function requestIdList(input: RouteInput, key: string): string[] {
+  const value = input[key];
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((id) => {
+    if (typeof id === 'string') return id;
+    if (typeof id === 'number' && Number.isSafeInteger(id)) return String(id);
+    throw invalid(key, value, 'a list of experiment ids');
+  });
+}
+
 const VIEW_TYPES: Record<string, ViewType> = { ACTIVE_ONLY: 'ACTIVE_ONLY', DELETED_ONLY: 'DELETED_ONLY', ALL: 'ALL', '1': 'ACTIVE_ONLY', '2': 'DELETED_ONLY', '3': 'ALL' };
 
 /** MLflow's ViewType, by name or by its protobuf number; ACTIVE_ONLY when absent. */
