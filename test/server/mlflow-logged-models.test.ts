@@ -149,3 +149,17 @@ test('run outputs and model inputs show on the run (runs/outputs, log-inputs mod
   const plain = (await s.api('runs/create', {})).json.run.info.run_id;
   assert.equal((await s.api('runs/get', { run_id: plain }, 'GET')).json.run.outputs, undefined, 'no outputs field on a run without models');
 });
+
+test('a search page of more runs than one IN list holds still shows each run\'s models', async (t) => {
+  const s = await startTestServer(t);
+  const exp = (await s.api('experiments/create', { name: 'wide' })).json.experiment_id;
+  const ids: string[] = [];
+  for (let i = 0; i < 1100; i++) ids.push((await s.ctx.tracking.createRun({ experiment_id: exp, start_time: T0 + i })).run_id);
+  const model = (await call(s, 'POST', 'logged-models', { experiment_id: exp })).json.model.info.model_id;
+  // The oldest run comes last in the default order, in the second chunk.
+  await s.api('runs/outputs', { run_id: ids[0], models: [{ model_id: model, step: 1 }] });
+  const runs = (await s.api('runs/search', { experiment_ids: [exp], max_results: 2000 })).json.runs as Array<{ info: { run_id: string }; outputs?: unknown }>;
+  assert.equal(runs.length, 1100);
+  assert.deepEqual(runs.filter((r) => r.outputs).map((r) => r.info.run_id), [ids[0]]);
+  assert.equal(runs.at(-1)!.info.run_id, ids[0]);
+});

@@ -158,9 +158,11 @@ export class LoggedModelStore {
   async runModels(runIds: string[]): Promise<Map<string, RunModels>> {
     const out = new Map<string, RunModels>();
     if (runIds.length === 0) return out;
-    const rows = await this.sql.all<{ run_id: string; model_id: string; direction: string; step: number }>(
-      `SELECT run_id, model_id, direction, step FROM logged_model_runs WHERE run_id IN (${runIds.map(() => '?').join(', ')}) ORDER BY run_id, direction, step, model_id`,
-      runIds,
+    const rows = await allIn(runIds, (ids) =>
+      this.sql.all<{ run_id: string; model_id: string; direction: string; step: number }>(
+        `SELECT run_id, model_id, direction, step FROM logged_model_runs WHERE run_id IN (${ids.marks}) ORDER BY run_id, direction, step, model_id`,
+        ids.values,
+      ),
     );
     for (const r of rows) {
       let models = out.get(r.run_id);
@@ -176,9 +178,8 @@ export class LoggedModelStore {
     const query = JSON.stringify([request.experiment_ids, request.filter ?? '', request.datasets ?? [], request.order_by ?? []]);
     const offset = decodePageToken(request.page_token, query);
     if (request.experiment_ids.length === 0) return { models: [] };
-    const rows = await this.sql.all<ModelRow>(
-      `SELECT ${MODEL_COLUMNS} FROM logged_models WHERE lifecycle_stage = 'active' AND experiment_id IN (${request.experiment_ids.map(() => '?').join(', ')})`,
-      request.experiment_ids,
+    const rows = await allIn(request.experiment_ids, (ids) =>
+      this.sql.all<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM logged_models WHERE lifecycle_stage = 'active' AND experiment_id IN (${ids.marks})`, ids.values),
     );
     const matched = searchLoggedModels(await this.hydrate(rows), request);
     const models = matched.slice(offset, offset + size);
@@ -230,17 +231,17 @@ export class LoggedModelStore {
         data: { params: [], metrics: [] },
       });
     }
-    const ids = [...models.keys()];
-    const marks = ids.map(() => '?').join(', ');
-    for (const p of await this.sql.all<{ model_id: string; key: string; value: string }>(`SELECT model_id, key, value FROM logged_model_params WHERE model_id IN (${marks}) ORDER BY key`, ids)) {
-      models.get(p.model_id)!.data.params.push({ key: p.key, value: p.value });
-    }
-    for (const t of await this.sql.all<{ model_id: string; key: string; value: string }>(`SELECT model_id, key, value FROM logged_model_tags WHERE model_id IN (${marks}) ORDER BY key`, ids)) {
-      models.get(t.model_id)!.info.tags.push({ key: t.key, value: t.value });
-    }
-    const metricRows = await this.sql.all<MetricRow>(
-      `SELECT model_id, key, value, is_nan, timestamp, step, run_id, dataset_name, dataset_digest FROM logged_model_metrics WHERE model_id IN (${marks}) ORDER BY key, timestamp, step`,
-      ids,
+    const modelIds = [...models.keys()];
+    type KeyValueRow = { model_id: string; key: string; value: string };
+    const params = await allIn(modelIds, (ids) => this.sql.all<KeyValueRow>(`SELECT model_id, key, value FROM logged_model_params WHERE model_id IN (${ids.marks}) ORDER BY key`, ids.values));
+    for (const p of params) models.get(p.model_id)!.data.params.push({ key: p.key, value: p.value });
+    const tags = await allIn(modelIds, (ids) => this.sql.all<KeyValueRow>(`SELECT model_id, key, value FROM logged_model_tags WHERE model_id IN (${ids.marks}) ORDER BY key`, ids.values));
+    for (const t of tags) models.get(t.model_id)!.info.tags.push({ key: t.key, value: t.value });
+    const metricRows = await allIn(modelIds, (ids) =>
+      this.sql.all<MetricRow>(
+        `SELECT model_id, key, value, is_nan, timestamp, step, run_id, dataset_name, dataset_digest FROM logged_model_metrics WHERE model_id IN (${ids.marks}) ORDER BY key, timestamp, step`,
+        ids.values,
+      ),
     );
     for (const m of metricRows) {
       const metric: LoggedModelMetric = {
@@ -274,6 +275,26 @@ export function loggedModelStore(sql: SqlClient, now?: () => number): Promise<Lo
 
 function notFound(modelId: string): CairnError {
   return new CairnError('NOT_FOUND', `Logged model with ID '${modelId}' not found.`, { hint: 'search logged models of the experiment to see their ids', data: { model_id: modelId } });
+}
+
+/** The most values one IN list binds (SQLite allows 32766 parameters in a statement). */
+const IN_CHUNK = 1024;
+
+/**
+ * Rows of a query over an IN list, in chunks of at most IN_CHUNK values, each padded (with its first value again) to
+ * a power of two: statements for pages of any size come in a few shapes, so the client's statement cache stays small.
+ * Row order holds within a chunk only, which is all the callers need (they group rows by owner).
+ */
+async function allIn<T>(values: string[], query: (ids: { marks: string; values: string[] }) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < values.length; i += IN_CHUNK) {
+    const chunk = values.slice(i, i + IN_CHUNK);
+    let size = 8;
+    while (size < chunk.length) size *= 2;
+    const padded = [...chunk, ...Array<string>(size - chunk.length).fill(chunk[0])];
+    out.push(...(await query({ marks: padded.map(() => '?').join(', '), values: padded })));
+  }
+  return out;
 }
 
 function unique(items: KeyValue[], what: string): void {
