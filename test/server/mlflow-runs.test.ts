@@ -51,6 +51,23 @@ test('runs: bad and unknown ids are RESOURCE_DOES_NOT_EXIST; missing fields INVA
   const malformed = await s.api('runs/get', { run_id: 'not-a-run' }, 'GET');
   assert.equal(malformed.json.cairn.code, 'USAGE', 'cairn\'s own code is the store\'s, so its HTTP client raises the same error');
   assert.equal((await s.api('runs/create', { experiment_id: '999' })).status, 404);
+  const unknown = 'e'.repeat(32);
+  const writes: Array<[string, Record<string, unknown>]> = [
+    ['runs/update', { status: 'FINISHED' }],
+    ['runs/delete', {}],
+    ['runs/restore', {}],
+    ['runs/log-parameter', { key: 'k', value: 'v' }],
+    ['runs/set-tag', { key: 'k', value: 'v' }],
+    ['runs/delete-tag', { key: 'k' }],
+    ['runs/log-batch', { metrics: [{ key: 'm', value: 1, timestamp: T0 }] }],
+    ['runs/log-inputs', { datasets: [{ dataset: { name: 'd', digest: 'x' } }] }],
+    ['runs/log-model', { model_json: JSON.stringify({ artifact_path: 'm', flavors: {}, utc_time_created: 'now', run_id: unknown }) }],
+  ];
+  for (const [route, body] of writes) {
+    const res = await s.api(route, { run_id: unknown, ...body });
+    assert.equal(res.status, 404, `${route}: ${JSON.stringify(res.json)}`);
+    assert.equal(res.json.error_code, 'RESOURCE_DOES_NOT_EXIST');
+  }
   const id = await newRun(s);
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     ['runs/get', {}, /'run_id'/],
