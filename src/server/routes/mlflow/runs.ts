@@ -6,6 +6,7 @@ import { checkBatchLimits, checkStatus } from '../../../tracking/validate.js';
 import type { ServerContext } from '../../serverContext.js';
 import { invalid, missing, objectList, optionalString, requiredString, stringList } from '../input.js';
 import type { MlflowRoute, RouteInput } from '../route.js';
+import { oneAtATime } from './oneAtATime.js';
 import { paramRule, readInt, requestIdList, readKeyValue, readMetric, requestMaxResults, requestRunId, requestViewType, wireRun, wireRunInfo } from './wire.js';
 
 /** MLflow's runs endpoints, thin over the TrackingStore; MLflow 3's model inputs and outputs live in the LoggedModelStore. */
@@ -16,21 +17,6 @@ export const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
 async function getRun(ctx: ServerContext, runId: string) {
   const [run, models] = await Promise.all([ctx.tracking.getRun(runId), (await loggedModelStore(ctx.sql)).runModels([runId])]);
   return wireRun(run, models.get(runId));
-}
-
-const turns = new Map<string, Promise<void>>();
-
-/** Runs `fn` after every earlier call for the same key has settled (in this process). */
-async function oneAtATime(key: string, fn: () => Promise<void>): Promise<void> {
-  const before = turns.get(key) ?? Promise.resolve();
-  const mine = before.then(fn, fn);
-  const settled = mine.catch(() => {});
-  turns.set(key, settled);
-  try {
-    await mine;
-  } finally {
-    if (turns.get(key) === settled) turns.delete(key);
-  }
 }
 
 /** The run, which must be active: a deleted run takes no writes, as the store refuses them too. */
