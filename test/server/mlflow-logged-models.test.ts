@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -162,4 +163,16 @@ test('a search page of more runs than one IN list holds still shows each run\'s 
   assert.equal(runs.length, 1100);
   assert.deepEqual(runs.filter((r) => r.outputs).map((r) => r.info.run_id), [ids[0]]);
   assert.equal(runs.at(-1)!.info.run_id, ids[0]);
+});
+
+test('two servers on one database share logged models; the schema is migrated once', async (t) => {
+  const a = await startTestServer(t);
+  const file = path.join(a.dir, 'tracking.db');
+  const b = await startTestServer(t, { backendUri: `sqlite://${file}` });
+  const id = (await call(a, 'POST', 'logged-models', { experiment_id: '0', name: 'shared' })).json.model.info.model_id;
+  assert.equal((await call(b, 'GET', `logged-models/${id}`)).json.model.info.name, 'shared');
+  await call(b, 'PATCH', `logged-models/${id}`, { status: 'LOGGED_MODEL_READY' });
+  assert.equal((await call(a, 'GET', `logged-models/${id}`)).json.model.info.status, 'LOGGED_MODEL_READY');
+  const versions = await a.ctx.sql.all<{ version: number }>("SELECT version FROM cairn_migrations WHERE lineage = 'logged_models'");
+  assert.deepEqual(versions.map((v) => v.version), [1]);
 });
