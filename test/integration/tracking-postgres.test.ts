@@ -8,6 +8,7 @@ import { PostgresTrackingStore } from '../../src/tracking/postgres/postgresTrack
 import { ensureExperiment, logParam } from '../../src/tracking/trackingOps.js';
 import { rejectsWith, runTrackingStoreContract } from '../contract/trackingStoreContract.js';
 import { freePort } from '../helpers/freePort.js';
+import { startTestServer } from '../helpers/server.js';
 import { startPostgres } from '../helpers/postgres.js';
 
 // One cluster for the file; every case gets a database of its own.
@@ -160,6 +161,17 @@ describe('postgresql tracking store', () => {
     assert.equal(read.data?.mlflow_code, 'TEMPORARILY_UNAVAILABLE');
     await rejectsWith(store.write([{ op: 'logBatch', run_id, metrics: [{ key: 'm', value: 1, step: 0, timestamp: 1 }] }]), 'REMOTE');
     await rejectsWith(store.deleteExperiment('12'), 'REMOTE', /connection to PostgreSQL failed/);
+  });
+
+  it('a server on it answers MLflow\'s runs/get for an unknown run with a 404, not an unhandled rejection', async (t) => {
+    const server = await startTestServer(t, { backendUri: await postgres.newDatabase() });
+    for (let i = 0; i < 5; i++) {
+      const res = await server.api('runs/get', { run_id: String(i).repeat(32) }, 'GET');
+      assert.equal(res.status, 404);
+      assert.equal(res.json.error_code, 'RESOURCE_DOES_NOT_EXIST');
+    }
+    const created = await server.api('runs/create', { experiment_id: '0', run_name: 'over-pg' });
+    assert.equal((await server.api('runs/get', { run_id: created.json.run.info.run_id }, 'GET')).json.run.info.run_name, 'over-pg');
   });
 
   it('refuses a database whose schema is newer than this cairn', async () => {
