@@ -1,4 +1,5 @@
 import type { SqlClient } from '../core/sql/sqlClient.js';
+import type { Remote } from '../remote/remote.js';
 import type { TrackingStore } from '../tracking/trackingStore.js';
 
 /** One structured log line of the server (a request, a start, a failure); the CLI writes them as JSON lines. */
@@ -15,6 +16,11 @@ export interface ServerContext {
   sql: SqlClient;
   /** cairn's version, for /version and the native API. */
   version: string;
+  /**
+   * Where the objects of run artifacts go (content-addressed by oid, as in a cache): any cairn Remote. Clients upload
+   * them with `PUT /api/cairn/v1/objects/:oid`; without it the server refuses artifact objects.
+   */
+  objects?: Pick<Remote, 'displayUrl' | 'exists' | 'upload' | 'download'>;
   log(entry: ServerLogEntry): void;
   now(): number;
 }

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../serverContext.js';
 import { healthRoutes } from './healthRoutes.js';
+import { nativeTrackingRoutes } from './native/tracking.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
 /** Every MLflow-compatible route, by area; each area's file exports its list. */
 export const MLFLOW_ROUTES: MlflowRoute[] = [];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
-export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes];
+export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, nativeTrackingRoutes];
 
 /** Mounts the routes: every MLflow route under `/api/<v>/mlflow/` and `/ajax-api/<v>/mlflow/`, as MLflow does. */
 export function registerRoutes(app: FastifyInstance, ctx: ServerContext, routes: MlflowRoute[] = MLFLOW_ROUTES): void {
