@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { CairnError } from '../../core/errors.js';
 import type { ServerContext } from '../serverContext.js';
 import { healthRoutes } from './healthRoutes.js';
+import { experimentRoutes } from './mlflow/experiments.js';
 import { nativeTrackingRoutes } from './native/tracking.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
 /** Every MLflow-compatible route, by area; each area's file exports its list. */
-export const MLFLOW_ROUTES: MlflowRoute[] = [];
+export const MLFLOW_ROUTES: MlflowRoute[] = [...experimentRoutes];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
 export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, nativeTrackingRoutes];
@@ -19,8 +21,14 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext, routes:
         url: `/${root}/${route.version ?? '2.0'}/mlflow/${route.path}`,
         config: { scope: routeScope(route), api: 'mlflow' },
         handler: async (request, reply) => {
-          const input = (route.method === 'GET' ? request.query : request.body ?? {}) as RouteInput;
-          return (await route.handler(input ?? {}, ctx, request, reply)) ?? {};
+          const input = ((route.method === 'GET' ? request.query : request.body) ?? {}) as RouteInput;
+          if (typeof input !== 'object' || Array.isArray(input)) {
+            throw new CairnError('USAGE', `the body of ${route.method} ${route.path} must be a JSON object`, { hint: 'send the request fields as one JSON object, e.g. {"run_id": "..."}' });
+          }
+          // Path parameters (logged-models/:model_id) join the input, as MLflow's handlers read them alike.
+          const params = request.params as Record<string, string> | undefined;
+          const merged = params && Object.keys(params).length > 0 ? { ...input, ...params } : input;
+          return (await route.handler(merged, ctx, request, reply)) ?? {};
         },
       });
     }
