@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { openBackend, type Backend } from '../../src/server/openBackend.js';
 import type { ServerContext, ServerLogEntry } from '../../src/server/serverContext.js';
 import { startServer } from '../../src/server/startServer.js';
+import { LocalRemote } from '../../src/remote/localRemote.js';
 
 export interface TestServer {
   /** http://127.0.0.1:port/ */
@@ -39,7 +40,15 @@ export async function startTestServer(t: TestContext, options: TestServerOptions
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-server-'));
   const backend = await openBackend({ uri: options.backendUri ?? `sqlite://${path.join(dir, 'tracking.db')}`, cwd: dir, user: 'tester' });
   const logs: ServerLogEntry[] = [];
-  const ctx: ServerContext = { tracking: backend.tracking, sql: backend.sql, version: '0.0.0-test', log: (e) => logs.push(e), now: Date.now };
+  const ctx: ServerContext = {
+    tracking: backend.tracking,
+    sql: backend.sql,
+    // Run artifacts' objects in the test's folder, as `cairn server` keeps them in a directory by default.
+    objects: new LocalRemote('server-artifacts', path.join(dir, 'artifacts'), false),
+    version: '0.0.0-test',
+    log: (e) => logs.push(e),
+    now: Date.now,
+  };
   await options.configure?.(ctx, dir);
   const running = await startServer(ctx, { host: '127.0.0.1', port: 0, extend: options.extend });
   let closed = false;

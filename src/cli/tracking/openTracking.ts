@@ -6,6 +6,7 @@ import { CairnError } from '../../core/errors.js';
 import { openRepo, type Repo } from '../../core/repo.js';
 import { ingestEvents, type IngestEventsResult } from '../../tracking/events/ingestEvents.js';
 import { runSystemTags } from '../../tracking/events/systemTags.js';
+import { artifactBlobsFor } from '../../tracking/http/serverBlobs.js';
 import { openTrackingStore } from '../../tracking/openTrackingStore.js';
 import type { ArtifactBlobs, TrackingStore } from '../../tracking/trackingStore.js';
 import type { CliContext } from '../commandSpec.js';
@@ -31,7 +32,7 @@ export async function openTracking(ctx: CliContext): Promise<TrackingSession> {
   const config = repo ? repo.config : (await loadConfig({ cairnDir: null, env: ctx.env })).config;
   const user = ctx.env.USER || ctx.env.LOGNAME || safeUserName();
   // A relative store path means the same file from any sub-folder: it is relative to the repository's root.
-  const store = await openTrackingStore({ uri: config.tracking.uri, cairnDir: repo?.cairnDir, cwd: repo?.root ?? ctx.cwd, user }).catch((err) => {
+  const store = await openTrackingStore({ uri: config.tracking.uri, cairnDir: repo?.cairnDir, cwd: repo?.root ?? ctx.cwd, user, env: ctx.env }).catch((err) => {
     if (!repo && err instanceof CairnError && err.code === 'USAGE' && !config.tracking.uri) {
       throw new CairnError('NOT_FOUND', `not a cairn repository (or any parent up to /): ${ctx.cwd}`, { hint: 'run `cairn init` first, or set CAIRN_TRACKING_URI' });
     }
@@ -40,7 +41,8 @@ export async function openTracking(ctx: CliContext): Promise<TrackingSession> {
   return {
     store,
     repo,
-    blobs: repo ? cacheArtifactBlobs(repo.cacheDir) : undefined,
+    // On a server, artifacts also go up to it (by oid); the local cache keeps its copy when there is one.
+    blobs: artifactBlobsFor({ uri: config.tracking.uri, env: ctx.env, local: repo ? cacheArtifactBlobs(repo.cacheDir) : undefined }),
     pendingDir: repo ? path.join(repo.cairnDir, 'tracking', 'pending') : null,
     user,
   };

@@ -8,6 +8,8 @@ import { startServer } from '../../../server/startServer.js';
 import type { ServerContext, ServerLogEntry } from '../../../server/serverContext.js';
 import type { CliContext, CommandResult } from '../../commandSpec.js';
 import { positiveInt } from '../../positiveInt.js';
+import { openLocalRemote } from '../../../remote/localRemote.js';
+import path from 'node:path';
 
 /** Runs the server until the first interrupt, then shuts it down gracefully (in-flight requests finish). */
 export async function startCommand(ctx: CliContext, opts: Record<string, unknown>): Promise<CommandResult> {
@@ -19,10 +21,13 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
       hint: 'listen on 127.0.0.1 (the default) behind a proxy that authenticates, or pass --insecure on a trusted network',
     });
   }
-  const uri = await backendUri(ctx, opts.backendStoreUri as string | undefined);
+  const { uri, repo } = await backendUri(ctx, opts.backendStoreUri as string | undefined);
   const backend = await openBackend({ uri, cwd: ctx.cwd, user: ctx.env.USER });
+  // Run artifacts' objects: in the repository's cache when the server runs in one (so its runs' artifacts are local
+  // objects like any other), else in ./cairn-artifacts.
+  const objects = await openLocalRemote('server-artifacts', repo ? repo.cacheDir : path.resolve(ctx.cwd, 'cairn-artifacts'), {}, ctx);
   const log = (entry: ServerLogEntry) => ctx.info(JSON.stringify({ time: new Date().toISOString(), ...entry }));
-  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, version: cairnVersion(), log, now: Date.now };
+  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, objects, version: cairnVersion(), log, now: Date.now };
   let running;
   try {
     running = await startServer(serverCtx, { host, port });
@@ -43,17 +48,17 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
 }
 
 /** --backend-store-uri, else tracking.uri (when it is not a server), else the repository's store, else ./cairn.db. */
-async function backendUri(ctx: CliContext, flag: string | undefined): Promise<string> {
-  if (flag !== undefined && flag.trim() !== '') return flag.trim();
+async function backendUri(ctx: CliContext, flag: string | undefined): Promise<{ uri: string; repo: Repo | null }> {
   let repo: Repo | null = null;
   try {
     repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   } catch (err) {
     if (!(err instanceof CairnError && err.code === 'NOT_FOUND')) throw err;
   }
+  if (flag !== undefined && flag.trim() !== '') return { uri: flag.trim(), repo };
   const config = repo ? repo.config : (await loadConfig({ cairnDir: null, env: ctx.env })).config;
-  if (config.tracking.uri && !/^https?:/i.test(config.tracking.uri)) return config.tracking.uri;
-  return repo ? defaultTrackingPath(repo.cairnDir) : 'cairn-server.db';
+  if (config.tracking.uri && !/^https?:/i.test(config.tracking.uri)) return { uri: config.tracking.uri, repo };
+  return { uri: repo ? defaultTrackingPath(repo.cairnDir) : 'cairn-server.db', repo };
 }
 
 /** Loopback addresses: only this machine can connect. */
