@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { CairnError } from '../../../core/errors.js';
 import { isOid } from '../../../core/hash.js';
+import { batchEventsInput } from '../../../tracking/events/eventsInput.js';
+import { eventsSource, ingestEvents } from '../../../tracking/events/ingestEvents.js';
 import { checkRunId } from '../../../tracking/validate.js';
 import { createRunRequest, decodeCheckpoint, decodeWrites } from '../../../tracking/http/wire.js';
 import type { ServerContext } from '../../serverContext.js';
@@ -47,6 +49,27 @@ export function nativeTrackingRoutes(app: FastifyInstance, ctx: ServerContext): 
     const runId = checkRunId((request.params as { run_id: string }).run_id);
     const prefix = optionalString(request.query as Record<string, unknown>, 'prefix');
     return { artifacts: await ctx.tracking.listArtifacts(runId, prefix || undefined) };
+  });
+
+  // A batch of a client's events file (the Python client's, and any language's that cannot reach a cairn CLI),
+  // ingested by the same code as a file, exactly once: a batch sent again after a lost answer changes nothing.
+  app.post(`${NATIVE_ROOT}/events`, write, async (request) => {
+    const body = bodyOf(request.body);
+    const runId = optionalString(request.query as Record<string, unknown>, 'run_id');
+    if (runId !== undefined) checkRunId(runId);
+    const batch = {
+      path: requiredString(body, 'path'),
+      head: requiredString(body, 'head'),
+      offset: Number(body.offset ?? 0),
+      text: typeof body.text === 'string' ? body.text : '',
+      firstLine: typeof body.first_line === 'number' ? body.first_line : undefined,
+    };
+    if (!Number.isSafeInteger(batch.offset) || batch.offset < 0) throw new CairnError('USAGE', `"offset" must be a byte offset, not ${JSON.stringify(body.offset)}`);
+    const end = batch.offset + Buffer.byteLength(batch.text);
+    const stored = await ctx.tracking.getIngestOffset(eventsSource(batch.path, batch.head));
+    if (stored >= end) return { offset: stored, lines: 0, points: 0 };
+    const result = await ingestEvents({ store: ctx.tracking, file: batch.path, input: batchEventsInput(batch), runId, now: ctx.now });
+    return { offset: result.offset, run_id: result.run_id, lines: result.lines, points: result.points };
   });
 
   app.register(async (objects) => {
