@@ -1,5 +1,6 @@
 """Bad keys and values are refused before anything is buffered, with a ValueError naming the key."""
 import os
+import socket
 
 from support import InProcessTest, TempDirTest, clean_env, run_python
 
@@ -76,12 +77,21 @@ class WhereRunsGo(TempDirTest):
         self.assertIn("cairn init", r.stderr)
         self.assertIn("CAIRN_EVENTS", r.stderr)
 
-    def test_a_tracking_server_uri_is_refused_for_now(self):
+    def test_a_tracking_server_that_is_down_keeps_the_run_in_the_outbox_and_says_how_to_send_it(self):
         root = self.repo()
-        r = run_python("import cairn; cairn.start_run()", cwd=root,
-                       env=clean_env(CAIRN_TRACKING_URI="https://tracking.example.invalid"))
-        self.assertIn("points at a tracking server", r.stderr)
-        self.assertFalse(os.path.exists(os.path.join(root, ".cairn", "tracking")))
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        uri = "http://ann:s3cret@127.0.0.1:%d" % port
+        r = run_python("import cairn\nwith cairn.start_run() as run:\n    cairn.log_metric('loss', 0.5)\nprint(run.info.run_id)",
+                       cwd=root, env=clean_env(CAIRN_TRACKING_URI=uri))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        run_id = r.stdout.strip()
+        self.assertIn("could not reach the tracking server http://ann:***@127.0.0.1:%d" % port, r.stderr)
+        self.assertNotIn("s3cret", r.stderr)
+        outbox = os.path.join(root, ".cairn", "tracking", "outbox", run_id + ".jsonl")
+        self.assertIn("cairn runs ingest %s" % outbox, r.stderr)
+        self.assertIn('"metric":"loss"', open(outbox).read())
 
     def test_a_malformed_stage_run_id_is_refused(self):
         r = run_python("import cairn; cairn.start_run()", cwd=self.tmp,
