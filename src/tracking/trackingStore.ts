@@ -52,6 +52,11 @@ export interface TrackingStore {
   deleteTag(runId: string, key: string): Promise<void>;
   /** Every point of one metric, by step then timestamp. */
   getMetricHistory(runId: string, key: string, request?: PageRequest): Promise<Page<'metrics', Metric>>;
+  /**
+   * A sampled history of one metric for charts (MLflow's get-history-bulk-interval): the points at the steps
+   * `sampleSteps` keeps out of the run's steps in [start_step, end_step], by step then timestamp.
+   */
+  sampleMetricHistory(runId: string, key: string, request: SampleHistoryRequest): Promise<Metric[]>;
   /** Artifacts whose path is `prefix` or below it (all of them without a prefix), sorted by path. */
   listArtifacts(runId: string, prefix?: string): Promise<Artifact[]>;
 
@@ -83,6 +88,13 @@ export interface CreateRunRequest {
 export interface PageRequest {
   max_results?: number;
   page_token?: string;
+}
+
+export interface SampleHistoryRequest {
+  /** At most this many steps (plus the last one). */
+  max_results: number;
+  start_step?: number;
+  end_step?: number;
 }
 
 export interface SearchExperimentsRequest extends PageRequest {

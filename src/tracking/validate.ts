@@ -73,6 +73,19 @@ export function checkArtifactPath(p: unknown): string {
   return p;
 }
 
+/** A sampled-history request: at least one step kept, and a range that is not upside down. */
+export function checkSampleRequest(request: { max_results: unknown; start_step?: unknown; end_step?: unknown }): void {
+  const max = request.max_results;
+  if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1) throw usage(`max_results must be a whole number of at least 1, not ${String(max)}`);
+  for (const key of ['start_step', 'end_step'] as const) {
+    const v = request[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v))) throw usage(`${key} must be a whole number, not ${String(v)}`);
+  }
+  if (typeof request.start_step === 'number' && typeof request.end_step === 'number' && request.start_step > request.end_step) {
+    throw usage(`start_step ${request.start_step} is after end_step ${request.end_step}`);
+  }
+}
+
 /** MLflow's log-batch limits, for the API layer (the store itself accepts larger batches, as ingestion writes them). */
 export function checkBatchLimits(batch: { metrics?: unknown[]; params?: unknown[]; tags?: unknown[] }): void {
   const m = batch.metrics?.length ?? 0;

@@ -188,6 +188,24 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       await rejectsWith(store.write([{ op: 'logBatch', run_id, metrics: [{ key: 'ok', value: 1, step: 0.5, timestamp: 1 }] }]), 'USAGE', /step/);
     }));
 
+    it('samples a long history for charts: evenly spaced steps with the first and the last, every point of a kept step', withStore(async (store) => {
+      const { run_id } = await store.createRun({ experiment_id: '0' });
+      const metrics = Array.from({ length: 1000 }, (_, i) => point('loss', 1 / (i + 1), i));
+      for (let i = 0; i < metrics.length; i += 500) await store.write([{ op: 'logBatch', run_id, metrics: metrics.slice(i, i + 500) }]);
+      await store.write([{ op: 'logBatch', run_id, metrics: [point('loss', 7, 0, 99_999)] }]);
+      const sampled = await store.sampleMetricHistory(run_id, 'loss', { max_results: 10 });
+      const steps = [...new Set(sampled.map((m) => m.step))];
+      assert.deepEqual(steps, [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 999]);
+      assert.equal(sampled.filter((m) => m.step === 0).length, 2, 'both points of step 0');
+      assert.deepEqual(sampled.slice(0, 2).map((m) => m.timestamp), [1000, 99_999], 'by step, then timestamp');
+      const ranged = await store.sampleMetricHistory(run_id, 'loss', { max_results: 1000, start_step: 10, end_step: 14 });
+      assert.deepEqual(ranged.map((m) => m.step), [10, 11, 12, 13, 14]);
+      assert.deepEqual(await store.sampleMetricHistory(run_id, 'missing', { max_results: 5 }), []);
+      await rejectsWith(store.sampleMetricHistory(run_id, 'loss', { max_results: 0 }), 'USAGE', /max_results/);
+      await rejectsWith(store.sampleMetricHistory(run_id, 'loss', { max_results: 5, start_step: 9, end_step: 3 }), 'USAGE', /after/);
+      await rejectsWith(store.sampleMetricHistory('ab'.repeat(16), 'loss', { max_results: 5 }), 'NOT_FOUND');
+    }));
+
     it('sets, overwrites and deletes tags; updates status, end time and name', withStore(async (store) => {
       const { run_id } = await store.createRun({ experiment_id: '0', run_name: 'first' });
       await setTag(store, run_id, 'team', 'a');
@@ -216,6 +234,8 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       await store.restoreRun(a);
       await setTag(store, a, 'k', 'v');
       assert.equal((await store.searchRuns({ experiment_ids: ['0'] })).runs.length, 3);
+      // A filter together with experiment ids (the server's searches always name their experiments).
+      assert.deepEqual(ids((await store.searchRuns({ experiment_ids: ['0'], filter: "params.opt = 'adam' and metrics.acc > 0.9", order_by: ['metrics.acc DESC'] })).runs), ['r-a']);
       await rejectsWith(store.deleteRun('ef'.repeat(16)), 'NOT_FOUND');
       assert.ok(b);
     }));

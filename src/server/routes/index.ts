@@ -2,12 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { CairnError } from '../../core/errors.js';
 import type { ServerContext } from '../serverContext.js';
 import { healthRoutes } from './healthRoutes.js';
+import { artifactListRoutes } from './mlflow/artifactsList.js';
 import { experimentRoutes } from './mlflow/experiments.js';
+import { loggedModelRoutes } from './mlflow/loggedModels.js';
+import { metricRoutes } from './mlflow/metrics.js';
+import { runRoutes } from './mlflow/runs.js';
 import { nativeTrackingRoutes } from './native/tracking.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
 /** Every MLflow-compatible route, by area; each area's file exports its list. */
-export const MLFLOW_ROUTES: MlflowRoute[] = [...experimentRoutes];
+export const MLFLOW_ROUTES: MlflowRoute[] = [...experimentRoutes, ...runRoutes, ...metricRoutes, ...artifactListRoutes, ...loggedModelRoutes];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
 export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, nativeTrackingRoutes];

@@ -6,18 +6,20 @@ import type { SqlClient } from '../../core/sql/sqlClient.js';
 import { connectionGate, sqliteClient, type ConnectionGate } from '../../core/sql/sqliteClient.js';
 import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
 import { decodePageToken, encodePageToken, pageSize } from '../pageToken.js';
+import { sampleSteps } from '../sampleSteps.js';
 import type {
   CreateExperimentRequest,
   CreateRunRequest,
   IngestCheckpoint,
   Page,
   PageRequest,
+  SampleHistoryRequest,
   SearchExperimentsRequest,
   SearchRunsRequest,
   TrackingStore,
   TrackingWrite,
 } from '../trackingStore.js';
-import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkTag } from '../validate.js';
+import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSampleRequest, checkTag } from '../validate.js';
 import { activeRunKey, applyWrites, insertRun, runNotFound, type WriteContext } from './applyWrites.js';
 import { EXPERIMENT_COLUMNS, loadExperiments, type ExperimentRow, metricValue } from './loadRuns.js';
 import { migrate } from './migrations.js';
@@ -239,6 +241,20 @@ export class SqliteTrackingStore implements TrackingStore {
       .all(run, key, size + 1, offset) as Array<[number | null, number, number, number]>;
     const metrics = rows.slice(0, size).map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
     return rows.length > size ? { metrics, next_page_token: encodePageToken(offset + size, query) } : { metrics };
+  }
+
+  async sampleMetricHistory(runId: string, key: string, request: SampleHistoryRequest): Promise<Metric[]> {
+    checkSampleRequest(request);
+    const run = this.runKey(runId);
+    const range = [request.start_step ?? Number.MIN_SAFE_INTEGER, request.end_step ?? Number.MAX_SAFE_INTEGER];
+    const steps = this.ctx.prep('SELECT DISTINCT step FROM metrics WHERE run = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step').pluck(true).all(run, key, ...range) as number[];
+    const kept = sampleSteps(steps, request.max_results);
+    if (kept.length === 0) return [];
+    const rows = this.ctx
+      .prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? AND step IN (SELECT value FROM json_each(?)) ORDER BY step, timestamp, value')
+      .raw(true)
+      .all(run, key, JSON.stringify(kept)) as Array<[number | null, number, number, number]>;
+    return rows.map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
   }
 
   async listArtifacts(runId: string, prefix?: string): Promise<Artifact[]> {

@@ -1,5 +1,6 @@
 import { CairnError } from '../../../core/errors.js';
 import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo, ViewType } from '../../../tracking/entities.js';
+import type { RunModels } from '../../../tracking/loggedModels/loggedModel.js';
 import { invalid, missing, optionalString, requiredString } from '../input.js';
 import type { RouteInput } from '../route.js';
 
@@ -97,12 +98,6 @@ export function wireRunInfo(info: RunInfo) {
   };
 }
 
-/** What MLflow 3 adds to a run: the logged models it used and produced. */
-export interface RunModels {
-  inputs: Array<{ model_id: string }>;
-  outputs: Array<{ model_id: string; step: number }>;
-}
-
 export function wireRun(run: Run, models?: RunModels) {
   const inputs: Record<string, unknown> = { dataset_inputs: run.inputs.dataset_inputs.map(wireDatasetInput) };
   if (models && models.inputs.length > 0) inputs.model_inputs = models.inputs;
@@ -122,7 +117,26 @@ function wireDatasetInput(input: DatasetInput) {
 export function requestRunId(input: RouteInput): string {
   const id = optionalString(input, 'run_id') || optionalString(input, 'run_uuid');
   if (!id) throw missing('run_id');
+  // MLflow answers an id that cannot be a run's as it answers an unknown one.
+  if (!/^[0-9a-f]{32}$/.test(id)) {
+    throw new CairnError('NOT_FOUND', `Run with id=${id.slice(0, 80)} not found`, { hint: 'run ids are 32 lowercase hex characters', data: { run_id: id.slice(0, 80) } });
+  }
   return id;
+}
+
+/**
+ * Writes that may log params: a param logged again with another value is MLflow's INVALID_PARAMETER_VALUE (the
+ * store's CONFLICT would otherwise read as RESOURCE_ALREADY_EXISTS).
+ */
+export async function paramRule<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (err instanceof CairnError && err.code === 'CONFLICT' && err.data && 'old_value' in err.data) {
+      throw new CairnError('CONFLICT', err.message, { hint: err.hint, data: { ...err.data, mlflow_code: 'INVALID_PARAMETER_VALUE' } });
+    }
+    throw err;
+  }
 }
 
 export function requestExperimentId(input: RouteInput): string {
@@ -145,9 +159,4 @@ export function requestMaxResults(input: RouteInput): number | undefined {
   const raw = input.max_results;
   if (raw === undefined || raw === null || raw === '') return undefined;
   return readInt(Array.isArray(raw) && raw.length === 1 ? raw[0] : raw, 'max_results');
-}
-
-/** A CairnError whose MLflow code is forced (MLflow answers some conditions with a code cairn's table would not pick). */
-export function mlflowError(code: string, message: string, hint?: string): CairnError {
-  return new CairnError(code === 'RESOURCE_DOES_NOT_EXIST' ? 'NOT_FOUND' : 'USAGE', message, { ...(hint ? { hint } : {}), data: { mlflow_code: code } });
 }
