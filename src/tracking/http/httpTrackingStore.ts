@@ -6,11 +6,13 @@ import type {
   IngestCheckpoint,
   Page,
   PageRequest,
+  SampleHistoryRequest,
   SearchExperimentsRequest,
   SearchRunsRequest,
   TrackingStore,
   TrackingWrite,
 } from '../trackingStore.js';
+import { checkRunId, checkSampleRequest } from '../validate.js';
 import { TrackingHttpClient, type TrackingAuth } from './trackingHttpClient.js';
 import { decodeArtifact, decodeExperiment, decodeMetric, decodeRun, decodeRunInfo, encodeWrites } from './wire.js';
 
@@ -113,6 +115,8 @@ export class HttpTrackingStore implements TrackingStore {
   }
 
   async getRun(runId: string): Promise<Run> {
+    // A malformed id is the caller's mistake (USAGE), as every store says, not a run the server lacks.
+    checkRunId(runId);
     const out = await this.mlflow<{ run: unknown }>('GET', 'runs/get', { run_id: runId }, `get run ${runId}`);
     return decodeRun(out.run);
   }
@@ -123,18 +127,22 @@ export class HttpTrackingStore implements TrackingStore {
   }
 
   async deleteRun(runId: string): Promise<void> {
+    checkRunId(runId);
     await this.mlflow('POST', 'runs/delete', { run_id: runId }, `delete run ${runId}`);
   }
 
   async restoreRun(runId: string): Promise<void> {
+    checkRunId(runId);
     await this.mlflow('POST', 'runs/restore', { run_id: runId }, `restore run ${runId}`);
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
+    checkRunId(runId);
     await this.mlflow('POST', 'runs/delete-tag', { run_id: runId, key }, `delete tag "${key}" of run ${runId}`);
   }
 
   async getMetricHistory(runId: string, key: string, request: PageRequest = {}): Promise<Page<'metrics', Metric>> {
+    checkRunId(runId);
     const out = await this.mlflow<{ metrics?: unknown[]; next_page_token?: string }>(
       'GET',
       'metrics/get-history',
@@ -144,7 +152,26 @@ export class HttpTrackingStore implements TrackingStore {
     return withToken({ metrics: (out.metrics ?? []).map((m, i) => decodeMetric(m, `metrics[${i}]`)) }, out.next_page_token);
   }
 
+  async sampleMetricHistory(runId: string, key: string, request: SampleHistoryRequest): Promise<Metric[]> {
+    checkRunId(runId);
+    checkSampleRequest(request);
+    // MLflow's call takes both ends of the range or neither.
+    const ranged = request.start_step !== undefined || request.end_step !== undefined;
+    const range = ranged ? { start_step: request.start_step ?? Number.MIN_SAFE_INTEGER, end_step: request.end_step ?? Number.MAX_SAFE_INTEGER } : {};
+    const out = await this.mlflow<{ metrics?: unknown[] }>(
+      'GET',
+      'metrics/get-history-bulk-interval',
+      { run_ids: runId, metric_key: key, max_results: request.max_results, ...range },
+      `sample the history of metric "${key}" of run ${runId}`,
+    );
+    return (out.metrics ?? []).map((m, i) => {
+      const { key: k, value, timestamp, step } = decodeMetric(m, `metrics[${i}]`);
+      return { key: k, value, timestamp, step };
+    });
+  }
+
   async listArtifacts(runId: string, prefix?: string): Promise<Artifact[]> {
+    checkRunId(runId);
     const out = await this.client.json<{ artifacts?: unknown[] }>('GET', `${NATIVE}runs/${encodeURIComponent(runId)}/artifacts`, {
       query: { prefix },
       doing: `list the artifacts of run ${runId}`,

@@ -11,7 +11,8 @@ import type { CreateRunRequest, IngestCheckpoint, TrackingWrite } from '../track
 export type WireValue = number | 'NaN' | 'Infinity' | '-Infinity';
 
 export function encodeValue(value: number): WireValue {
-  if (Number.isFinite(value)) return value;
+  // Anything but a number travels as it is, for the server to refuse as any store does.
+  if (typeof value !== 'number' || Number.isFinite(value)) return value;
   return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
 }
 
@@ -20,7 +21,6 @@ export function decodeValue(value: unknown, where: string): number {
   if (value === null || value === 'NaN' || value === 'nan') return NaN;
   if (value === 'Infinity' || value === 'inf') return Infinity;
   if (value === '-Infinity' || value === '-inf') return -Infinity;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   throw bad(`${where} is not a number: ${JSON.stringify(value)}`);
 }
 
