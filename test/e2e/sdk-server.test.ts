@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, it } from 'node:test';
+import { PROJECT_ROOT, tempDir, testEnv } from '../helpers/cli.js';
+import { startTestServer } from '../helpers/server.js';
+
+// The built SDK, as a user's program imports it (`npm run build` first).
+const SDK = pathToFileURL(path.join(PROJECT_ROOT, 'dist', 'sdk', 'index.js')).href;
+
+describe('the TypeScript SDK logging to a cairn server', () => {
+  it('sends the run while it goes on, then the rest with its artifacts, and leaves no outbox file', async (t) => {
+    const server = await startTestServer(t);
+    const tmp = tempDir('cairn-sdk-server-');
+    t.after(tmp.cleanup);
+    const go = path.join(tmp.dir, 'go');
+    const script = path.join(tmp.dir, 'train.mjs');
+    writeFileSync(path.join(tmp.dir, 'model.bin'), 'weights');
+    writeFileSync(script, [
+      `import { existsSync } from 'node:fs';`,
+      `import { startRun } from ${JSON.stringify(SDK)};`,
+      `const run = startRun({ name: 'ts-remote', experiment: 'ts-server' });`,
+      `console.log(run.id);`,
+      `run.logParam('lr', 0.1);`,
+      `for (let i = 0; i < 3000; i++) run.logMetric('loss', 1 / (i + 1), i);`,
+      `const wait = setInterval(() => {`,
+      `  if (!existsSync(${JSON.stringify(go)})) return;`,
+      `  clearInterval(wait);`,
+      `  run.logArtifact('model.bin', 'models');`,
+      `  run.end();`,
+      `}, 50);`,
+    ].join('\n'));
+    const env = { ...testEnv(tmp.dir), CAIRN_TRACKING_URI: server.url, TMPDIR: tmp.dir };
+    const child = spawn(process.execPath, [script], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    t.after(() => child.kill('SIGKILL'));
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const runId = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim())));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    const deadline = Date.now() + 10_000;
+    let live = 0;
+    while (Date.now() < deadline) {
+      live = await server.ctx.tracking.getMetricHistory(runId, 'loss', { max_results: 5000 }).then((h) => h.metrics.length, () => 0);
+      if (live === 3000) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(live, 3000, 'every point reached the server while the run went on');
+    assert.equal((await server.ctx.tracking.getRun(runId)).info.status, 'RUNNING');
+    writeFileSync(go, '');
+    assert.equal(await exited, 0, stderr);
+
+    const run = await server.ctx.tracking.getRun(runId);
+    assert.equal(run.info.status, 'FINISHED');
+    assert.equal((await server.ctx.tracking.getExperiment(run.info.experiment_id)).name, 'ts-server');
+    assert.deepEqual(run.data.params, [{ key: 'lr', value: '0.1' }]);
+    assert.equal((await server.ctx.tracking.getMetricHistory(runId, 'loss', { max_results: 5000 })).metrics.length, 3000, 'no point twice');
+    const artifacts = await server.ctx.tracking.listArtifacts(runId);
+    assert.deepEqual(artifacts.map((a) => a.path), ['models/model.bin']);
+    assert.ok((await server.ctx.objects!.exists([artifacts[0].oid])).has(artifacts[0].oid));
+    assert.deepEqual(readdirSync(path.join(tmp.dir, 'cairn-outbox')), [], 'the outbox file and its copies are gone');
+    assert.equal(existsSync(path.join(tmp.dir, '.cairn')), false);
+  });
+});
