@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { CairnError } from '../../core/errors.js';
 import { hashFileStream } from '../../core/hash.js';
@@ -19,17 +18,7 @@ export function serverArtifactBlobs(client: TrackingHttpClient, local?: Artifact
     async put(file) {
       const { oid, size } = local ? await local.put(file) : await hashFileStream(file);
       if (!uploaded.has(oid)) {
-        const head = await client.send('HEAD', `${OBJECTS}${oid}`, { doing: `check artifact object ${oid}`, allow: [404] });
-        if (head.status === 404) {
-          const body: Readable = local ? await local.open(oid) : createReadStream(file);
-          const res = await client.send('PUT', `${OBJECTS}${oid}`, {
-            body,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(local ? size : (await stat(file)).size) },
-            doing: `upload artifact ${file}`,
-            timeoutMs: 3_600_000,
-          });
-          await res.body?.cancel();
-        }
+        await uploadObject(client, { oid, size, open: async () => (local ? local.open(oid) : createReadStream(file)), label: file });
         uploaded.add(oid);
       }
       return { oid, size };
@@ -46,6 +35,20 @@ export function serverArtifactBlobs(client: TrackingHttpClient, local?: Artifact
       return responseStream(res);
     },
   };
+}
+
+/** Uploads one object unless the server has it already; true when its bytes were sent. */
+export async function uploadObject(client: TrackingHttpClient, object: { oid: string; size: number; open: () => Promise<Readable>; label?: string }): Promise<boolean> {
+  const head = await client.send('HEAD', `${OBJECTS}${object.oid}`, { doing: `check artifact object ${object.oid}`, allow: [404] });
+  if (head.status !== 404) return false;
+  const res = await client.send('PUT', `${OBJECTS}${object.oid}`, {
+    body: await object.open(),
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(object.size) },
+    doing: `upload artifact ${object.label ?? object.oid}`,
+    timeoutMs: 3_600_000,
+  });
+  await res.body?.cancel();
+  return true;
 }
 
 /** The artifact blobs for runs recorded in the store at `uri`: the local cache, uploading to the server for http(s). */
