@@ -97,3 +97,15 @@ class WhereRunsGo(TempDirTest):
         r = run_python("import cairn; cairn.start_run()", cwd=self.tmp,
                        env=clean_env(CAIRN_RUN_ID="nope", CAIRN_EVENTS=os.path.join(self.tmp, "e.jsonl")))
         self.assertIn("CAIRN_RUN_ID must be a run id of 32 lowercase hex characters, got 'nope'", r.stderr)
+
+
+class ServerCredentials(TempDirTest):
+    def test_tokens_and_basic_auth_are_sent_as_mlflow_clients_send_them(self):
+        from cairn._server import _authorization, redact
+        self.assertEqual(_authorization("http://h:5000", {"CAIRN_TRACKING_TOKEN": "t1", "MLFLOW_TRACKING_TOKEN": "t2"}), "Bearer t1")
+        self.assertEqual(_authorization("http://h:5000", {"MLFLOW_TRACKING_TOKEN": "t2"}), "Bearer t2")
+        self.assertEqual(_authorization("http://h:5000", {"MLFLOW_TRACKING_USERNAME": "bob", "MLFLOW_TRACKING_PASSWORD": "pw"}),
+                         "Basic Ym9iOnB3")
+        self.assertEqual(_authorization("http://ann:s%40cret@h:5000", {}), "Basic YW5uOnNAY3JldA==")
+        self.assertIsNone(_authorization("http://h:5000", {}))
+        self.assertEqual(redact("http://ann:secret@h:5000/x"), "http://ann:***@h:5000/x")
