@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { PROJECT_ROOT, tempDir, testEnv } from '../helpers/cli.js';
+import { startLogging, waitForPoints } from '../helpers/loggingProcess.js';
 import { startTestServer } from '../helpers/server.js';
 
 // The built SDK, as a user's program imports it (`npm run build` first).
@@ -33,24 +33,13 @@ describe('the TypeScript SDK logging to a cairn server', () => {
       `}, 50);`,
     ].join('\n'));
     const env = { ...testEnv(tmp.dir), CAIRN_TRACKING_URI: server.url, TMPDIR: tmp.dir };
-    const child = spawn(process.execPath, [script], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    t.after(() => child.kill('SIGKILL'));
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const runId = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim())));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-
-    const deadline = Date.now() + 10_000;
-    let live = 0;
-    while (Date.now() < deadline) {
-      live = await server.ctx.tracking.getMetricHistory(runId, 'loss', { max_results: 5000 }).then((h) => h.metrics.length, () => 0);
-      if (live === 3000) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(live, 3000, 'every point reached the server while the run went on');
+    const proc = await startLogging(t, process.execPath, [script], { cwd: tmp.dir, env });
+    const runId = proc.runId;
+    // Live: the points arrive while the program waits.
+    assert.equal(await waitForPoints(server.ctx.tracking, runId, 'loss', 3000), 3000, 'every point reached the server while the run went on');
     assert.equal((await server.ctx.tracking.getRun(runId)).info.status, 'RUNNING');
     writeFileSync(go, '');
-    assert.equal(await exited, 0, stderr);
+    assert.equal(await proc.exited, 0, proc.stderr());
 
     const run = await server.ctx.tracking.getRun(runId);
     assert.equal(run.info.status, 'FINISHED');

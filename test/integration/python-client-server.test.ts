@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { PYTHON_CLIENT_DIR } from '../../src/sdk/index.js';
 import { tempDir, testEnv } from '../helpers/cli.js';
+import { startLogging, waitForPoints } from '../helpers/loggingProcess.js';
 import { startTestServer } from '../helpers/server.js';
 
 const python = spawnSync('python3', ['--version']).status === 0 ? 'python3' : undefined;
@@ -35,25 +36,13 @@ describe('the Python client logging to a cairn server', { skip: python ? false :
     writeFileSync(script, SCRIPT);
     const go = path.join(tmp.dir, 'go');
     const env = { ...testEnv(tmp.dir), PYTHONPATH: PYTHON_CLIENT_DIR, CAIRN_TRACKING_URI: server.url, TMPDIR: tmp.dir };
-    const child = spawn(python!, [script, go], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    t.after(() => child.kill('SIGKILL'));
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const runId = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim())));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-
-    // Live: the points arrive while the script waits.
-    const deadline = Date.now() + 10_000;
-    let live = 0;
-    while (Date.now() < deadline) {
-      live = await server.ctx.tracking.getMetricHistory(runId, 'loss', { max_results: 5000 }).then((h) => h.metrics.length, () => 0);
-      if (live === 2000) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(live, 2000, 'every point reached the server before the run ended');
+    const proc = await startLogging(t, python!, [script, go], { cwd: tmp.dir, env });
+    const runId = proc.runId;
+    // Live: the points arrive while the program waits.
+    assert.equal(await waitForPoints(server.ctx.tracking, runId, 'loss', 2000), 2000, 'every point reached the server before the run ended');
     assert.equal((await server.ctx.tracking.getRun(runId)).info.status, 'RUNNING');
     writeFileSync(go, '');
-    assert.equal(await exited, 0, stderr);
+    assert.equal(await proc.exited, 0, proc.stderr());
 
     const run = await server.ctx.tracking.getRun(runId);
     assert.equal(run.info.status, 'FINISHED');
