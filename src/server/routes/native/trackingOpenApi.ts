@@ -6,6 +6,7 @@
 
 const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
 const errors = {
   '400': json(ref('Error'), 'Bad input (USAGE): a malformed body or parameter'),
   '401': json(ref('Error'), 'No valid token (when the server requires authentication)'),
@@ -22,18 +23,11 @@ export const TRACKING_PATHS = {
     post: {
       operationId: 'writeTracking',
       summary: 'Applies writes atomically, with an ingestion checkpoint (the data and how far a stream was read, together)',
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['writes'],
-              properties: { writes: { type: 'array', items: ref('TrackingWrite') }, checkpoint: ref('IngestCheckpoint') },
-            },
-          },
-        },
-      },
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['writes'],
+        properties: { writes: { type: 'array', items: ref('TrackingWrite') }, checkpoint: ref('IngestCheckpoint') },
+      }),
       responses: {
         '200': json({ type: 'object' }, 'Everything was stored'),
         ...errors,
@@ -57,7 +51,7 @@ export const TRACKING_PATHS = {
     post: {
       operationId: 'createRunWithId',
       summary: "MLflow's runs/create, plus the run's id and status (events files name their run)",
-      requestBody: { required: true, content: { 'application/json': { schema: ref('CreateRun') } } },
+      requestBody: jsonBody(ref('CreateRun')),
       responses: {
         '200': json({ type: 'object', required: ['run'], properties: { run: { type: 'object', properties: { info: ref('RunInfo') } } } }, 'The new run'),
         ...errors,
@@ -97,24 +91,17 @@ export const TRACKING_PATHS = {
       operationId: 'ingestEvents',
       summary: "Ingests a batch of complete lines of a client's events file, exactly once (cairn's events file format)",
       parameters: [{ name: 'run_id', in: 'query', required: false, schema: ref('RunId'), description: 'The run of lines that name none, when the file has no run line' }],
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['path', 'head', 'offset', 'text'],
-              properties: {
-                path: { type: 'string', description: "The events file on the client (names the stream, with its first line's hash)" },
-                head: { type: 'string', description: 'The first line of the file, without its newline' },
-                offset: { type: 'integer', description: 'The byte of the file at which `text` starts' },
-                text: { type: 'string', description: 'Complete lines, each ending with a newline' },
-                first_line: { type: 'integer', description: 'The number of the first line of `text`, for error messages' },
-              },
-            },
-          },
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['path', 'head', 'offset', 'text'],
+        properties: {
+          path: { type: 'string', description: "The events file on the client (names the stream, with its first line's hash)" },
+          head: { type: 'string', description: 'The first line of the file, without its newline' },
+          offset: { type: 'integer', description: 'The byte of the file at which `text` starts' },
+          text: { type: 'string', description: 'Complete lines, each ending with a newline' },
+          first_line: { type: 'integer', description: 'The number of the first line of `text`, for error messages' },
         },
-      },
+      }),
       responses: {
         '200': json({ type: 'object', properties: { offset: { type: 'integer' }, run_id: { type: ['string', 'null'] }, lines: { type: 'integer' }, points: { type: 'integer' } } }, 'What was ingested (nothing when the batch was already)'),
         ...errors,
