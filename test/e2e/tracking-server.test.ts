@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { PYTHON_CLIENT_DIR } from '../../src/sdk/index.js';
 import { sh, writeTree } from '../helpers/cli.js';
 import { cairnRepo } from '../helpers/dataRepo.js';
 import { startTestServer } from '../helpers/server.js';
@@ -75,6 +77,27 @@ describe('the CLI over a tracking server (CAIRN_TRACKING_URI=http://...)', () =>
     const shown = await repo.run(['exp', 'show', '--json'], { env });
     assert.equal(shown.code, 0, shown.stderr);
     assert.match(shown.stdout, /low-lr/);
+  });
+
+  it('sends the runs a script left in the outbox while the server was down with the next `cairn runs` command', async (t) => {
+    const server = await startTestServer(t);
+    const repo = await cairnRepo();
+    t.after(() => repo.cleanup());
+    writeTree(repo.dir, { 'log.py': 'import cairn\nwith cairn.start_run(name="offline") as run:\n    cairn.log_metric("loss", 0.5)\n    cairn.log_text("x", "notes/x.txt")\nprint(run.info.run_id)\n' });
+    const down = 'http://127.0.0.1:9';
+    const py = spawnSync('python3', ['log.py'], { cwd: repo.dir, env: { ...repo.env, PYTHONPATH: PYTHON_CLIENT_DIR, CAIRN_TRACKING_URI: down }, encoding: 'utf8' });
+    assert.equal(py.status, 0, py.stderr);
+    assert.match(py.stderr, /could not reach the tracking server/);
+    const runId = py.stdout.trim();
+    const outbox = path.join(repo.dir, '.cairn', 'tracking', 'outbox');
+    assert.deepEqual(readdirSync(outbox).sort(), [`${runId}.jsonl`, `${runId}.jsonl.d`]);
+    const list = await repo.run(['runs', 'list', '--json'], { env: { CAIRN_TRACKING_URI: server.url } });
+    assert.equal(list.code, 0, list.stderr);
+    assert.deepEqual(json(list).runs.map((r: { info: { run_id: string } }) => r.info.run_id), [runId]);
+    const run = await server.ctx.tracking.getRun(runId);
+    assert.equal(run.info.status, 'FINISHED');
+    assert.deepEqual((await server.ctx.tracking.listArtifacts(runId)).map((a) => a.path), ['notes/x.txt']);
+    assert.deepEqual(readdirSync(outbox), [], 'sent and removed');
   });
 
   it('fails clearly when the server is down, naming it without its password', async (t) => {

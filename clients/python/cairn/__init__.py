@@ -78,7 +78,8 @@ def _finish_on_server(shipper, path, root):
     later = "send it with `CAIRN_TRACKING_URI=%s cairn runs ingest %s`" % (redact(uri), path)
     if not done and not ingest(path, root, os.environ, later):
         return
-    os.remove(path)
+    if os.path.exists(path):  # `cairn runs ingest` removes an outbox file of a repository itself
+        os.remove(path)
     shutil.rmtree(path + ".d", ignore_errors=True)
 
 
