@@ -48,6 +48,8 @@ test('runs: bad and unknown ids are RESOURCE_DOES_NOT_EXIST; missing fields INVA
     assert.equal(res.json.error_code, 'RESOURCE_DOES_NOT_EXIST');
     assert.equal((await s.api('runs/log-metric', { run_id, key: 'm', value: 1, timestamp: T0 })).status, 404);
   }
+  const malformed = await s.api('runs/get', { run_id: 'not-a-run' }, 'GET');
+  assert.equal(malformed.json.cairn.code, 'USAGE', 'cairn\'s own code is the store\'s, so its HTTP client raises the same error');
   assert.equal((await s.api('runs/create', { experiment_id: '999' })).status, 404);
   const id = await newRun(s);
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -186,6 +188,32 @@ test('log-inputs records datasets with their tags; log-model appends to mlflow.l
   assert.deepEqual(history[0].flavors, { sklearn: { version: '1' } });
 });
 
+test('log-model: models logged at once for one run are all kept in the history tag', async (t) => {
+  // A store whose reads take a while (as over the network to PostgreSQL), so concurrent calls really interleave.
+  const s = await startTestServer(t, {
+    configure: (ctx) => {
+      const store = ctx.tracking;
+      ctx.tracking = new Proxy(store, {
+        get: (target, prop) =>
+          prop === 'getRun'
+            ? async (runId: string) => {
+                const run = await target.getRun(runId);
+                await new Promise((resolve) => setTimeout(resolve, 5));
+                return run;
+              }
+            : Reflect.get(target, prop, target),
+      });
+    },
+  });
+  const id = await newRun(s);
+  const model = (path: string) => JSON.stringify({ artifact_path: path, run_id: id, utc_time_created: '2024-01-01 00:00:00.000000', flavors: {} });
+  const together = await Promise.all(['a', 'b', 'c', 'd'].map((p) => s.api('runs/log-model', { run_id: id, model_json: model(p) })));
+  assert.deepEqual(together.map((r) => r.status), [200, 200, 200, 200]);
+  const tags = (await s.api('runs/get', { run_id: id }, 'GET')).json.run.data.tags;
+  const all = JSON.parse(tags.find((t: { key: string }) => t.key === 'mlflow.log-model.history').value);
+  assert.deepEqual(all.map((m: { artifact_path: string }) => m.artifact_path).sort(), ['a', 'b', 'c', 'd']);
+});
+
 test('runs/search: the shared grammar with OR and parentheses, != matching runs without the tag, order_by, views and page tokens', async (t) => {
   const s = await startTestServer(t);
   const exp = (await s.api('experiments/create', { name: 'search' })).json.experiment_id;
@@ -222,6 +250,8 @@ test('runs/search: the shared grammar with OR and parentheses, != matching runs 
   await s.api('runs/delete', { run_id: ids[0] });
   assert.deepEqual(await names({ run_view_type: 'DELETED_ONLY' }), ['r0']);
   assert.equal((await names({ run_view_type: 'ALL' })).length, 6);
+  assert.equal((await s.api('runs/search', { experiment_ids: [Number(exp)] })).json.runs.length, 5, 'an experiment id sent as a number');
+  assert.equal((await s.api('runs/search', { experiment_ids: [{}] })).status, 400);
   assert.equal((await names({})).length, 5);
 
   const bad = await s.api('runs/search', { experiment_ids: [exp], filter: 'metrics.acc >' });

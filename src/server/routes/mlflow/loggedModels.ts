@@ -1,9 +1,9 @@
 import { CairnError } from '../../../core/errors.js';
 import { LOGGED_MODEL_STATUSES, type LoggedModel, type LoggedModelOrder, type LoggedModelStatus } from '../../../tracking/loggedModels/loggedModel.js';
 import { loggedModelStore } from '../../../tracking/loggedModels/loggedModelStore.js';
-import { invalid, missing, objectList, optionalString, requiredString, stringList } from '../input.js';
+import { invalid, missing, objectList, optionalString, requiredString } from '../input.js';
 import type { MlflowRoute } from '../route.js';
-import { readKeyValue, requestMaxResults, wireDouble } from './wire.js';
+import { readKeyValue, requestIdList, requestMaxResults, wireDouble } from './wire.js';
 
 /** MLflow 3's logged-models endpoints (`/api/2.0/mlflow/logged-models...`), over the LoggedModelStore. */
 
@@ -61,7 +61,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     method: 'POST',
     path: 'logged-models/search',
     async handler(input, ctx) {
-      const experimentIds = stringList(input, 'experiment_ids');
+      const experimentIds = requestIdList(input, 'experiment_ids');
       if (experimentIds.length === 0) throw missing('experiment_ids');
       const datasets = objectList(input, 'datasets').map((d, i) => {
         if (typeof d.dataset_name !== 'string' || d.dataset_name === '') throw missing(`datasets[${i}].dataset_name`);

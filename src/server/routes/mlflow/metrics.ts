@@ -7,7 +7,7 @@ import type { MlflowRoute } from '../route.js';
 import { readInt, requestMaxResults, requestRunId, wireDouble, wireMetric } from './wire.js';
 
 /** Points read from the store per page while a whole history is streamed out. */
-const STREAM_PAGE = 50_000;
+const STREAM_PAGE = 25_000;
 /** MLflow's cap on the points of one run in a sampled history (MAX_RESULTS_GET_METRIC_HISTORY). */
 const SAMPLED_POINTS_PER_RUN = 25_000;
 

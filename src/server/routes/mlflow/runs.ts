@@ -1,12 +1,12 @@
 import { CairnError } from '../../../core/errors.js';
 import { SYSTEM_TAGS, type DatasetInput } from '../../../tracking/entities.js';
+import { loggedModelStore } from '../../../tracking/loggedModels/loggedModelStore.js';
 import { logMetric, logParam, setTag, updateRun } from '../../../tracking/trackingOps.js';
 import { checkBatchLimits, checkStatus } from '../../../tracking/validate.js';
 import type { ServerContext } from '../../serverContext.js';
 import { invalid, missing, objectList, optionalString, requiredString, stringList } from '../input.js';
 import type { MlflowRoute, RouteInput } from '../route.js';
-import { paramRule, readInt, readKeyValue, readMetric, requestMaxResults, requestRunId, requestViewType, wireRun, wireRunInfo } from './wire.js';
-import { loggedModelStore } from '../../../tracking/loggedModels/loggedModelStore.js';
+import { paramRule, readInt, requestIdList, readKeyValue, readMetric, requestMaxResults, requestRunId, requestViewType, wireRun, wireRunInfo } from './wire.js';
 
 /** MLflow's runs endpoints, thin over the TrackingStore; MLflow 3's model inputs and outputs live in the LoggedModelStore. */
 
@@ -16,6 +16,29 @@ export const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
 async function getRun(ctx: ServerContext, runId: string) {
   const [run, models] = await Promise.all([ctx.tracking.getRun(runId), (await loggedModelStore(ctx.sql)).runModels([runId])]);
   return wireRun(run, models.get(runId));
+}
+
+const turns = new Map<string, Promise<void>>();
+
+/** Runs `fn` after every earlier call for the same key has settled (in this process). */
+async function oneAtATime(key: string, fn: () => Promise<void>): Promise<void> {
+  const before = turns.get(key) ?? Promise.resolve();
+  const mine = before.then(fn, fn);
+  const settled = mine.catch(() => {});
+  turns.set(key, settled);
+  try {
+    await mine;
+  } finally {
+    if (turns.get(key) === settled) turns.delete(key);
+  }
+}
+
+/** The run, which must be active: a deleted run takes no writes, as the store refuses them too. */
+async function activeRun(ctx: ServerContext, runId: string): Promise<void> {
+  const { info } = await ctx.tracking.getRun(runId);
+  if (info.lifecycle_stage !== 'active') {
+    throw new CairnError('USAGE', `run ${runId} is deleted; it cannot be written to`, { hint: 'restore it first (runs/restore)' });
+  }
 }
 
 export const runRoutes: MlflowRoute[] = [
@@ -55,10 +78,11 @@ export const runRoutes: MlflowRoute[] = [
     path: 'runs/update',
     async handler(input, ctx) {
       const status = optionalString(input, 'status');
+      const runName = optionalString(input, 'run_name');
       const info = await updateRun(ctx.tracking, requestRunId(input), {
         ...(status ? { status: checkStatus(status) } : {}),
         ...(input.end_time === undefined || input.end_time === null ? {} : { end_time: readInt(input.end_time, 'end_time') }),
-        ...(optionalString(input, 'run_name') ? { run_name: optionalString(input, 'run_name') } : {}),
+        ...(runName ? { run_name: runName } : {}),
       });
       return { run_info: wireRunInfo(info) };
     },
@@ -84,9 +108,13 @@ export const runRoutes: MlflowRoute[] = [
     path: 'runs/log-metric',
     async handler(input, ctx) {
       const runId = requestRunId(input);
-      await logMetric(ctx.tracking, runId, readMetric(input));
+      const metric = readMetric(input);
       const modelId = optionalString(input, 'model_id');
-      if (modelId) await (await loggedModelStore(ctx.sql)).logMetrics(modelId, runId, [{ ...readMetric(input), ...datasetOf(input) }]);
+      // An unknown model refuses the point before the run stores it.
+      const models = modelId ? await loggedModelStore(ctx.sql) : null;
+      if (models && modelId) await models.get(modelId);
+      await logMetric(ctx.tracking, runId, metric);
+      if (models && modelId) await models.logMetrics(modelId, runId, [{ ...metric, ...datasetOf(input) }]);
       return {};
     },
   },
@@ -128,13 +156,12 @@ export const runRoutes: MlflowRoute[] = [
       const metrics = rawMetrics.map((m, i) => readMetric(m, `metrics[${i}].`));
       const params = rawParams.map((p, i) => readKeyValue(p, `params[${i}].`));
       const tags = rawTags.map((t, i) => readKeyValue(t, `tags[${i}].`));
-      await paramRule(ctx.tracking.write([{ op: 'logBatch', run_id: runId, metrics, params, tags }]));
-      // MLflow 3: metrics that name a logged model are that model's metrics too.
+      // MLflow 3: metrics that name a logged model are that model's metrics too (unknown models refuse the batch first).
       const forModels = rawMetrics.flatMap((m, i) => (typeof m.model_id === 'string' && m.model_id ? [{ modelId: m.model_id, metric: { ...metrics[i], ...datasetOf(m) } }] : []));
-      if (forModels.length > 0) {
-        const store = await loggedModelStore(ctx.sql);
-        for (const { modelId, metric } of forModels) await store.logMetrics(modelId, runId, [metric]);
-      }
+      const models = forModels.length > 0 ? await loggedModelStore(ctx.sql) : null;
+      for (const modelId of new Set(forModels.map((f) => f.modelId))) await models!.get(modelId);
+      await paramRule(ctx.tracking.write([{ op: 'logBatch', run_id: runId, metrics, params, tags }]));
+      for (const { modelId, metric } of forModels) await models!.logMetrics(modelId, runId, [metric]);
       return {};
     },
   },
@@ -146,7 +173,7 @@ export const runRoutes: MlflowRoute[] = [
       const datasets = objectList(input, 'datasets').map(readDatasetInput);
       const models = objectList(input, 'models').map((m, i) => readModelId(m, `models[${i}].model_id`));
       if (datasets.length > 0) await ctx.tracking.write([{ op: 'logInputs', run_id: runId, datasets }]);
-      else await ctx.tracking.getRun(runId);
+      else await activeRun(ctx, runId);
       if (models.length > 0) await (await loggedModelStore(ctx.sql)).logRunInputs(runId, models);
       return {};
     },
@@ -160,7 +187,7 @@ export const runRoutes: MlflowRoute[] = [
         model_id: readModelId(m, `models[${i}].model_id`),
         step: m.step === undefined || m.step === null ? 0 : readInt(m.step, `models[${i}].step`),
       }));
-      await ctx.tracking.getRun(runId);
+      await activeRun(ctx, runId);
       await (await loggedModelStore(ctx.sql)).logRunOutputs(runId, models);
       return {};
     },
@@ -180,11 +207,14 @@ export const runRoutes: MlflowRoute[] = [
       if (typeof model !== 'object' || model === null || Array.isArray(model)) throw invalid('model_json', text, 'a JSON object');
       const missingFields = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'].filter((f) => !(f in model));
       if (missingFields.length > 0) throw new CairnError('USAGE', `Model json is missing mandatory fields: ${missingFields.join(', ')}`);
-      const run = await ctx.tracking.getRun(runId);
-      const previous = run.data.tags.find((t) => t.key === LOG_MODEL_HISTORY_TAG)?.value;
-      const history = previous ? (JSON.parse(previous) as unknown[]) : [];
-      history.push(modelTagsDict(model));
-      await setTag(ctx.tracking, runId, LOG_MODEL_HISTORY_TAG, JSON.stringify(history));
+      // Read-modify-write of one tag: calls for the same run take turns, so two models logged at once both stay.
+      await oneAtATime(runId, async () => {
+        const run = await ctx.tracking.getRun(runId);
+        const previous = run.data.tags.find((t) => t.key === LOG_MODEL_HISTORY_TAG)?.value;
+        const history = previous ? (JSON.parse(previous) as unknown[]) : [];
+        history.push(modelTagsDict(model));
+        await setTag(ctx.tracking, runId, LOG_MODEL_HISTORY_TAG, JSON.stringify(history));
+      });
       return {};
     },
   },
@@ -193,7 +223,7 @@ export const runRoutes: MlflowRoute[] = [
     path: 'runs/search',
     async handler(input, ctx) {
       const page = await ctx.tracking.searchRuns({
-        experiment_ids: stringList(input, 'experiment_ids').map(String),
+        experiment_ids: requestIdList(input, 'experiment_ids'),
         filter: optionalString(input, 'filter') || undefined,
         order_by: stringList(input, 'order_by'),
         run_view_type: requestViewType(input, 'run_view_type'),

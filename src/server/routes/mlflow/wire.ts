@@ -1,6 +1,7 @@
 import { CairnError } from '../../../core/errors.js';
 import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo, ViewType } from '../../../tracking/entities.js';
 import type { RunModels } from '../../../tracking/loggedModels/loggedModel.js';
+import { checkRunId } from '../../../tracking/validate.js';
 import { invalid, missing, optionalString, requiredString } from '../input.js';
 import type { RouteInput } from '../route.js';
 
@@ -117,11 +118,14 @@ function wireDatasetInput(input: DatasetInput) {
 export function requestRunId(input: RouteInput): string {
   const id = optionalString(input, 'run_id') || optionalString(input, 'run_uuid');
   if (!id) throw missing('run_id');
-  // MLflow answers an id that cannot be a run's as it answers an unknown one.
-  if (!/^[0-9a-f]{32}$/.test(id)) {
-    throw new CairnError('NOT_FOUND', `Run with id=${id.slice(0, 80)} not found`, { hint: 'run ids are 32 lowercase hex characters', data: { run_id: id.slice(0, 80) } });
+  try {
+    return checkRunId(id);
+  } catch (err) {
+    // MLflow answers an id that cannot be a run's as it answers an unknown one (404); cairn's own code stays USAGE,
+    // so cairn's HTTP client raises what the store itself would.
+    const e = err as CairnError;
+    throw new CairnError(e.code, e.message, { hint: e.hint, data: { run_id: id.slice(0, 80), mlflow_code: 'RESOURCE_DOES_NOT_EXIST' } });
   }
-  return id;
 }
 
 /**
@@ -141,6 +145,18 @@ export async function paramRule<T>(write: Promise<T>): Promise<T> {
 
 export function requestExperimentId(input: RouteInput): string {
   return requiredString(input, 'experiment_id');
+}
+
+/** A list of experiment ids: strings, as MLflow's clients send them, or whole numbers from hand-written ones. */
+export function requestIdList(input: RouteInput, key: string): string[] {
+  const value = input[key];
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((id) => {
+    if (typeof id === 'string') return id;
+    if (typeof id === 'number' && Number.isSafeInteger(id)) return String(id);
+    throw invalid(key, value, 'a list of experiment ids');
+  });
 }
 
 const VIEW_TYPES: Record<string, ViewType> = { ACTIVE_ONLY: 'ACTIVE_ONLY', DELETED_ONLY: 'DELETED_ONLY', ALL: 'ALL', '1': 'ACTIVE_ONLY', '2': 'DELETED_ONLY', '3': 'ALL' };
