@@ -20,7 +20,7 @@ export interface ServerContext {
    * Where the objects of run artifacts go (content-addressed by oid, as in a cache): any cairn Remote. Clients upload
    * them with `PUT /api/cairn/v1/objects/:oid`; without it the server refuses artifact objects.
    */
-  objects?: Pick<Remote, 'displayUrl' | 'exists' | 'upload' | 'download'>;
+  objects?: Pick<Remote, 'exists' | 'upload' | 'download'>;
   log(entry: ServerLogEntry): void;
   now(): number;
 }

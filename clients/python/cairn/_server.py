@@ -24,6 +24,16 @@ def is_server_uri(uri):
     return (uri or "").strip().lower().startswith(("http://", "https://"))
 
 
+def server_address(uri):
+    """(the split URL, its port or None); None instead when it names no host or a port that is not a number."""
+    parts = urllib.parse.urlsplit(uri.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    return (parts, port) if parts.hostname else None
+
+
 def redact(uri):
     """The URI without a password, for messages."""
     parts = urllib.parse.urlsplit(uri)
@@ -61,8 +71,9 @@ class Shipper:
     """Sends the complete lines of one events file, from a background thread while the run goes on and at its end."""
 
     def __init__(self, uri, path, env, interval=INTERVAL_SECONDS):
-        parts = urllib.parse.urlsplit(uri.strip())
-        netloc = parts.hostname + (":%d" % parts.port if parts.port else "")
+        parts, port = server_address(uri)
+        host = "[%s]" % parts.hostname if ":" in parts.hostname else parts.hostname
+        netloc = host + (":%d" % port if port else "")
         self.url = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path.rstrip("/") + "/api/cairn/v1/events", "", ""))
         self.display = redact(uri.strip())
         self.path = path

@@ -8,7 +8,7 @@ import sys
 import tempfile
 
 from ._lines import check_run_id
-from ._server import is_server_uri
+from ._server import is_server_uri, redact, server_address
 
 log = logging.getLogger("cairn")
 
@@ -49,6 +49,9 @@ def own_run_file(env, cwd, run_id):
         return events, None
     root = find_repo_root(cwd)
     if is_server_uri(env.get("CAIRN_TRACKING_URI")):
+        if server_address(env["CAIRN_TRACKING_URI"]) is None:
+            raise CairnError("cairn: CAIRN_TRACKING_URI=%s is not a valid tracking server URL; write it as "
+                             "http://host:port, e.g. http://127.0.0.1:5000" % redact(env["CAIRN_TRACKING_URI"]))
         # For a server: an outbox file, sent while the run goes on and removed once the server has all of it.
         outbox = os.path.join(root, ".cairn", "tracking", "outbox") if root else os.path.join(tempfile.gettempdir(), "cairn-outbox")
         os.makedirs(outbox, exist_ok=True)

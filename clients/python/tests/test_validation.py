@@ -91,7 +91,8 @@ class WhereRunsGo(TempDirTest):
         self.assertNotIn("s3cret", r.stderr)
         outbox = os.path.join(root, ".cairn", "tracking", "outbox", run_id + ".jsonl")
         self.assertIn("cairn runs ingest %s" % outbox, r.stderr)
-        self.assertIn('"metric":"loss"', open(outbox).read())
+        with open(outbox) as f:
+            self.assertIn('"metric":"loss"', f.read())
 
     def test_a_malformed_stage_run_id_is_refused(self):
         r = run_python("import cairn; cairn.start_run()", cwd=self.tmp,
@@ -109,3 +110,14 @@ class ServerCredentials(TempDirTest):
         self.assertEqual(_authorization("http://ann:s%40cret@h:5000", {}), "Basic YW5uOnNAY3JldA==")
         self.assertIsNone(_authorization("http://h:5000", {}))
         self.assertEqual(redact("http://ann:secret@h:5000/x"), "http://ann:***@h:5000/x")
+
+    def test_a_malformed_server_url_is_refused_before_anything_is_written(self):
+        root = self.repo()
+        for uri in ("http://", "http://host:notaport"):
+            r = run_python("import cairn; cairn.start_run()", cwd=root, env=clean_env(CAIRN_TRACKING_URI=uri))
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("is not a valid tracking server URL", r.stderr)
+            self.assertIn("CairnError", r.stderr)
+        outbox = os.path.join(root, ".cairn", "tracking", "outbox")
+        self.assertEqual(os.listdir(outbox) if os.path.isdir(outbox) else [], [])
+
