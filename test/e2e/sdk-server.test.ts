@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { PROJECT_ROOT, tempDir, testEnv } from '../helpers/cli.js';
+import { PROJECT_ROOT, runNode, tempDir, testEnv } from '../helpers/cli.js';
 import { startLogging, waitForPoints } from '../helpers/loggingProcess.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -52,4 +52,26 @@ describe('the TypeScript SDK logging to a cairn server', () => {
     assert.deepEqual(readdirSync(path.join(tmp.dir, 'cairn-outbox')), [], 'the outbox file and its copies are gone');
     assert.equal(existsSync(path.join(tmp.dir, '.cairn')), false);
   });
+
+  it('keeps the run in the outbox when the server is down, and says how to send it', async (t) => {
+    const tmp = tempDir('cairn-sdk-server-');
+    t.after(tmp.cleanup);
+    const script = path.join(tmp.dir, 'train.mjs');
+    writeFileSync(script, [
+      `import { startRun } from ${JSON.stringify(SDK)};`,
+      `const run = startRun({ onWarning: (m) => console.error('WARN ' + m) });`,
+      `run.logMetric('loss', 0.5);`,
+      `run.end();`,
+      `console.log(run.id);`,
+    ].join('\n'));
+    const env = { ...testEnv(tmp.dir), CAIRN_TRACKING_URI: 'http://ann:s3cret@127.0.0.1:9', TMPDIR: tmp.dir };
+    const r = await runNode(script, [], { cwd: tmp.dir, env });
+    assert.equal(r.code, 0, r.stderr);
+    const file = path.join(tmp.dir, 'cairn-outbox', `${r.stdout.trim()}.jsonl`);
+    assert.match(r.stderr, /WARN run [0-9a-f]{32} stays in .*: .*could not reach the tracking server/);
+    assert.ok(r.stderr.includes(`CAIRN_TRACKING_URI=http://ann:***@127.0.0.1:9 cairn runs ingest ${file}`), r.stderr);
+    assert.doesNotMatch(r.stderr, /s3cret/);
+    assert.match(readFileSync(file, 'utf8'), /"metric":"loss"/);
+  });
 });
+
