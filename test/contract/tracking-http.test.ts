@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { HttpTrackingStore } from '../../src/tracking/http/httpTrackingStore.js';
+import { serverArtifactBlobs } from '../../src/tracking/http/serverBlobs.js';
 import { openTrackingStore } from '../../src/tracking/openTrackingStore.js';
 import { freePort } from '../helpers/freePort.js';
 import { startTestServer } from '../helpers/server.js';
@@ -66,4 +71,28 @@ describe('http tracking store', () => {
     await rejectsWith(HttpTrackingStore.open({ uri: `${server.url}not-here/` }), 'USAGE', /is not a cairn server/);
     await rejectsWith(openTrackingStore({ uri: 'http://', cwd: '/' }), 'USAGE', /not a valid tracking server URL/);
   });
+
+  it('uploads artifacts larger than the JSON body limit as a stream, verified, once', async (t) => {
+    const server = await startTestServer(t);
+    const store = await HttpTrackingStore.open({ uri: server.url });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-blob-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'big.bin');
+    const bytes = Buffer.alloc(65 * 1024 * 1024 + 3, 7);
+    writeFileSync(file, bytes);
+    const blobs = serverArtifactBlobs(store.client);
+    const { oid, size } = await blobs.put(file);
+    assert.equal(size, bytes.length);
+    assert.equal(oid, createHash('sha256').update(bytes).digest('hex'));
+    assert.ok((await server.ctx.objects!.exists([oid])).has(oid));
+    const puts = () => server.logs.filter((e) => e.msg === 'request' && e.method === 'PUT').length;
+    assert.equal(puts(), 1);
+    const again = await serverArtifactBlobs(store.client).put(file);
+    assert.equal(again.oid, oid);
+    const chunks: Buffer[] = [];
+    for await (const c of await blobs.open(oid)) chunks.push(c as Buffer);
+    assert.ok(Buffer.concat(chunks).equals(bytes), 'read back from the server');
+    assert.equal(puts(), 1, 'an object the server has is not sent again');
+  });
 });
+
