@@ -1,5 +1,6 @@
 import type { SqlClient } from '../core/sql/sqlClient.js';
 import type { Remote } from '../remote/remote.js';
+import type { ArtifactStore } from './artifacts/artifactStore.js';
 import type { TrackingStore } from '../tracking/trackingStore.js';
 
 /** One structured log line of the server (a request, a start, a failure); the CLI writes them as JSON lines. */
@@ -14,13 +15,16 @@ export interface ServerContext {
   tracking: TrackingStore;
   /** The same database as `tracking`, for the stores beside it (registry, logged models, tokens). */
   sql: SqlClient;
+  /** The proxied artifact store (`--artifacts-destination`); without it the mlflow-artifacts routes are not served. */
+  artifacts?: ArtifactStore;
   /** cairn's version, for /version and the native API. */
   version: string;
   /**
-   * Where the objects of run artifacts go (content-addressed by oid, as in a cache): any cairn Remote. Clients upload
-   * them with `PUT /api/cairn/v1/objects/:oid`; without it the server refuses artifact objects.
+   * The objects of run artifacts by oid: the remote of the artifact destination, which `artifacts` keeps its files in
+   * too (content-addressed, as a cache). cairn's clients upload them with `PUT /api/cairn/v1/objects/:oid`; without
+   * it the server refuses artifact objects.
    */
-  objects?: Pick<Remote, 'exists' | 'upload' | 'download'>;
+  objects?: Remote;
   log(entry: ServerLogEntry): void;
   now(): number;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CairnError } from '../../core/errors.js';
 import type { ServerContext } from '../serverContext.js';
+import { artifactRoutes } from './artifacts/artifactRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { artifactListRoutes } from './mlflow/artifactsList.js';
 import { experimentRoutes } from './mlflow/experiments.js';
@@ -14,7 +15,7 @@ import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 export const MLFLOW_ROUTES: MlflowRoute[] = [...experimentRoutes, ...runRoutes, ...metricRoutes, ...artifactListRoutes, ...loggedModelRoutes];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
-export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, nativeTrackingRoutes];
+export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeTrackingRoutes];
 
 /** Mounts the routes: every MLflow route under `/api/<v>/mlflow/` and `/ajax-api/<v>/mlflow/`, as MLflow does. */
 export function registerRoutes(app: FastifyInstance, ctx: ServerContext, routes: MlflowRoute[] = MLFLOW_ROUTES): void {

@@ -103,6 +103,16 @@ export function applyWrites(ctx: WriteContext, writes: TrackingWrite[]): void {
         }
         break;
       }
+      case 'deleteArtifacts': {
+        const run = runKey(w.run_id);
+        // A folder is the key range [dir/, dir0): "0" is the character after "/".
+        const remove = ctx.prep('DELETE FROM artifacts WHERE run = ? AND (path = ? OR (path >= ? AND path < ?))');
+        for (const p of w.paths) {
+          const dir = `${checkArtifactPath(p)}/`;
+          remove.run(run, p, dir, `${p}0`);
+        }
+        break;
+      }
       case 'updateRun': {
         const run = runKey(w.run_id);
         if (w.status !== undefined) ctx.prep('UPDATE runs SET status = ? WHERE id = ?').run(checkStatus(w.status), run);

@@ -11,6 +11,7 @@ import { batchEventsInput } from '../../../tracking/events/eventsInput.js';
 import { eventsSource, ingestEvents } from '../../../tracking/events/ingestEvents.js';
 import { checkRunId } from '../../../tracking/validate.js';
 import { createRunRequest, decodeCheckpoint, decodeWrites } from '../../../tracking/http/wire.js';
+import { assertConfined } from '../../artifacts/assertConfined.js';
 import type { ServerContext } from '../../serverContext.js';
 import { optionalString, requiredString } from '../input.js';
 
@@ -90,6 +91,8 @@ export function nativeTrackingRoutes(app: FastifyInstance, ctx: ServerContext): 
       if (!(await store.exists([oid])).has(oid)) {
         throw new CairnError('NOT_FOUND', `object ${oid} is not on this server`, { data: { oid } });
       }
+      // A folder destination's object path never leads out of it through a symlink.
+      await assertConfined(store, oid);
       if (request.method === 'HEAD') return reply.type('application/octet-stream').send();
       return reply.type('application/octet-stream').send(await store.download(oid));
     });
@@ -121,6 +124,7 @@ export function nativeTrackingRoutes(app: FastifyInstance, ctx: ServerContext): 
         if (got !== oid) {
           throw new CairnError('INTEGRITY', `the bytes sent as object ${oid} hash to ${got}`, { hint: 'the upload was corrupted or the oid is wrong; send it again', data: { oid, got } });
         }
+        await assertConfined(store, oid);
         await store.upload(oid, tmp, size);
         return { oid, size, stored: true };
       } finally {
