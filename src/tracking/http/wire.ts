@@ -60,6 +60,8 @@ export function decodeWrites(input: unknown): TrackingWrite[] {
           run_id: str(w.run_id, `${where}.run_id`),
           artifacts: list(w.artifacts, `${where}.artifacts`).map((a, j) => artifact(a, `${where}.artifacts[${j}]`)),
         };
+      case 'deleteArtifacts':
+        return { op: 'deleteArtifacts', run_id: str(w.run_id, `${where}.run_id`), paths: list(w.paths, `${where}.paths`).map((p, j) => str(p, `${where}.paths[${j}]`)) };
       case 'updateRun':
         return {
           op: 'updateRun',
@@ -69,7 +71,7 @@ export function decodeWrites(input: unknown): TrackingWrite[] {
           ...(w.run_name !== undefined ? { run_name: str(w.run_name, `${where}.run_name`) } : {}),
         };
       default:
-        throw bad(`${where}.op must be one of ensureRun, logBatch, logInputs, logArtifacts, updateRun, not ${JSON.stringify(w.op)}`);
+        throw bad(`${where}.op must be one of ensureRun, logBatch, logInputs, logArtifacts, deleteArtifacts, updateRun, not ${JSON.stringify(w.op)}`);
     }
   });
 }

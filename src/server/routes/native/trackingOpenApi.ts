@@ -188,6 +188,12 @@ export const TRACKING_SCHEMAS = {
       { type: 'object', required: ['op', 'run_id', 'artifacts'], properties: { op: { const: 'logArtifacts' }, run_id: ref('RunId'), artifacts: { type: 'array', items: ref('Artifact') } } },
       {
         type: 'object',
+        required: ['op', 'run_id', 'paths'],
+        properties: { op: { const: 'deleteArtifacts' }, run_id: ref('RunId'), paths: { type: 'array', items: { type: 'string' } } },
+        description: 'Forgets artifacts: each path names a file, or a folder whose every file goes',
+      },
+      {
+        type: 'object',
         required: ['op', 'run_id'],
         properties: { op: { const: 'updateRun' }, run_id: ref('RunId'), status: { type: 'string' }, end_time: { type: ['integer', 'null'] }, run_name: { type: 'string' } },
       },
