@@ -56,6 +56,8 @@ describe('the CLI over a tracking server (CAIRN_TRACKING_URI=http://...)', () =>
     const bytes: Buffer[] = [];
     for await (const chunk of await server.ctx.objects!.download(weights.oid)) bytes.push(chunk as Buffer);
     assert.equal(Buffer.concat(bytes).toString(), 'weights for lr=0.1');
+    const viaMlflow = await fetch(new URL(`api/2.0/mlflow-artifacts/artifacts/${stage.info.experiment_id}/${stage.info.run_id}/artifacts/model/weights.txt`, server.url));
+    assert.equal(await viaMlflow.text(), 'weights for lr=0.1', "MLflow's clients read what cairn's uploaded");
 
     const list = await repo.run(['runs', 'list', '--json'], { env });
     assert.equal(list.code, 0, list.stderr);
