@@ -9,16 +9,23 @@ import { loggedModelRoutes } from './mlflow/loggedModels.js';
 import { metricRoutes } from './mlflow/metrics.js';
 import { runRoutes } from './mlflow/runs.js';
 import { nativeTrackingRoutes } from './native/tracking.js';
+import { nativeRoutes } from './native/nativeRoutes.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
 /** Every MLflow-compatible route, by area; each area's file exports its list. */
 export const MLFLOW_ROUTES: MlflowRoute[] = [...experimentRoutes, ...runRoutes, ...metricRoutes, ...artifactListRoutes, ...loggedModelRoutes];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
-export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeTrackingRoutes];
+export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeRoutes, nativeTrackingRoutes];
 
-/** Mounts the routes: every MLflow route under `/api/<v>/mlflow/` and `/ajax-api/<v>/mlflow/`, as MLflow does. */
-export function registerRoutes(app: FastifyInstance, ctx: ServerContext, routes: MlflowRoute[] = MLFLOW_ROUTES): void {
+/** Mounts every route of the server: the MLflow ones, then the plugins. */
+export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  registerMlflowRoutes(app, ctx, MLFLOW_ROUTES);
+  for (const plugin of ROUTE_PLUGINS) plugin(app, ctx);
+}
+
+/** Mounts MLflow routes under `/api/<v>/mlflow/` and `/ajax-api/<v>/mlflow/`, as MLflow does (tests mount probes). */
+export function registerMlflowRoutes(app: FastifyInstance, ctx: ServerContext, routes: MlflowRoute[]): void {
   for (const route of routes) {
     for (const root of ['api', 'ajax-api']) {
       app.route({
@@ -27,8 +34,10 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext, routes:
         config: { scope: routeScope(route), api: 'mlflow' },
         handler: async (request, reply) => {
           const input = ((route.method === 'GET' ? request.query : request.body) ?? {}) as RouteInput;
-          if (typeof input !== 'object' || Array.isArray(input)) {
-            throw new CairnError('USAGE', `the body of ${route.method} ${route.path} must be a JSON object`, { hint: 'send the request fields as one JSON object, e.g. {"run_id": "..."}' });
+          if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+            throw new CairnError('USAGE', `the request body of ${request.method} ${request.url.split('?')[0]} must be a JSON object, not ${Array.isArray(input) ? 'an array' : typeof input}`, {
+              hint: 'send the fields as a JSON object, e.g. {"experiment_id": "0"}',
+            });
           }
           // Path parameters (logged-models/:model_id) join the input, as MLflow's handlers read them alike.
           const params = request.params as Record<string, string> | undefined;
@@ -38,5 +47,4 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext, routes:
       });
     }
   }
-  for (const plugin of ROUTE_PLUGINS) plugin(app, ctx);
 }

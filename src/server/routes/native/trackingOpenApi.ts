@@ -1,7 +1,7 @@
 /**
  * The OpenAPI 3.1 description of the native tracking routes (tracking.ts), as a fragment for the native API's
- * document: its `paths` take TRACKING_PATHS and its `components.schemas` TRACKING_SCHEMAS (which refer to the
- * document's shared `Error` schema).
+ * document (openapi.ts): its `paths` take TRACKING_PATHS and its `components.schemas` TRACKING_SCHEMAS (which refer
+ * to the document's shared `Error` and `Oid` schemas).
  */
 
 const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -15,7 +15,7 @@ const errors = {
 const notFound = { '404': json(ref('Error'), 'No such run or object') };
 const conflict = (what: string) => ({ '409': json(ref('Error'), what) });
 const runIdParameter = { name: 'run_id', in: 'path', required: true, schema: ref('RunId') };
-const oidParameter = { name: 'oid', in: 'path', required: true, schema: ref('ObjectId') };
+const oidParameter = { name: 'oid', in: 'path', required: true, schema: ref('Oid') };
 const keyValues = { type: 'array', items: ref('KeyValue') };
 
 export const TRACKING_PATHS = {
@@ -80,7 +80,7 @@ export const TRACKING_PATHS = {
       parameters: [oidParameter],
       requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } },
       responses: {
-        '200': json({ type: 'object', required: ['oid', 'stored'], properties: { oid: ref('ObjectId'), size: { type: 'integer' }, stored: { type: 'boolean', description: 'false: the server had it already' } } }, 'Stored'),
+        '200': json({ type: 'object', required: ['oid', 'stored'], properties: { oid: ref('Oid'), size: { type: 'integer' }, stored: { type: 'boolean', description: 'false: the server had it already' } } }, 'Stored'),
         ...errors,
         '500': json(ref('Error'), 'INTEGRITY: the bytes do not hash to the oid (nothing is kept)'),
       },
@@ -113,7 +113,6 @@ export const TRACKING_PATHS = {
 
 export const TRACKING_SCHEMAS = {
   RunId: { type: 'string', pattern: '^[0-9a-f]{32}$' },
-  ObjectId: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'The sha256 of the bytes' },
   KeyValue: { type: 'object', required: ['key', 'value'], properties: { key: { type: 'string' }, value: { type: 'string' } } },
   MetricValue: { oneOf: [{ type: 'number' }, { enum: ['NaN', 'Infinity', '-Infinity'] }] },
   Metric: {
@@ -121,7 +120,7 @@ export const TRACKING_SCHEMAS = {
     required: ['key', 'value', 'timestamp', 'step'],
     properties: { key: { type: 'string' }, value: ref('MetricValue'), timestamp: { type: 'integer' }, step: { type: 'integer' } },
   },
-  Artifact: { type: 'object', required: ['path', 'oid', 'size'], properties: { path: { type: 'string' }, oid: ref('ObjectId'), size: { type: 'integer' } } },
+  Artifact: { type: 'object', required: ['path', 'oid', 'size'], properties: { path: { type: 'string' }, oid: ref('Oid'), size: { type: 'integer' } } },
   CreateRun: {
     type: 'object',
     required: ['experiment_id'],
