@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { describe, it } from 'node:test';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { TokenStore } from '../../src/server/auth/tokenStore.js';
 import { HttpTrackingStore } from '../../src/tracking/http/httpTrackingStore.js';
 import { serverArtifactBlobs } from '../../src/tracking/http/serverBlobs.js';
 import { openTrackingStore } from '../../src/tracking/openTrackingStore.js';
@@ -93,6 +94,30 @@ describe('http tracking store', () => {
     for await (const c of await blobs.open(oid)) chunks.push(c as Buffer);
     assert.ok(Buffer.concat(chunks).equals(bytes), 'read back from the server');
     assert.equal(puts(), 1, 'an object the server has is not sent again');
+  });
+
+  it("logs to a server that wants tokens with the environment's token, as cairn's and MLflow's variables give it", async (t) => {
+    let tokens: TokenStore | undefined;
+    const server = await startTestServer(t, {
+      configure: async (ctx) => {
+        tokens = await TokenStore.open(ctx.sql);
+        ctx.auth = { tokens };
+      },
+    });
+    const writer = (await tokens!.create({ name: 'ci', scope: 'write' })).token;
+    const reader = (await tokens!.create({ name: 'viewer', scope: 'read' })).token;
+    const none = await rejectsWith(openTrackingStore({ uri: server.url, cwd: '/', env: {} }), 'AUTH');
+    assert.match(none.hint ?? '', /MLFLOW_TRACKING_TOKEN|Bearer/);
+    let run_id = '';
+    for (const env of [{ CAIRN_TRACKING_TOKEN: writer }, { MLFLOW_TRACKING_TOKEN: writer }, { MLFLOW_TRACKING_USERNAME: 'ci', MLFLOW_TRACKING_PASSWORD: writer }]) {
+      const store = await openTrackingStore({ uri: server.url, cwd: '/', env });
+      ({ run_id } = await store.createRun({ experiment_id: '0', run_id: randomUUID().replace(/-/g, '') }));
+      await store.write([{ op: 'logBatch', run_id, metrics: [{ key: 'loss', value: 1, step: 0, timestamp: 1 }] }]);
+      assert.equal((await store.getRun(run_id)).data.metrics.length, 1);
+    }
+    const readOnly = await openTrackingStore({ uri: server.url, cwd: '/', env: { CAIRN_TRACKING_TOKEN: reader } });
+    assert.equal((await readOnly.getRun(run_id)).info.run_id, run_id);
+    await rejectsWith(readOnly.createRun({ experiment_id: '0' }), 'PERMISSION', /write/);
   });
 });
 
