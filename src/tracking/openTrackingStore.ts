@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { CairnError, redactSecrets } from '../core/errors.js';
+import { HttpTrackingStore } from './http/httpTrackingStore.js';
+import { trackingAuthFromEnv } from './http/trackingHttpClient.js';
 import { SqliteTrackingStore } from './sqlite/sqliteTrackingStore.js';
 import type { TrackingStore } from './trackingStore.js';
 
@@ -11,6 +13,8 @@ export interface OpenTrackingStoreOptions {
   cwd: string;
   /** Who runs are created by when a request names no user. */
   user?: string;
+  /** Where a server's credentials come from (CAIRN_TRACKING_TOKEN, MLFLOW_TRACKING_TOKEN / USERNAME / PASSWORD). */
+  env?: Record<string, string | undefined>;
 }
 
 /** The default store of a repository. */
@@ -43,7 +47,10 @@ export async function openTrackingStore(options: OpenTrackingStoreOptions): Prom
     const file = rest === ':memory:' || rest === '/:memory:' ? ':memory:' : rest.startsWith('/') ? rest : path.resolve(options.cwd, rest);
     return SqliteTrackingStore.open({ file, user: options.user });
   }
-  if (scheme === 'postgresql' || scheme === 'postgres' || scheme === 'http' || scheme === 'https') {
+  if (scheme === 'http' || scheme === 'https') {
+    return HttpTrackingStore.open({ uri, user: options.user, auth: trackingAuthFromEnv(options.env ?? {}) });
+  }
+  if (scheme === 'postgresql' || scheme === 'postgres') {
     throw new CairnError('USAGE', `the ${scheme === 'postgres' ? 'postgresql' : scheme} tracking store (${redactSecrets(uri)}) is not available yet in this version of cairn`, {
       hint: 'use the embedded store: unset tracking.uri / CAIRN_TRACKING_URI, or set it to sqlite:///path/tracking.db',
     });
