@@ -8,6 +8,7 @@ import { experimentRoutes } from './mlflow/experiments.js';
 import { loggedModelRoutes } from './mlflow/loggedModels.js';
 import { metricRoutes } from './mlflow/metrics.js';
 import { runRoutes } from './mlflow/runs.js';
+import { nativeTrackingRoutes } from './native/tracking.js';
 import { nativeRoutes } from './native/nativeRoutes.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
@@ -15,7 +16,7 @@ import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 export const MLFLOW_ROUTES: MlflowRoute[] = [...experimentRoutes, ...runRoutes, ...metricRoutes, ...artifactListRoutes, ...loggedModelRoutes];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
-export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeRoutes];
+export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeRoutes, nativeTrackingRoutes];
 
 /** Mounts every route of the server: the MLflow ones, then the plugins. */
 export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {

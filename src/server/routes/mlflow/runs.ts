@@ -210,6 +210,8 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: 'POST',
     path: 'runs/search',
+    // A search only reads, though MLflow's clients POST it.
+    scope: 'read',
     async handler(input, ctx) {
       const page = await ctx.tracking.searchRuns({
         experiment_ids: requestIdList(input, 'experiment_ids'),
