@@ -1,0 +1,150 @@
+import type { SqlClient } from '../../core/sql/sqlClient.js';
+import { CairnError } from '../../core/errors.js';
+import type { Comparison, FilterNode, OrderBy } from '../../tracking/filter/index.js';
+import { likeToGlob } from '../../tracking/sqlite/compileFilter.js';
+
+/** SQL text with its parameters: filter values are always bound, never spliced into the text. */
+export interface SqlFragment {
+  sql: string;
+  params: Array<string | number>;
+}
+
+export type RegistryTarget = 'registered_models' | 'model_versions';
+
+/**
+ * The columns each attribute reads. Registered models are searched as `registry_models m`, versions as
+ * `registry_versions v JOIN registry_models m` (a version's name is its model's).
+ */
+const COLUMNS: Record<RegistryTarget, Record<string, string>> = {
+  registered_models: {
+    name: 'm.name',
+    creation_timestamp: 'm.creation_timestamp',
+    last_updated_timestamp: 'm.last_updated_timestamp',
+  },
+  model_versions: {
+    name: 'm.name',
+    version_number: 'v.version',
+    run_id: 'v.run_id',
+    source_path: 'v.source',
+    current_stage: 'v.current_stage',
+    user_id: 'v.user_id',
+    creation_timestamp: 'v.creation_timestamp',
+    last_updated_timestamp: 'v.last_updated_timestamp',
+  },
+};
+
+/** The rows of a tag key for the model or version being tested. */
+const TAG_OWNER: Record<RegistryTarget, { table: string; match: (alias: string) => string }> = {
+  registered_models: { table: 'registry_model_tags', match: (x) => `${x}.rm = m.id` },
+  model_versions: { table: 'registry_version_tags', match: (x) => `${x}.rm = v.rm AND ${x}.version = v.version` },
+};
+
+/**
+ * A WHERE expression for a parsed filter, with the semantics of the run search: a negative comparison is the NOT of
+ * the positive one, so a model without the tag matches `tags.team != 'a'`; LIKE is case-sensitive, ILIKE is not.
+ */
+export function compileRegistryFilter(node: FilterNode | null, target: RegistryTarget, dialect: SqlClient['dialect']): SqlFragment {
+  if (node === null) return { sql: '1 = 1', params: [] };
+  if (node.type !== 'compare') {
+    const parts = node.items.map((n) => compileRegistryFilter(n, target, dialect));
+    return { sql: `(${parts.map((p) => p.sql).join(node.type === 'and' ? ' AND ' : ' OR ')})`, params: parts.flatMap((p) => p.params) };
+  }
+  if (node.op === '!=' || node.op === 'NOT IN') {
+    const positive = compileComparison({ ...node, op: node.op === '!=' ? '=' : 'IN' }, target, dialect);
+    return { sql: `NOT ${positive.sql}`, params: positive.params };
+  }
+  return compileComparison(node, target, dialect);
+}
+
+function compileComparison(node: Comparison, target: RegistryTarget, dialect: SqlClient['dialect']): SqlFragment {
+  if (node.entity === 'attribute') {
+    const column = COLUMNS[target][node.key];
+    if (!column) throw new CairnError('USAGE', `${target.replace('_', ' ')} cannot be filtered by "${node.key}"`);
+    if (node.op === 'IS NULL') return { sql: `(${column} IS NULL)`, params: [] };
+    if (node.op === 'IS NOT NULL') return { sql: `(${column} IS NOT NULL)`, params: [] };
+    const test = valueTest(column, node, dialect);
+    return { sql: `(${column} IS NOT NULL AND ${test.sql})`, params: test.params };
+  }
+  const owner = TAG_OWNER[target];
+  const exists = (where: string, params: Array<string | number>): SqlFragment => ({
+    sql: `EXISTS (SELECT 1 FROM ${owner.table} x WHERE ${owner.match('x')} AND x.key = ?${where})`,
+    params: [node.key, ...params],
+  });
+  if (node.op === 'IS NULL') {
+    const present = exists('', []);
+    return { sql: `NOT ${present.sql}`, params: present.params };
+  }
+  if (node.op === 'IS NOT NULL') return exists('', []);
+  const test = valueTest('x.value', node, dialect);
+  return exists(` AND ${test.sql}`, test.params);
+}
+
+function valueTest(column: string, node: Comparison, dialect: SqlClient['dialect']): SqlFragment {
+  const param = typeof node.value === 'number' ? numberParam(dialect) : '?';
+  switch (node.op) {
+    case 'IN': {
+      const values = node.value as Array<string | number>;
+      return { sql: `${column} IN (${values.map((v) => (typeof v === 'number' ? numberParam(dialect) : '?')).join(', ')})`, params: values };
+    }
+    case 'LIKE':
+      return like(column, String(node.value), dialect);
+    case 'ILIKE':
+      return like(`lower(${column})`, String(node.value).toLowerCase(), dialect);
+    default:
+      return { sql: `${column} ${node.op} ${param}`, params: [node.value as string | number] };
+  }
+}
+
+/** A case-sensitive match of MLflow's LIKE pattern: SQLite's LIKE ignores case, so its GLOB does the work there. */
+function like(column: string, pattern: string, dialect: SqlClient['dialect']): SqlFragment {
+  if (dialect === 'sqlite') return { sql: `${column} GLOB ?`, params: [likeToGlob(pattern)] };
+  return { sql: `${column} LIKE ? ESCAPE ''`, params: [pattern] };
+}
+
+/** PostgreSQL compares a BIGINT column with 2.5 only when the parameter is typed as a double. */
+function numberParam(dialect: SqlClient['dialect']): string {
+  return dialect === 'postgres' ? 'CAST(? AS DOUBLE PRECISION)' : '?';
+}
+
+/** The default order and tie-breakers of each list, as MLflow's SQL store has them. */
+const DEFAULT_ORDER: Record<RegistryTarget, OrderBy[]> = {
+  registered_models: [{ entity: 'attribute', key: 'name', ascending: true }],
+  model_versions: [
+    { entity: 'attribute', key: 'last_updated_timestamp', ascending: false },
+    { entity: 'attribute', key: 'name', ascending: true },
+    { entity: 'attribute', key: 'version_number', ascending: false },
+  ],
+};
+const TIE_BREAKERS: Record<RegistryTarget, OrderBy[]> = {
+  registered_models: [{ entity: 'attribute', key: 'name', ascending: true }],
+  model_versions: [
+    { entity: 'attribute', key: 'name', ascending: true },
+    { entity: 'attribute', key: 'version_number', ascending: false },
+  ],
+};
+
+/**
+ * ORDER BY for a registry search: the clauses asked for (MLflow's default when none), then the tie-breakers not
+ * already named (name, and version for versions), so pages are stable. A tag clause joins that tag; missing tags last.
+ */
+export function compileRegistryOrderBy(orderBy: OrderBy[], target: RegistryTarget): { joins: SqlFragment; order: string } {
+  const seen = new Set<string>();
+  for (const clause of orderBy) {
+    const id = `${clause.entity}.${clause.key}`;
+    if (seen.has(id)) throw new CairnError('USAGE', `order_by names ${clause.entity === 'tag' ? `tags.${clause.key}` : clause.key} twice`, { hint: 'name each key once' });
+    seen.add(id);
+  }
+  const clauses = orderBy.length > 0 ? orderBy : DEFAULT_ORDER[target];
+  const all = [...clauses, ...TIE_BREAKERS[target].filter((t) => !clauses.some((c) => c.entity === 'attribute' && c.key === t.key))];
+  const joins: string[] = [];
+  const params: string[] = [];
+  const terms = all.map((clause, i) => {
+    const dir = clause.ascending ? 'ASC' : 'DESC';
+    if (clause.entity === 'attribute') return `${COLUMNS[target][clause.key]} ${dir}`;
+    const alias = `o${i}`;
+    joins.push(`LEFT JOIN ${TAG_OWNER[target].table} ${alias} ON ${TAG_OWNER[target].match(alias)} AND ${alias}.key = ?`);
+    params.push(clause.key);
+    return `(${alias}.value IS NULL) ASC, ${alias}.value ${dir}`;
+  });
+  return { joins: { sql: joins.join(' '), params }, order: terms.join(', ') };
+}
