@@ -1,4 +1,5 @@
 import type { SqlClient } from '../core/sql/sqlClient.js';
+import type { ModelRegistryStore } from '../registry/modelRegistryStore.js';
 import type { TrackingStore } from '../tracking/trackingStore.js';
 
 /** One structured log line of the server (a request, a start, a failure); the CLI writes them as JSON lines. */
@@ -13,6 +14,11 @@ export interface ServerContext {
   tracking: TrackingStore;
   /** The same database as `tracking`, for the stores beside it (registry, logged models, tokens). */
   sql: SqlClient;
+  /**
+   * The model registry the MLflow registry routes use. Default: the SQL registry in `sql` (opened, and migrated, on
+   * first use); a server attached to a repository can give the Git-tag registry instead.
+   */
+  registry?: ModelRegistryStore;
   /** cairn's version, for /version and the native API. */
   version: string;
   log(entry: ServerLogEntry): void;
