@@ -1,12 +1,11 @@
-import type { SqlClient } from '../../core/sql/sqlClient.js';
 import { CairnError } from '../../core/errors.js';
+import type { SqlClient } from '../../core/sql/sqlClient.js';
 import type { Comparison, FilterNode, OrderBy } from '../../tracking/filter/index.js';
-import { likeToGlob } from '../../tracking/sqlite/compileFilter.js';
+import { POSTGRES_DIALECT, SQLITE_DIALECT, type SqlDialect, type SqlFragment } from '../../tracking/sql/compileFilter.js';
 
-/** SQL text with its parameters: filter values are always bound, never spliced into the text. */
-export interface SqlFragment {
-  sql: string;
-  params: Array<string | number>;
+/** The search SQL dialect of a client (how LIKE, numbers and TRUE are written). */
+export function searchDialect(sql: SqlClient): SqlDialect {
+  return sql.dialect === 'postgres' ? POSTGRES_DIALECT : SQLITE_DIALECT;
 }
 
 export type RegistryTarget = 'registered_models' | 'model_versions';
@@ -43,8 +42,8 @@ const TAG_OWNER: Record<RegistryTarget, { table: string; match: (alias: string) 
  * A WHERE expression for a parsed filter, with the semantics of the run search: a negative comparison is the NOT of
  * the positive one, so a model without the tag matches `tags.team != 'a'`; LIKE is case-sensitive, ILIKE is not.
  */
-export function compileRegistryFilter(node: FilterNode | null, target: RegistryTarget, dialect: SqlClient['dialect']): SqlFragment {
-  if (node === null) return { sql: '1 = 1', params: [] };
+export function compileRegistryFilter(node: FilterNode | null, target: RegistryTarget, dialect: SqlDialect): SqlFragment {
+  if (node === null) return { sql: dialect.true, params: [] };
   if (node.type !== 'compare') {
     const parts = node.items.map((n) => compileRegistryFilter(n, target, dialect));
     return { sql: `(${parts.map((p) => p.sql).join(node.type === 'and' ? ' AND ' : ' OR ')})`, params: parts.flatMap((p) => p.params) };
@@ -56,7 +55,7 @@ export function compileRegistryFilter(node: FilterNode | null, target: RegistryT
   return compileComparison(node, target, dialect);
 }
 
-function compileComparison(node: Comparison, target: RegistryTarget, dialect: SqlClient['dialect']): SqlFragment {
+function compileComparison(node: Comparison, target: RegistryTarget, dialect: SqlDialect): SqlFragment {
   if (node.entity === 'attribute') {
     const column = COLUMNS[target][node.key];
     if (!column) throw new CairnError('USAGE', `${target.replace('_', ' ')} cannot be filtered by "${node.key}"`);
@@ -79,31 +78,20 @@ function compileComparison(node: Comparison, target: RegistryTarget, dialect: Sq
   return exists(` AND ${test.sql}`, test.params);
 }
 
-function valueTest(column: string, node: Comparison, dialect: SqlClient['dialect']): SqlFragment {
-  const param = typeof node.value === 'number' ? numberParam(dialect) : '?';
+function valueTest(column: string, node: Comparison, dialect: SqlDialect): SqlFragment {
+  const mark = (v: string | number) => (typeof v === 'number' ? dialect.numberParam : '?');
   switch (node.op) {
     case 'IN': {
       const values = node.value as Array<string | number>;
-      return { sql: `${column} IN (${values.map((v) => (typeof v === 'number' ? numberParam(dialect) : '?')).join(', ')})`, params: values };
+      return { sql: `${column} IN (${values.map(mark).join(', ')})`, params: values };
     }
     case 'LIKE':
-      return like(column, String(node.value), dialect);
+      return dialect.like(column, String(node.value));
     case 'ILIKE':
-      return like(`lower(${column})`, String(node.value).toLowerCase(), dialect);
+      return dialect.like(`lower(${column})`, String(node.value).toLowerCase());
     default:
-      return { sql: `${column} ${node.op} ${param}`, params: [node.value as string | number] };
+      return { sql: `${column} ${node.op} ${mark(node.value as string | number)}`, params: [node.value as string | number] };
   }
-}
-
-/** A case-sensitive match of MLflow's LIKE pattern: SQLite's LIKE ignores case, so its GLOB does the work there. */
-function like(column: string, pattern: string, dialect: SqlClient['dialect']): SqlFragment {
-  if (dialect === 'sqlite') return { sql: `${column} GLOB ?`, params: [likeToGlob(pattern)] };
-  return { sql: `${column} LIKE ? ESCAPE ''`, params: [pattern] };
-}
-
-/** PostgreSQL compares a BIGINT column with 2.5 only when the parameter is typed as a double. */
-function numberParam(dialect: SqlClient['dialect']): string {
-  return dialect === 'postgres' ? 'CAST(? AS DOUBLE PRECISION)' : '?';
 }
 
 /** The default order and tie-breakers of each list, as MLflow's SQL store has them. */

@@ -5,7 +5,7 @@ import { decodePageToken, encodePageToken, pageSize } from '../../tracking/pageT
 import type { CreateModelVersionRequest, ModelRegistryStore, Page, SearchRegistryRequest } from '../modelRegistryStore.js';
 import { ACTIVE_STAGES, REGISTRY_LIMITS, type ModelVersion, type ModelVersionStage, type RegisteredModel, type RegistryTag } from '../registryEntities.js';
 import { checkAlias, checkModelName, checkRegistryTag, checkRegistryTags, checkStage, checkVersion } from '../validateRegistry.js';
-import { compileRegistryFilter, compileRegistryOrderBy, type RegistryTarget } from './compileRegistrySearch.js';
+import { compileRegistryFilter, compileRegistryOrderBy, searchDialect, type RegistryTarget } from './compileRegistrySearch.js';
 import { loadModels, loadVersions, MODEL_COLUMNS, VERSION_COLUMNS, type ModelRow, type VersionRow } from './loadRegistryRows.js';
 import { REGISTRY_LINEAGE, REGISTRY_MIGRATIONS } from './registryMigrations.js';
 
@@ -279,7 +279,7 @@ export class SqlModelRegistryStore implements ModelRegistryStore {
     const limit = pageSize(request.max_results, limits);
     const fingerprint = JSON.stringify([target, request.filter ?? '', request.order_by ?? []]);
     const offset = decodePageToken(request.page_token, fingerprint);
-    const filter = compileRegistryFilter(parseFilter(request.filter ?? '', target), target, this.sql.dialect);
+    const filter = compileRegistryFilter(parseFilter(request.filter ?? '', target), target, searchDialect(this.sql));
     const order = compileRegistryOrderBy((request.order_by ?? []).map((o) => parseOrderBy(o, target)), target);
     const rows = await this.sql.all<Row>(query(filter.sql, { joins: order.joins.sql, order: order.order }), [
       ...order.joins.params,

@@ -20,8 +20,10 @@ import type {
   TrackingWrite,
 } from '../trackingStore.js';
 import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSampleRequest, checkTag } from '../validate.js';
-import { activeRunKey, applyWrites, insertRun, runNotFound, type WriteContext } from './applyWrites.js';
-import { EXPERIMENT_COLUMNS, loadExperiments, type ExperimentRow, metricValue } from './loadRuns.js';
+import { experimentNotFound, ingestOffsetMoved, runNotFound } from '../trackingErrors.js';
+import { activeRunKey, applyWrites, insertRun, type WriteContext } from './applyWrites.js';
+import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow } from '../sql/runRows.js';
+import { loadExperiments } from './loadRuns.js';
 import { migrate } from './migrations.js';
 import { searchExperimentRows, searchRunRows } from './searchRows.js';
 
@@ -273,9 +275,7 @@ export class SqliteTrackingStore implements TrackingStore {
       if (checkpoint?.expected_offset !== undefined) {
         const row = this.ctx.prep('SELECT offset FROM ingest_offsets WHERE source = ?').get(checkpoint.source) as { offset: number } | undefined;
         if ((row?.offset ?? 0) !== checkpoint.expected_offset) {
-          throw new CairnError('CONFLICT', `${checkpoint.source} was ingested meanwhile up to byte ${row?.offset ?? 0}, not ${checkpoint.expected_offset}`, {
-            data: { reason: 'ingest-offset-moved', offset: row?.offset ?? 0 },
-          });
+          throw ingestOffsetMoved(checkpoint.source, row?.offset ?? 0, checkpoint.expected_offset);
         }
       }
       applyWrites(this.ctx, writes);
@@ -322,8 +322,4 @@ export class SqliteTrackingStore implements TrackingStore {
     if (!this.ctx.prep('SELECT 1 FROM experiments WHERE experiment_id = ?').get(key)) throw experimentNotFound(experimentId);
     return key;
   }
-}
-
-function experimentNotFound(experimentId: string): CairnError {
-  return new CairnError('NOT_FOUND', `no experiment with id "${experimentId}"`, { hint: 'experiment ids are numbers such as "0" (Default); look them up by name' });
 }

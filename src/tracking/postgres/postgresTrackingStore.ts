@@ -1,0 +1,361 @@
+import type pg from 'pg';
+import { CairnError, redactSecrets } from '../../core/errors.js';
+import { openPgPool } from '../../core/sql/openPgPool.js';
+import { pgClient } from '../../core/sql/pgClient.js';
+import { pgRows, pgRun, type PgQueryable } from '../../core/sql/pgQuery.js';
+import { withPgTransaction } from '../../core/sql/pgTransaction.js';
+import type { SqlClient } from '../../core/sql/sqlClient.js';
+import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
+import { decodePageToken, encodePageToken, pageSize } from '../pageToken.js';
+import { sampleSteps } from '../sampleSteps.js';
+import { POSTGRES_DIALECT } from '../sql/compileFilter.js';
+import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow, type RunRow } from '../sql/runRows.js';
+import { experimentSearchQuery, runSearchQuery } from '../sql/searchQuery.js';
+import { experimentNotFound, ingestOffsetMoved, runDeleted, runNotFound } from '../trackingErrors.js';
+import type {
+  CreateExperimentRequest,
+  CreateRunRequest,
+  IngestCheckpoint,
+  Page,
+  PageRequest,
+  SampleHistoryRequest,
+  SearchExperimentsRequest,
+  SearchRunsRequest,
+  TrackingStore,
+  TrackingWrite,
+} from '../trackingStore.js';
+import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSampleRequest, checkTag } from '../validate.js';
+import { applyWrites, experimentKey, insertRun, logBatch, type PgWriteContext } from './applyWrites.js';
+import { loadExperiments, loadRuns } from './loadRuns.js';
+import { PG_TRACKING_MIGRATIONS, TRACKING_LINEAGE } from './migrations.js';
+
+export interface PostgresStoreOptions {
+  /** postgresql://user:password@host:port/database */
+  uri: string;
+  /** Who runs are created by when a request names no user. */
+  user?: string;
+  now?: () => number;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+/** The two-key advisory lock space of ingestion checkpoints ("ings"), apart from the migrations' lock. */
+const INGEST_LOCK = 0x696e_6773;
+
+/**
+ * The tracking store on PostgreSQL, for a team server (several may share one database): the SQLite store's schema and
+ * search SQL, over a connection pool. A log-batch is one statement; everything else that reads then writes runs in a
+ * transaction that locks what it reads (SELECT ... FOR UPDATE, or an advisory lock for an ingestion source).
+ */
+export class PostgresTrackingStore implements TrackingStore {
+  readonly displayUri: string;
+  private readonly now: () => number;
+  private readonly user: string;
+  private sql?: SqlClient;
+
+  private constructor(private readonly pool: pg.Pool, options: PostgresStoreOptions) {
+    this.displayUri = redactSecrets(options.uri);
+    this.now = options.now ?? Date.now;
+    this.user = options.user ?? 'unknown';
+  }
+
+  /** Connects and brings the schema to the latest version (once, even when several servers start at once). */
+  static async open(options: PostgresStoreOptions): Promise<PostgresTrackingStore> {
+    const pool = await openPgPool({ uri: options.uri, what: 'the tracking store', max: options.poolSize });
+    try {
+      await pgClient(pool).migrate(TRACKING_LINEAGE, PG_TRACKING_MIGRATIONS);
+    } catch (err) {
+      await pool.end().catch(() => {});
+      if (err instanceof CairnError) throw err;
+      if ((err as { code?: string }).code === '42501') {
+        throw new CairnError('PERMISSION', `the tracking store ${redactSecrets(options.uri)} cannot create its tables: ${redactSecrets((err as Error).message)}`, {
+          cause: err,
+          hint: 'the first start creates the schema: let the user create tables (GRANT CREATE ON SCHEMA public TO <user>) or make it the database owner',
+        });
+      }
+      throw new CairnError('INTEGRITY', `the tracking store ${redactSecrets(options.uri)} could not be migrated: ${redactSecrets((err as Error).message)}`, {
+        cause: err,
+        hint: 'check that the database holds only cairn\'s tables, or give cairn a database of its own',
+      });
+    }
+    return new PostgresTrackingStore(pool, options);
+  }
+
+  private context(db: PgQueryable): PgWriteContext {
+    return { db, now: this.now, user: this.user };
+  }
+
+  private tx<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withPgTransaction(this.pool, fn);
+  }
+
+  async createExperiment(request: CreateExperimentRequest): Promise<string> {
+    const name = checkExperimentName(request.name);
+    const tags = (request.tags ?? []).map(checkTag);
+    try {
+      return await this.tx(async (db) => {
+        await this.refuseTakenName(db, name);
+        const now = this.now();
+        const [[id]] = await pgRows<[number]>(db, "INSERT INTO experiments (name, artifact_location, creation_time, last_update_time) VALUES (?, '', ?, ?) RETURNING experiment_id", [name, now, now]);
+        await pgRun(db, 'UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [request.artifact_location || `mlflow-artifacts:/${id}`, id]);
+        for (const t of tags) await pgRun(db, 'INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value', [id, t.key, t.value]);
+        return String(id);
+      });
+    } catch (err) {
+      // Another server created the same name between the check and the insert.
+      if ((err as { code?: string }).code === '23505') await this.refuseTakenName(this.pool, name);
+      throw err;
+    }
+  }
+
+  private async refuseTakenName(db: PgQueryable, name: string): Promise<void> {
+    const rows = await pgRows<[number, string]>(db, 'SELECT experiment_id, lifecycle_stage FROM experiments WHERE name = ?', [name]);
+    if (rows.length === 0) return;
+    const [id, stage] = rows[0];
+    throw new CairnError('CONFLICT', `an experiment named "${name}" already exists${stage === 'deleted' ? ' (deleted)' : ''}`, {
+      hint: stage === 'deleted' ? 'restore it, or choose another name' : 'choose another name',
+      data: { experiment_id: String(id) },
+    });
+  }
+
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    const rows = await pgRows<ExperimentRow>(this.pool, `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.experiment_id = ?`, [experimentKey(experimentId)]);
+    if (rows.length === 0) throw experimentNotFound(experimentId);
+    return (await loadExperiments(this.pool, rows))[0];
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | null> {
+    const rows = await pgRows<ExperimentRow>(this.pool, `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.name = ?`, [name]);
+    return rows.length === 0 ? null : (await loadExperiments(this.pool, rows))[0];
+  }
+
+  async searchExperiments(request: SearchExperimentsRequest = {}): Promise<Page<'experiments', Experiment>> {
+    const size = pageSize(request.max_results, { default: LIMITS.searchExperimentsDefault, max: LIMITS.searchExperimentsMax });
+    const query = JSON.stringify([request.filter ?? '', request.order_by ?? [], request.view_type ?? 'ACTIVE_ONLY']);
+    const offset = decodePageToken(request.page_token, query);
+    const search = experimentSearchQuery(request, { limit: size + 1, offset }, POSTGRES_DIALECT);
+    const rows = await pgRows<ExperimentRow>(this.pool, search.sql, search.params);
+    const experiments = await loadExperiments(this.pool, rows.slice(0, size));
+    return rows.length > size ? { experiments, next_page_token: encodePageToken(offset + size, query) } : { experiments };
+  }
+
+  async renameExperiment(experimentId: string, newName: string): Promise<void> {
+    const name = checkExperimentName(newName);
+    await this.tx(async (db) => {
+      const key = await this.lockExperiment(db, experimentId);
+      const other = await pgRows<[number]>(db, 'SELECT experiment_id FROM experiments WHERE name = ?', [name]);
+      if (other.length > 0 && other[0][0] !== key) throw new CairnError('CONFLICT', `an experiment named "${name}" already exists`, { hint: 'choose another name' });
+      await pgRun(db, 'UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?', [name, this.now(), key]);
+    });
+  }
+
+  async deleteExperiment(experimentId: string): Promise<void> {
+    if (experimentId === DEFAULT_EXPERIMENT_ID) throw new CairnError('USAGE', 'the default experiment "0" cannot be deleted');
+    await this.setExperimentStage(experimentId, 'deleted');
+  }
+
+  async restoreExperiment(experimentId: string): Promise<void> {
+    await this.setExperimentStage(experimentId, 'active');
+  }
+
+  /**
+   * As MLflow does, deleting an experiment deletes its active runs with it, and restoring it restores exactly those
+   * (the runs whose deletion time is the experiment's), not runs deleted on their own before.
+   */
+  private async setExperimentStage(experimentId: string, stage: 'active' | 'deleted'): Promise<void> {
+    await this.tx(async (db) => {
+      const key = await this.lockExperiment(db, experimentId);
+      const [[current, deletedAt, latest]] = await pgRows<[string, number, number | null]>(
+        db,
+        'SELECT lifecycle_stage, last_update_time, (SELECT max(deleted_time) FROM runs WHERE experiment_id = e.experiment_id) FROM experiments e WHERE experiment_id = ?',
+        [key],
+      );
+      if (current === stage) return;
+      // Strictly after every earlier run deletion, so the restore below can tell the experiment's runs apart.
+      const now = Math.max(this.now(), (latest ?? 0) + 1);
+      await pgRun(db, 'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?', [stage, now, key]);
+      if (stage === 'deleted') {
+        await pgRun(db, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'", [now, key]);
+      } else {
+        await pgRun(db, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ? AND lifecycle_stage = 'deleted' AND deleted_time = ?", [key, deletedAt]);
+      }
+    });
+  }
+
+  async setExperimentTag(experimentId: string, tag: RunTag): Promise<void> {
+    checkTag(tag);
+    const key = experimentKey(experimentId);
+    const changed = await pgRun(
+      this.pool,
+      'INSERT INTO experiment_tags SELECT experiment_id, ?, ? FROM experiments WHERE experiment_id = ? ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value',
+      [tag.key, tag.value, key],
+    );
+    if (changed === 0) throw experimentNotFound(experimentId);
+  }
+
+  async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    await this.tx(async (db) => {
+      const id = await this.lockExperiment(db, experimentId);
+      if ((await pgRun(db, 'DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?', [id, key])) === 0) {
+        throw new CairnError('NOT_FOUND', `experiment ${experimentId} has no tag "${key}"`);
+      }
+    });
+  }
+
+  async createRun(request: CreateRunRequest): Promise<RunInfo> {
+    // One statement inserts the run and its tags: atomic without a transaction.
+    const info = await insertRun(this.context(this.pool), request);
+    if (!info) throw new CairnError('CONFLICT', `a run with id ${request.run_id} already exists`);
+    return info;
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    checkRunId(runId);
+    const runs = await this.searchRunRows({ runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 });
+    if (runs.length === 0) throw runNotFound(runId);
+    return runs[0];
+  }
+
+  async searchRuns(request: SearchRunsRequest): Promise<Page<'runs', Run>> {
+    const size = pageSize(request.max_results, { default: LIMITS.searchRunsDefault, max: LIMITS.searchRunsMax });
+    const query = JSON.stringify([request.experiment_ids ?? [], request.filter ?? '', request.order_by ?? [], request.run_view_type ?? 'ACTIVE_ONLY']);
+    const offset = decodePageToken(request.page_token, query);
+    const runs = await this.searchRunRows({ request, limit: size + 1, offset });
+    return runs.length > size ? { runs: runs.slice(0, size), next_page_token: encodePageToken(offset + size, query) } : { runs };
+  }
+
+  private async searchRunRows(options: Parameters<typeof runSearchQuery>[0]): Promise<Run[]> {
+    const search = runSearchQuery(options, POSTGRES_DIALECT);
+    return loadRuns(this.pool, await pgRows<RunRow>(this.pool, search.sql, search.params));
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await this.setRunStage(runId, 'deleted');
+  }
+
+  async restoreRun(runId: string): Promise<void> {
+    await this.setRunStage(runId, 'active');
+  }
+
+  private async setRunStage(runId: string, stage: 'active' | 'deleted'): Promise<void> {
+    checkRunId(runId);
+    const changed = await pgRun(this.pool, 'UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_id = ?', [stage, stage === 'deleted' ? this.now() : null, runId]);
+    if (changed === 0) throw runNotFound(runId);
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    checkKey(key, 'tag');
+    checkRunId(runId);
+    const rows = await pgRows<[string, number]>(
+      this.pool,
+      `WITH r AS (SELECT id, lifecycle_stage FROM runs WHERE run_id = ?),
+      d AS (DELETE FROM tags t USING r WHERE t.run = r.id AND r.lifecycle_stage = 'active' AND t.key = ? RETURNING 1)
+      SELECT r.lifecycle_stage, (SELECT count(*) FROM d) FROM r`,
+      [runId, key],
+    );
+    if (rows.length === 0) throw runNotFound(runId);
+    if (rows[0][0] !== 'active') throw runDeleted(runId);
+    if (rows[0][1] === 0) throw new CairnError('NOT_FOUND', `run ${runId} has no tag "${key}"`);
+  }
+
+  async getMetricHistory(runId: string, key: string, request: PageRequest = {}): Promise<Page<'metrics', Metric>> {
+    checkRunId(runId);
+    const size = pageSize(request.max_results, { default: LIMITS.metricHistoryDefault, max: 1_000_000 });
+    const query = JSON.stringify([runId, key]);
+    const offset = decodePageToken(request.page_token, query);
+    const rows = await pgRows<[number, number, number, number]>(
+      this.pool,
+      'SELECT m.value, m.is_nan, m.timestamp, m.step FROM metrics m JOIN runs r ON r.id = m.run WHERE r.run_id = ? AND m.key = ? ORDER BY m.step, m.timestamp, m.value LIMIT ? OFFSET ?',
+      [runId, key, size + 1, offset],
+    );
+    if (rows.length === 0) await this.runKey(runId);
+    const metrics = rows.slice(0, size).map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
+    return rows.length > size ? { metrics, next_page_token: encodePageToken(offset + size, query) } : { metrics };
+  }
+
+  async sampleMetricHistory(runId: string, key: string, request: SampleHistoryRequest): Promise<Metric[]> {
+    checkSampleRequest(request);
+    const run = await this.runKey(runId);
+    const range = [request.start_step ?? Number.MIN_SAFE_INTEGER, request.end_step ?? Number.MAX_SAFE_INTEGER];
+    const steps = await pgRows<[number]>(this.pool, 'SELECT DISTINCT step FROM metrics WHERE run = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step', [run, key, ...range]);
+    const kept = sampleSteps(steps.map(([step]) => step), request.max_results);
+    if (kept.length === 0) return [];
+    const rows = await pgRows<[number, number, number, number]>(
+      this.pool,
+      'SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? AND step = ANY(?::bigint[]) ORDER BY step, timestamp, value',
+      [run, key, kept],
+    );
+    return rows.map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
+  }
+
+  async listArtifacts(runId: string, prefix?: string): Promise<Artifact[]> {
+    const run = await this.runKey(runId);
+    const rows =
+      prefix === undefined || prefix === ''
+        ? await pgRows<[string, string, number]>(this.pool, 'SELECT path, oid, size FROM artifacts WHERE run = ? ORDER BY path', [run])
+        : await pgRows<[string, string, number]>(this.pool, 'SELECT path, oid, size FROM artifacts WHERE run = ? AND (path = ? OR (path > ? AND path < ?)) ORDER BY path', [
+            run,
+            checkArtifactPath(prefix),
+            `${prefix}/`,
+            `${prefix}0`,
+          ]);
+    return rows.map(([path, oid, size]) => ({ path, oid, size }));
+  }
+
+  async write(writes: TrackingWrite[], checkpoint?: IngestCheckpoint): Promise<void> {
+    // MLflow's log-batch alone (the hot path) is one statement, atomic without BEGIN and COMMIT.
+    const only = writes.length === 1 ? writes[0] : undefined;
+    if (!checkpoint && only?.op === 'logBatch') {
+      await logBatch(this.context(this.pool), only.run_id, only, true);
+      return;
+    }
+    await this.tx(async (db) => {
+      if (checkpoint?.expected_offset !== undefined) {
+        // Two ingesters of one source take turns: the second then sees the offset the first stored.
+        await pgRun(db, 'SELECT pg_advisory_xact_lock(?, hashtext(?))', [INGEST_LOCK, checkpoint.source]);
+        const stored = (await pgRows<[number]>(db, 'SELECT byte_offset FROM ingest_offsets WHERE source = ?', [checkpoint.source]))[0]?.[0] ?? 0;
+        if (stored !== checkpoint.expected_offset) throw ingestOffsetMoved(checkpoint.source, stored, checkpoint.expected_offset);
+      }
+      await applyWrites(this.context(db), writes);
+      if (checkpoint) {
+        await pgRun(
+          db,
+          'INSERT INTO ingest_offsets (source, run_id, byte_offset, updated_time) VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET byte_offset = excluded.byte_offset, run_id = excluded.run_id, updated_time = excluded.updated_time',
+          [checkpoint.source, checkpoint.run_id, checkpoint.offset, this.now()],
+        );
+      }
+    });
+  }
+
+  async getIngestOffset(source: string): Promise<number> {
+    const rows = await pgRows<[number]>(this.pool, 'SELECT byte_offset FROM ingest_offsets WHERE source = ?', [source]);
+    return rows[0]?.[0] ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  /** A SqlClient over this store's pool, for the stores that live beside it (registry, logged models, tokens). */
+  get sqlClient(): SqlClient {
+    return (this.sql ??= pgClient(this.pool));
+  }
+
+  /** The connection pool, for benchmarks and tests. */
+  get connection(): pg.Pool {
+    return this.pool;
+  }
+
+  private async runKey(runId: string): Promise<number> {
+    const rows = await pgRows<[number]>(this.pool, 'SELECT id FROM runs WHERE run_id = ?', [checkRunId(runId)]);
+    if (rows.length === 0) throw runNotFound(runId);
+    return rows[0][0];
+  }
+
+  /** The experiment's key, its row locked until the transaction ends. */
+  private async lockExperiment(db: PgQueryable, experimentId: string): Promise<number> {
+    const key = experimentKey(experimentId);
+    if ((await pgRows(db, 'SELECT 1 FROM experiments WHERE experiment_id = ? FOR UPDATE', [key])).length === 0) throw experimentNotFound(experimentId);
+    return key;
+  }
+}

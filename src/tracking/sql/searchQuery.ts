@@ -1,0 +1,38 @@
+import type { ViewType } from '../entities.js';
+import { parseFilter, parseOrderBy } from '../filter/index.js';
+import type { SearchExperimentsRequest, SearchRunsRequest } from '../trackingStore.js';
+import { compileFilter, compileOrderBy, type SqlDialect, type SqlFragment } from './compileFilter.js';
+import { EXPERIMENT_COLUMNS, RUN_INFO_COLUMNS } from './runRows.js';
+
+function stageClause(column: string, view: ViewType | undefined, dialect: SqlDialect): string {
+  return view === 'ALL' ? dialect.true : view === 'DELETED_ONLY' ? `${column} = 'deleted'` : `${column} = 'active'`;
+}
+
+/** The query of one page of runs (`limit` rows from `offset`), as RunRows; the filter is parsed, its values bound. */
+export function runSearchQuery(options: { request: SearchRunsRequest; runIds?: string[]; limit: number; offset: number }, dialect: SqlDialect): SqlFragment {
+  const { request } = options;
+  const filter = compileFilter(parseFilter(request.filter ?? '', 'runs'), 'runs', dialect);
+  const order = compileOrderBy((request.order_by ?? []).map((o) => parseOrderBy(o, 'runs')), 'runs');
+  const where = [stageClause('r.lifecycle_stage', request.run_view_type, dialect), filter.sql];
+  const params: Array<string | number> = [...order.joins.params];
+  const experimentIds = request.experiment_ids ?? [];
+  if (experimentIds.length > 0) {
+    where.push(`r.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`);
+    params.push(...experimentIds.map((id) => (/^\d+$/.test(id) ? Number(id) : -1)));
+  }
+  if (options.runIds) {
+    where.push(`r.run_id IN (${options.runIds.map(() => '?').join(', ')})`);
+    params.push(...options.runIds);
+  }
+  params.push(...filter.params, options.limit, options.offset);
+  return { sql: `SELECT ${RUN_INFO_COLUMNS} FROM runs r ${order.joins.sql} WHERE ${where.join(' AND ')} ORDER BY ${order.order} LIMIT ? OFFSET ?`, params };
+}
+
+/** The query of one page of experiments, as ExperimentRows. */
+export function experimentSearchQuery(request: SearchExperimentsRequest, page: { limit: number; offset: number }, dialect: SqlDialect): SqlFragment {
+  const filter = compileFilter(parseFilter(request.filter ?? '', 'experiments'), 'experiments', dialect);
+  const order = compileOrderBy((request.order_by ?? []).map((o) => parseOrderBy(o, 'experiments')), 'experiments');
+  const sql = `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e ${order.joins.sql}
+    WHERE ${stageClause('e.lifecycle_stage', request.view_type, dialect)} AND ${filter.sql} ORDER BY ${order.order} LIMIT ? OFFSET ?`;
+  return { sql, params: [...order.joins.params, ...filter.params, page.limit, page.offset] };
+}
