@@ -1,7 +1,7 @@
 import { CairnError } from '../../core/errors.js';
 import type { SqlClient } from '../../core/sql/sqlClient.js';
 import type { Comparison, FilterNode, OrderBy } from '../../tracking/filter/index.js';
-import { POSTGRES_DIALECT, SQLITE_DIALECT, type SqlDialect, type SqlFragment } from '../../tracking/sql/compileFilter.js';
+import { compileFilterWith, POSTGRES_DIALECT, SQLITE_DIALECT, valueTest, type SqlDialect, type SqlFragment } from '../../tracking/sql/compileFilter.js';
 
 /** The search SQL dialect of a client (how LIKE, numbers and TRUE are written). */
 export function searchDialect(sql: SqlClient): SqlDialect {
@@ -43,16 +43,7 @@ const TAG_OWNER: Record<RegistryTarget, { table: string; match: (alias: string) 
  * the positive one, so a model without the tag matches `tags.team != 'a'`; LIKE is case-sensitive, ILIKE is not.
  */
 export function compileRegistryFilter(node: FilterNode | null, target: RegistryTarget, dialect: SqlDialect): SqlFragment {
-  if (node === null) return { sql: dialect.true, params: [] };
-  if (node.type !== 'compare') {
-    const parts = node.items.map((n) => compileRegistryFilter(n, target, dialect));
-    return { sql: `(${parts.map((p) => p.sql).join(node.type === 'and' ? ' AND ' : ' OR ')})`, params: parts.flatMap((p) => p.params) };
-  }
-  if (node.op === '!=' || node.op === 'NOT IN') {
-    const positive = compileComparison({ ...node, op: node.op === '!=' ? '=' : 'IN' }, target, dialect);
-    return { sql: `NOT ${positive.sql}`, params: positive.params };
-  }
-  return compileComparison(node, target, dialect);
+  return compileFilterWith(node, dialect, (comparison) => compileComparison(comparison, target, dialect));
 }
 
 function compileComparison(node: Comparison, target: RegistryTarget, dialect: SqlDialect): SqlFragment {
@@ -76,22 +67,6 @@ function compileComparison(node: Comparison, target: RegistryTarget, dialect: Sq
   if (node.op === 'IS NOT NULL') return exists('', []);
   const test = valueTest('x.value', node, dialect);
   return exists(` AND ${test.sql}`, test.params);
-}
-
-function valueTest(column: string, node: Comparison, dialect: SqlDialect): SqlFragment {
-  const mark = (v: string | number) => (typeof v === 'number' ? dialect.numberParam : '?');
-  switch (node.op) {
-    case 'IN': {
-      const values = node.value as Array<string | number>;
-      return { sql: `${column} IN (${values.map(mark).join(', ')})`, params: values };
-    }
-    case 'LIKE':
-      return dialect.like(column, String(node.value));
-    case 'ILIKE':
-      return dialect.like(`lower(${column})`, String(node.value).toLowerCase());
-    default:
-      return { sql: `${column} ${node.op} ${mark(node.value as string | number)}`, params: [node.value as string | number] };
-  }
 }
 
 /** The default order and tie-breakers of each list, as MLflow's SQL store has them. */
