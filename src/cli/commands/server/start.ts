@@ -3,6 +3,7 @@ import { cairnVersion } from '../../../core/packagePaths.js';
 import { openRepo, type Repo } from '../../../core/repo.js';
 import { loadConfig } from '../../../core/config.js';
 import { defaultTrackingPath } from '../../../tracking/openTrackingStore.js';
+import { openSqlModelRegistryStore } from '../../../registry/db/sqlModelRegistryStore.js';
 import { openBackend } from '../../../server/openBackend.js';
 import { startServer } from '../../../server/startServer.js';
 import type { ServerContext, ServerLogEntry } from '../../../server/serverContext.js';
@@ -22,9 +23,12 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
   const uri = await backendUri(ctx, opts.backendStoreUri as string | undefined);
   const backend = await openBackend({ uri, cwd: ctx.cwd, user: ctx.env.USER });
   const log = (entry: ServerLogEntry) => ctx.info(JSON.stringify({ time: new Date().toISOString(), ...entry }));
-  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, version: cairnVersion(), log, now: Date.now };
   let running;
+  let serverCtx: ServerContext;
   try {
+    // The registry's migrations run now, on start, not on the first registry call.
+    const registry = await openSqlModelRegistryStore(backend.sql);
+    serverCtx = { tracking: backend.tracking, sql: backend.sql, registry, version: cairnVersion(), log, now: Date.now };
     running = await startServer(serverCtx, { host, port });
   } catch (err) {
     await backend.close();
