@@ -14,7 +14,8 @@ export function checkModelName(name: unknown, field = 'name'): string {
 /** A version number as MLflow's clients send it ("3", or 3); returns the number. */
 export function checkVersion(version: unknown): number {
   const text = typeof version === 'number' ? String(version) : version;
-  if (typeof text !== 'string' || !/^[1-9][0-9]{0,15}$/.test(text.trim())) {
+  // Any whole number is read, as MLflow's int() reads it ("01" is 1); 0 or a number past the last is then not found.
+  if (typeof text !== 'string' || !/^[0-9]{1,15}$/.test(text.trim())) {
     throw usage(`Parameter 'version' must be an integer, got '${String(version)}'.`, 'version', 'model versions are numbered 1, 2, 3 ... per registered model');
   }
   return Number(text.trim());
