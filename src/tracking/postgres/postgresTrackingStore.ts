@@ -6,11 +6,11 @@ import { pgRows, pgRun, type PgQueryable } from '../../core/sql/pgQuery.js';
 import { withPgTransaction } from '../../core/sql/pgTransaction.js';
 import type { SqlClient } from '../../core/sql/sqlClient.js';
 import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
-import { decodePageToken, encodePageToken, pageSize } from '../pageToken.js';
+import { fetchPage } from '../pageToken.js';
 import { sampleSteps } from '../sampleSteps.js';
 import { POSTGRES_DIALECT } from '../sql/compileFilter.js';
 import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow, type RunRow } from '../sql/runRows.js';
-import { experimentSearchQuery, runSearchQuery } from '../sql/searchQuery.js';
+import { experimentSearchIdentity, experimentSearchQuery, runSearchIdentity, runSearchQuery } from '../sql/searchQuery.js';
 import { experimentNotFound, ingestOffsetMoved, runDeleted, runNotFound } from '../trackingErrors.js';
 import type {
   CreateExperimentRequest,
@@ -130,13 +130,17 @@ export class PostgresTrackingStore implements TrackingStore {
   }
 
   async searchExperiments(request: SearchExperimentsRequest = {}): Promise<Page<'experiments', Experiment>> {
-    const size = pageSize(request.max_results, { default: LIMITS.searchExperimentsDefault, max: LIMITS.searchExperimentsMax });
-    const query = JSON.stringify([request.filter ?? '', request.order_by ?? [], request.view_type ?? 'ACTIVE_ONLY']);
-    const offset = decodePageToken(request.page_token, query);
-    const search = experimentSearchQuery(request, { limit: size + 1, offset }, POSTGRES_DIALECT);
-    const rows = await pgRows<ExperimentRow>(this.pool, search.sql, search.params);
-    const experiments = await loadExperiments(this.pool, rows.slice(0, size));
-    return rows.length > size ? { experiments, next_page_token: encodePageToken(offset + size, query) } : { experiments };
+    return fetchPage({
+      key: 'experiments',
+      request,
+      limits: { default: LIMITS.searchExperimentsDefault, max: LIMITS.searchExperimentsMax },
+      query: experimentSearchIdentity(request),
+      fetch: (limit, offset) => {
+        const search = experimentSearchQuery(request, { limit, offset }, POSTGRES_DIALECT);
+        return pgRows<ExperimentRow>(this.pool, search.sql, search.params);
+      },
+      hydrate: (rows) => loadExperiments(this.pool, rows),
+    });
   }
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
@@ -211,22 +215,26 @@ export class PostgresTrackingStore implements TrackingStore {
 
   async getRun(runId: string): Promise<Run> {
     checkRunId(runId);
-    const runs = await this.searchRunRows({ runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 });
+    const runs = await loadRuns(this.pool, await this.searchRunRows({ runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 }));
     if (runs.length === 0) throw runNotFound(runId);
     return runs[0];
   }
 
   async searchRuns(request: SearchRunsRequest): Promise<Page<'runs', Run>> {
-    const size = pageSize(request.max_results, { default: LIMITS.searchRunsDefault, max: LIMITS.searchRunsMax });
-    const query = JSON.stringify([request.experiment_ids ?? [], request.filter ?? '', request.order_by ?? [], request.run_view_type ?? 'ACTIVE_ONLY']);
-    const offset = decodePageToken(request.page_token, query);
-    const runs = await this.searchRunRows({ request, limit: size + 1, offset });
-    return runs.length > size ? { runs: runs.slice(0, size), next_page_token: encodePageToken(offset + size, query) } : { runs };
+    return fetchPage({
+      key: 'runs',
+      request,
+      limits: { default: LIMITS.searchRunsDefault, max: LIMITS.searchRunsMax },
+      query: runSearchIdentity(request),
+      fetch: (limit, offset) => this.searchRunRows({ request, limit, offset }),
+      hydrate: (rows) => loadRuns(this.pool, rows),
+    });
   }
 
-  private async searchRunRows(options: Parameters<typeof runSearchQuery>[0]): Promise<Run[]> {
+  /** The rows of one page of runs (for loadRuns). */
+  private searchRunRows(options: Parameters<typeof runSearchQuery>[0]): Promise<RunRow[]> {
     const search = runSearchQuery(options, POSTGRES_DIALECT);
-    return loadRuns(this.pool, await pgRows<RunRow>(this.pool, search.sql, search.params));
+    return pgRows<RunRow>(this.pool, search.sql, search.params);
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -260,17 +268,23 @@ export class PostgresTrackingStore implements TrackingStore {
 
   async getMetricHistory(runId: string, key: string, request: PageRequest = {}): Promise<Page<'metrics', Metric>> {
     checkRunId(runId);
-    const size = pageSize(request.max_results, { default: LIMITS.metricHistoryDefault, max: 1_000_000 });
-    const query = JSON.stringify([runId, key]);
-    const offset = decodePageToken(request.page_token, query);
-    const rows = await pgRows<[number, number, number, number]>(
-      this.pool,
-      'SELECT m.value, m.is_nan, m.timestamp, m.step FROM metrics m JOIN runs r ON r.id = m.run WHERE r.run_id = ? AND m.key = ? ORDER BY m.step, m.timestamp, m.value LIMIT ? OFFSET ?',
-      [runId, key, size + 1, offset],
-    );
-    if (rows.length === 0) await this.runKey(runId);
-    const metrics = rows.slice(0, size).map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
-    return rows.length > size ? { metrics, next_page_token: encodePageToken(offset + size, query) } : { metrics };
+    return fetchPage({
+      key: 'metrics',
+      request,
+      limits: { default: LIMITS.metricHistoryDefault, max: LIMITS.metricHistoryMax },
+      query: [runId, key],
+      fetch: async (limit, offset) => {
+        const rows = await pgRows<[number, number, number, number]>(
+          this.pool,
+          'SELECT m.value, m.is_nan, m.timestamp, m.step FROM metrics m JOIN runs r ON r.id = m.run WHERE r.run_id = ? AND m.key = ? ORDER BY m.step, m.timestamp, m.value LIMIT ? OFFSET ?',
+          [runId, key, limit, offset],
+        );
+        // One round trip for a page; only an empty one asks whether the run exists.
+        if (rows.length === 0) await this.runKey(runId);
+        return rows;
+      },
+      hydrate: (rows) => rows.map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step })),
+    });
   }
 
   async sampleMetricHistory(runId: string, key: string, request: SampleHistoryRequest): Promise<Metric[]> {

@@ -36,3 +36,13 @@ export function experimentSearchQuery(request: SearchExperimentsRequest, page: {
     WHERE ${stageClause('e.lifecycle_stage', request.view_type, dialect)} AND ${filter.sql} ORDER BY ${order.order} LIMIT ? OFFSET ?`;
   return { sql, params: [...order.joins.params, ...filter.params, page.limit, page.offset] };
 }
+
+/** What identifies a runs search for its page tokens (a token of one search is refused by another). */
+export function runSearchIdentity(request: SearchRunsRequest): unknown {
+  return [request.experiment_ids ?? [], request.filter ?? '', request.order_by ?? [], request.run_view_type ?? 'ACTIVE_ONLY'];
+}
+
+/** What identifies an experiments search for its page tokens. */
+export function experimentSearchIdentity(request: SearchExperimentsRequest): unknown {
+  return [request.filter ?? '', request.order_by ?? [], request.view_type ?? 'ACTIVE_ONLY'];
+}

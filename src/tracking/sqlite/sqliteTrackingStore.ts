@@ -5,7 +5,7 @@ import { CairnError, fromSystemError } from '../../core/errors.js';
 import type { SqlClient } from '../../core/sql/sqlClient.js';
 import { connectionGate, sqliteClient, type ConnectionGate } from '../../core/sql/sqliteClient.js';
 import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
-import { decodePageToken, encodePageToken, pageSize } from '../pageToken.js';
+import { fetchPage } from '../pageToken.js';
 import { sampleSteps } from '../sampleSteps.js';
 import type {
   CreateExperimentRequest,
@@ -23,8 +23,9 @@ import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSamp
 import { experimentNotFound, ingestOffsetMoved, runNotFound } from '../trackingErrors.js';
 import { activeRunKey, applyWrites, insertRun, type WriteContext } from './applyWrites.js';
 import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow } from '../sql/runRows.js';
-import { loadExperiments } from './loadRuns.js';
+import { loadExperiments, loadRuns } from './loadRuns.js';
 import { migrate } from './migrations.js';
+import { experimentSearchIdentity, runSearchIdentity } from '../sql/searchQuery.js';
 import { searchExperimentRows, searchRunRows } from './searchRows.js';
 
 export interface SqliteStoreOptions {
@@ -121,12 +122,14 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async searchExperiments(request: SearchExperimentsRequest = {}): Promise<Page<'experiments', Experiment>> {
-    const size = pageSize(request.max_results, { default: LIMITS.searchExperimentsDefault, max: LIMITS.searchExperimentsMax });
-    const query = JSON.stringify([request.filter ?? '', request.order_by ?? [], request.view_type ?? 'ACTIVE_ONLY']);
-    const offset = decodePageToken(request.page_token, query);
-    const rows = searchExperimentRows(this.db, request, { limit: size + 1, offset });
-    const experiments = loadExperiments(this.db, rows.slice(0, size));
-    return rows.length > size ? { experiments, next_page_token: encodePageToken(offset + size, query) } : { experiments };
+    return fetchPage({
+      key: 'experiments',
+      request,
+      limits: { default: LIMITS.searchExperimentsDefault, max: LIMITS.searchExperimentsMax },
+      query: experimentSearchIdentity(request),
+      fetch: (limit, offset) => searchExperimentRows(this.db, request, { limit, offset }),
+      hydrate: (rows) => loadExperiments(this.db, rows),
+    });
   }
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
@@ -193,17 +196,20 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async getRun(runId: string): Promise<Run> {
     checkRunId(runId);
-    const { runs } = searchRunRows(this.db, { runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 });
+    const runs = loadRuns(this.db, searchRunRows(this.db, { runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 }));
     if (runs.length === 0) throw runNotFound(runId);
     return runs[0];
   }
 
   async searchRuns(request: SearchRunsRequest): Promise<Page<'runs', Run>> {
-    const size = pageSize(request.max_results, { default: LIMITS.searchRunsDefault, max: LIMITS.searchRunsMax });
-    const query = JSON.stringify([request.experiment_ids ?? [], request.filter ?? '', request.order_by ?? [], request.run_view_type ?? 'ACTIVE_ONLY']);
-    const offset = decodePageToken(request.page_token, query);
-    const { runs } = searchRunRows(this.db, { request, limit: size + 1, offset });
-    return runs.length > size ? { runs: runs.slice(0, size), next_page_token: encodePageToken(offset + size, query) } : { runs };
+    return fetchPage({
+      key: 'runs',
+      request,
+      limits: { default: LIMITS.searchRunsDefault, max: LIMITS.searchRunsMax },
+      query: runSearchIdentity(request),
+      fetch: (limit, offset) => searchRunRows(this.db, { request, limit, offset }),
+      hydrate: (rows) => loadRuns(this.db, rows),
+    });
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -233,15 +239,18 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async getMetricHistory(runId: string, key: string, request: PageRequest = {}): Promise<Page<'metrics', Metric>> {
     const run = this.runKey(runId);
-    const size = pageSize(request.max_results, { default: LIMITS.metricHistoryDefault, max: 1_000_000 });
-    const query = JSON.stringify([runId, key]);
-    const offset = decodePageToken(request.page_token, query);
-    const rows = this.ctx
-      .prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?')
-      .raw(true)
-      .all(run, key, size + 1, offset) as Array<[number | null, number, number, number]>;
-    const metrics = rows.slice(0, size).map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
-    return rows.length > size ? { metrics, next_page_token: encodePageToken(offset + size, query) } : { metrics };
+    return fetchPage({
+      key: 'metrics',
+      request,
+      limits: { default: LIMITS.metricHistoryDefault, max: LIMITS.metricHistoryMax },
+      query: [runId, key],
+      fetch: (limit, offset) =>
+        this.ctx
+          .prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?')
+          .raw(true)
+          .all(run, key, limit, offset) as Array<[number | null, number, number, number]>,
+      hydrate: (rows) => rows.map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step })),
+    });
   }
 
   async sampleMetricHistory(runId: string, key: string, request: SampleHistoryRequest): Promise<Metric[]> {
