@@ -1,17 +1,10 @@
+import type { Page, PageRequest } from '../tracking/trackingStore.js';
 import type { ModelVersion, ModelVersionStage, RegisteredModel, RegistryTag } from './registryEntities.js';
 
-export interface SearchRegistryRequest {
+export interface SearchRegistryRequest extends PageRequest {
   /** MLflow's filter syntax (the shared grammar: `name LIKE 'cat%' and tags.team = 'vision'`, OR and parentheses too). */
   filter?: string;
   order_by?: string[];
-  max_results?: number;
-  page_token?: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Absent on the last page. */
-  next_page_token?: string;
 }
 
 export interface CreateModelVersionRequest {
@@ -40,7 +33,7 @@ export interface ModelRegistryStore {
   updateRegisteredModel(name: string, description: string | undefined): Promise<RegisteredModel>;
   /** Deletes the model with all its versions, tags and aliases. */
   deleteRegisteredModel(name: string): Promise<void>;
-  searchRegisteredModels(request: SearchRegistryRequest): Promise<Page<RegisteredModel>>;
+  searchRegisteredModels(request: SearchRegistryRequest): Promise<Page<'registered_models', RegisteredModel>>;
   /** The highest version in each of `stages` (every stage when empty). */
   getLatestVersions(name: string, stages?: ModelVersionStage[]): Promise<ModelVersion[]>;
   setRegisteredModelTag(name: string, tag: RegistryTag): Promise<void>;
@@ -60,7 +53,7 @@ export interface ModelRegistryStore {
   deleteModelVersion(name: string, version: string): Promise<void>;
   /** Where a version's files can be downloaded from: the resolved storage location, else its source. */
   getModelVersionDownloadUri(name: string, version: string): Promise<string>;
-  searchModelVersions(request: SearchRegistryRequest): Promise<Page<ModelVersion>>;
+  searchModelVersions(request: SearchRegistryRequest): Promise<Page<'model_versions', ModelVersion>>;
   setModelVersionTag(name: string, version: string, tag: RegistryTag): Promise<void>;
   deleteModelVersionTag(name: string, version: string, key: string): Promise<void>;
 }

@@ -87,7 +87,7 @@ export function runRegistryStoreContract(label: string, makeFixture: () => Promi
       const versions = (await Promise.all(creates)).map((v) => Number(v.version)).sort((a, b) => a - b);
       assert.deepEqual(versions, Array.from({ length: 12 }, (_, i) => i + 1));
       const listed = await store.searchModelVersions({ filter: "name = 'cats'" });
-      assert.equal(listed.items.length, 12);
+      assert.equal(listed.model_versions.length, 12);
     }));
 
     it('renames a model with its versions; the old name is gone and a taken name is refused', withStore(async (store) => {
@@ -120,7 +120,7 @@ export function runRegistryStoreContract(label: string, makeFixture: () => Promi
       await store.setAlias('cats', 'champion', '1');
       await store.deleteRegisteredModel('cats');
       await rejectsWith(store.getRegisteredModel('cats'), 'NOT_FOUND');
-      assert.deepEqual((await store.searchModelVersions({})).items, []);
+      assert.deepEqual((await store.searchModelVersions({})).model_versions, []);
       await store.createRegisteredModel({ name: 'cats' });
       const fresh = await store.getRegisteredModel('cats');
       assert.deepEqual([fresh.tags, fresh.aliases, fresh.latest_versions], [[], [], []]);
@@ -195,7 +195,7 @@ export function runRegistryStoreContract(label: string, makeFixture: () => Promi
       for (const [name, team] of [['cats', 'vision'], ['dogs', 'vision'], ['Catalog', 'search'], ['birds', null]] as const) {
         await store.createRegisteredModel({ name, tags: team ? [{ key: 'team', value: team }] : [] });
       }
-      const names = async (filter: string, order_by?: string[]) => (await store.searchRegisteredModels({ filter, order_by })).items.map((m) => m.name);
+      const names = async (filter: string, order_by?: string[]) => (await store.searchRegisteredModels({ filter, order_by })).registered_models.map((m) => m.name);
       assert.deepEqual(await names(''), ['Catalog', 'birds', 'cats', 'dogs'], 'by name by default');
       assert.deepEqual(await names("name LIKE 'cat%'"), ['cats'], 'LIKE is case-sensitive');
       assert.deepEqual(await names("name ILIKE 'cat%'"), ['Catalog', 'cats']);
@@ -207,10 +207,10 @@ export function runRegistryStoreContract(label: string, makeFixture: () => Promi
       assert.deepEqual(await names('', ['last_updated_timestamp DESC']), ['birds', 'Catalog', 'dogs', 'cats']);
       assert.deepEqual(await names('', ['tags.team ASC']), ['Catalog', 'cats', 'dogs', 'birds'], 'by a tag, missing ones last');
       const first = await store.searchRegisteredModels({ max_results: 3 });
-      assert.equal(first.items.length, 3);
+      assert.equal(first.registered_models.length, 3);
       assert.ok(first.next_page_token);
       const second = await store.searchRegisteredModels({ max_results: 3, page_token: first.next_page_token });
-      assert.deepEqual(second.items.map((m) => m.name), ['dogs']);
+      assert.deepEqual(second.registered_models.map((m) => m.name), ['dogs']);
       assert.equal(second.next_page_token, undefined);
       await rejectsWith(store.searchRegisteredModels({ filter: "name = 'x'", page_token: first.next_page_token }), 'USAGE', /another search/);
       await rejectsWith(store.searchRegisteredModels({ filter: 'name = ' }), 'USAGE', /bad filter/);
@@ -223,10 +223,10 @@ export function runRegistryStoreContract(label: string, makeFixture: () => Promi
     it('binds filter values: quotes and SQL in a value match nothing and run nothing', withStore(async (store) => {
       await store.createRegisteredModel({ name: "it's" });
       await store.createRegisteredModel({ name: 'plain' });
-      assert.deepEqual((await store.searchRegisteredModels({ filter: "name = 'x'' OR ''1''=''1'" })).items, []);
-      assert.deepEqual((await store.searchRegisteredModels({ filter: "name = '; DROP TABLE registry_models; --'" })).items, []);
-      assert.deepEqual((await store.searchRegisteredModels({ filter: `name = "it's"` })).items.map((m) => m.name), ["it's"]);
-      assert.equal((await store.searchRegisteredModels({})).items.length, 2, 'the tables are intact');
+      assert.deepEqual((await store.searchRegisteredModels({ filter: "name = 'x'' OR ''1''=''1'" })).registered_models, []);
+      assert.deepEqual((await store.searchRegisteredModels({ filter: "name = '; DROP TABLE registry_models; --'" })).registered_models, []);
+      assert.deepEqual((await store.searchRegisteredModels({ filter: `name = "it's"` })).registered_models.map((m) => m.name), ["it's"]);
+      assert.equal((await store.searchRegisteredModels({})).registered_models.length, 2, 'the tables are intact');
     }));
 
     it('searches model versions by name, run_id, source_path, version number and tags, newest update first', withStore(async (store) => {
@@ -235,7 +235,7 @@ export function runRegistryStoreContract(label: string, makeFixture: () => Promi
       await store.createModelVersion({ name: 'cats', source: 'runs:/r1/model', run_id: 'r1', tags: [{ key: 'ok', value: 'yes' }] });
       await store.createModelVersion({ name: 'cats', source: 's3://bucket/cats/2', run_id: 'r2' });
       await store.createModelVersion({ name: 'dogs', source: 'runs:/r1/dog', run_id: 'r1' });
-      const found = async (filter: string, order_by?: string[]) => (await store.searchModelVersions({ filter, order_by })).items.map((v) => `${v.name}/${v.version}`);
+      const found = async (filter: string, order_by?: string[]) => (await store.searchModelVersions({ filter, order_by })).model_versions.map((v) => `${v.name}/${v.version}`);
       assert.deepEqual(await found(''), ['dogs/1', 'cats/2', 'cats/1']);
       assert.deepEqual(await found("name = 'cats'"), ['cats/2', 'cats/1']);
       assert.deepEqual(await found("run_id = 'r1'"), ['dogs/1', 'cats/1']);
@@ -249,7 +249,7 @@ export function runRegistryStoreContract(label: string, makeFixture: () => Promi
       assert.deepEqual(await found("current_stage = 'Staging'"), ['cats/1']);
       const page1 = await store.searchModelVersions({ max_results: 2 });
       const page2 = await store.searchModelVersions({ max_results: 2, page_token: page1.next_page_token });
-      assert.deepEqual([...page1.items, ...page2.items].map((v) => `${v.name}/${v.version}`), ['cats/1', 'dogs/1', 'cats/2']);
+      assert.deepEqual([...page1.model_versions, ...page2.model_versions].map((v) => `${v.name}/${v.version}`), ['cats/1', 'dogs/1', 'cats/2']);
       await rejectsWith(store.searchModelVersions({ filter: 'params.lr = 1' }), 'USAGE', /model versions are searched/);
       await rejectsWith(store.searchModelVersions({ max_results: 0 }), 'USAGE', /max_results/);
     }));

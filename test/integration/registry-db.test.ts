@@ -52,5 +52,5 @@ it('three processes creating versions of one model at once get distinct numbers 
   await store.createRegisteredModel({ name: 'cats' });
   const got = (await Promise.all([runWriter(file, 'cats', 10), runWriter(file, 'cats', 10), runWriter(file, 'cats', 10)])).flat();
   assert.deepEqual(got.map(Number).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i + 1));
-  assert.equal((await store.searchModelVersions({ filter: "name = 'cats'" })).items.length, 30);
+  assert.equal((await store.searchModelVersions({ filter: "name = 'cats'" })).model_versions.length, 30);
 });

@@ -1,8 +1,9 @@
 import { CairnError } from '../../core/errors.js';
 import type { SqlClient } from '../../core/sql/sqlClient.js';
 import { parseFilter, parseOrderBy } from '../../tracking/filter/index.js';
-import { decodePageToken, encodePageToken, pageSize } from '../../tracking/pageToken.js';
-import type { CreateModelVersionRequest, ModelRegistryStore, Page, SearchRegistryRequest } from '../modelRegistryStore.js';
+import { fetchPage } from '../../tracking/pageToken.js';
+import type { Page } from '../../tracking/trackingStore.js';
+import type { CreateModelVersionRequest, ModelRegistryStore, SearchRegistryRequest } from '../modelRegistryStore.js';
 import { ACTIVE_STAGES, REGISTRY_LIMITS, type ModelVersion, type ModelVersionStage, type RegisteredModel, type RegistryTag } from '../registryEntities.js';
 import { checkAlias, checkModelName, checkRegistryTag, checkRegistryTags, checkStage, checkVersion } from '../validateRegistry.js';
 import { compileRegistryFilter, compileRegistryOrderBy, searchDialect, type RegistryTarget } from './compileRegistrySearch.js';
@@ -90,11 +91,11 @@ export class SqlModelRegistryStore implements ModelRegistryStore {
     });
   }
 
-  async searchRegisteredModels(request: SearchRegistryRequest): Promise<Page<RegisteredModel>> {
-    const { rows, next } = await this.searchRows<ModelRow>(request, 'registered_models', REGISTRY_LIMITS.searchModels, (where, order) =>
-      `SELECT ${MODEL_COLUMNS} FROM registry_models m ${order.joins} WHERE ${where} ORDER BY ${order.order} LIMIT ? OFFSET ?`,
-    );
-    return { items: await loadModels(this.sql, rows), ...(next ? { next_page_token: next } : {}) };
+  async searchRegisteredModels(request: SearchRegistryRequest): Promise<Page<'registered_models', RegisteredModel>> {
+    return this.searchPage(request, 'registered_models', REGISTRY_LIMITS.searchModels, {
+      from: `SELECT ${MODEL_COLUMNS} FROM registry_models m`,
+      hydrate: (rows: ModelRow[]) => loadModels(this.sql, rows),
+    });
   }
 
   async getLatestVersions(name: string, stages: ModelVersionStage[] = []): Promise<ModelVersion[]> {
@@ -240,11 +241,11 @@ export class SqlModelRegistryStore implements ModelRegistryStore {
     return v.storage_location ?? v.source;
   }
 
-  async searchModelVersions(request: SearchRegistryRequest): Promise<Page<ModelVersion>> {
-    const { rows, next } = await this.searchRows<VersionRow>(request, 'model_versions', REGISTRY_LIMITS.searchVersions, (where, order) =>
-      `SELECT ${VERSION_COLUMNS} FROM registry_versions v JOIN registry_models m ON m.id = v.rm ${order.joins} WHERE ${where} ORDER BY ${order.order} LIMIT ? OFFSET ?`,
-    );
-    return { items: await loadVersions(this.sql, rows), ...(next ? { next_page_token: next } : {}) };
+  async searchModelVersions(request: SearchRegistryRequest): Promise<Page<'model_versions', ModelVersion>> {
+    return this.searchPage(request, 'model_versions', REGISTRY_LIMITS.searchVersions, {
+      from: `SELECT ${VERSION_COLUMNS} FROM registry_versions v JOIN registry_models m ON m.id = v.rm`,
+      hydrate: (rows: VersionRow[]) => loadVersions(this.sql, rows),
+    });
   }
 
   async setModelVersionTag(name: string, version: string, tag: RegistryTag): Promise<void> {
@@ -269,25 +270,29 @@ export class SqlModelRegistryStore implements ModelRegistryStore {
     });
   }
 
-  /** One page of a search: the filter and order parsed by the shared grammar, one row more to know if a page follows. */
-  private async searchRows<Row>(
+  /** One page of a search: the filter and order parsed by the shared grammar and compiled with bound values. */
+  private async searchPage<K extends RegistryTarget, Row, T>(
     request: SearchRegistryRequest,
-    target: RegistryTarget,
+    target: K,
     limits: { default: number; max: number },
-    query: (where: string, order: { joins: string; order: string }) => string,
-  ): Promise<{ rows: Row[]; next?: string }> {
-    const limit = pageSize(request.max_results, limits);
-    const fingerprint = JSON.stringify([target, request.filter ?? '', request.order_by ?? []]);
-    const offset = decodePageToken(request.page_token, fingerprint);
+    query: { from: string; hydrate: (rows: Row[]) => Promise<T[]> },
+  ): Promise<Page<K, T>> {
     const filter = compileRegistryFilter(parseFilter(request.filter ?? '', target), target, searchDialect(this.sql));
     const order = compileRegistryOrderBy((request.order_by ?? []).map((o) => parseOrderBy(o, target)), target);
-    const rows = await this.sql.all<Row>(query(filter.sql, { joins: order.joins.sql, order: order.order }), [
-      ...order.joins.params,
-      ...filter.params,
-      limit + 1,
-      offset,
-    ]);
-    return rows.length > limit ? { rows: rows.slice(0, limit), next: encodePageToken(offset + limit, fingerprint) } : { rows };
+    return fetchPage({
+      key: target,
+      request,
+      limits,
+      query: [target, request.filter ?? '', request.order_by ?? []],
+      fetch: (limit, offset) =>
+        this.sql.all<Row>(`${query.from} ${order.joins.sql} WHERE ${filter.sql} ORDER BY ${order.order} LIMIT ? OFFSET ?`, [
+          ...order.joins.params,
+          ...filter.params,
+          limit,
+          offset,
+        ]),
+      hydrate: query.hydrate,
+    });
   }
 }
 

@@ -71,10 +71,7 @@ export const modelVersionRoutes: MlflowRoute[] = [
   {
     method: 'GET',
     path: 'model-versions/search',
-    handler: async (input, ctx) => {
-      const page = await (await registryOf(ctx)).searchModelVersions(searchInput(input));
-      return { model_versions: page.items, ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}) };
-    },
+    handler: async (input, ctx) => (await registryOf(ctx)).searchModelVersions(searchInput(input)),
   },
   {
     method: 'POST',

@@ -48,10 +48,7 @@ export const registeredModelRoutes: MlflowRoute[] = [
   {
     method: 'GET',
     path: 'registered-models/search',
-    handler: async (input, ctx) => {
-      const page = await (await registryOf(ctx)).searchRegisteredModels(searchInput(input));
-      return { registered_models: page.items, ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}) };
-    },
+    handler: async (input, ctx) => (await registryOf(ctx)).searchRegisteredModels(searchInput(input)),
   },
   // MLflow serves get-latest-versions on POST (its Python client) and GET.
   ...(['POST', 'GET'] as const).map(
