@@ -90,6 +90,29 @@ export function runRegistryStoreContract(label: string, makeFixture: () => Promi
       assert.equal(listed.model_versions.length, 12);
     }));
 
+    it('two renames onto one new name at once: one wins, the other is a CONFLICT', withStore(async (store, fixture) => {
+      const other = fixture.second ? await openSqlModelRegistryStore(await fixture.second()) : store;
+      for (let round = 0; round < 5; round++) {
+        await store.createRegisteredModel({ name: `a${round}` });
+        await store.createRegisteredModel({ name: `b${round}` });
+        const results = await Promise.allSettled([store.renameRegisteredModel(`a${round}`, `n${round}`), other.renameRegisteredModel(`b${round}`, `n${round}`)]);
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, JSON.stringify(results));
+        const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        assert.equal(failed.reason.code, 'CONFLICT', String(failed.reason));
+      }
+    }));
+
+    it('an alias set while its version is deleted never points at a missing version', withStore(async (store, fixture) => {
+      const other = fixture.second ? await openSqlModelRegistryStore(await fixture.second()) : store;
+      await store.createRegisteredModel({ name: 'cats' });
+      for (let round = 0; round < 5; round++) {
+        const { version } = await store.createModelVersion({ name: 'cats', source: `s3://b/${round}` });
+        await Promise.allSettled([other.setAlias('cats', `a${round}`, version), store.deleteModelVersion('cats', version)]);
+        const model = await store.getRegisteredModel('cats');
+        assert.deepEqual(model.aliases, [], `round ${round}: ${JSON.stringify(model.aliases)}`);
+      }
+    }));
+
     it('renames a model with its versions; the old name is gone and a taken name is refused', withStore(async (store) => {
       await store.createRegisteredModel({ name: 'cats' });
       await store.createRegisteredModel({ name: 'dogs' });

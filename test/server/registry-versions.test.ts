@@ -35,9 +35,12 @@ test('model-versions/create registers a run\'s model: version "1", READY, and it
   assert.equal(uri.status, 200);
   assert.equal(uri.json.artifact_uri, `${run.artifact_uri.replace(/\/+$/, '')}/model`);
 
+  const withoutRunId = await version(server, { name: 'cats', source: `runs:/${run.run_id}/other` });
+  assert.equal(withoutRunId.run_id, run.run_id, 'a runs:/ source gives the version its run');
+  await server.api('model-versions/delete', { name: 'cats', version: withoutRunId.version }, 'DELETE');
   await version(server, { name: 'cats', source: 's3://bucket/cats/2' });
-  assert.equal((await server.api('model-versions/get-download-uri', { name: 'cats', version: '2' }, 'GET')).json.artifact_uri, 's3://bucket/cats/2');
-  assert.equal((await server.api('registered-models/get', { name: 'cats' }, 'GET')).json.registered_model.latest_versions[0].version, '2');
+  assert.equal((await server.api('model-versions/get-download-uri', { name: 'cats', version: '3' }, 'GET')).json.artifact_uri, 's3://bucket/cats/2');
+  assert.equal((await server.api('registered-models/get', { name: 'cats' }, 'GET')).json.registered_model.latest_versions[0].version, '3');
 });
 
 test('model-versions/create refuses a missing model, a missing source and a runs:/ source of an unknown run', async (t) => {

@@ -65,7 +65,13 @@ export class SqlModelRegistryStore implements ModelRegistryStore {
       const taken = await sql.get<{ id: number }>('SELECT id FROM registry_models WHERE name = ? AND id <> ?', [newName, model.id]);
       if (taken) throw new CairnError('CONFLICT', `Registered Model (name=${newName}) already exists.`, { hint: 'choose a name no other model has', data: { name: newName } });
       const now = this.now();
-      await sql.run('UPDATE registry_models SET name = ?, last_updated_timestamp = ? WHERE id = ?', [newName, now, model.id]);
+      try {
+        await sql.run('UPDATE registry_models SET name = ?, last_updated_timestamp = ? WHERE id = ?', [newName, now, model.id]);
+      } catch (err) {
+        // A concurrent rename to the same name on PostgreSQL passes the check above; the unique index stops it here.
+        if (isUniqueViolation(err)) throw new CairnError('CONFLICT', `Registered Model (name=${newName}) already exists.`, { hint: 'choose a name no other model has', data: { name: newName } });
+        throw err;
+      }
       await sql.run('UPDATE registry_versions SET last_updated_timestamp = ? WHERE rm = ?', [now, model.id]);
       return (await loadModels(sql, [await modelRow(sql, newName)]))[0];
     });
@@ -84,10 +90,12 @@ export class SqlModelRegistryStore implements ModelRegistryStore {
     checkModelName(name);
     await this.sql.tx(async (sql) => {
       const model = await modelRow(sql, name);
-      for (const table of ['registry_aliases', 'registry_version_tags', 'registry_versions', 'registry_model_tags']) {
+      // The rows writers lock come first (the model, then its versions), so on PostgreSQL a concurrent create or
+      // alias either finishes before this delete reads the rows below it, or finds its model gone.
+      await sql.run('DELETE FROM registry_models WHERE id = ?', [model.id]);
+      for (const table of ['registry_versions', 'registry_aliases', 'registry_version_tags', 'registry_model_tags']) {
         await sql.run(`DELETE FROM ${table} WHERE rm = ?`, [model.id]);
       }
-      await sql.run('DELETE FROM registry_models WHERE id = ?', [model.id]);
     });
   }
 
@@ -126,7 +134,7 @@ export class SqlModelRegistryStore implements ModelRegistryStore {
     checkAlias(alias);
     const number = checkVersion(version);
     await this.sql.tx(async (sql) => {
-      const v = await versionRow(sql, name, number);
+      const v = await lockedVersionRow(sql, name, number);
       await sql.run('INSERT INTO registry_aliases (rm, alias, version) VALUES (?, ?, ?) ON CONFLICT (rm, alias) DO UPDATE SET version = excluded.version', [v.rm, alias, number]);
     });
   }
@@ -228,7 +236,8 @@ export class SqlModelRegistryStore implements ModelRegistryStore {
     const number = checkVersion(version);
     await this.sql.tx(async (sql) => {
       const v = await versionRow(sql, name, number);
-      for (const table of ['registry_aliases', 'registry_version_tags', 'registry_versions']) {
+      // The version's row first: it is what setAlias and set-tag lock (see lockedVersionRow).
+      for (const table of ['registry_versions', 'registry_aliases', 'registry_version_tags']) {
         await sql.run(`DELETE FROM ${table} WHERE rm = ? AND version = ?`, [v.rm, number]);
       }
       await sql.run('UPDATE registry_models SET last_updated_timestamp = ? WHERE id = ?', [this.now(), v.rm]);
@@ -253,7 +262,7 @@ export class SqlModelRegistryStore implements ModelRegistryStore {
     const number = checkVersion(version);
     const t = checkRegistryTag(tag);
     await this.sql.tx(async (sql) => {
-      const v = await versionRow(sql, name, number);
+      const v = await lockedVersionRow(sql, name, number);
       await sql.run(
         'INSERT INTO registry_version_tags (rm, version, key, value) VALUES (?, ?, ?, ?) ON CONFLICT (rm, version, key) DO UPDATE SET value = excluded.value',
         [v.rm, number, t.key, t.value],
@@ -310,6 +319,21 @@ async function versionRow(sql: SqlClient, name: string, version: number): Promis
     hint: `list its versions with model-versions/search {"filter": "name = '${name.replace(/'/g, "\\'")}'"}`,
     data: { name, version: String(version) },
   });
+}
+
+/**
+ * The version's row, locked until the transaction ends (an UPDATE that changes nothing takes PostgreSQL's row lock;
+ * SQLite's transaction holds the write lock already), so a concurrent delete cannot leave an alias or a tag behind.
+ */
+async function lockedVersionRow(sql: SqlClient, name: string, version: number): Promise<VersionRow> {
+  await sql.run('UPDATE registry_versions SET last_updated_timestamp = last_updated_timestamp WHERE rm = (SELECT id FROM registry_models WHERE name = ?) AND version = ?', [name, version]);
+  return versionRow(sql, name, version);
+}
+
+/** A unique index refused the write (SQLite's and PostgreSQL's codes). */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 function modelNotFound(name: string): CairnError {

@@ -1,4 +1,4 @@
-import { resolveModelSource } from '../../../registry/resolveModelSource.js';
+import { parseRunsUri, resolveModelSource } from '../../../registry/resolveModelSource.js';
 import { checkStage } from '../../../registry/validateRegistry.js';
 import { optionalBool, optionalString, requiredString } from '../input.js';
 import type { MlflowRoute } from '../route.js';
@@ -16,7 +16,8 @@ export const modelVersionRoutes: MlflowRoute[] = [
         model_version: await (await registryOf(ctx)).createModelVersion({
           name: requiredString(input, 'name'),
           source,
-          run_id: optionalString(input, 'run_id') || undefined,
+          // A runs:/ source names its run: a version registered without run_id is still found by a run_id search.
+          run_id: optionalString(input, 'run_id') || parseRunsUri(source)?.runId,
           run_link: optionalString(input, 'run_link') || undefined,
           description: optionalString(input, 'description'),
           model_id: optionalString(input, 'model_id') || undefined,
