@@ -23,3 +23,28 @@ export function ingestOffsetMoved(source: string, stored: number, expected: numb
     data: { reason: 'ingest-offset-moved', offset: stored },
   });
 }
+
+/** A second experiment with a used name (`existing`: the experiment that has it, when known). */
+export function experimentNameTaken(name: string, existing?: { id: number | string; deleted: boolean }): CairnError {
+  return new CairnError('CONFLICT', `an experiment named "${name}" already exists${existing?.deleted ? ' (deleted)' : ''}`, {
+    hint: existing?.deleted ? 'restore it, or choose another name' : 'choose another name',
+    ...(existing ? { data: { experiment_id: String(existing.id) } } : {}),
+  });
+}
+
+export function defaultExperimentUndeletable(): CairnError {
+  return new CairnError('USAGE', 'the default experiment "0" cannot be deleted');
+}
+
+/** Deleting a tag the run or experiment does not have (MLflow's rule: NOT_FOUND). */
+export function tagNotFound(owner: 'run' | 'experiment', id: string, key: string): CairnError {
+  return new CairnError('NOT_FOUND', `${owner} ${id} has no tag "${key}"`);
+}
+
+export function runIdTaken(runId: string | undefined): CairnError {
+  return new CairnError('CONFLICT', `a run with id ${runId} already exists`);
+}
+
+export function unknownWrite(w: { op: string }): CairnError {
+  return new CairnError('USAGE', `unknown tracking write "${w.op}"`);
+}

@@ -138,6 +138,18 @@ describe('postgresql tracking store', () => {
     assert.deepEqual(lineages.map((l) => l.lineage), ['probe', 'tracking']);
   });
 
+  it('gives back every metric value bit for bit: random doubles, the extremes, NaN and the infinities', async (t) => {
+    const store = await PostgresTrackingStore.open({ uri: await postgres.newDatabase() });
+    t.after(() => store.close());
+    const values = [Math.PI, 0.1 + 0.2, 1e-300, 5e-324, 1.7976931348623157e308, -2.5e-10, NaN, Infinity, -Infinity, ...Array.from({ length: 40 }, () => (Math.random() - 0.5) * 10 ** Math.floor(Math.random() * 40 - 20))];
+    const { run_id } = await store.createRun({ experiment_id: '0' });
+    await store.write([{ op: 'logBatch', run_id, metrics: values.map((value, i) => ({ key: `k${String(i).padStart(2, '0')}`, value, step: 0, timestamp: 1 })) }]);
+    const latest = (await store.getRun(run_id)).data.metrics.map((m) => m.value);
+    assert.deepEqual(latest, values, 'the latest values, read as JSON in the search query');
+    const history = await Promise.all(values.map((_, i) => store.getMetricHistory(run_id, `k${String(i).padStart(2, '0')}`)));
+    assert.deepEqual(history.map((h) => h.metrics[0].value), values, 'the series, read as float8');
+  });
+
   it('refuses a database whose schema is newer than this cairn', async () => {
     const uri = await postgres.newDatabase();
     await (await PostgresTrackingStore.open({ uri })).close();

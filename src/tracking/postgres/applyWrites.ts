@@ -4,10 +4,10 @@ import { pgRows, type PgQueryable } from '../../core/sql/pgQuery.js';
 import { SYSTEM_TAGS, type RunInfo } from '../entities.js';
 import { generateRunName } from '../runName.js';
 import { lastByKey, paramConflict, planBatch } from '../planBatch.js';
-import { experimentDeleted, experimentNotFound, runDeleted, runNotFound } from '../trackingErrors.js';
+import { experimentDeleted, experimentNotFound, runDeleted, runNotFound, unknownWrite } from '../trackingErrors.js';
 import { RUN_INFO_COLUMNS, rowToInfo, type RunRow } from '../sql/runRows.js';
 import type { CreateRunRequest, TrackingWrite } from '../trackingStore.js';
-import { checkArtifactPath, checkRunId, checkStatus, checkTag, checkTime } from '../validate.js';
+import { checkArtifact, checkRunId, checkStatus, checkTag, checkTime, datasetInputRow } from '../validate.js';
 import { logBatchStatement, PARAM_CHANGED } from './logBatchStatement.js';
 
 /** What the write functions need: a connection (in a transaction unless one statement does it all), the clock, the default user. */
@@ -68,7 +68,7 @@ export async function applyWrites(ctx: PgWriteContext, writes: TrackingWrite[]):
         if (!created) {
           // It existed, or another writer created it a moment ago: complete it.
           const tags = [...(w.run.run_name ? [{ key: SYSTEM_TAGS.runName, value: w.run.run_name }] : []), ...(w.run.tags ?? [])];
-          await logBatch(ctx, runId, { tags });
+          if (tags.length > 0) await logBatch(ctx, runId, { tags });
         }
         break;
       }
@@ -76,26 +76,16 @@ export async function applyWrites(ctx: PgWriteContext, writes: TrackingWrite[]):
         await logBatch(ctx, w.run_id, w);
         break;
       case 'logInputs': {
-        const rows = w.datasets.map(({ dataset: d, tags }) => {
-          if (typeof d?.name !== 'string' || d.name === '' || typeof d.digest !== 'string' || d.digest === '') {
-            throw new CairnError('USAGE', 'a dataset input needs a non-empty name and digest');
-          }
-          const inputTags = (tags ?? []).map(checkTag);
-          const context = inputTags.find((t) => t.key === SYSTEM_TAGS.datasetContext)?.value ?? null;
-          return [d.name, d.digest, d.source_type ?? '', d.source ?? '', d.schema ?? null, d.profile ?? null, context, JSON.stringify(inputTags)];
-        });
+        const rows = w.datasets.map(datasetInputRow);
         await activeRun(ctx, w.run_id, `INSERT INTO inputs (run, name, digest, source_type, source, schema, profile, context, tags)
           SELECT r.id, u.* FROM r, unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS u
           ON CONFLICT DO NOTHING`, columns(rows, 8));
         break;
       }
       case 'logArtifacts': {
-        const artifacts = new Map<string, { oid: string; size: number }>();
-        for (const a of w.artifacts) {
-          if (!/^[0-9a-f]{64}$/.test(a.oid) || !Number.isSafeInteger(a.size) || a.size < 0) throw new CairnError('USAGE', `artifact "${a.path}" needs an oid (64 hex) and a size`);
-          artifacts.set(checkArtifactPath(a.path), a);
-        }
-        const rows = [...artifacts].map(([path, a]) => [path, a.oid, a.size]);
+        // One row a path (the last one wins, as one upsert after another): ON CONFLICT DO UPDATE refuses a path twice.
+        const artifacts = new Map(w.artifacts.map(checkArtifact).map((a) => [a.path, a]));
+        const rows = [...artifacts.values()].map((a) => [a.path, a.oid, a.size]);
         await activeRun(ctx, w.run_id, `INSERT INTO artifacts (run, path, oid, size) SELECT r.id, u.* FROM r, unnest(?::text[], ?::text[], ?::bigint[]) AS u
           ON CONFLICT (run, path) DO UPDATE SET oid = excluded.oid, size = excluded.size`, columns(rows, 3));
         break;
@@ -112,7 +102,7 @@ export async function applyWrites(ctx: PgWriteContext, writes: TrackingWrite[]):
         break;
       }
       default:
-        throw new CairnError('USAGE', `unknown tracking write "${(w as { op: string }).op}"`);
+        throw unknownWrite(w);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { CairnError, redactSecrets } from '../../core/errors.js';
 import type { SqlMigration } from '../../core/sql/sqlClient.js';
 import { DEFAULT_ARTIFACT_LOCATION_0 } from '../sqlite/migrations.js';
 
@@ -102,3 +103,19 @@ export const PG_TRACKING_MIGRATIONS: SqlMigration[] = [
     ],
   },
 ];
+
+/** What a failed migration means for the user: a user that may not create tables, or a database that is not cairn's. */
+export function migrationError(err: unknown, where: string): CairnError {
+  if (err instanceof CairnError) return err;
+  const reason = redactSecrets((err as Error).message);
+  if ((err as { code?: string }).code === '42501') {
+    return new CairnError('PERMISSION', `the tracking store ${where} cannot create its tables: ${reason}`, {
+      cause: err,
+      hint: 'the first start creates the schema: let the user create tables (GRANT CREATE ON SCHEMA public TO <user>) or make it the database owner',
+    });
+  }
+  return new CairnError('INTEGRITY', `the tracking store ${where} could not be migrated: ${reason}`, {
+    cause: err,
+    hint: "check that the database holds only cairn's tables, or give cairn a database of its own",
+  });
+}

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CairnError, redactSecrets } from '../../core/errors.js';
+import { redactSecrets } from '../../core/errors.js';
 import { openPgPool } from '../../core/sql/openPgPool.js';
 import { pgClient } from '../../core/sql/pgClient.js';
 import { pgRows, pgRun, type PgQueryable } from '../../core/sql/pgQuery.js';
@@ -9,9 +9,9 @@ import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Met
 import { fetchPage } from '../pageToken.js';
 import { sampleSteps } from '../sampleSteps.js';
 import { POSTGRES_DIALECT } from '../sql/compileFilter.js';
-import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow, type RunRow } from '../sql/runRows.js';
-import { experimentSearchIdentity, experimentSearchQuery, runSearchIdentity, runSearchQuery } from '../sql/searchQuery.js';
-import { experimentNotFound, ingestOffsetMoved, runDeleted, runNotFound } from '../trackingErrors.js';
+import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow } from '../sql/runRows.js';
+import { experimentSearchIdentity, experimentSearchQuery, runSearchIdentity, runSearchQuery, type RunSearch } from '../sql/searchQuery.js';
+import { defaultExperimentUndeletable, experimentNameTaken, experimentNotFound, ingestOffsetMoved, runDeleted, runIdTaken, runNotFound, tagNotFound } from '../trackingErrors.js';
 import type {
   CreateExperimentRequest,
   CreateRunRequest,
@@ -26,8 +26,10 @@ import type {
 } from '../trackingStore.js';
 import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSampleRequest, checkTag } from '../validate.js';
 import { applyWrites, experimentKey, insertRun, logBatch, type PgWriteContext } from './applyWrites.js';
-import { loadExperiments, loadRuns } from './loadRuns.js';
-import { PG_TRACKING_MIGRATIONS, TRACKING_LINEAGE } from './migrations.js';
+import { insertExperiment, lockExperiment, refuseTakenName, setExperimentStage } from './experimentWrites.js';
+import { loadExperiments } from './loadExperiments.js';
+import { rowsToRuns, RUN_DATA_COLUMNS, type WholeRunRow } from './rowsToRuns.js';
+import { migrationError, PG_TRACKING_MIGRATIONS, TRACKING_LINEAGE } from './migrations.js';
 
 export interface PostgresStoreOptions {
   /** postgresql://user:password@host:port/database */
@@ -66,17 +68,7 @@ export class PostgresTrackingStore implements TrackingStore {
       await pgClient(pool).migrate(TRACKING_LINEAGE, PG_TRACKING_MIGRATIONS);
     } catch (err) {
       await pool.end().catch(() => {});
-      if (err instanceof CairnError) throw err;
-      if ((err as { code?: string }).code === '42501') {
-        throw new CairnError('PERMISSION', `the tracking store ${redactSecrets(options.uri)} cannot create its tables: ${redactSecrets((err as Error).message)}`, {
-          cause: err,
-          hint: 'the first start creates the schema: let the user create tables (GRANT CREATE ON SCHEMA public TO <user>) or make it the database owner',
-        });
-      }
-      throw new CairnError('INTEGRITY', `the tracking store ${redactSecrets(options.uri)} could not be migrated: ${redactSecrets((err as Error).message)}`, {
-        cause: err,
-        hint: 'check that the database holds only cairn\'s tables, or give cairn a database of its own',
-      });
+      throw migrationError(err, redactSecrets(options.uri));
     }
     return new PostgresTrackingStore(pool, options);
   }
@@ -93,29 +85,12 @@ export class PostgresTrackingStore implements TrackingStore {
     const name = checkExperimentName(request.name);
     const tags = (request.tags ?? []).map(checkTag);
     try {
-      return await this.tx(async (db) => {
-        await this.refuseTakenName(db, name);
-        const now = this.now();
-        const [[id]] = await pgRows<[number]>(db, "INSERT INTO experiments (name, artifact_location, creation_time, last_update_time) VALUES (?, '', ?, ?) RETURNING experiment_id", [name, now, now]);
-        await pgRun(db, 'UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [request.artifact_location || `mlflow-artifacts:/${id}`, id]);
-        for (const t of tags) await pgRun(db, 'INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value', [id, t.key, t.value]);
-        return String(id);
-      });
+      return await this.tx((db) => insertExperiment(db, { name, artifactLocation: request.artifact_location, tags, now: this.now() }));
     } catch (err) {
       // Another server created the same name between the check and the insert.
-      if ((err as { code?: string }).code === '23505') await this.refuseTakenName(this.pool, name);
+      if ((err as { code?: string }).code === '23505') await refuseTakenName(this.pool, name);
       throw err;
     }
-  }
-
-  private async refuseTakenName(db: PgQueryable, name: string): Promise<void> {
-    const rows = await pgRows<[number, string]>(db, 'SELECT experiment_id, lifecycle_stage FROM experiments WHERE name = ?', [name]);
-    if (rows.length === 0) return;
-    const [id, stage] = rows[0];
-    throw new CairnError('CONFLICT', `an experiment named "${name}" already exists${stage === 'deleted' ? ' (deleted)' : ''}`, {
-      hint: stage === 'deleted' ? 'restore it, or choose another name' : 'choose another name',
-      data: { experiment_id: String(id) },
-    });
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
@@ -146,15 +121,15 @@ export class PostgresTrackingStore implements TrackingStore {
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     const name = checkExperimentName(newName);
     await this.tx(async (db) => {
-      const key = await this.lockExperiment(db, experimentId);
+      const key = await lockExperiment(db, experimentId);
       const other = await pgRows<[number]>(db, 'SELECT experiment_id FROM experiments WHERE name = ?', [name]);
-      if (other.length > 0 && other[0][0] !== key) throw new CairnError('CONFLICT', `an experiment named "${name}" already exists`, { hint: 'choose another name' });
+      if (other.length > 0 && other[0][0] !== key) throw experimentNameTaken(name);
       await pgRun(db, 'UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?', [name, this.now(), key]);
     });
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
-    if (experimentId === DEFAULT_EXPERIMENT_ID) throw new CairnError('USAGE', 'the default experiment "0" cannot be deleted');
+    if (experimentId === DEFAULT_EXPERIMENT_ID) throw defaultExperimentUndeletable();
     await this.setExperimentStage(experimentId, 'deleted');
   }
 
@@ -162,28 +137,8 @@ export class PostgresTrackingStore implements TrackingStore {
     await this.setExperimentStage(experimentId, 'active');
   }
 
-  /**
-   * As MLflow does, deleting an experiment deletes its active runs with it, and restoring it restores exactly those
-   * (the runs whose deletion time is the experiment's), not runs deleted on their own before.
-   */
   private async setExperimentStage(experimentId: string, stage: 'active' | 'deleted'): Promise<void> {
-    await this.tx(async (db) => {
-      const key = await this.lockExperiment(db, experimentId);
-      const [[current, deletedAt, latest]] = await pgRows<[string, number, number | null]>(
-        db,
-        'SELECT lifecycle_stage, last_update_time, (SELECT max(deleted_time) FROM runs WHERE experiment_id = e.experiment_id) FROM experiments e WHERE experiment_id = ?',
-        [key],
-      );
-      if (current === stage) return;
-      // Strictly after every earlier run deletion, so the restore below can tell the experiment's runs apart.
-      const now = Math.max(this.now(), (latest ?? 0) + 1);
-      await pgRun(db, 'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?', [stage, now, key]);
-      if (stage === 'deleted') {
-        await pgRun(db, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'", [now, key]);
-      } else {
-        await pgRun(db, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ? AND lifecycle_stage = 'deleted' AND deleted_time = ?", [key, deletedAt]);
-      }
-    });
+    await this.tx(async (db) => setExperimentStage(db, { key: await lockExperiment(db, experimentId), stage, now: this.now() }));
   }
 
   async setExperimentTag(experimentId: string, tag: RunTag): Promise<void> {
@@ -199,9 +154,9 @@ export class PostgresTrackingStore implements TrackingStore {
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
     await this.tx(async (db) => {
-      const id = await this.lockExperiment(db, experimentId);
+      const id = await lockExperiment(db, experimentId);
       if ((await pgRun(db, 'DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?', [id, key])) === 0) {
-        throw new CairnError('NOT_FOUND', `experiment ${experimentId} has no tag "${key}"`);
+        throw tagNotFound('experiment', experimentId, key);
       }
     });
   }
@@ -209,13 +164,13 @@ export class PostgresTrackingStore implements TrackingStore {
   async createRun(request: CreateRunRequest): Promise<RunInfo> {
     // One statement inserts the run and its tags: atomic without a transaction.
     const info = await insertRun(this.context(this.pool), request);
-    if (!info) throw new CairnError('CONFLICT', `a run with id ${request.run_id} already exists`);
+    if (!info) throw runIdTaken(request.run_id);
     return info;
   }
 
   async getRun(runId: string): Promise<Run> {
     checkRunId(runId);
-    const runs = await loadRuns(this.pool, await this.searchRunRows({ runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 }));
+    const runs = rowsToRuns(await this.searchRunRows({ runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 }));
     if (runs.length === 0) throw runNotFound(runId);
     return runs[0];
   }
@@ -227,14 +182,14 @@ export class PostgresTrackingStore implements TrackingStore {
       limits: { default: LIMITS.searchRunsDefault, max: LIMITS.searchRunsMax },
       query: runSearchIdentity(request),
       fetch: (limit, offset) => this.searchRunRows({ request, limit, offset }),
-      hydrate: (rows) => loadRuns(this.pool, rows),
+      hydrate: rowsToRuns,
     });
   }
 
-  /** The rows of one page of runs (for loadRuns). */
-  private searchRunRows(options: Parameters<typeof runSearchQuery>[0]): Promise<RunRow[]> {
-    const search = runSearchQuery(options, POSTGRES_DIALECT);
-    return pgRows<RunRow>(this.pool, search.sql, search.params);
+  /** One page of whole runs, in one query. */
+  private searchRunRows(options: RunSearch): Promise<WholeRunRow[]> {
+    const search = runSearchQuery({ ...options, columns: RUN_DATA_COLUMNS }, POSTGRES_DIALECT);
+    return pgRows<WholeRunRow>(this.pool, search.sql, search.params);
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -263,7 +218,7 @@ export class PostgresTrackingStore implements TrackingStore {
     );
     if (rows.length === 0) throw runNotFound(runId);
     if (rows[0][0] !== 'active') throw runDeleted(runId);
-    if (rows[0][1] === 0) throw new CairnError('NOT_FOUND', `run ${runId} has no tag "${key}"`);
+    if (rows[0][1] === 0) throw tagNotFound('run', runId, key);
   }
 
   async getMetricHistory(runId: string, key: string, request: PageRequest = {}): Promise<Page<'metrics', Metric>> {
@@ -366,10 +321,5 @@ export class PostgresTrackingStore implements TrackingStore {
     return rows[0][0];
   }
 
-  /** The experiment's key, its row locked until the transaction ends. */
-  private async lockExperiment(db: PgQueryable, experimentId: string): Promise<number> {
-    const key = experimentKey(experimentId);
-    if ((await pgRows(db, 'SELECT 1 FROM experiments WHERE experiment_id = ? FOR UPDATE', [key])).length === 0) throw experimentNotFound(experimentId);
-    return key;
-  }
+
 }

@@ -139,12 +139,11 @@ export function likeToGlob(pattern: string): string {
  * ORDER BY for a search: each clause puts missing (and NaN) values last whatever the direction, as MLflow does, then
  * the tie-breakers (start_time DESC, run_id for runs) make pages stable. Metric/param/tag clauses join by key.
  */
-export function compileOrderBy(orderBy: OrderBy[], target: FilterTarget): { joins: SqlFragment; order: string } {
+export function compileOrderBy(orderBy: OrderBy[], target: FilterTarget): { joins: SqlFragment; order: string; terms: OrderTerm[] } {
   const joins: string[] = [];
   const params: string[] = [];
-  const terms: string[] = [];
+  const terms: OrderTerm[] = [];
   orderBy.forEach((clause, i) => {
-    const dir = clause.ascending ? 'ASC' : 'DESC';
     let expr: string;
     if (clause.entity === 'attribute') {
       expr = (target === 'runs' ? RUN_COLUMNS : EXPERIMENT_COLUMNS)[clause.key];
@@ -156,8 +155,15 @@ export function compileOrderBy(orderBy: OrderBy[], target: FilterTarget): { join
       params.push(clause.key);
       expr = `${alias}.value`;
     }
-    terms.push(`(${expr} IS NULL) ASC`, `${expr} ${dir}`);
+    terms.push({ expr: `(${expr} IS NULL)`, dir: 'ASC' }, { expr, dir: clause.ascending ? 'ASC' : 'DESC' });
   });
-  terms.push(...(target === 'runs' ? ['r.start_time DESC', 'r.run_id ASC'] : ['e.creation_time DESC', 'e.experiment_id DESC']));
-  return { joins: { sql: joins.join(' '), params }, order: terms.join(', ') };
+  if (target === 'runs') terms.push({ expr: 'r.start_time', dir: 'DESC' }, { expr: 'r.run_id', dir: 'ASC' });
+  else terms.push({ expr: 'e.creation_time', dir: 'DESC' }, { expr: 'e.experiment_id', dir: 'DESC' });
+  return { joins: { sql: joins.join(' '), params }, order: terms.map((t) => `${t.expr} ${t.dir}`).join(', '), terms };
+}
+
+/** One term of an ORDER BY. */
+export interface OrderTerm {
+  expr: string;
+  dir: 'ASC' | 'DESC';
 }

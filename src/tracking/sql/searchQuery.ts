@@ -8,8 +8,18 @@ function stageClause(column: string, view: ViewType | undefined, dialect: SqlDia
   return view === 'ALL' ? dialect.true : view === 'DELETED_ONLY' ? `${column} = 'deleted'` : `${column} = 'active'`;
 }
 
+/** What a runs search is asked: the request, or the ids of the runs wanted, and the page. */
+export interface RunSearch {
+  request: SearchRunsRequest;
+  runIds?: string[];
+  limit: number;
+  offset: number;
+  /** More columns after RUN_INFO_COLUMNS, over the page's runs `r` (PostgreSQL reads their params, tags... in the same query). */
+  columns?: string;
+}
+
 /** The query of one page of runs (`limit` rows from `offset`), as RunRows; the filter is parsed, its values bound. */
-export function runSearchQuery(options: { request: SearchRunsRequest; runIds?: string[]; limit: number; offset: number }, dialect: SqlDialect): SqlFragment {
+export function runSearchQuery(options: RunSearch, dialect: SqlDialect): SqlFragment {
   const { request } = options;
   const filter = compileFilter(parseFilter(request.filter ?? '', 'runs'), 'runs', dialect);
   const order = compileOrderBy((request.order_by ?? []).map((o) => parseOrderBy(o, 'runs')), 'runs');
@@ -25,7 +35,13 @@ export function runSearchQuery(options: { request: SearchRunsRequest; runIds?: s
     params.push(...options.runIds);
   }
   params.push(...filter.params, options.limit, options.offset);
-  return { sql: `SELECT ${RUN_INFO_COLUMNS} FROM runs r ${order.joins.sql} WHERE ${where.join(' AND ')} ORDER BY ${order.order} LIMIT ? OFFSET ?`, params };
+  const page = `FROM runs r ${order.joins.sql} WHERE ${where.join(' AND ')} ORDER BY ${order.order} LIMIT ? OFFSET ?`;
+  if (!options.columns) return { sql: `SELECT ${RUN_INFO_COLUMNS} ${page}`, params };
+  // The extra columns are read for the page's rows only: over the page as a subquery (named r, as runs are), sorted
+  // again by the same keys, which it outputs.
+  const keys = order.terms.map((t, i) => `${t.expr} AS k${i}`).join(', ');
+  const outer = order.terms.map((t, i) => `r.k${i} ${t.dir}`).join(', ');
+  return { sql: `SELECT ${RUN_INFO_COLUMNS}, ${options.columns} FROM (SELECT r.*, ${keys} ${page}) r ORDER BY ${outer}`, params };
 }
 
 /** The query of one page of experiments, as ExperimentRows. */

@@ -5,8 +5,8 @@ import { SYSTEM_TAGS, type RunInfo, type RunTag } from '../entities.js';
 import { generateRunName } from '../runName.js';
 import type { CreateRunRequest, TrackingWrite } from '../trackingStore.js';
 import { paramConflict, planBatch, type PlannedBatch } from '../planBatch.js';
-import { experimentDeleted, runDeleted, runNotFound } from '../trackingErrors.js';
-import { checkArtifactPath, checkRunId, checkStatus, checkTag, checkTime } from '../validate.js';
+import { experimentDeleted, runDeleted, runIdTaken, runNotFound, unknownWrite } from '../trackingErrors.js';
+import { checkArtifact, checkRunId, checkStatus, checkTag, checkTime, datasetInputRow } from '../validate.js';
 import { RUN_INFO_COLUMNS, rowToInfo, type RunRow } from '../sql/runRows.js';
 
 /** What the write functions need: the connection, a statement cache, the clock and the default user. */
@@ -28,7 +28,7 @@ export function insertRun(ctx: WriteContext, request: CreateRunRequest): RunInfo
   if (exp.lifecycle_stage !== 'active') {
     throw experimentDeleted(experimentId);
   }
-  if (ctx.prep('SELECT 1 FROM runs WHERE run_id = ?').get(runId)) throw new CairnError('CONFLICT', `a run with id ${runId} already exists`);
+  if (ctx.prep('SELECT 1 FROM runs WHERE run_id = ?').get(runId)) throw runIdTaken(runId);
   const tags = (request.tags ?? []).map(checkTag);
   const nameTag = tags.find((t) => t.key === SYSTEM_TAGS.runName)?.value;
   const runName = request.run_name || nameTag || generateRunName();
@@ -78,23 +78,13 @@ export function applyWrites(ctx: WriteContext, writes: TrackingWrite[]): void {
       case 'logInputs': {
         const run = runKey(w.run_id);
         const insert = ctx.prep('INSERT OR IGNORE INTO inputs (run, name, digest, source_type, source, schema, profile, context, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-        for (const { dataset: d, tags } of w.datasets) {
-          if (typeof d?.name !== 'string' || d.name === '' || typeof d.digest !== 'string' || d.digest === '') {
-            throw new CairnError('USAGE', 'a dataset input needs a non-empty name and digest');
-          }
-          const inputTags = (tags ?? []).map(checkTag);
-          const context = inputTags.find((t) => t.key === SYSTEM_TAGS.datasetContext)?.value ?? null;
-          insert.run(run, d.name, d.digest, d.source_type ?? '', d.source ?? '', d.schema ?? null, d.profile ?? null, context, JSON.stringify(inputTags));
-        }
+        for (const input of w.datasets) insert.run(run, ...datasetInputRow(input));
         break;
       }
       case 'logArtifacts': {
         const run = runKey(w.run_id);
         const upsert = ctx.prep('INSERT INTO artifacts (run, path, oid, size) VALUES (?, ?, ?, ?) ON CONFLICT (run, path) DO UPDATE SET oid = excluded.oid, size = excluded.size');
-        for (const a of w.artifacts) {
-          if (!/^[0-9a-f]{64}$/.test(a.oid) || !Number.isSafeInteger(a.size) || a.size < 0) throw new CairnError('USAGE', `artifact "${a.path}" needs an oid (64 hex) and a size`);
-          upsert.run(run, checkArtifactPath(a.path), a.oid, a.size);
-        }
+        for (const a of w.artifacts.map(checkArtifact)) upsert.run(run, a.path, a.oid, a.size);
         break;
       }
       case 'updateRun': {
@@ -105,7 +95,7 @@ export function applyWrites(ctx: WriteContext, writes: TrackingWrite[]): void {
         break;
       }
       default:
-        throw new CairnError('USAGE', `unknown tracking write "${(w as { op: string }).op}"`);
+        throw unknownWrite(w);
     }
   }
 }

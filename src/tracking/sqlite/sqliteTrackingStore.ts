@@ -20,7 +20,7 @@ import type {
   TrackingWrite,
 } from '../trackingStore.js';
 import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSampleRequest, checkTag } from '../validate.js';
-import { experimentNotFound, ingestOffsetMoved, runNotFound } from '../trackingErrors.js';
+import { defaultExperimentUndeletable, experimentNameTaken, experimentNotFound, ingestOffsetMoved, runNotFound, tagNotFound } from '../trackingErrors.js';
 import { activeRunKey, applyWrites, insertRun, type WriteContext } from './applyWrites.js';
 import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow } from '../sql/runRows.js';
 import { loadExperiments, loadRuns } from './loadRuns.js';
@@ -97,10 +97,7 @@ export class SqliteTrackingStore implements TrackingStore {
     return this.tx(() => {
       const existing = this.ctx.prep('SELECT experiment_id, lifecycle_stage FROM experiments WHERE name = ?').get(name) as { experiment_id: number; lifecycle_stage: string } | undefined;
       if (existing) {
-        throw new CairnError('CONFLICT', `an experiment named "${name}" already exists${existing.lifecycle_stage === 'deleted' ? ' (deleted)' : ''}`, {
-          hint: existing.lifecycle_stage === 'deleted' ? 'restore it, or choose another name' : 'choose another name',
-          data: { experiment_id: String(existing.experiment_id) },
-        });
+        throw experimentNameTaken(name, { id: existing.experiment_id, deleted: existing.lifecycle_stage === 'deleted' });
       }
       const now = this.ctx.now();
       const id = Number(this.ctx.prep('INSERT INTO experiments (name, artifact_location, creation_time, last_update_time) VALUES (?, ?, ?, ?)').run(name, '', now, now).lastInsertRowid);
@@ -137,13 +134,13 @@ export class SqliteTrackingStore implements TrackingStore {
     await this.tx(() => {
       const key = this.existingExperiment(experimentId);
       const other = this.ctx.prep('SELECT experiment_id FROM experiments WHERE name = ?').get(name) as { experiment_id: number } | undefined;
-      if (other && other.experiment_id !== key) throw new CairnError('CONFLICT', `an experiment named "${name}" already exists`, { hint: 'choose another name' });
+      if (other && other.experiment_id !== key) throw experimentNameTaken(name);
       this.ctx.prep('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?').run(name, this.ctx.now(), key);
     });
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
-    if (experimentId === DEFAULT_EXPERIMENT_ID) throw new CairnError('USAGE', 'the default experiment "0" cannot be deleted');
+    if (experimentId === DEFAULT_EXPERIMENT_ID) throw defaultExperimentUndeletable();
     await this.setExperimentStage(experimentId, 'deleted');
   }
 
@@ -186,7 +183,7 @@ export class SqliteTrackingStore implements TrackingStore {
     await this.tx(() => {
       const id = this.existingExperiment(experimentId);
       const { changes } = this.ctx.prep('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?').run(id, key);
-      if (changes === 0) throw new CairnError('NOT_FOUND', `experiment ${experimentId} has no tag "${key}"`);
+      if (changes === 0) throw tagNotFound('experiment', experimentId, key);
     });
   }
 
@@ -233,7 +230,7 @@ export class SqliteTrackingStore implements TrackingStore {
     await this.tx(() => {
       const run = activeRunKey(this.ctx, runId);
       const { changes } = this.ctx.prep('DELETE FROM tags WHERE run = ? AND key = ?').run(run, key);
-      if (changes === 0) throw new CairnError('NOT_FOUND', `run ${runId} has no tag "${key}"`);
+      if (changes === 0) throw tagNotFound('run', runId, key);
     });
   }
 
