@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { CairnError, redactSecrets } from '../core/errors.js';
 import { apiError } from './mlflowErrors.js';
 import { registerRoutes } from './routes/index.js';
@@ -23,6 +23,14 @@ export async function createServer(ctx: ServerContext, options: CreateServerOpti
     // MLflow's clients send ids and names in query strings that may repeat a key (run_ids=a&run_ids=b).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
     genReqId: () => Math.random().toString(36).slice(2, 10),
+    // A URL the router cannot decode (`%zz`) or a path segment over maxParamLength: the same JSON errors as the rest.
+    frameworkErrors: (err, request, reply) => {
+      const e = new CairnError('USAGE', `the URL ${redactSecrets(request.url.split('?')[0])} cannot be read: ${err.message}`, {
+        hint: 'percent-encode the path (e.g. a space as %20), and keep each part under 2000 characters',
+      });
+      const { status, body } = apiError(e, apiOf(request));
+      return (reply as FastifyReply).status(status).send(body);
+    },
   });
 
   // MLflow's clients do not all send a content type with their JSON; read any body that is not bytes as JSON.

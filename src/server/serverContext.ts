@@ -1,5 +1,6 @@
 import type { SqlClient } from '../core/sql/sqlClient.js';
 import type { ModelRegistryStore } from '../registry/modelRegistryStore.js';
+import type { ArtifactStore } from './artifacts/artifactStore.js';
 import type { TrackingStore } from '../tracking/trackingStore.js';
 
 /** One structured log line of the server (a request, a start, a failure); the CLI writes them as JSON lines. */
@@ -19,6 +20,8 @@ export interface ServerContext {
    * first use); a server attached to a repository can give the Git-tag registry instead.
    */
   registry?: ModelRegistryStore;
+  /** The proxied artifact store (`--artifacts-destination`); without it the mlflow-artifacts routes are not served. */
+  artifacts?: ArtifactStore;
   /** cairn's version, for /version and the native API. */
   version: string;
   log(entry: ServerLogEntry): void;

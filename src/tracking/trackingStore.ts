@@ -137,6 +137,8 @@ export type TrackingWrite =
   | { op: 'logBatch'; run_id: string; metrics?: Metric[]; params?: Param[]; tags?: RunTag[] }
   | { op: 'logInputs'; run_id: string; datasets: DatasetInput[] }
   | { op: 'logArtifacts'; run_id: string; artifacts: Artifact[] }
+  /** Forgets artifacts: each path names a file, or a folder whose every file goes; a path with nothing is fine. */
+  | { op: 'deleteArtifacts'; run_id: string; paths: string[] }
   /** MLflow's runs/update: only the fields given change. */
   | { op: 'updateRun'; run_id: string; status?: RunStatus; end_time?: number | null; run_name?: string };
 

@@ -61,7 +61,7 @@ describe('sqlite tracking store', () => {
     await old.close();
     const raw = new Database(file, { readonly: true });
     assert.deepEqual(raw.prepare('SELECT version FROM schema_version ORDER BY version').all(), [{ version: 1 }]);
-    assert.equal(raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'latest_metrics_by_key'").get().n, 0);
+    assert.equal((raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'latest_metrics_by_key'").get() as { n: number }).n, 0);
     raw.close();
 
     const store = SqliteTrackingStore.open({ file });

@@ -264,6 +264,20 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       await rejectsWith(store.write([{ op: 'logInputs', run_id, datasets: [{ dataset: { name: '', digest: '', source_type: '', source: '' }, tags: [] }] }]), 'USAGE');
     }));
 
+    it('deletes artifacts by file or by folder, leaves look-alike names, and refuses unsafe paths', withStore(async (store) => {
+      const { run_id } = await store.createRun({ experiment_id: '0' });
+      const oid = 'c'.repeat(64);
+      const paths = ['model/weights.bin', 'model/config.json', 'model-card.md', 'model.txt', 'plots/a.png', 'plots/b.png', 'log.txt'];
+      await store.write([{ op: 'logArtifacts', run_id, artifacts: paths.map((path) => ({ path, oid, size: 1 })) }]);
+      await store.write([{ op: 'deleteArtifacts', run_id, paths: ['model', 'plots/a.png', 'never-logged'] }]);
+      assert.deepEqual((await store.listArtifacts(run_id)).map((a) => a.path), ['log.txt', 'model-card.md', 'model.txt', 'plots/b.png']);
+      for (const bad of ['../x', '/etc', 'a//b', '']) {
+        await rejectsWith(store.write([{ op: 'deleteArtifacts', run_id, paths: [bad] }]), 'USAGE', /artifact path/);
+      }
+      assert.equal((await store.listArtifacts(run_id)).length, 4, 'a refused delete removes nothing');
+      await rejectsWith(store.write([{ op: 'deleteArtifacts', run_id: 'cd'.repeat(16), paths: ['x'] }]), 'NOT_FOUND');
+    }));
+
     it('searches runs with the filter grammar: metrics, params, tags, attributes, or, IN, IS NULL', withStore(async (store) => {
       await seedRuns(store);
       const q = async (filter: string) => ids((await store.searchRuns({ filter })).runs).sort();

@@ -7,6 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import type { Remote } from '../../src/remote/remote.js';
+import { ArtifactStore } from '../../src/server/artifacts/artifactStore.js';
+import { openLocalRemote } from '../../src/remote/localRemote.js';
 import { openBackend, type Backend } from '../../src/server/openBackend.js';
 import type { ServerContext, ServerLogEntry } from '../../src/server/serverContext.js';
 import { startServer } from '../../src/server/startServer.js';
@@ -29,6 +32,12 @@ export interface TestServer {
 export interface TestServerOptions {
   /** A backend URI (postgresql://...); default: a SQLite file in the test's temp folder. */
   backendUri?: string;
+  /** The artifact store's remote; default: a folder `artifacts/` in the test's temp folder. */
+  artifactsRemote?: (dir: string) => Promise<Remote>;
+  /** The artifact store's largest upload (default 5 GiB). */
+  maxUploadBytes?: number;
+  /** The artifact store's clock (default Date.now). */
+  now?: () => number;
   /** Changes the context before the server starts (extra stores, a clock). */
   configure?: (ctx: ServerContext, dir: string) => void | Promise<void>;
   /** More routes (probes), added before the server listens. */
@@ -39,7 +48,9 @@ export async function startTestServer(t: TestContext, options: TestServerOptions
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-server-'));
   const backend = await openBackend({ uri: options.backendUri ?? `sqlite://${path.join(dir, 'tracking.db')}`, cwd: dir, user: 'tester' });
   const logs: ServerLogEntry[] = [];
-  const ctx: ServerContext = { tracking: backend.tracking, sql: backend.sql, version: '0.0.0-test', log: (e) => logs.push(e), now: Date.now };
+  const remote = options.artifactsRemote ? await options.artifactsRemote(dir) : await openLocalRemote('artifacts', path.join(dir, 'artifacts'), {}, { cwd: dir, env: {} });
+  const artifacts = await ArtifactStore.open({ remote, sql: backend.sql, tracking: backend.tracking, spoolDir: path.join(dir, 'spool'), maxUploadBytes: options.maxUploadBytes, now: options.now });
+  const ctx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, version: '0.0.0-test', log: (e) => logs.push(e), now: Date.now };
   await options.configure?.(ctx, dir);
   const running = await startServer(ctx, { host: '127.0.0.1', port: 0, extend: options.extend });
   let closed = false;
@@ -47,6 +58,7 @@ export async function startTestServer(t: TestContext, options: TestServerOptions
     if (closed) return;
     closed = true;
     await running.close();
+    await artifacts.close();
     await backend.close();
     rmSync(dir, { recursive: true, force: true });
   };

@@ -13,7 +13,8 @@ export function configure(cmd: Command): void {
     .option('--host <address>', 'address to listen on (anything but loopback needs auth or --insecure)', '127.0.0.1')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', '5000')
     .option('--backend-store-uri <uri>', "where runs are kept: a SQLite file (default: the repository's store) or postgresql://...")
-    .option('--artifacts-destination <url>', 'where artifact bytes go: any cairn remote URL (a folder, s3://..., sftp://...)')
+    .option('--artifacts-destination <url>', "where artifact bytes go: a remote URL (a folder, s3://..., ssh://...) or a remote's name (default: the repository's cache, else ./cairn-artifacts)")
+    .option('--artifacts-max-upload <size>', 'largest artifact file accepted (e.g. 500MB, 20GiB)', '5GiB')
     .option('--insecure', 'allow listening on a non-loopback address without authentication')
     .option('--json', 'print the server address as JSON when it is listening');
 }

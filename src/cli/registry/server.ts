@@ -9,6 +9,7 @@ export const serverCommands: CommandEntry[] = [
       'cairn server --port 5000 --backend-store-uri sqlite:///srv/cairn/tracking.db',
       'cairn server --backend-store-uri postgresql://cairn@db/cairn --artifacts-destination s3://ml-artifacts/runs',
       'cairn server start --host 127.0.0.1 --port 0 --json',
+      'cairn server --artifacts-destination /srv/cairn/artifacts --artifacts-max-upload 20GiB',
     ],
     load: () => import('../commands/server.js'),
   },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../serverContext.js';
+import { artifactRoutes } from './artifacts/artifactRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { modelVersionRoutes } from './mlflow/modelVersions.js';
 import { registeredModelRoutes } from './mlflow/registeredModels.js';
@@ -9,7 +10,7 @@ import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 export const MLFLOW_ROUTES: MlflowRoute[] = [...registeredModelRoutes, ...modelVersionRoutes];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
-export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes];
+export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes];
 
 /** Mounts the routes: every MLflow route under `/api/<v>/mlflow/` and `/ajax-api/<v>/mlflow/`, as MLflow does. */
 export function registerRoutes(app: FastifyInstance, ctx: ServerContext, routes: MlflowRoute[] = MLFLOW_ROUTES): void {

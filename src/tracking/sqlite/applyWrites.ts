@@ -6,7 +6,7 @@ import { generateRunName } from '../runName.js';
 import type { CreateRunRequest, TrackingWrite } from '../trackingStore.js';
 import { paramConflict, planBatch, type PlannedBatch } from '../planBatch.js';
 import { experimentDeleted, runDeleted, runIdTaken, runNotFound, unknownWrite } from '../trackingErrors.js';
-import { checkArtifact, checkRunId, checkStatus, checkTag, checkTime, datasetInputRow } from '../validate.js';
+import { checkArtifact, checkArtifactPath, checkRunId, checkStatus, checkTag, checkTime, datasetInputRow } from '../validate.js';
 import { RUN_INFO_COLUMNS, rowToInfo, type RunRow } from '../sql/runRows.js';
 
 /** What the write functions need: the connection, a statement cache, the clock and the default user. */
@@ -85,6 +85,16 @@ export function applyWrites(ctx: WriteContext, writes: TrackingWrite[]): void {
         const run = runKey(w.run_id);
         const upsert = ctx.prep('INSERT INTO artifacts (run, path, oid, size) VALUES (?, ?, ?, ?) ON CONFLICT (run, path) DO UPDATE SET oid = excluded.oid, size = excluded.size');
         for (const a of w.artifacts.map(checkArtifact)) upsert.run(run, a.path, a.oid, a.size);
+        break;
+      }
+      case 'deleteArtifacts': {
+        const run = runKey(w.run_id);
+        // A folder is the key range [dir/, dir0): "0" is the character after "/".
+        const remove = ctx.prep('DELETE FROM artifacts WHERE run = ? AND (path = ? OR (path >= ? AND path < ?))');
+        for (const p of w.paths) {
+          const dir = `${checkArtifactPath(p)}/`;
+          remove.run(run, p, dir, `${p}0`);
+        }
         break;
       }
       case 'updateRun': {
