@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { CairnError, redactSecrets } from '../core/errors.js';
+import { registerAuth } from './auth/authHook.js';
 import { apiError } from './mlflowErrors.js';
 import { registerRoutes } from './routes/index.js';
 import type { ServerContext } from './serverContext.js';
@@ -75,6 +76,7 @@ export async function createServer(ctx: ServerContext, options: CreateServerOpti
     });
   });
 
+  if (ctx.auth) registerAuth(app, ctx.auth.tokens);
   registerRoutes(app, ctx);
   options.extend?.(app);
   return app;

@@ -1,7 +1,9 @@
 import type { SqlClient } from '../core/sql/sqlClient.js';
 import type { ModelRegistryStore } from '../registry/modelRegistryStore.js';
 import type { ArtifactStore } from './artifacts/artifactStore.js';
+import type { Repo } from '../core/repo.js';
 import type { TrackingStore } from '../tracking/trackingStore.js';
+import type { TokenStore } from './auth/tokenStore.js';
 
 /** One structured log line of the server (a request, a start, a failure); the CLI writes them as JSON lines. */
 export interface ServerLogEntry {
@@ -24,6 +26,10 @@ export interface ServerContext {
   artifacts?: ArtifactStore;
   /** cairn's version, for /version and the native API. */
   version: string;
+  /** When set, every non-public route needs a token of enough scope (see auth/authHook.ts); unset: no auth. */
+  auth?: { tokens: TokenStore } | null;
+  /** The repository the server was started in, for the native API's repo views; null or unset outside a repo. */
+  repo?: Repo | null;
   log(entry: ServerLogEntry): void;
   now(): number;
 }

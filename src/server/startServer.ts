@@ -21,6 +21,12 @@ export interface RunningServer {
 /** Builds the app and listens; `close` is the graceful shutdown the CLI calls on SIGTERM / SIGINT. */
 export async function startServer(ctx: ServerContext, options: StartServerOptions): Promise<RunningServer> {
   const app = await createServer(ctx, options);
+  // A keep-alive connection whose request was in flight at close would otherwise stay open until the grace period
+  // cuts it; answering that request with `Connection: close` lets close() finish as soon as the work is done.
+  let shuttingDown = false;
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) reply.header('connection', 'close');
+  });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
@@ -43,6 +49,7 @@ export async function startServer(ctx: ServerContext, options: StartServerOption
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      shuttingDown = true;
       // Fastify waits for in-flight requests; connections still busy after the grace period are cut.
       const timer = setTimeout(() => app.server.closeAllConnections(), grace);
       timer.unref();

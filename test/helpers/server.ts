@@ -42,6 +42,8 @@ export interface TestServerOptions {
   configure?: (ctx: ServerContext, dir: string) => void | Promise<void>;
   /** More routes (probes), added before the server listens. */
   extend?: (app: FastifyInstance) => void;
+  /** The largest request body in bytes (default: createServer's). */
+  bodyLimit?: number;
 }
 
 export async function startTestServer(t: TestContext, options: TestServerOptions = {}): Promise<TestServer> {
@@ -52,7 +54,7 @@ export async function startTestServer(t: TestContext, options: TestServerOptions
   const artifacts = await ArtifactStore.open({ remote, sql: backend.sql, tracking: backend.tracking, spoolDir: path.join(dir, 'spool'), maxUploadBytes: options.maxUploadBytes, now: options.now });
   const ctx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, version: '0.0.0-test', log: (e) => logs.push(e), now: Date.now };
   await options.configure?.(ctx, dir);
-  const running = await startServer(ctx, { host: '127.0.0.1', port: 0, extend: options.extend });
+  const running = await startServer(ctx, { host: '127.0.0.1', port: 0, extend: options.extend, bodyLimit: options.bodyLimit });
   let closed = false;
   const close = async () => {
     if (closed) return;

@@ -32,8 +32,8 @@ export interface Junction {
 
 export type FilterNode = Comparison | Junction;
 
-/** What is being searched: attributes and their types differ between runs, experiments and the model registry's lists. */
-export type FilterTarget = 'runs' | 'experiments' | 'registered_models' | 'model_versions';
+/** What is being searched: attributes and their types differ between runs, experiments, logged models and the registry's lists. */
+export type FilterTarget = 'runs' | 'experiments' | 'logged_models' | 'registered_models' | 'model_versions';
 
 export type AttributeType = 'string' | 'number';
 
@@ -58,6 +58,17 @@ export const ATTRIBUTES: Record<FilterTarget, Record<string, AttributeType>> = {
     creation_time: 'number',
     last_update_time: 'number',
   },
+  // MLflow 3's logged models (searched in memory: an experiment holds few of them).
+  logged_models: {
+    model_id: 'string',
+    name: 'string',
+    model_type: 'string',
+    status: 'string',
+    source_run_id: 'string',
+    experiment_id: 'string',
+    creation_timestamp: 'number',
+    last_updated_timestamp: 'number',
+  },
   // MLflow filters registered models by name and tags, versions also by run_id and source_path; the timestamps
   // are there for order_by (and may be filtered on too).
   registered_models: {
@@ -79,10 +90,19 @@ export const ATTRIBUTES: Record<FilterTarget, Record<string, AttributeType>> = {
 
 export const ATTRIBUTE_ALIASES: Record<string, string> = { created: 'start_time', run_uuid: 'run_id' };
 
+/** MLflow's other names of a logged model's time attributes. */
+export const LOGGED_MODEL_ATTRIBUTE_ALIASES: Record<string, string> = {
+  creation_time: 'creation_timestamp',
+  creation_timestamp_ms: 'creation_timestamp',
+  last_updated_time: 'last_updated_timestamp',
+  last_updated_timestamp_ms: 'last_updated_timestamp',
+};
+
 /** Other names MLflow accepts for an attribute, per target (`timestamp` orders registered models by their last update). */
 export const TARGET_ATTRIBUTE_ALIASES: Record<FilterTarget, Record<string, string>> = {
   runs: ATTRIBUTE_ALIASES,
   experiments: {},
+  logged_models: LOGGED_MODEL_ATTRIBUTE_ALIASES,
   registered_models: { timestamp: 'last_updated_timestamp' },
   model_versions: { timestamp: 'last_updated_timestamp', version: 'version_number', source: 'source_path' },
 };

@@ -111,6 +111,7 @@ function resolveKey(c: Cursor, t: Extract<Token, { kind: 'ident' }>): { entity: 
     if (c.target !== 'runs' && entity !== 'tag' && entity !== 'attribute') {
       fail(c, t, `${c.target.replace('_', ' ')} are searched by their attributes and tags., not by "${t.prefix}." keys`);
     }
+    if (c.target === 'logged_models' && entity === 'dataset') fail(c, t, 'logged models are filtered by datasets with the request\'s `datasets` field, not by "datasets." keys');
     if (entity === 'metric') return { entity, key: t.name, type: 'number' };
     if (entity === 'param' || entity === 'tag') return { entity, key: t.name, type: 'string' };
     if (entity === 'dataset') {

@@ -24,7 +24,8 @@ export function runSearchQuery(options: RunSearch, dialect: SqlDialect): SqlFrag
   const filter = compileFilter(parseFilter(request.filter ?? '', 'runs'), 'runs', dialect);
   const order = compileOrderBy((request.order_by ?? []).map((o) => parseOrderBy(o, 'runs')), 'runs');
   const where = [stageClause('r.lifecycle_stage', request.run_view_type, dialect), filter.sql];
-  const params: Array<string | number> = [...order.joins.params];
+  // Parameters in the order their placeholders appear: the joins, the filter, then the id lists.
+  const params: Array<string | number> = [...order.joins.params, ...filter.params];
   const experimentIds = request.experiment_ids ?? [];
   if (experimentIds.length > 0) {
     where.push(`r.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`);
@@ -34,7 +35,7 @@ export function runSearchQuery(options: RunSearch, dialect: SqlDialect): SqlFrag
     where.push(`r.run_id IN (${options.runIds.map(() => '?').join(', ')})`);
     params.push(...options.runIds);
   }
-  params.push(...filter.params, options.limit, options.offset);
+  params.push(options.limit, options.offset);
   const page = `FROM runs r ${order.joins.sql} WHERE ${where.join(' AND ')} ORDER BY ${order.order} LIMIT ? OFFSET ?`;
   if (!options.columns) return { sql: `SELECT ${RUN_INFO_COLUMNS} ${page}`, params };
   // The extra columns are read for the page's rows only: over the page as a subquery (named r, as runs are), sorted

@@ -4,10 +4,12 @@ import { CairnError } from '../../../core/errors.js';
 import { cairnVersion } from '../../../core/packagePaths.js';
 import { openRepo, type Repo } from '../../../core/repo.js';
 import { loadConfig } from '../../../core/config.js';
+import type { SqlClient } from '../../../core/sql/sqlClient.js';
 import { defaultTrackingPath } from '../../../tracking/openTrackingStore.js';
 import { openSqlModelRegistryStore } from '../../../registry/db/sqlModelRegistryStore.js';
 import { ArtifactStore } from '../../../server/artifacts/artifactStore.js';
 import { openArtifactDestination } from '../../../server/artifacts/openArtifactDestination.js';
+import { TokenStore } from '../../../server/auth/tokenStore.js';
 import { openBackend } from '../../../server/openBackend.js';
 import { startServer } from '../../../server/startServer.js';
 import type { ServerContext, ServerLogEntry } from '../../../server/serverContext.js';
@@ -20,14 +22,11 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
   const host = String(opts.host ?? '127.0.0.1');
   const port = opts.port === '0' ? 0 : positiveInt(opts.port ?? '5000', '--port', 'cairn server --port 5000')!;
   if (port > 65535) throw new CairnError('USAGE', `--port must be at most 65535, not ${port}`);
-  if (!isLoopback(host) && !opts.insecure) {
-    throw new CairnError('USAGE', `listening on ${host} would let anyone who can reach it read and write every run`, {
-      hint: 'listen on 127.0.0.1 (the default) behind a proxy that authenticates, or pass --insecure on a trusted network',
-    });
-  }
+  const bodyMb = positiveInt(opts.maxBodyMb ?? '64', '--max-body-mb', 'cairn server --max-body-mb 256')!;
   const maxUploadBytes = byteSize(opts.artifactsMaxUpload ?? '5GiB', '--artifacts-max-upload');
-  const repo = await findRepo(ctx);
-  const uri = await backendUri(ctx, repo, opts.backendStoreUri as string | undefined);
+  const auth = authRequired({ host, auth: Boolean(opts.auth), insecure: Boolean(opts.insecure) });
+  const repo = await repoOf(ctx);
+  const uri = await backendUri(ctx, opts.backendStoreUri as string | undefined, repo);
   // The destination is opened first: a wrong URL or missing credentials fail before the database is touched.
   const remote = await openArtifactDestination({ destination: opts.artifactsDestination as string | undefined, repo, ctx });
   let backend;
@@ -48,18 +47,19 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
     throw err;
   }
   const log = (entry: ServerLogEntry) => ctx.info(JSON.stringify({ time: new Date().toISOString(), ...entry }));
-  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, registry, version: cairnVersion(), log, now: Date.now };
+  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, registry, version: cairnVersion(), log, now: Date.now, repo };
   let running;
   try {
-    running = await startServer(serverCtx, { host, port });
+    if (auth) serverCtx.auth = { tokens: await tokensForAuth(backend.sql, { host, shownBackend: backend.tracking.displayUri, backendFlag: opts.backendStoreUri as string | undefined }) };
+    running = await startServer(serverCtx, { host, port, bodyLimit: bodyMb * 1024 * 1024 });
   } catch (err) {
     await artifacts.close();
     await backend.close();
     throw err;
   }
-  const listening = { url: running.url, backend: backend.tracking.displayUri, artifacts: artifacts.displayUrl, version: serverCtx.version };
+  const listening = { url: running.url, backend: backend.tracking.displayUri, artifacts: artifacts.displayUrl, version: serverCtx.version, auth };
   if (ctx.json) process.stdout.write(`${JSON.stringify(listening)}\n`);
-  else ctx.info(`cairn server ${serverCtx.version} listening on ${running.url} (runs in ${listening.backend}, artifacts in ${listening.artifacts}); Ctrl-C stops it`);
+  else ctx.info(`cairn server ${serverCtx.version} listening on ${running.url} (runs in ${listening.backend}, artifacts in ${listening.artifacts}${auth ? '; tokens required' : ''}); Ctrl-C stops it`);
   await new Promise<void>((resolve) => {
     if (ctx.signal?.aborted) return resolve();
     ctx.signal?.addEventListener('abort', () => resolve(), { once: true });
@@ -69,23 +69,44 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
   await backend.close();
   return { data: { ...listening, stopped: true }, summary: ['cairn server stopped'] };
 }
+/** --backend-store-uri, else tracking.uri (when it is not a server), else the repository's store, else ./cairn.db. */
+export async function backendUri(ctx: CliContext, flag: string | undefined, repo?: Repo | null): Promise<string> {
+  if (flag !== undefined && flag.trim() !== '') return flag.trim();
+  if (repo === undefined) repo = await repoOf(ctx);
+  const config = repo ? repo.config : (await loadConfig({ cairnDir: null, env: ctx.env })).config;
+  if (config.tracking.uri && !/^https?:/i.test(config.tracking.uri)) return config.tracking.uri;
+  return repo ? defaultTrackingPath(repo.cairnDir) : 'cairn-server.db';
+}
 
-/** The repository the server runs in, or null outside one. */
-async function findRepo(ctx: CliContext): Promise<Repo | null> {
+/**
+ * Whether the server checks tokens: when asked (--auth), and always off loopback, since anyone who can reach the
+ * address could otherwise read and write every run — unless --insecure says the network is trusted.
+ */
+export function authRequired(options: { host: string; auth: boolean; insecure: boolean }): boolean {
+  return options.auth || (!isLoopback(options.host) && !options.insecure);
+}
+
+/** The token store of a server with auth on; refuses to start one nobody could call. */
+async function tokensForAuth(sql: SqlClient, options: { host: string; shownBackend: string; backendFlag?: string }): Promise<TokenStore> {
+  const { host, shownBackend, backendFlag } = options;
+  const tokens = await TokenStore.open(sql);
+  if ((await tokens.count()) === 0) {
+    const flag = backendFlag ? ` --backend-store-uri ${backendFlag}` : '';
+    throw new CairnError('USAGE', `${isLoopback(host) ? 'with --auth' : `listening on ${host}`} the server requires a token, and ${shownBackend} has none yet`, {
+      hint: `create one first: cairn server token create --name admin --scope admin${flag}${isLoopback(host) ? '' : '\n(or, on a trusted network only, pass --insecure to run without authentication)'}`,
+    });
+  }
+  return tokens;
+}
+
+/** The repository the command runs in, or null outside one. */
+export async function repoOf(ctx: CliContext): Promise<Repo | null> {
   try {
     return await openRepo({ cwd: ctx.cwd, env: ctx.env });
   } catch (err) {
     if (err instanceof CairnError && err.code === 'NOT_FOUND') return null;
     throw err;
   }
-}
-
-/** --backend-store-uri, else tracking.uri (when it is not a server), else the repository's store, else ./cairn.db. */
-async function backendUri(ctx: CliContext, repo: Repo | null, flag: string | undefined): Promise<string> {
-  if (flag !== undefined && flag.trim() !== '') return flag.trim();
-  const config = repo ? repo.config : (await loadConfig({ cairnDir: null, env: ctx.env })).config;
-  if (config.tracking.uri && !/^https?:/i.test(config.tracking.uri)) return config.tracking.uri;
-  return repo ? defaultTrackingPath(repo.cairnDir) : 'cairn-server.db';
 }
 
 /** Loopback addresses: only this machine can connect. */
