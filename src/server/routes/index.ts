@@ -7,13 +7,23 @@ import { artifactListRoutes } from './mlflow/artifactsList.js';
 import { experimentRoutes } from './mlflow/experiments.js';
 import { loggedModelRoutes } from './mlflow/loggedModels.js';
 import { metricRoutes } from './mlflow/metrics.js';
+import { modelVersionRoutes } from './mlflow/modelVersions.js';
+import { registeredModelRoutes } from './mlflow/registeredModels.js';
 import { runRoutes } from './mlflow/runs.js';
 import { nativeTrackingRoutes } from './native/tracking.js';
 import { nativeRoutes } from './native/nativeRoutes.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
 /** Every MLflow-compatible route, by area; each area's file exports its list. */
-export const MLFLOW_ROUTES: MlflowRoute[] = [...experimentRoutes, ...runRoutes, ...metricRoutes, ...artifactListRoutes, ...loggedModelRoutes];
+export const MLFLOW_ROUTES: MlflowRoute[] = [
+  ...experimentRoutes,
+  ...runRoutes,
+  ...metricRoutes,
+  ...artifactListRoutes,
+  ...loggedModelRoutes,
+  ...registeredModelRoutes,
+  ...modelVersionRoutes,
+];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
 export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeRoutes, nativeTrackingRoutes];
@@ -39,9 +49,11 @@ export function registerMlflowRoutes(app: FastifyInstance, ctx: ServerContext, r
               hint: 'send the fields as a JSON object, e.g. {"experiment_id": "0"}',
             });
           }
-          // Path parameters (logged-models/:model_id) join the input, as MLflow's handlers read them alike.
+          // Path parameters (logged-models/:model_id) join the input, as MLflow's handlers read them alike; DELETE
+          // calls come with a JSON body from MLflow's Python client and with a query string from others.
           const params = request.params as Record<string, string> | undefined;
-          const merged = params && Object.keys(params).length > 0 ? { ...input, ...params } : input;
+          const query = route.method === 'DELETE' ? (request.query as RouteInput) : {};
+          const merged = { ...query, ...input, ...(params ?? {}) };
           return (await route.handler(merged, ctx, request, reply)) ?? {};
         },
       });

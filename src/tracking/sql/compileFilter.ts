@@ -57,16 +57,24 @@ const EXPERIMENT_COLUMNS: Record<string, string> = {
  * (so a run without the tag matches `tags.x != 'a'`), NaN metrics compare with nothing.
  */
 export function compileFilter(node: FilterNode | null, target: FilterTarget, dialect: SqlDialect): SqlFragment {
+  return compileFilterWith(node, dialect, (comparison) => compileComparison(comparison, target, dialect));
+}
+
+/**
+ * The part of filter compiling every search shares (runs, experiments, the registry's lists): and/or, and each
+ * negative comparison as the NOT of its positive one; `compare` compiles one positive comparison for its tables.
+ */
+export function compileFilterWith(node: FilterNode | null, dialect: SqlDialect, compare: (node: Comparison) => SqlFragment): SqlFragment {
   if (node === null) return { sql: dialect.true, params: [] };
   if (node.type !== 'compare') {
-    const parts = node.items.map((n) => compileFilter(n, target, dialect));
+    const parts = node.items.map((n) => compileFilterWith(n, dialect, compare));
     return { sql: `(${parts.map((p) => p.sql).join(node.type === 'and' ? ' AND ' : ' OR ')})`, params: parts.flatMap((p) => p.params) };
   }
   if (node.op === '!=' || node.op === 'NOT IN') {
-    const positive = compileComparison({ ...node, op: node.op === '!=' ? '=' : 'IN' }, target, dialect);
+    const positive = compare({ ...node, op: node.op === '!=' ? '=' : 'IN' });
     return { sql: `NOT ${positive.sql}`, params: positive.params };
   }
-  return compileComparison(node, target, dialect);
+  return compare(node);
 }
 
 function compileComparison(node: Comparison, target: FilterTarget, dialect: SqlDialect): SqlFragment {
@@ -103,7 +111,8 @@ function compileComparison(node: Comparison, target: FilterTarget, dialect: SqlD
   return inKey(`x.key = ?${nan} AND ${test.sql}`, [node.key, ...test.params]);
 }
 
-function valueTest(column: string, node: Comparison, dialect: SqlDialect): SqlFragment {
+/** The test of one column against a comparison's value (=, <, IN, LIKE, ILIKE...), its values bound. */
+export function valueTest(column: string, node: Comparison, dialect: SqlDialect): SqlFragment {
   const mark = (value: string | number) => (typeof value === 'number' ? dialect.numberParam : '?');
   switch (node.op) {
     case 'IN': {

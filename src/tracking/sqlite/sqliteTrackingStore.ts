@@ -88,8 +88,7 @@ export class SqliteTrackingStore implements TrackingStore {
 
   /** Waits for any async transaction of the SqlClient sharing this connection (src/core/sql/sqliteClient.ts). */
   private async tx<T>(fn: () => T): Promise<T> {
-    await this.gate.idle();
-    return this.db.transaction(fn).immediate();
+    return this.gate.whenIdle(() => this.db.transaction(fn).immediate());
   }
 
   async createExperiment(request: CreateExperimentRequest): Promise<string> {
