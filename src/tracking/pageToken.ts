@@ -64,3 +64,49 @@ export async function fetchPage<K extends string, R, T>(options: {
   const items = await options.hydrate(rows.slice(0, size));
   return { [options.key]: items, ...(rows.length > size ? { next_page_token: encodePageToken(offset + size, query) } : {}) } as Page<K, T>;
 }
+
+/**
+ * One page by keyset: `fetch` gets the sort key of the last row of the previous page (null for the first) and reads
+ * the rows after it, so page N costs what page 1 costs — an OFFSET rescans every row before it, which made the
+ * millionth point of a history cost a second on PostgreSQL. `cursorOf` is a row's sort key (numbers; ±Infinity and
+ * NaN survive the token). The token is as opaque, and as tied to its query, as an offset one.
+ */
+export async function fetchKeysetPage<K extends string, R, T>(options: {
+  key: K;
+  request: PageRequest;
+  limits: { default: number; max: number };
+  query: unknown;
+  fetch: (limit: number, after: number[] | null) => R[] | Promise<R[]>;
+  cursorOf: (row: R) => number[];
+  hydrate: (rows: R[]) => T[] | Promise<T[]>;
+}): Promise<Page<K, T>> {
+  const size = pageSize(options.request.max_results, options.limits);
+  const query = JSON.stringify(options.query);
+  const after = decodeCursorToken(options.request.page_token, query);
+  const rows = await options.fetch(size + 1, after);
+  const page = rows.slice(0, size);
+  const items = await options.hydrate(page);
+  const next = rows.length > size ? { next_page_token: encodeCursorToken(options.cursorOf(page[page.length - 1]), query) } : {};
+  return { [options.key]: items, ...next } as Page<K, T>;
+}
+
+function encodeCursorToken(cursor: number[], query: string): string {
+  const c = cursor.map((n) => (Number.isFinite(n) ? n : String(n)));
+  return Buffer.from(JSON.stringify({ c, q: fingerprint(query) })).toString('base64url');
+}
+
+function decodeCursorToken(token: string | undefined, query: string): number[] | null {
+  if (token === undefined || token === '') return null;
+  let parsed: { c?: unknown; q?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw badToken(token);
+  }
+  const cursor = Array.isArray(parsed?.c) ? parsed.c.map((v) => (typeof v === 'number' ? v : v === 'Infinity' || v === '-Infinity' || v === 'NaN' ? Number(v) : undefined)) : null;
+  if (!cursor || cursor.length === 0 || cursor.some((v) => v === undefined)) throw badToken(token);
+  if (parsed.q !== fingerprint(query)) {
+    throw new CairnError('USAGE', 'the page token belongs to another search', { hint: 'repeat the search with the same filter and order to use its page token' });
+  }
+  return cursor as number[];
+}

@@ -198,6 +198,26 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       assert.deepEqual(history.metrics.map((m) => [m.step, m.value]), [[0, 0.5], [1, 0.4], [2, NaN], [3, 0.3]]);
     }));
 
+    it('pages a history by keyset: pages of one point each, over ties, NaN and infinities, add up to the whole, in order', withStore(async (store) => {
+      const { run_id } = await store.createRun({ experiment_id: '0' });
+      const odd = [point('h', Infinity, 1, 5), point('h', -Infinity, 1, 5), point('h', NaN, 1, 5), point('h', 0, 1, 5), point('h', 2, 0, 9), point('h', 1, 0, 9), point('h', 3, 2, 1)];
+      await store.write([{ op: 'logBatch', run_id, metrics: odd }]);
+      const whole = (await store.getMetricHistory(run_id, 'h')).metrics;
+      assert.equal(whole.length, 7);
+      const paged: Metric[] = [];
+      let page_token: string | undefined;
+      do {
+        const page = await store.getMetricHistory(run_id, 'h', { max_results: 1, page_token });
+        paged.push(...page.metrics);
+        page_token = page.next_page_token;
+      } while (page_token);
+      assert.deepEqual(paged, whole);
+      assert.deepEqual(whole.map((m) => m.step), [0, 0, 1, 1, 1, 1, 2]);
+      await rejectsWith(store.getMetricHistory(run_id, 'h', { max_results: 1, page_token: 'bm90LWEtdG9rZW4' }), 'USAGE', /page token/);
+      const first = await store.getMetricHistory(run_id, 'h', { max_results: 1 });
+      await rejectsWith(store.getMetricHistory(run_id, 'other', { max_results: 1, page_token: first.next_page_token }), 'USAGE', /another search/);
+    }));
+
     it('samples a long history for charts: evenly spaced steps with the first and the last, every point of a kept step', withStore(async (store) => {
       const { run_id } = await store.createRun({ experiment_id: '0' });
       const metrics = Array.from({ length: 1000 }, (_, i) => point('loss', 1 / (i + 1), i));

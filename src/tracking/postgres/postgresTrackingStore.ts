@@ -6,7 +6,7 @@ import { pgRows, pgRun, type PgQueryable } from '../../core/sql/pgQuery.js';
 import { withPgTransaction } from '../../core/sql/pgTransaction.js';
 import type { SqlClient } from '../../core/sql/sqlClient.js';
 import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
-import { fetchPage } from '../pageToken.js';
+import { fetchKeysetPage, fetchPage } from '../pageToken.js';
 import { sampleSteps } from '../sampleSteps.js';
 import { POSTGRES_DIALECT } from '../sql/compileFilter.js';
 import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow } from '../sql/runRows.js';
@@ -226,21 +226,25 @@ export class PostgresTrackingStore implements TrackingStore {
 
   async getMetricHistory(runId: string, key: string, request: PageRequest = {}): Promise<Page<'metrics', Metric>> {
     checkRunId(runId);
-    return fetchPage({
+    return fetchKeysetPage({
       key: 'metrics',
       request,
       limits: { default: LIMITS.metricHistoryDefault, max: LIMITS.metricHistoryMax },
       query: [runId, key],
-      fetch: async (limit, offset) => {
+      // The series' primary key order: each page is one index range scan, however deep (OFFSET would rescan).
+      fetch: async (limit, after) => {
         const rows = await pgRows<[number, number, number, number]>(
           this.pool,
-          'SELECT m.value, m.is_nan, m.timestamp, m.step FROM metrics m JOIN runs r ON r.id = m.run WHERE r.run_id = ? AND m.key = ? ORDER BY m.step, m.timestamp, m.value LIMIT ? OFFSET ?',
-          [runId, key, limit, offset],
+          `SELECT m.value, m.is_nan, m.timestamp, m.step FROM metrics m JOIN runs r ON r.id = m.run WHERE r.run_id = ? AND m.key = ?${
+            after === null ? '' : ' AND (m.step, m.timestamp, m.value, m.is_nan) > (?::bigint, ?::bigint, ?::float8, ?::smallint)'
+          } ORDER BY m.step, m.timestamp, m.value, m.is_nan LIMIT ?`,
+          after === null ? [runId, key, limit] : [runId, key, ...after, limit],
         );
         // One round trip for a page; only an empty one asks whether the run exists.
         if (rows.length === 0) await this.runKey(runId);
         return rows;
       },
+      cursorOf: ([value, isNan, timestamp, step]) => [step, timestamp, value, isNan],
       hydrate: (rows) => rows.map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step })),
     });
   }

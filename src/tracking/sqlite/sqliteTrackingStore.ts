@@ -5,7 +5,7 @@ import { CairnError, fromSystemError } from '../../core/errors.js';
 import type { SqlClient } from '../../core/sql/sqlClient.js';
 import { connectionGate, sqliteClient, type ConnectionGate } from '../../core/sql/sqliteClient.js';
 import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
-import { fetchPage } from '../pageToken.js';
+import { fetchKeysetPage, fetchPage } from '../pageToken.js';
 import { sampleSteps } from '../sampleSteps.js';
 import type {
   CreateExperimentRequest,
@@ -236,16 +236,20 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async getMetricHistory(runId: string, key: string, request: PageRequest = {}): Promise<Page<'metrics', Metric>> {
     const run = this.runKey(runId);
-    return fetchPage({
+    return fetchKeysetPage({
       key: 'metrics',
       request,
       limits: { default: LIMITS.metricHistoryDefault, max: LIMITS.metricHistoryMax },
       query: [runId, key],
-      fetch: (limit, offset) =>
-        this.ctx
-          .prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?')
-          .raw(true)
-          .all(run, key, limit, offset) as Array<[number | null, number, number, number]>,
+      // The series' primary key order (run, key, step, timestamp, value, is_nan): each page is one range scan.
+      fetch: (limit, after) =>
+        (after === null
+          ? this.ctx.prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? ORDER BY step, timestamp, value, is_nan LIMIT ?').raw(true).all(run, key, limit)
+          : this.ctx
+              .prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? AND (step, timestamp, value, is_nan) > (?, ?, ?, ?) ORDER BY step, timestamp, value, is_nan LIMIT ?')
+              .raw(true)
+              .all(run, key, ...after, limit)) as Array<[number, number, number, number]>,
+      cursorOf: ([value, isNan, timestamp, step]) => [step, timestamp, value, isNan],
       hydrate: (rows) => rows.map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step })),
     });
   }
