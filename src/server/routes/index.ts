@@ -8,11 +8,21 @@ import { artifactListRoutes } from './mlflow/artifactsList.js';
 import { experimentRoutes } from './mlflow/experiments.js';
 import { loggedModelRoutes } from './mlflow/loggedModels.js';
 import { metricRoutes } from './mlflow/metrics.js';
+import { modelVersionRoutes } from './mlflow/modelVersions.js';
+import { registeredModelRoutes } from './mlflow/registeredModels.js';
 import { runRoutes } from './mlflow/runs.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
 /** Every MLflow-compatible route, by area; each area's file exports its list. */
-export const MLFLOW_ROUTES: MlflowRoute[] = [...experimentRoutes, ...runRoutes, ...metricRoutes, ...artifactListRoutes, ...loggedModelRoutes];
+export const MLFLOW_ROUTES: MlflowRoute[] = [
+  ...experimentRoutes,
+  ...runRoutes,
+  ...metricRoutes,
+  ...artifactListRoutes,
+  ...loggedModelRoutes,
+  ...registeredModelRoutes,
+  ...modelVersionRoutes,
+];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
 export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeRoutes];
@@ -32,8 +42,10 @@ export function registerMlflowRoutes(app: FastifyInstance, ctx: ServerContext, r
         url: `/${root}/${route.version ?? '2.0'}/mlflow/${route.path}`,
         config: { scope: routeScope(route), api: 'mlflow' },
         handler: async (request, reply) => {
-          const input = ((route.method === 'GET' ? request.query : request.body) ?? {}) as RouteInput;
-          if (typeof input !== 'object' || Array.isArray(input)) {
+          // DELETE calls come with a JSON body from MLflow's Python client and with a query string from others.
+          const body = request.body ?? {};
+          const input = (route.method === 'GET' ? request.query ?? {} : route.method === 'DELETE' && typeof body === 'object' && !Array.isArray(body) ? { ...(request.query as RouteInput), ...(body as RouteInput) } : body) as RouteInput;
+          if (typeof input !== 'object' || input === null || Array.isArray(input)) {
             throw new CairnError('USAGE', `the body of ${route.method} ${route.path} must be a JSON object`, { hint: 'send the request fields as one JSON object, e.g. {"run_id": "..."}' });
           }
           // Path parameters (logged-models/:model_id) join the input, as MLflow's handlers read them alike.
