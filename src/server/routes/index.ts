@@ -11,6 +11,7 @@ import { metricRoutes } from './mlflow/metrics.js';
 import { modelVersionRoutes } from './mlflow/modelVersions.js';
 import { registeredModelRoutes } from './mlflow/registeredModels.js';
 import { runRoutes } from './mlflow/runs.js';
+import { uiRoutes } from './ui/uiRoutes.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
 /** Every MLflow-compatible route, by area; each area's file exports its list. */
@@ -24,8 +25,8 @@ export const MLFLOW_ROUTES: MlflowRoute[] = [
   ...modelVersionRoutes,
 ];
 
-/** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
-export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeRoutes];
+/** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health, the web UI): each registers itself. */
+export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeRoutes, uiRoutes];
 
 /** Mounts every route of the server: the MLflow ones, then the plugins. */
 export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
