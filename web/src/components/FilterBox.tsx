@@ -10,7 +10,8 @@ export function FilterBox({ value, keys, serverProblem, onApply }: { value: stri
   const [text, setText] = useState(value);
   const [cursor, setCursor] = useState(value.length);
   const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(0);
+  // -1 until ↑/↓ picks a suggestion: Enter applies the filter unless one was picked.
+  const [active, setActive] = useState(-1);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => setText(value), [value]);
 
@@ -22,7 +23,7 @@ export function FilterBox({ value, keys, serverProblem, onApply }: { value: stri
     const next = applySuggestion(text, suggestions, item);
     setText(next.text);
     setCursor(next.cursor);
-    setActive(0);
+    setActive(-1);
     requestAnimationFrame(() => input.current?.setSelectionRange(next.cursor, next.cursor));
   };
   const apply = () => {
@@ -48,7 +49,7 @@ export function FilterBox({ value, keys, serverProblem, onApply }: { value: stri
             setText(e.target.value);
             setCursor(e.target.selectionStart ?? e.target.value.length);
             setOpen(true);
-            setActive(0);
+            setActive(-1);
           }}
           onSelect={(e) => setCursor((e.target as HTMLInputElement).selectionStart ?? 0)}
           onBlur={() => setTimeout(() => setOpen(false), 150)}
@@ -56,10 +57,10 @@ export function FilterBox({ value, keys, serverProblem, onApply }: { value: stri
             if (showList && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
               e.preventDefault();
               const n = suggestions.items.length;
-              setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+              setActive((a) => (e.key === 'ArrowDown' ? (a + 1) % n : a <= 0 ? n - 1 : a - 1));
             } else if (showList && (e.key === 'Tab' || (e.key === 'Enter' && active >= 0))) {
               e.preventDefault();
-              take(suggestions.items[active]);
+              take(suggestions.items[Math.max(0, active)]);
             } else if (e.key === 'Enter') {
               apply();
             } else if (e.key === 'Escape') {

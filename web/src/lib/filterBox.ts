@@ -55,6 +55,8 @@ export function suggestKeys(text: string, cursor: number, keys: RunKeys, limit =
   while (to < text.length && /[A-Za-z0-9_.\-/]/.test(text[to])) to++;
   // Right after a comparison operator, or a value is expected: no key suggestions.
   if (/(=|!=|<>|<=|>=|<|>|\bLIKE|\bILIKE|\bIN)\s*$/i.test(before.slice(0, from))) return { from, to, items: [] };
+  // Nothing typed yet: offer the prefixes only where a key can start (the beginning, after and/or/not/parenthesis).
+  if (word === '' && !/(^|\band|\bor|\bnot|\()\s*$/i.test(before)) return { from, to, items: [] };
   const names = (kind: keyof RunKeys | 'attributes') => (kind === 'attributes' ? ATTRIBUTE_COLUMNS.filter((a) => a.name !== 'duration').map((a) => a.name) : keys[kind]);
   const dot = word.indexOf('.');
   let items: string[];
