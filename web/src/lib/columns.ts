@@ -32,9 +32,9 @@ const PREFIX: Record<ColumnKind, string> = { attribute: 'attributes', param: 'pa
 export const ATTRIBUTE_COLUMNS: Array<{ name: string; label: string; numeric: boolean; serverSortable?: boolean; width: number }> = [
   { name: 'run_name', label: 'Run', numeric: false, width: 220 },
   { name: 'status', label: 'Status', numeric: false, width: 96 },
-  { name: 'start_time', label: 'Started', numeric: true, width: 140 },
+  { name: 'start_time', label: 'Started', numeric: true, width: 158 },
   { name: 'duration', label: 'Duration', numeric: true, serverSortable: false, width: 96 },
-  { name: 'end_time', label: 'Ended', numeric: true, width: 140 },
+  { name: 'end_time', label: 'Ended', numeric: true, width: 158 },
   { name: 'user_id', label: 'User', numeric: false, width: 110 },
   { name: 'run_id', label: 'Run id', numeric: false, width: 130 },
   { name: 'experiment_id', label: 'Experiment', numeric: false, width: 96 },
