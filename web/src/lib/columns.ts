@@ -222,3 +222,15 @@ export function tableRows(runs: readonly Run[], groupBy: string | null, collapse
   }
   return rows;
 }
+
+/** The keys the given runs have, merged into `known` (sorted by code point, no duplicates). */
+export function mergeRunKeys(known: RunKeys, runs: readonly Run[]): RunKeys {
+  const sets = { params: new Set(known.params), metrics: new Set(known.metrics), tags: new Set(known.tags) };
+  for (const r of runs) {
+    for (const k in r.params) sets.params.add(k);
+    for (const k in r.metrics) sets.metrics.add(k);
+    for (const k in r.tags) sets.tags.add(k);
+  }
+  const sorted = (s: Set<string>) => [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { params: sorted(sets.params), metrics: sorted(sets.metrics), tags: sorted(sets.tags) };
+}

@@ -21,7 +21,7 @@ export interface LoadedRuns {
 }
 
 /** The first page is small so the table shows at once; the rest follows in larger pages. */
-export const FIRST_PAGE = 500;
+export const FIRST_PAGE = 200;
 export const NEXT_PAGE = 5000;
 /** Beyond this the table stops loading and relies on server-side sorting and filtering. */
 export const MAX_LOADED = 100_000;

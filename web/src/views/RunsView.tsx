@@ -7,7 +7,7 @@ import { ColumnPicker } from '../components/ColumnPicker';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterBox } from '../components/FilterBox';
 import { RunsTable } from '../components/RunsTable';
-import { arrangeColumns, availableColumnIds, columnOf, defaultColumnIds, moveColumn, orderByClauses, sortRuns, tableRows } from '../lib/columns';
+import { arrangeColumns, availableColumnIds, columnOf, defaultColumnIds, mergeRunKeys, moveColumn, orderByClauses, sortRuns, tableRows } from '../lib/columns';
 import { encodeList, formatHash } from '../lib/router';
 import { decodeRunsState, encodeRunsState, toggleSort, type RunsState } from '../lib/runsState';
 import { useRuns } from '../lib/useRuns';
@@ -25,23 +25,27 @@ export function RunsView({ params, query, navigate }: ViewProps) {
   const expKey = state.experimentIds.join(',');
 
   const [experiments, setExperiments] = useState<Experiment[]>([]);
-  const [keys, setKeys] = useState<RunKeys>(NO_KEYS);
+  const [serverKeys, setServerKeys] = useState<RunKeys>(NO_KEYS);
   const [keysGeneration, setKeysGeneration] = useState(0);
   useEffect(() => {
     const ctrl = new AbortController();
     Promise.all(state.experimentIds.map((id) => getExperiment(id, ctrl.signal))).then(setExperiments, () => undefined);
     return () => ctrl.abort();
   }, [expKey]);
-  useEffect(() => {
-    if (state.experimentIds.length === 0) return;
-    const ctrl = new AbortController();
-    getRunKeys(state.experimentIds, ctrl.signal).then(setKeys, () => undefined);
-    return () => ctrl.abort();
-  }, [expKey, keysGeneration]);
 
   // The server sorts only while the runs are not all here; once they are, sorting happens in the page.
   const [serverOrder, setServerOrder] = useState<string[]>(() => orderByClauses(state.sort));
   const loaded = useRuns({ experimentIds: state.experimentIds, filter: state.filter, orderBy: serverOrder, viewType: state.viewType }, { poll: true });
+  // Every key of the experiments, also of runs not loaded (or filtered out): asked for once the first page is here,
+  // so the aggregate does not hold up the first rows (one SQLite connection answers in turn).
+  const firstPageIn = loaded.runs.length > 0 || !loaded.loading;
+  useEffect(() => {
+    if (state.experimentIds.length === 0 || !firstPageIn) return;
+    const ctrl = new AbortController();
+    getRunKeys(state.experimentIds, ctrl.signal).then(setServerKeys, () => undefined);
+    return () => ctrl.abort();
+  }, [expKey, keysGeneration, firstPageIn]);
+  const keys = useMemo(() => mergeRunKeys(serverKeys, loaded.runs), [serverKeys, loaded.runs]);
   const wantedOrder = orderByClauses(state.sort);
   useEffect(() => {
     if (!loaded.complete && wantedOrder.join('\n') !== serverOrder.join('\n')) setServerOrder(wantedOrder);
