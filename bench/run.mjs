@@ -15,8 +15,8 @@ import { benchTracking } from './trackingBench.mjs';
 import { benchClients } from './clientsBench.mjs';
 import { formatTable } from './table.mjs';
 import { benchExperiments } from './expBench.mjs';
-import { benchServer } from './serverBench.mjs';
 import { benchPostgres } from './postgresBench.mjs';
+import { benchServer } from './serverBench.mjs';
 import { benchUi } from './uiBench.mjs';
 
 const SECTIONS = ['startup', 'data', 'remote', 'pipeline', 'tracking', 'clients', 'experiments', 'server', 'postgres', 'ui'];

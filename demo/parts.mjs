@@ -3,6 +3,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { experiments } from './experiments.mjs';
+import { server } from './server.mjs';
 import { countFiles, digestFile, digestTree, sizeOf } from './narrate.mjs';
 
 const MODEL = 'models/spam-model.json';
@@ -240,4 +241,4 @@ async function remotes(ctx) {
   }
 }
 
-export const parts = [setUp, versionData, pipeline, remotes, experiments];
+export const parts = [setUp, versionData, pipeline, remotes, experiments, server];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The cairn demo: drives the BUILT command line in a throwaway Git repository, the way a user would, on a real
 // dataset (the SpamAssassin public mail corpus) and a real model. Each part runs only once its commands exist.
-//   node scripts/demo.mjs [--quick] [--keep] [--mails N]
+//   node scripts/demo.mjs [--quick] [--keep] [--stop-server] [--mails N]
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,11 +20,13 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--keep') opts.keep = true;
+    else if (a === '--stop-server') opts.stopServer = true;
     else if (a === '--mails') opts.mails = Number(argv[++i]);
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node scripts/demo.mjs [--quick] [--keep] [--mails N]\n'
+      process.stdout.write('usage: node scripts/demo.mjs [--quick] [--keep] [--stop-server] [--mails N]\n'
         + '  --quick    use about 500 mails instead of the whole corpus (for tests)\n'
         + '  --keep     keep the temp folder with the demo repositories\n'
+        + '  --stop-server  stop the tracking server at the end (by default it keeps running, with its folder)\n'
         + '  --mails N  use N mails\n');
       process.exit(0);
     } else {
@@ -112,11 +114,12 @@ const summary = [];
 const started = Date.now();
 
 let failed = false;
+let ctx = {};
 try {
   const { groups } = corpusGroups();
   const plan = planVersions(groups, opts.mails);
   const python = hasPython();
-  const ctx = { n, repo, base, scratch, plan, python, summary, root: ROOT, copyMails };
+  ctx = { n, repo, base, scratch, plan, python, summary, root: ROOT, copyMails, env, stopServer: opts.stopServer ?? false };
   const count = (x) => x.toLocaleString('en-US');
   n.out(`cairn demo — ${count(plan.v1.length + plan.added.length)} real e-mails from the SpamAssassin public corpus${opts.quick ? ' (quick mode)' : ''}:`);
   n.out(`  version 1 of the dataset has ${count(plan.v1.length)} of them; version 2 drops ${count(plan.removed.length)} and adds the other ${count(plan.added.length)}`);
@@ -132,6 +135,7 @@ try {
   for (const line of summary) n.out(`  ${line}`);
   n.out(`  finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (opts.keep) n.out(`  kept ${base} (--keep)`);
+  else if (ctx.keep) n.out(`  kept ${base}: the server keeps its runs there`);
   else rmSync(base, { recursive: true, force: true, maxRetries: 3 });
 }
 process.exitCode = failed ? 1 : 0;

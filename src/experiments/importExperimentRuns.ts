@@ -14,7 +14,7 @@ import { runValues } from './runValues.js';
 export async function importExperimentRuns(repo: Repo, ctx: RunContext, exps: ExperimentRef[]): Promise<number> {
   const withRuns = exps.filter((e) => e.summary?.runId);
   if (!withRuns.length || !repo.config.tracking.record) return 0;
-  const store = await openTrackingStore({ uri: repo.config.tracking.uri, cairnDir: repo.cairnDir, cwd: ctx.cwd });
+  const store = await openTrackingStore({ uri: repo.config.tracking.uri, cairnDir: repo.cairnDir, cwd: ctx.cwd, env: ctx.env });
   try {
     const experiment = await ensureExperiment(store, repo.config.tracking.experiment);
     let added = 0;

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { RunContext } from '../core/context.js';
 import type { Repo } from '../core/repo.js';
+import { artifactBlobsFor } from '../tracking/http/serverBlobs.js';
 import { openTrackingStore } from '../tracking/openTrackingStore.js';
 import { cacheArtifactBlobs } from './cacheArtifactBlobs.js';
 import { createRunRecorder, type RunRecorder } from './recordRuns.js';
@@ -16,8 +17,8 @@ export function repoRecorder(repo: Repo, where: Repo, ctx: RunContext, options: 
     ...options,
     user,
     experiment: repo.config.tracking.experiment,
-    blobs: cacheArtifactBlobs(repo.cacheDir),
-    store: () => openTrackingStore({ uri: repo.config.tracking.uri, cairnDir: repo.cairnDir, cwd: ctx.cwd, user }),
+    blobs: artifactBlobsFor({ uri: repo.config.tracking.uri, env: ctx.env, local: cacheArtifactBlobs(repo.cacheDir) })!,
+    store: () => openTrackingStore({ uri: repo.config.tracking.uri, cairnDir: repo.cairnDir, cwd: ctx.cwd, user, env: ctx.env }),
   });
 }
 

@@ -25,18 +25,20 @@ function findRepoRoot(start: string): string | undefined {
 }
 
 /** Where a run the SDK creates itself goes: CAIRN_EVENTS alone (the user's file), else a pending file in the repo. */
-export function ownRunFile(env: Env, cwd: string, runId: string): { events: string; root?: string } {
+export function ownRunFile(env: Env, cwd: string, runId: string): { events: string; root?: string; server?: string } {
   if (env.CAIRN_EVENTS) return { events: path.resolve(cwd, env.CAIRN_EVENTS) };
-  const uri = env.CAIRN_TRACKING_URI ?? '';
-  if (/^https?:\/\//i.test(uri)) {
-    throw new CairnError('USAGE', `CAIRN_TRACKING_URI=${uri} points at a tracking server, which the SDK does not talk to yet`, {
-      hint: "unset CAIRN_TRACKING_URI to record runs in the repository's own store",
-    });
-  }
+  const uri = (env.CAIRN_TRACKING_URI ?? '').trim();
   const root = findRepoRoot(cwd);
+  if (/^https?:\/\//i.test(uri)) {
+    // Runs for a server are written to an outbox file first (so nothing is lost while the server is away), sent
+    // from there while the run goes on, and removed once the server has all of it.
+    const outbox = root ? path.join(root, '.cairn', 'tracking', 'outbox') : path.join(os.tmpdir(), 'cairn-outbox');
+    mkdirSync(outbox, { recursive: true });
+    return { events: path.join(outbox, `${runId}.jsonl`), root: root ?? cwd, server: uri };
+  }
   if (!root) {
     throw new CairnError('NOT_FOUND', `no cairn repository here (no .cairn/ folder in ${cwd} or any parent), and this is not a stage run by cairn (CAIRN_EVENTS is not set)`, {
-      hint: 'run from inside a cairn repository (`cairn init` makes one), run it as a pipeline stage (`cairn repro`), or set CAIRN_EVENTS to the events file to write',
+      hint: 'run from inside a cairn repository (`cairn init` makes one), run it as a pipeline stage (`cairn repro`), set CAIRN_EVENTS to the events file to write, or set CAIRN_TRACKING_URI to a cairn server',
     });
   }
   const pending = path.join(root, '.cairn', 'tracking', 'pending');
@@ -52,13 +54,15 @@ export function cairnCommand(env: Env): string[] {
 }
 
 /** Runs `cairn runs ingest <file>`; returns why it failed (the file then stays pending for the next cairn command). */
-export function ingestRun(events: string, root: string, env: Env): string | undefined {
+export function ingestRun(events: string, root: string, env: Env, options: { removeWhenDone?: boolean } = {}): string | undefined {
   const [program, ...args] = cairnCommand(env);
   const result = spawnSync(program, [...args, 'runs', 'ingest', events], {
     cwd: root, env: { ...env, CAIRN_EVENTS: undefined, CAIRN_RUN_ID: undefined }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 600_000,
   });
   if (result.error) return `could not run ${program}: ${result.error.message}`;
   if (result.status !== 0) return `\`cairn runs ingest\` failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`;
+  // An outbox file the server now has all of is removed here (cairn removes only pending files of its own).
+  if (options.removeWhenDone) rmSync(events, { force: true });
   // Fully ingested (cairn removed the pending file): the artifact copies are in the cache now.
   if (!existsSync(events)) rmSync(`${events}.d`, { recursive: true, force: true });
   return undefined;

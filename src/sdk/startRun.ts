@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { CairnError } from '../core/errors.js';
+import { CairnError, redactSecrets } from '../core/errors.js';
 import { ArtifactCopies } from './artifactCopies.js';
 import { RUN_STATUSES, checkTags, type RunStatus } from './eventLines.js';
 import { EventsWriter } from './eventsWriter.js';
 import { installExitHooks, openWriters, uninstallExitHooks } from './exitHooks.js';
 import { Run, activeRuns } from './run.js';
 import { ingestRun, ownRunFile, stageContext, systemTags, type Env } from './runTarget.js';
+import { shipToServer } from './serverShipper.js';
 
 export interface StartRunOptions {
   name?: string;
@@ -92,19 +93,24 @@ export function startRun(options: StartRunOptions = {}): Run {
       parentId: parent.id, explicitRunId: true, onEnd: () => { parent.writer.flush(); afterEnd(); },
     });
   } else {
-    const { events, root } = ownRunFile(env, cwd, id);
-    const writer = writerFor(events);
+    const { events, root, server } = ownRunFile(env, cwd, id);
     Object.assign(tags, { ...systemTags(root ?? cwd, process.argv[1]), ...tags });
+    // Before the file exists: a malformed server URL fails here, leaving nothing behind.
+    const shipper = server ? shipToServer({ events, uri: server, env, user: tags['mlflow.user'] }) : undefined;
+    const writer = writerFor(events);
     run = new Run({
       id, writer, copies: new ArtifactCopies(events), name: options.name, experiment: options.experiment,
       explicitRunId: !writer.wasEmpty,
       onEnd: (_run, ingest) => {
         writer.close();
         openWriters.delete(writer);
+        shipper?.cancel();
         afterEnd();
         if (root && ingest) {
-          const problem = ingestRun(events, root, env);
-          if (problem) options.onWarning?.(`run ${id} stays in ${events}: ${problem}; the next \`cairn runs\` command in ${root} ingests it`);
+          // Synchronous (a run may end in an 'exit' handler): cairn sends the rest, continuing where the shipper stopped.
+          const problem = ingestRun(events, root, env, { removeWhenDone: server !== undefined });
+          if (problem && server) options.onWarning?.(`run ${id} stays in ${events}: ${problem}; send it with \`CAIRN_TRACKING_URI=${redactSecrets(server)} cairn runs ingest ${events}\``);
+          else if (problem) options.onWarning?.(`run ${id} stays in ${events}: ${problem}; the next \`cairn runs\` command in ${root} ingests it`);
         }
       },
     });

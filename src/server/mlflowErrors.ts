@@ -56,22 +56,5 @@ export function apiError(err: unknown, api: 'mlflow' | 'native'): { status: numb
   };
 }
 
-/** Rebuilds, on the client side, the CairnError a server sent (cairn's own field first, MLflow's code otherwise). */
-export function errorFromApi(status: number, body: unknown, doing: string): CairnError {
-  const b = (body ?? {}) as Partial<ApiErrorBody>;
-  const message = typeof b.message === 'string' ? b.message : `${doing}: HTTP ${status}`;
-  if (b.cairn && typeof b.cairn.code === 'string' && b.cairn.code in ERROR_CODES) {
-    return new CairnError(b.cairn.code, message, { hint: b.cairn.hint, data: b.cairn.data });
-  }
-  const fromMlflow: Record<string, ErrorCode> = {
-    INVALID_PARAMETER_VALUE: 'USAGE',
-    BAD_REQUEST: 'USAGE',
-    RESOURCE_ALREADY_EXISTS: 'CONFLICT',
-    RESOURCE_DOES_NOT_EXIST: 'NOT_FOUND',
-    ENDPOINT_NOT_FOUND: 'NOT_FOUND',
-    UNAUTHENTICATED: 'AUTH',
-    PERMISSION_DENIED: 'PERMISSION',
-  };
-  const code = (typeof b.error_code === 'string' && fromMlflow[b.error_code]) || (status === 401 ? 'AUTH' : status === 403 ? 'PERMISSION' : status === 404 ? 'NOT_FOUND' : status < 500 ? 'USAGE' : 'REMOTE');
-  return new CairnError(code, message);
-}
+// Clients (src/tracking/http) rebuild errors without importing the server.
+export { errorFromApi } from '../core/errorFromApi.js';

@@ -1,4 +1,5 @@
 import type { SqlClient } from '../core/sql/sqlClient.js';
+import type { Remote } from '../remote/remote.js';
 import type { ModelRegistryStore } from '../registry/modelRegistryStore.js';
 import type { ArtifactStore } from './artifacts/artifactStore.js';
 import type { Repo } from '../core/repo.js';
@@ -26,6 +27,12 @@ export interface ServerContext {
   artifacts?: ArtifactStore;
   /** cairn's version, for /version and the native API. */
   version: string;
+  /**
+   * The objects of run artifacts by oid: the remote of the artifact destination, which `artifacts` keeps its files in
+   * too (content-addressed, as a cache). cairn's clients upload them with `PUT /api/cairn/v1/objects/:oid`; without
+   * it the server refuses artifact objects.
+   */
+  objects?: Remote;
   /** When set, every non-public route needs a token of enough scope (see auth/authHook.ts); unset: no auth. */
   auth?: { tokens: TokenStore } | null;
   /** The repository the server was started in, for the native API's repo views; null or unset outside a repo. */

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { CairnError, redactSecrets } from '../core/errors.js';
+import { HttpTrackingStore } from './http/httpTrackingStore.js';
+import { trackingAuthFromEnv } from './http/trackingHttpClient.js';
 import { SqliteTrackingStore } from './sqlite/sqliteTrackingStore.js';
 import type { TrackingStore } from './trackingStore.js';
 
@@ -11,6 +13,8 @@ export interface OpenTrackingStoreOptions {
   cwd: string;
   /** Who runs are created by when a request names no user. */
   user?: string;
+  /** Where a server's credentials come from (CAIRN_TRACKING_TOKEN, MLFLOW_TRACKING_TOKEN / USERNAME / PASSWORD). */
+  env?: Record<string, string | undefined>;
 }
 
 /** The default store of a repository. */
@@ -49,9 +53,7 @@ export async function openTrackingStore(options: OpenTrackingStoreOptions): Prom
     return PostgresTrackingStore.open({ uri, user: options.user });
   }
   if (scheme === 'http' || scheme === 'https') {
-    throw new CairnError('USAGE', `the ${scheme} tracking store (${redactSecrets(uri)}) is not available yet in this version of cairn`, {
-      hint: 'use the embedded store: unset tracking.uri / CAIRN_TRACKING_URI, or set it to sqlite:///path/tracking.db',
-    });
+    return HttpTrackingStore.open({ uri, user: options.user, auth: trackingAuthFromEnv(options.env ?? {}) });
   }
   throw badUri(uri, 'use sqlite:///path, a plain file path, postgresql://... or http(s)://...');
 }

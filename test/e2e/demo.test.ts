@@ -12,7 +12,7 @@ describe('the demo (npm start), in quick mode', () => {
   it('walks every available part on real mails, verifies what it shows, and cleans up', async (t) => {
     const tmp = tempDir('cairn-demo-e2e-');
     t.after(() => tmp.cleanup());
-    const r = await runDemo(['--quick'], tmp.dir);
+    const r = await runDemo(['--quick', '--stop-server'], tmp.dir);
     assert.equal(r.code, 0, `demo failed:\n${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /SpamAssassin public corpus \(quick mode\)/);
     assert.match(r.stdout, /\$ cairn init/);
@@ -34,7 +34,9 @@ describe('the demo (npm start), in quick mode', () => {
       [data, /data versioning: skipped/, /✔ exactly the bytes of version 1/],
       [await has('repro'), /pipeline: skipped/, /✔ prepare did not run again/],
       [data && (await has('remote', 'push', 'pull')), /remotes: skipped/, /✔ the clone has the same [\d,]+ mails/],
+      [await has('server'), /server: skipped/, /✔ both runs are on the server; get-history returns the 100 points of loss/],
     ];
+    if (await has('server')) assert.match(r.stdout, /✔ server stopped \(--stop-server\)/);
     if (/✔ the second push/.test(r.stdout)) {
       assert.match(r.stdout, /✔ the second push had nothing to send: the [\d,]+ objects the first one sent are there/);
     }
@@ -57,7 +59,7 @@ describe('the demo (npm start), in quick mode', () => {
   it('--keep leaves the repositories for a look around', async (t) => {
     const tmp = tempDir('cairn-demo-e2e-');
     t.after(() => tmp.cleanup());
-    const r = await runDemo(['--mails', '60', '--keep'], tmp.dir);
+    const r = await runDemo(['--mails', '60', '--keep', '--stop-server'], tmp.dir);
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     const workdir = /working in (\S+)/.exec(r.stdout)?.[1];
     assert.ok(workdir && existsSync(path.join(workdir, 'repo', '.cairn')), 'kept the demo repository');

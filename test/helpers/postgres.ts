@@ -50,14 +50,19 @@ export async function startPostgres(t: AfterHook): Promise<Postgres> {
     }
   };
   let started = false;
-  const stop = async () => {
+  const stopNow = () => {
+    process.off('exit', stopNow);
     if (started) {
       started = false;
       try { run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); } catch { /* already gone */ }
     }
     rmSync(base, { recursive: true, force: true });
   };
+  const stop = async () => stopNow();
   t.after(stop);
+  // pg_ctl starts the server as a daemon: a test process that exits without its after hooks (process.exit, an
+  // uncaught error) would leave it running, so the exit handler stops it too (synchronously, as exit handlers must).
+  process.on('exit', stopNow);
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
   const port = await freePort();
   const settings = [

@@ -52,7 +52,7 @@ export async function startTestServer(t: TestContext, options: TestServerOptions
   const logs: ServerLogEntry[] = [];
   const remote = options.artifactsRemote ? await options.artifactsRemote(dir) : await openLocalRemote('artifacts', path.join(dir, 'artifacts'), {}, { cwd: dir, env: {} });
   const artifacts = await ArtifactStore.open({ remote, sql: backend.sql, tracking: backend.tracking, spoolDir: path.join(dir, 'spool'), maxUploadBytes: options.maxUploadBytes, now: options.now });
-  const ctx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, version: '0.0.0-test', log: (e) => logs.push(e), now: Date.now };
+  const ctx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, objects: remote, version: '0.0.0-test', log: (e) => logs.push(e), now: Date.now };
   await options.configure?.(ctx, dir);
   const running = await startServer(ctx, { host: '127.0.0.1', port: 0, extend: options.extend, bodyLimit: options.bodyLimit });
   let closed = false;

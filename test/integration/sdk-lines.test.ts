@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { parse } from 'yaml';
@@ -143,12 +143,12 @@ describe('the TypeScript SDK refuses bad input before buffering it', () => {
     assert.throws(() => run.logDict({}, '../x.json'), /must stay inside the run's artifacts/);
   });
 
-  it('says what to do outside a repository and a stage, and refuses a tracking server URI', (t) => {
+  it('says what to do outside a repository and a stage, and refuses a malformed tracking server URI', (t) => {
     const tmp = tempDir();
     t.after(tmp.cleanup);
     assert.throws(() => startRun({ env: {}, cwd: tmp.dir }), (err: unknown) => err instanceof CairnError && err.code === 'NOT_FOUND' && /cairn init/.test(err.hint ?? ''));
     mkdirSync(path.join(tmp.dir, '.cairn'));
-    assert.throws(() => startRun({ env: { CAIRN_TRACKING_URI: 'http://x.invalid' }, cwd: tmp.dir }), /points at a tracking server/);
-    assert.equal(existsSync(path.join(tmp.dir, '.cairn', 'tracking')), false);
+    assert.throws(() => startRun({ env: { CAIRN_TRACKING_URI: 'http://' }, cwd: tmp.dir }), /not a valid tracking server URL/);
+    assert.deepEqual(readdirSync(path.join(tmp.dir, '.cairn', 'tracking', 'outbox')), [], 'no events file is left behind');
   });
 });

@@ -8,6 +8,7 @@ import { PostgresTrackingStore } from '../../src/tracking/postgres/postgresTrack
 import { ensureExperiment, logParam } from '../../src/tracking/trackingOps.js';
 import { rejectsWith, runTrackingStoreContract } from '../contract/trackingStoreContract.js';
 import { freePort } from '../helpers/freePort.js';
+import { startTestServer } from '../helpers/server.js';
 import { startPostgres } from '../helpers/postgres.js';
 
 // One cluster for the file; every case gets a database of its own.
@@ -150,6 +151,29 @@ describe('postgresql tracking store', () => {
     assert.deepEqual(history.map((h) => h.metrics[0].value), values, 'the series, read as float8');
   });
 
+  it('a server that goes away mid-use is REMOTE, and TEMPORARILY_UNAVAILABLE for MLflow clients (which retry)', async (t) => {
+    const own = await startPostgres(t);
+    const store = await PostgresTrackingStore.open({ uri: await own.newDatabase() });
+    t.after(() => store.close());
+    const { run_id } = await store.createRun({ experiment_id: '0' });
+    await own.stop();
+    const read = await rejectsWith(store.getRun(run_id), 'REMOTE', /connection to PostgreSQL failed/);
+    assert.equal(read.data?.mlflow_code, 'TEMPORARILY_UNAVAILABLE');
+    await rejectsWith(store.write([{ op: 'logBatch', run_id, metrics: [{ key: 'm', value: 1, step: 0, timestamp: 1 }] }]), 'REMOTE');
+    await rejectsWith(store.deleteExperiment('12'), 'REMOTE', /connection to PostgreSQL failed/);
+  });
+
+  it('a server on it answers MLflow\'s runs/get for an unknown run with a 404, not an unhandled rejection', async (t) => {
+    const server = await startTestServer(t, { backendUri: await postgres.newDatabase() });
+    for (let i = 0; i < 5; i++) {
+      const res = await server.api('runs/get', { run_id: String(i).repeat(32) }, 'GET');
+      assert.equal(res.status, 404);
+      assert.equal(res.json.error_code, 'RESOURCE_DOES_NOT_EXIST');
+    }
+    const created = await server.api('runs/create', { experiment_id: '0', run_name: 'over-pg' });
+    assert.equal((await server.api('runs/get', { run_id: created.json.run.info.run_id }, 'GET')).json.run.info.run_name, 'over-pg');
+  });
+
   it('refuses a database whose schema is newer than this cairn', async () => {
     const uri = await postgres.newDatabase();
     await (await PostgresTrackingStore.open({ uri })).close();
@@ -175,5 +199,28 @@ describe('postgresql tracking store under concurrent writers', () => {
       assert.equal(run.data.params.length, 1);
       assert.deepEqual(run.data.metrics.map((m) => m.key), [`from-${run.data.params[0].value}`], 'the losing batch wrote none of its metrics');
     }
+  });
+});
+
+describe('postgresql tracking store: writers of one run never deadlock', () => {
+  it('two writers logging the same keys in opposite orders, round after round, in transactions, both always succeed', async (t) => {
+    const uri = await postgres.newDatabase();
+    const [a, b] = await Promise.all([PostgresTrackingStore.open({ uri }), PostgresTrackingStore.open({ uri })]);
+    t.after(() => Promise.all([a.close(), b.close()]));
+    const { run_id } = await a.createRun({ experiment_id: '0' });
+    const keys = Array.from({ length: 400 }, (_, i) => `k${String(i).padStart(3, '0')}`);
+    for (let round = 0; round < 10; round++) {
+      const batch = (order: string[], value: number) => ({
+        op: 'logBatch' as const,
+        run_id,
+        metrics: order.map((key) => ({ key, value, step: round, timestamp: 1 })),
+        tags: order.map((key) => ({ key, value: String(value) })),
+      });
+      // Each write is a transaction (a batch and a status update): one PostgreSQL failed for a deadlock could not be retried.
+      const write = (store: PostgresTrackingStore, order: string[], value: number) => store.write([batch(order, value), { op: 'updateRun', run_id, status: 'RUNNING' }]);
+      await Promise.all([write(a, keys, 1), write(b, [...keys].reverse(), 2)]);
+    }
+    const run = await a.getRun(run_id);
+    assert.deepEqual(run.data.metrics.map((m) => [m.key, m.step, m.value]), keys.map((k) => [k, 9, 2]), 'the higher value wins a tie of step and timestamp');
   });
 });

@@ -107,3 +107,14 @@ test('without auth configured every route is open (the loopback default)', async
   const server = await startTestServer(t, { extend: (app) => app.post('/api/2.0/mlflow/probe/admin', { config: { scope: 'admin' } }, async () => ({ ok: true })) });
   assert.equal((await server.app.inject({ method: 'POST', url: '/api/2.0/mlflow/probe/admin', payload: {} })).statusCode, 200);
 });
+
+test('a read token may search runs, experiments and logged models (MLflow POSTs its searches) but not create a run', async (t) => {
+  const { server, read } = await authServer(t);
+  for (const url of ['/api/2.0/mlflow/runs/search', '/api/2.0/mlflow/experiments/search', '/api/2.0/mlflow/logged-models/search']) {
+    const res = await server.app.inject({ method: 'POST', url, headers: bearer(read), payload: { experiment_ids: ['0'] } });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+  }
+  const create = await server.app.inject({ method: 'POST', url: '/api/2.0/mlflow/runs/create', headers: bearer(read), payload: { experiment_id: '0' } });
+  assert.equal(create.statusCode, 403);
+  assert.equal(create.json().error_code, 'PERMISSION_DENIED');
+});

@@ -16,7 +16,7 @@ const get = async (server: Awaited<ReturnType<typeof startTestServer>>, url: str
   const res = await server.app.inject({ method: 'GET', url });
   const json = res.json();
   const route = url.split('?')[0].slice('/api/cairn/v1'.length).replace(/^\/runs\/[^/]+\//, '/runs/{run_id}/');
-  const op = (OPENAPI_DOCUMENT.paths as Record<string, { get: { responses: Record<string, { content?: { 'application/json': { schema: Record<string, unknown> } } }> } }>)[route].get;
+  const op = (OPENAPI_DOCUMENT.paths as unknown as Record<string, { get: { responses: Record<string, { content?: { 'application/json': { schema: Record<string, unknown> } } }> } }>)[route].get;
   const described = op.responses[String(res.statusCode)];
   assert.ok(described, `${url}: status ${res.statusCode} is described`);
   const problems = checkSchema(json, described.content!['application/json'].schema, OPENAPI_DOCUMENT.components.schemas);

@@ -7,15 +7,19 @@
             cairn.log_metric("loss", 1 / (step + 1), step=step)
 
 Inside a stage run by cairn (CAIRN_RUN_ID and CAIRN_EVENTS set) it logs to the stage's run; elsewhere it records a
-run of its own in the repository and ingests it when the run ends. Standard library only. See docs/python-client.md.
+run of its own in the repository and ingests it when the run ends, or, with CAIRN_TRACKING_URI=http(s)://..., sends it
+to that cairn server while it runs. Standard library only. See docs/python-client.md.
 """
+import logging
 import os
+import shutil
 import uuid
 
 from . import _hooks
 from ._artifacts import ArtifactCopies
 from ._lines import STATUSES, check_tags
 from ._run import Run, RunInfo, stack
+from ._server import ServerError, Shipper, is_server_uri, redact
 from ._target import CairnError, ingest, own_run_file, stage_context, system_tags
 from ._writer import EventsWriter
 
@@ -48,16 +52,35 @@ def _writer_for(path):
     return writer
 
 
-def _finish_own_run(root):
-    """What ending a run of the client's own does: close its file and, in a repository, ingest it."""
+def _finish_own_run(root, shipper=None):
+    """What ending a run of the client's own does: close its file and, in a repository, ingest it; for a server,
+    send the rest (artifacts through `cairn runs ingest`, which uploads them) and remove the outbox file."""
     def finish(run, do_ingest):
         writer = run._writer
         writer.close()
         if writer in _hooks.writers:
             _hooks.writers.remove(writer)
-        if root is not None and do_ingest:
+        if shipper is not None:
+            _finish_on_server(shipper, writer.path, root)
+        elif root is not None and do_ingest:
             ingest(writer.path, root, os.environ)
     return finish
+
+
+def _finish_on_server(shipper, path, root):
+    uri = os.environ.get("CAIRN_TRACKING_URI", "")
+    try:
+        done = shipper.finish()
+    except ServerError as err:
+        logging.getLogger("cairn").warning("%s; the run stays in %s: send it with `CAIRN_TRACKING_URI=%s cairn runs "
+                                           "ingest %s`", err, path, redact(uri), path)
+        return
+    later = "send it with `CAIRN_TRACKING_URI=%s cairn runs ingest %s`" % (redact(uri), path)
+    if not done and not ingest(path, root, os.environ, later):
+        return
+    if os.path.exists(path):  # `cairn runs ingest` removes an outbox file of a repository itself
+        os.remove(path)
+    shutil.rmtree(path + ".d", ignore_errors=True)
 
 
 def start_run(name=None, experiment=None, nested=False, tags=None, run_name=None, description=None):
@@ -94,8 +117,11 @@ def start_run(name=None, experiment=None, nested=False, tags=None, run_name=None
         path, root = own_run_file(os.environ, os.getcwd(), run_id)
         writer = _writer_for(path)
         checked_tags = dict(system_tags(root or os.getcwd()), **checked_tags)
+        shipper = None
+        if is_server_uri(os.environ.get("CAIRN_TRACKING_URI")) and not os.environ.get("CAIRN_EVENTS"):
+            shipper = Shipper(os.environ["CAIRN_TRACKING_URI"], path, os.environ)
         run = Run(run_id, writer, ArtifactCopies(path), name=name, experiment=experiment or _experiment,
-                  explicit_run_id=not writer.was_empty, on_end=_finish_own_run(root))
+                  explicit_run_id=not writer.was_empty, on_end=_finish_own_run(root, shipper))
     run.write_start(checked_tags)
     stack.append(run)
     return run

@@ -5,8 +5,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 from ._lines import check_run_id
+from ._server import is_server_uri, redact, server_address
 
 log = logging.getLogger("cairn")
 
@@ -45,16 +47,20 @@ def own_run_file(env, cwd, run_id):
         events = os.path.abspath(events)
         os.makedirs(os.path.dirname(events), exist_ok=True)
         return events, None
-    uri = env.get("CAIRN_TRACKING_URI", "")
-    if uri.lower().startswith(("http://", "https://")):
-        raise CairnError("cairn: CAIRN_TRACKING_URI=%s points at a tracking server, which this client does not talk "
-                         "to yet. Unset CAIRN_TRACKING_URI to record runs in the repository's own store." % uri)
     root = find_repo_root(cwd)
+    if is_server_uri(env.get("CAIRN_TRACKING_URI")):
+        if server_address(env["CAIRN_TRACKING_URI"]) is None:
+            raise CairnError("cairn: CAIRN_TRACKING_URI=%s is not a valid tracking server URL; write it as "
+                             "http://host:port, e.g. http://127.0.0.1:5000" % redact(env["CAIRN_TRACKING_URI"]))
+        # For a server: an outbox file, sent while the run goes on and removed once the server has all of it.
+        outbox = os.path.join(root, ".cairn", "tracking", "outbox") if root else os.path.join(tempfile.gettempdir(), "cairn-outbox")
+        os.makedirs(outbox, exist_ok=True)
+        return os.path.join(outbox, run_id + ".jsonl"), root or os.path.abspath(cwd)
     if root is None:
         raise CairnError("cairn: no cairn repository here (no .cairn/ folder in %s or any parent), and this is not a "
                          "stage run by cairn (CAIRN_EVENTS is not set). Run the script from inside a cairn repository "
-                         "(`cairn init` makes one), run it as a pipeline stage (`cairn repro`), or set CAIRN_EVENTS to "
-                         "the events file to write." % os.path.abspath(cwd))
+                         "(`cairn init` makes one), run it as a pipeline stage (`cairn repro`), set CAIRN_EVENTS to "
+                         "the events file to write, or set CAIRN_TRACKING_URI to a cairn server." % os.path.abspath(cwd))
     pending = os.path.join(root, ".cairn", "tracking", "pending")
     os.makedirs(pending, exist_ok=True)
     return os.path.join(pending, run_id + ".jsonl"), root
@@ -80,9 +86,9 @@ def cairn_command(env):
     return [found] if found else None
 
 
-def ingest(events_file, root, env):
+def ingest(events_file, root, env, later=None):
     """Runs `cairn runs ingest <file>`; when that is impossible the file stays pending and nothing is lost."""
-    later = "the next `cairn runs` or `cairn exp` command in %s ingests it" % root
+    later = later or "the next `cairn runs` or `cairn exp` command in %s ingests it" % root
     command = cairn_command(env)
     if command is None:
         log.warning("cairn: run recorded in %s, but `cairn` was not found (set CAIRN_BIN or put cairn on PATH); %s",

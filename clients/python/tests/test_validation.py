@@ -1,5 +1,6 @@
 """Bad keys and values are refused before anything is buffered, with a ValueError naming the key."""
 import os
+import socket
 
 from support import InProcessTest, TempDirTest, clean_env, run_python
 
@@ -76,14 +77,47 @@ class WhereRunsGo(TempDirTest):
         self.assertIn("cairn init", r.stderr)
         self.assertIn("CAIRN_EVENTS", r.stderr)
 
-    def test_a_tracking_server_uri_is_refused_for_now(self):
+    def test_a_tracking_server_that_is_down_keeps_the_run_in_the_outbox_and_says_how_to_send_it(self):
         root = self.repo()
-        r = run_python("import cairn; cairn.start_run()", cwd=root,
-                       env=clean_env(CAIRN_TRACKING_URI="https://tracking.example.invalid"))
-        self.assertIn("points at a tracking server", r.stderr)
-        self.assertFalse(os.path.exists(os.path.join(root, ".cairn", "tracking")))
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        uri = "http://ann:s3cret@127.0.0.1:%d" % port
+        r = run_python("import cairn\nwith cairn.start_run() as run:\n    cairn.log_metric('loss', 0.5)\nprint(run.info.run_id)",
+                       cwd=root, env=clean_env(CAIRN_TRACKING_URI=uri))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        run_id = r.stdout.strip()
+        self.assertIn("could not reach the tracking server http://ann:***@127.0.0.1:%d" % port, r.stderr)
+        self.assertNotIn("s3cret", r.stderr)
+        outbox = os.path.join(root, ".cairn", "tracking", "outbox", run_id + ".jsonl")
+        self.assertIn("cairn runs ingest %s" % outbox, r.stderr)
+        with open(outbox) as f:
+            self.assertIn('"metric":"loss"', f.read())
 
     def test_a_malformed_stage_run_id_is_refused(self):
         r = run_python("import cairn; cairn.start_run()", cwd=self.tmp,
                        env=clean_env(CAIRN_RUN_ID="nope", CAIRN_EVENTS=os.path.join(self.tmp, "e.jsonl")))
         self.assertIn("CAIRN_RUN_ID must be a run id of 32 lowercase hex characters, got 'nope'", r.stderr)
+
+
+class ServerCredentials(TempDirTest):
+    def test_tokens_and_basic_auth_are_sent_as_mlflow_clients_send_them(self):
+        from cairn._server import _authorization, redact
+        self.assertEqual(_authorization("http://h:5000", {"CAIRN_TRACKING_TOKEN": "t1", "MLFLOW_TRACKING_TOKEN": "t2"}), "Bearer t1")
+        self.assertEqual(_authorization("http://h:5000", {"MLFLOW_TRACKING_TOKEN": "t2"}), "Bearer t2")
+        self.assertEqual(_authorization("http://h:5000", {"MLFLOW_TRACKING_USERNAME": "bob", "MLFLOW_TRACKING_PASSWORD": "pw"}),
+                         "Basic Ym9iOnB3")
+        self.assertEqual(_authorization("http://ann:s%40cret@h:5000", {}), "Basic YW5uOnNAY3JldA==")
+        self.assertIsNone(_authorization("http://h:5000", {}))
+        self.assertEqual(redact("http://ann:secret@h:5000/x"), "http://ann:***@h:5000/x")
+
+    def test_a_malformed_server_url_is_refused_before_anything_is_written(self):
+        root = self.repo()
+        for uri in ("http://", "http://host:notaport"):
+            r = run_python("import cairn; cairn.start_run()", cwd=root, env=clean_env(CAIRN_TRACKING_URI=uri))
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("is not a valid tracking server URL", r.stderr)
+            self.assertIn("CairnError", r.stderr)
+        outbox = os.path.join(root, ".cairn", "tracking", "outbox")
+        self.assertEqual(os.listdir(outbox) if os.path.isdir(outbox) else [], [])
+

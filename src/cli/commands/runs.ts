@@ -4,6 +4,10 @@ import { didYouMean } from '../../core/didYouMean.js';
 import { CairnError } from '../../core/errors.js';
 import type { Experiment, Run, ViewType } from '../../tracking/entities.js';
 import { parseFilter, parseOrderBy, type FilterNode } from '../../tracking/filter/index.js';
+import { HttpTrackingStore } from '../../tracking/http/httpTrackingStore.js';
+import { uploadObject } from '../../tracking/http/serverBlobs.js';
+import { trackingAuthFromEnv } from '../../tracking/http/trackingHttpClient.js';
+import { pushRuns } from '../../tracking/pushRuns.js';
 import { resolveRun, searchAllRuns } from '../../tracking/trackingOps.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { plural } from '../output/plural.js';
@@ -27,6 +31,14 @@ export function configure(cmd: Command): void {
   cmd.command('delete').description('Delete runs (soft: `cairn runs restore` brings them back)').argument('<run-id...>', 'run ids or unique prefixes').option('--json', 'print the result as JSON');
   cmd.command('restore').description('Restore deleted runs').argument('<run-id...>', 'run ids or unique prefixes').option('--json', 'print the result as JSON');
   cmd
+    .command('push')
+    .description('Upload runs recorded here to a cairn server, with their metrics, params, tags, inputs and artifacts; pushing again adds nothing')
+    .argument('<server-url>', 'the server, e.g. http://tracking.example:5000')
+    .argument('[run-ids...]', 'only these runs (ids or unique prefixes); default: every active run')
+    .option('-e, --experiment <name>', 'only runs of this experiment (repeatable)', collect)
+    .option('--all', 'deleted runs too (they are deleted on the server as well)')
+    .option('--json', 'print what was pushed as JSON');
+  cmd
     .command('ingest')
     .description('Ingest events files now (default: every pending file of the repository)')
     .argument('[files...]', 'events files (.jsonl) to ingest')
@@ -35,8 +47,8 @@ export function configure(cmd: Command): void {
 
 export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown>, cmd: Command): Promise<CommandResult> {
   const sub = cmd.name();
-  if (!['list', 'show', 'delete', 'restore', 'ingest'].includes(sub)) {
-    throw new CairnError('USAGE', 'runs needs a subcommand: list, show, delete, restore or ingest', { hint: 'see `cairn help runs`' });
+  if (!['list', 'show', 'delete', 'restore', 'ingest', 'push'].includes(sub)) {
+    throw new CairnError('USAGE', 'runs needs a subcommand: list, show, delete, restore, ingest or push', { hint: 'see `cairn help runs`' });
   }
   const session = await openTracking(ctx);
   try {
@@ -44,6 +56,7 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
     await ingestPendingQuietly(session, ctx);
     if (sub === 'list') return await listCommand(session, opts);
     if (sub === 'show') return await showCommand(session, args[0]);
+    if (sub === 'push') return await pushCommand(ctx, session, args, opts);
     return await lifecycleCommand(session, args, sub as 'delete' | 'restore');
   } finally {
     await session.store.close();
@@ -139,3 +152,42 @@ async function ingestCommand(ctx: CliContext, session: TrackingSession, files: s
   }
   return { data, text };
 }
+
+async function pushCommand(ctx: CliContext, session: TrackingSession, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
+  const [url, ...ids] = args;
+  if (!/^https?:\/\//i.test(url ?? '')) {
+    throw new CairnError('USAGE', `"${url ?? ''}" is not the URL of a cairn server`, { hint: 'cairn runs push http://host:5000 (the server `cairn server` started)' });
+  }
+  const target = await HttpTrackingStore.open({ uri: url, auth: trackingAuthFromEnv(ctx.env), user: session.user });
+  try {
+    if (target.displayUri === session.store.displayUri) {
+      throw new CairnError('USAGE', `the runs here are already on ${target.displayUri} (tracking.uri points at it)`, { hint: 'push from a repository whose runs are recorded locally' });
+    }
+    let runs: Run[];
+    if (ids.length) {
+      runs = [];
+      for (const id of ids) runs.push(await resolveRun(session.store, id));
+    } else {
+      const experiments = await experimentsByName(session, (opts.experiment as string[] | undefined) ?? []);
+      runs = await searchAllRuns(session.store, { experiment_ids: experiments.map((e) => e.experiment_id), run_view_type: opts.all ? 'ALL' : 'ACTIVE_ONLY' });
+    }
+    const blobs = session.blobs;
+    const result = await pushRuns({
+      from: session.store,
+      to: target,
+      runs,
+      uploadObject: (a) => {
+        if (!blobs) throw new CairnError('NOT_FOUND', `artifact ${a.path} (object ${a.oid}) is not here: there is no cache outside a repository`, { hint: 'push from the repository the runs were recorded in' });
+        return uploadObject(target.client, { oid: a.oid, size: a.size, open: () => blobs.open(a.oid), label: a.path });
+      },
+    });
+    const data = { server: target.displayUri, ...result, run_ids: runs.map((r) => r.info.run_id) };
+    return {
+      data,
+      summary: [`Pushed ${plural(result.runs, 'run')} to ${target.displayUri}: ${plural(result.points, 'metric point')}, ${plural(result.artifacts, 'artifact')} (${result.objects_uploaded} uploaded, the others were there already)`],
+    };
+  } finally {
+    await target.close();
+  }
+}
+

@@ -6,6 +6,7 @@ import { CairnError } from '../../core/errors.js';
 import { openRepo, type Repo } from '../../core/repo.js';
 import { ingestEvents, type IngestEventsResult } from '../../tracking/events/ingestEvents.js';
 import { runSystemTags } from '../../tracking/events/systemTags.js';
+import { artifactBlobsFor } from '../../tracking/http/serverBlobs.js';
 import { openTrackingStore } from '../../tracking/openTrackingStore.js';
 import type { ArtifactBlobs, TrackingStore } from '../../tracking/trackingStore.js';
 import type { CliContext } from '../commandSpec.js';
@@ -18,6 +19,11 @@ export interface TrackingSession {
   blobs?: ArtifactBlobs;
   /** `.cairn/tracking/pending`: events files of scripts and notebooks waiting to be ingested. */
   pendingDir: string | null;
+  /**
+   * `.cairn/tracking/outbox`, when the store is a server: runs the SDK or the Python client wrote for it and could not
+   * send all of (the server was away); ingested like pending files.
+   */
+  outboxDir: string | null;
   user: string;
 }
 
@@ -31,7 +37,7 @@ export async function openTracking(ctx: CliContext): Promise<TrackingSession> {
   const config = repo ? repo.config : (await loadConfig({ cairnDir: null, env: ctx.env })).config;
   const user = ctx.env.USER || ctx.env.LOGNAME || safeUserName();
   // A relative store path means the same file from any sub-folder: it is relative to the repository's root.
-  const store = await openTrackingStore({ uri: config.tracking.uri, cairnDir: repo?.cairnDir, cwd: repo?.root ?? ctx.cwd, user }).catch((err) => {
+  const store = await openTrackingStore({ uri: config.tracking.uri, cairnDir: repo?.cairnDir, cwd: repo?.root ?? ctx.cwd, user, env: ctx.env }).catch((err) => {
     if (!repo && err instanceof CairnError && err.code === 'USAGE' && !config.tracking.uri) {
       throw new CairnError('NOT_FOUND', `not a cairn repository (or any parent up to /): ${ctx.cwd}`, { hint: 'run `cairn init` first, or set CAIRN_TRACKING_URI' });
     }
@@ -40,8 +46,10 @@ export async function openTracking(ctx: CliContext): Promise<TrackingSession> {
   return {
     store,
     repo,
-    blobs: repo ? cacheArtifactBlobs(repo.cacheDir) : undefined,
+    // On a server, artifacts also go up to it (by oid); the local cache keeps its copy when there is one.
+    blobs: artifactBlobsFor({ uri: config.tracking.uri, env: ctx.env, local: repo ? cacheArtifactBlobs(repo.cacheDir) : undefined }),
     pendingDir: repo ? path.join(repo.cairnDir, 'tracking', 'pending') : null,
+    outboxDir: repo && /^https?:\/\//i.test(config.tracking.uri?.trim() ?? '') ? path.join(repo.cairnDir, 'tracking', 'outbox') : null,
     user,
   };
 }
@@ -59,11 +67,18 @@ export interface IngestReport {
   errors: Array<{ file: string; error: CairnError }>;
 }
 
-/** Every `.jsonl` file waiting in the pending folder, oldest name first. */
+/** Every `.jsonl` file waiting in the pending folder (and the outbox, for a server), oldest name first. */
 export async function pendingFiles(session: TrackingSession): Promise<string[]> {
-  if (!session.pendingDir) return [];
-  const names = await fs.readdir(session.pendingDir).catch(() => [] as string[]);
-  return names.filter((n) => n.endsWith('.jsonl')).sort().map((n) => path.join(session.pendingDir!, n));
+  const out: string[] = [];
+  for (const dir of waitingDirs(session)) {
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    out.push(...names.filter((n) => n.endsWith('.jsonl')).sort().map((n) => path.join(dir, n)));
+  }
+  return out;
+}
+
+function waitingDirs(session: TrackingSession): string[] {
+  return [session.pendingDir, session.outboxDir].filter((d): d is string => d !== null);
 }
 
 /**
@@ -76,7 +91,7 @@ export async function ingestFiles(session: TrackingSession, files?: string[], cw
   if (list.length === 0) return report;
   const systemTags = await runSystemTags({ cwd: session.repo?.root ?? cwd, user: session.user, git: session.repo?.git ?? false });
   for (const file of list) {
-    const pending = session.pendingDir !== null && path.dirname(file) === session.pendingDir;
+    const pending = waitingDirs(session).includes(path.dirname(file));
     try {
       report.results.push(await ingestEvents({ store: session.store, file, blobs: session.blobs, systemTags, deleteWhenEnded: pending }));
     } catch (err) {

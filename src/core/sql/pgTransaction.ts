@@ -1,11 +1,12 @@
 import type pg from 'pg';
+import { connectionLost } from './pgQuery.js';
 
 /**
  * Runs `fn` with one pooled connection inside BEGIN ... COMMIT, rolled back when `fn` throws. A connection whose
  * rollback fails is dropped from the pool rather than reused in an unknown state.
  */
 export async function withPgTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((err: unknown) => Promise.reject(connectionLost(err) ?? err));
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');

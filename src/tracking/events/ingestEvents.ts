@@ -7,11 +7,14 @@ import { ensureExperiment } from '../trackingOps.js';
 import type { ArtifactBlobs, TrackingStore, TrackingWrite } from '../trackingStore.js';
 import { collectArtifacts } from './collectArtifacts.js';
 import { parseEventLine } from './parseEventLine.js';
-import { firstLine, readLines } from './readLines.js';
+import { fileEventsInput, type EventsInput } from './eventsInput.js';
 
 export interface IngestEventsOptions {
   store: TrackingStore;
+  /** The events file (for an `input` that is not a file: its name in messages). */
   file: string;
+  /** Where the lines come from when they are not read from `file` (a batch a client sent to the server). */
+  input?: EventsInput;
   /** The run of lines that name none when the file has no `run` line (CAIRN_RUN_ID of a stage). */
   runId?: string;
   /** Where artifact bytes go (the data cache); artifact lines fail without it. */
@@ -47,7 +50,8 @@ export interface IngestEventsResult {
 export async function ingestEvents(options: IngestEventsOptions): Promise<IngestEventsResult> {
   const { store, file } = options;
   const now = options.now ?? Date.now;
-  const head = await firstLine(file);
+  const input = options.input ?? fileEventsInput(file);
+  const head = await input.head();
   const result: IngestEventsResult = { file, run_id: null, lines: 0, points: 0, offset: 0, pending_bytes: 0, deleted: false };
   if (head === null) return result;
   const headEvent = safeParse(head.text);
@@ -56,10 +60,9 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
   const headRun = headEvent?.kind === 'run' && !headEvent.parent ? headEvent.run_id : null;
   const fileRun = headRun ?? options.runId ?? (/^[0-9a-f]{32}$/.test(stem) ? stem : null);
   result.run_id = fileRun;
-  const real = await fs.realpath(file).catch((err) => Promise.reject(fromSystemError(err, `could not read events file ${file}`)));
-  const source = `${real}#${createHash('sha256').update(head.text).digest('hex').slice(0, 16)}`;
+  const source = eventsSource(await input.identity(), head.text);
   const start = await store.getIngestOffset(source);
-  if (start > head.size || !(await startsLine(file, start))) {
+  if (start > head.size || !(await input.startsLine(start))) {
     throw new CairnError('INTEGRITY', `events file ${file} was rewritten: ${start > head.size ? `it is shorter (${head.size} bytes) than` : 'its lines no longer end where'} what was already ingested from it (${start} bytes)`, {
       hint: 'events files are append-only: write new events to a new file',
     });
@@ -145,7 +148,7 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
   };
   const batchPoints = options.batchPoints ?? 50_000;
   const knownKeys = new Set<string>();
-  for await (const chunk of readLines(file, start)) {
+  for await (const chunk of input.readLines(start)) {
     const timestamp = now();
     for (const { text, start: lineStart, end } of chunk.lines) {
       if (text.trim() === '') continue;
@@ -159,7 +162,7 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
       } catch (err) {
         // addLine adds a line's writes only once the whole line is understood, so `writes` holds good lines only.
         if (!options.oneByOne && !(await tryFlush(lineStart))) return replay();
-        throw lineError(err, file, await lineNumberAt(file, lineStart));
+        throw lineError(err, file, await input.lineNumberAt(lineStart));
       }
       linesPending++;
       if (points >= batchPoints && !(await tryFlush(end))) return replay();
@@ -168,7 +171,7 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
     result.pending_bytes = chunk.pendingBytes;
   }
   result.offset = offset;
-  if (options.deleteWhenEnded && result.pending_bytes === 0 && fileRun && (await runExists(fileRun))) {
+  if (options.deleteWhenEnded && !options.input && result.pending_bytes === 0 && fileRun && (await runExists(fileRun))) {
     if ((await store.getRun(fileRun)).info.status !== 'RUNNING') {
       // The file first, then its `.d` folder of artifact copies (already stored in the cache): a crash in between
       // leaves a folder, never a pending file whose artifacts are gone.
@@ -216,8 +219,9 @@ export async function ingestEvents(options: IngestEventsOptions): Promise<Ingest
         return;
       }
       case 'artifact': {
+        if (!input.dir) throw new CairnError('USAGE', 'artifact lines cannot be sent to the server as events: the files are on the client', { hint: 'ingest the events file with `cairn runs ingest FILE` (with CAIRN_TRACKING_URI set to the server): it uploads the artifacts' });
         if (!options.blobs) throw new CairnError('USAGE', 'artifact lines need a cache to store the files in (ingest inside a cairn repository)');
-        const artifacts = await collectArtifacts(options.blobs, path.resolve(path.dirname(file), e.source), e.path);
+        const artifacts = await collectArtifacts(options.blobs, path.resolve(input.dir, e.source), e.path);
         writes.push({ op: 'logArtifacts', run_id: runId, artifacts });
         return;
       }
@@ -251,29 +255,10 @@ function lineError(err: unknown, file: string, line: number): CairnError {
   });
 }
 
-/** The 1-based number of the line starting at byte `offset` (counted only when an error needs it). */
-async function lineNumberAt(file: string, offset: number): Promise<number> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(offset);
-    await handle.read(buf, 0, offset, 0);
-    let n = 1;
-    for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-    return n;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Whether byte `offset` starts a line: an offset recorded for this file always does, unless the file was rewritten. */
-async function startsLine(file: string, offset: number): Promise<boolean> {
-  if (offset === 0) return true;
-  const handle = await fs.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(1);
-    await handle.read(buf, 0, 1, offset - 1);
-    return buf[0] === 10;
-  } finally {
-    await handle.close();
-  }
+/**
+ * The ingestion source of an events stream: where it is (a file's real path, or the path a client gave) and a hash of
+ * its first line, so a new file at the same path is a new source. The clients compute the same for what they send.
+ */
+export function eventsSource(identity: string, headLine: string): string {
+  return `${identity}#${createHash('sha256').update(headLine).digest('hex').slice(0, 16)}`;
 }

@@ -32,8 +32,11 @@ export interface Junction {
 
 export type FilterNode = Comparison | Junction;
 
-/** What is being searched: attributes and their types differ between runs, experiments, logged models and the model registry's lists. */
+/** What is being searched: attributes and their types differ between runs, experiments, logged models and the registry's lists. */
 export type FilterTarget = 'runs' | 'experiments' | 'logged_models' | 'registered_models' | 'model_versions';
+
+/** The targets searched only by their attributes and tags (runs and logged models have metrics and params too). */
+export const TAGS_AND_ATTRIBUTES_ONLY: readonly FilterTarget[] = ['experiments', 'registered_models', 'model_versions'];
 
 export type AttributeType = 'string' | 'number';
 

@@ -3,6 +3,7 @@ import {
   ATTRIBUTES,
   ENTITY_PREFIXES,
   DATASET_FIELDS,
+  TAGS_AND_ATTRIBUTES_ONLY,
   TARGET_ATTRIBUTE_ALIASES,
   type CompareOp,
   type Comparison,
@@ -108,7 +109,7 @@ function resolveKey(c: Cursor, t: Extract<Token, { kind: 'ident' }>): { entity: 
     const entity = ENTITY_PREFIXES[t.prefix.toLowerCase()];
     if (!entity) fail(c, t, `unknown key type "${t.prefix}" (use metrics., params., tags., attributes. or datasets.)`);
     if (t.name === '') fail(c, t, `"${t.prefix}." needs a key after the dot`);
-    if (c.target !== 'runs' && c.target !== 'logged_models' && entity !== 'tag' && entity !== 'attribute') {
+    if (TAGS_AND_ATTRIBUTES_ONLY.includes(c.target) && entity !== 'tag' && entity !== 'attribute') {
       fail(c, t, `${c.target.replace('_', ' ')} are searched by their attributes and tags., not by "${t.prefix}." keys`);
     }
     if (c.target === 'logged_models' && entity === 'dataset') fail(c, t, 'logged models are filtered by datasets with the request\'s `datasets` field, not by "datasets." keys');

@@ -1,5 +1,5 @@
 import { filterError } from './filterError.js';
-import { ATTRIBUTES, ENTITY_PREFIXES, TARGET_ATTRIBUTE_ALIASES, type FilterEntity, type FilterTarget, type OrderBy } from './filterAst.js';
+import { ATTRIBUTES, ENTITY_PREFIXES, TAGS_AND_ATTRIBUTES_ONLY, TARGET_ATTRIBUTE_ALIASES, type FilterEntity, type FilterTarget, type OrderBy } from './filterAst.js';
 import { tokenize } from './tokenize.js';
 
 /** Parses one MLflow order_by clause: `metrics.acc DESC`, `attributes.start_time`, `` params.`batch size` ASC ``. */
@@ -15,7 +15,7 @@ export function parseOrderBy(text: string, target: FilterTarget = 'runs'): Order
   let name = ident.name;
   if (ident.prefix !== null) {
     const found = ENTITY_PREFIXES[ident.prefix.toLowerCase()];
-    if (!found || found === 'dataset' || (target !== 'runs' && found !== 'attribute' && found !== 'tag')) {
+    if (!found || found === 'dataset' || (TAGS_AND_ATTRIBUTES_ONLY.includes(target) && found !== 'attribute' && found !== 'tag')) {
       fail(ident.column, `cannot order ${target} by "${ident.prefix}." keys`);
     }
     entity = found;

@@ -7,7 +7,7 @@ import { lastByKey, paramConflict, planBatch } from '../planBatch.js';
 import { experimentDeleted, experimentNotFound, runDeleted, runNotFound, unknownWrite } from '../trackingErrors.js';
 import { RUN_INFO_COLUMNS, rowToInfo, type RunRow } from '../sql/runRows.js';
 import type { CreateRunRequest, TrackingWrite } from '../trackingStore.js';
-import { checkArtifact, checkRunId, checkStatus, checkTag, checkTime, datasetInputRow } from '../validate.js';
+import { checkArtifact, checkArtifactPath, checkRunId, checkStatus, checkTag, checkTime, datasetInputRow } from '../validate.js';
 import { logBatchStatement, PARAM_CHANGED } from './logBatchStatement.js';
 
 /** What the write functions need: a connection (in a transaction unless one statement does it all), the clock, the default user. */
@@ -90,6 +90,12 @@ export async function applyWrites(ctx: PgWriteContext, writes: TrackingWrite[]):
           ON CONFLICT (run, path) DO UPDATE SET oid = excluded.oid, size = excluded.size`, columns(rows, 3));
         break;
       }
+      case 'deleteArtifacts': {
+        // A folder is the key range [dir/, dir0): "0" is the character after "/", byte-wise.
+        await activeRun(ctx, w.run_id, `DELETE FROM artifacts a USING r, unnest(?::text[]) AS u (p)
+          WHERE a.run = r.id AND (a.path = u.p OR (a.path >= (u.p || '/') COLLATE "C" AND a.path < (u.p || '0') COLLATE "C"))`, [w.paths.map(checkArtifactPath)]);
+        break;
+      }
       case 'updateRun': {
         const status = w.status === undefined ? null : checkStatus(w.status);
         const endTime = w.end_time === undefined || w.end_time === null ? null : checkTime(w.end_time, 'end_time');
@@ -127,7 +133,9 @@ export async function logBatch(ctx: PgWriteContext, runId: string, batch: Parame
       const { key, old, value } = JSON.parse(e.detail ?? '{}') as { key: string; old: string; value: string };
       throw paramConflict(runId, key, old, value);
     }
-    if (!(alone && e.code === '23505' && e.constraint === 'metrics_pkey')) throw err;
+    // Alone, the statement committed nothing: it can run again, skipping duplicate points, or after a deadlock
+    // (points of one run inserted by two writers in opposite orders) that PostgreSQL broke by failing it.
+    if (!(alone && ((e.code === '23505' && e.constraint === 'metrics_pkey') || e.code === '40P01'))) throw err;
     rows = await run('ignore');
   }
   if (rows.length === 0) await throwInactive(ctx, runId);

@@ -14,7 +14,9 @@ export const PARAM_CHANGED = 'CA001';
  * `duplicatePoints`: 'ignore' skips a point identical to a stored one (MLflow's primary key); 'fail' lets the
  * statement fail on one (23505), which is cheaper, for callers that retry with 'ignore' when it happens.
  */
-export function logBatchStatement(runId: string, plan: PlannedBatch, duplicatePoints: 'ignore' | 'fail'): { sql: string; params: unknown[] } {
+export function logBatchStatement(runId: string, batch: PlannedBatch, duplicatePoints: 'ignore' | 'fail'): { sql: string; params: unknown[] } {
+  // Rows are upserted in key order, so two writers of one run lock them in the same order and never deadlock.
+  const plan = { ...batch, params: byKey(batch.params), tags: byKey(batch.tags), latest: byKey(batch.latest) };
   const ctes = ["r AS (SELECT id FROM runs WHERE run_id = ? AND lifecycle_stage = 'active')"];
   const params: unknown[] = [runId];
   if (plan.params.length > 0) {
@@ -52,4 +54,8 @@ export function logBatchStatement(runId: string, plan: PlannedBatch, duplicatePo
     );
   }
   return { sql: `WITH ${ctes.join(',\n')}\nSELECT id FROM r`, params };
+}
+
+function byKey<T extends { key: string }>(entries: T[]): T[] {
+  return [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -41,6 +41,9 @@ export interface PostgresStoreOptions {
   poolSize?: number;
 }
 
+/** Searches vary with their filters without end: they are not prepared by name (each connection would keep them all). */
+const UNPREPARED = { prepare: false } as const;
+
 /** The two-key advisory lock space of ingestion checkpoints ("ings"), apart from the migrations' lock. */
 const INGEST_LOCK = 0x696e_6773;
 
@@ -112,7 +115,7 @@ export class PostgresTrackingStore implements TrackingStore {
       query: experimentSearchIdentity(request),
       fetch: (limit, offset) => {
         const search = experimentSearchQuery(request, { limit, offset }, POSTGRES_DIALECT);
-        return pgRows<ExperimentRow>(this.pool, search.sql, search.params);
+        return pgRows<ExperimentRow>(this.pool, search.sql, search.params, UNPREPARED);
       },
       hydrate: (rows) => loadExperiments(this.pool, rows),
     });
@@ -170,7 +173,7 @@ export class PostgresTrackingStore implements TrackingStore {
 
   async getRun(runId: string): Promise<Run> {
     checkRunId(runId);
-    const runs = rowsToRuns(await this.searchRunRows({ runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 }));
+    const runs = rowsToRuns(await this.searchRunRows({ runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 }, true));
     if (runs.length === 0) throw runNotFound(runId);
     return runs[0];
   }
@@ -186,10 +189,10 @@ export class PostgresTrackingStore implements TrackingStore {
     });
   }
 
-  /** One page of whole runs, in one query. */
-  private searchRunRows(options: RunSearch): Promise<WholeRunRow[]> {
+  /** One page of whole runs, in one query (prepared by name only when its text is fixed, as getRun's is). */
+  private searchRunRows(options: RunSearch, prepare = false): Promise<WholeRunRow[]> {
     const search = runSearchQuery({ ...options, columns: RUN_DATA_COLUMNS }, POSTGRES_DIALECT);
-    return pgRows<WholeRunRow>(this.pool, search.sql, search.params);
+    return pgRows<WholeRunRow>(this.pool, search.sql, search.params, { prepare });
   }
 
   async deleteRun(runId: string): Promise<void> {

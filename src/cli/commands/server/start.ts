@@ -68,7 +68,8 @@ export async function serveUntilStopped(ctx: CliContext, opts: Record<string, un
     throw err;
   }
   const log = (entry: ServerLogEntry) => ctx.info(JSON.stringify({ time: new Date().toISOString(), ...entry }));
-  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, registry, version: cairnVersion(), log, now: Date.now, repo };
+  // Clients' run artifacts uploaded by oid (PUT /api/cairn/v1/objects/:oid) land in the same destination, as the same objects.
+  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, objects: remote, registry, version: cairnVersion(), log, now: Date.now, repo };
   let running;
   try {
     if (auth) serverCtx.auth = { tokens: await tokensForAuth(backend.sql, { host, shownBackend: backend.tracking.displayUri, backendFlag: opts.backendStoreUri as string | undefined }) };

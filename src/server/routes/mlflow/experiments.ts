@@ -46,7 +46,8 @@ export const experimentRoutes: MlflowRoute[] = [
     },
   },
   // MLflow's server answers search on both methods: clients POST a body, the UI GETs a query string.
-  { method: 'POST', path: 'experiments/search', handler: searchExperiments },
+  // A search only reads, though MLflow's clients POST it.
+  { method: 'POST', path: 'experiments/search', scope: 'read', handler: searchExperiments },
   { method: 'GET', path: 'experiments/search', handler: searchExperiments },
   {
     method: 'POST',

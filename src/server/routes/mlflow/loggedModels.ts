@@ -60,6 +60,8 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: 'POST',
     path: 'logged-models/search',
+    // A search only reads, though MLflow's clients POST it.
+    scope: 'read',
     async handler(input, ctx) {
       const experimentIds = requestIdList(input, 'experiment_ids');
       if (experimentIds.length === 0) throw missing('experiment_ids');

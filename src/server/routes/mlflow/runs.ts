@@ -15,8 +15,11 @@ import { paramRule, readInt, requestIdList, readKeyValue, readMetric, requestMax
 export const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
 
 async function getRun(ctx: ServerContext, runId: string) {
-  const [run, models] = await Promise.all([ctx.tracking.getRun(runId), (await loggedModelStore(ctx.sql)).runModels([runId])]);
-  return wireRun(run, models.get(runId));
+  // The store first: awaiting it inside the list would leave getRun's promise unwatched meanwhile, and its rejection
+  // (an unknown run) unhandled when the database answers first.
+  const models = await loggedModelStore(ctx.sql);
+  const [run, runModels] = await Promise.all([ctx.tracking.getRun(runId), models.runModels([runId])]);
+  return wireRun(run, runModels.get(runId));
 }
 
 /** The run, which must be active: a deleted run takes no writes, as the store refuses them too. */
@@ -207,6 +210,8 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: 'POST',
     path: 'runs/search',
+    // A search only reads, though MLflow's clients POST it.
+    scope: 'read',
     async handler(input, ctx) {
       const page = await ctx.tracking.searchRuns({
         experiment_ids: requestIdList(input, 'experiment_ids'),

@@ -3,6 +3,8 @@
  * the routes; a test checks that every native route is described here and that nothing here is not a route.
  */
 
+import { TRACKING_PATHS, TRACKING_SCHEMAS } from './trackingOpenApi.js';
+
 const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errors = {
@@ -40,7 +42,8 @@ export const OPENAPI_DOCUMENT = {
     version: '1',
     description:
       "What cairn's CLI and web UI need beyond MLflow's REST API (which the same server serves under /api/2.0/mlflow/): " +
-      'the pipelines, tracked data, run lineage and Git experiments of the repository the server was started in. ' +
+      'the pipelines, tracked data, run lineage and Git experiments of the repository the server was started in, and ' +
+      "the tracking calls cairn's own clients make (atomic writes with ingestion checkpoints, events batches, artifact objects by oid). " +
       "Errors are {error_code, message, cairn: {code, hint, data}} with cairn's own HTTP statuses.",
   },
   servers: [{ url: '/api/cairn/v1' }],
@@ -107,6 +110,7 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': json(ref('GitExperiments'), 'The experiments'), ...repoErrors },
       },
     },
+    ...TRACKING_PATHS,
   },
   components: {
     securitySchemes: {
@@ -114,6 +118,7 @@ export const OPENAPI_DOCUMENT = {
       basic: { type: 'http', scheme: 'basic', description: 'Any user name, the token as the password (MLFLOW_TRACKING_USERNAME / PASSWORD)' },
     },
     schemas: {
+      ...TRACKING_SCHEMAS,
       Oid: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the content, lowercase hex' },
       Error: {
         type: 'object',
