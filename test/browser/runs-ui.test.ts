@@ -7,6 +7,10 @@ import { PROJECT_ROOT } from '../helpers/cli.js';
 import { seedRuns } from '../helpers/seedRuns.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
+// The callbacks of page.evaluate/waitForFunction run in the page; their globals, for the type checker only.
+declare const document: any;
+declare const location: any;
+
 /** The experiments list and the runs table in a real Chromium against a server seeded over the MLflow API. */
 test('web UI: experiments and runs', { timeout: 180_000 }, async (t) => {
   assert.ok(existsSync(path.join(PROJECT_ROOT, 'dist', 'web', 'index.html')), 'the UI is built (npm run build)');
@@ -14,7 +18,8 @@ test('web UI: experiments and runs', { timeout: 180_000 }, async (t) => {
   const { experimentId } = await seedRuns(server, { experiment: 'cats', runs: 60, params: 3, metrics: 2, runningEvery: 20 });
   await seedRuns(server, { experiment: 'dogs', runs: 3 });
   const browser: TestBrowser = await launchBrowser(t, 'runs-ui');
-  const it = (name: string, fn: () => Promise<void>) => t.test(name, fn);
+  const it = (name: string, optionsOrFn: object | (() => Promise<void>), fn?: () => Promise<void>) =>
+    typeof optionsOrFn === 'function' ? t.test(name, optionsOrFn as () => Promise<void>) : t.test(name, optionsOrFn, fn!);
 
   await it('the experiments list shows each experiment with its run count, and the search narrows it', async () => {
     const page = await browser.newPage();
@@ -75,9 +80,11 @@ test('web UI: experiments and runs', { timeout: 180_000 }, async (t) => {
     await page.locator('[data-column="metrics.acc"] .rt-sort').click();
     await page.locator('[data-column="metrics.acc"] .rt-sort').click();
     await page.waitForFunction(() => location.hash.includes('sort=metrics.acc%3Adesc') || location.hash.includes('sort=metrics.acc:desc'));
-    const values = await page.locator('.rt-row[data-run-id]').evaluateAll((rows) =>
-      rows.slice(0, 10).map((r) => Number((r.querySelector('[role=gridcell]:nth-of-type(' + (Array.from(document.querySelectorAll('[role=columnheader]')).findIndex((h) => h.getAttribute('data-column') === 'metrics.acc') + 2) + ') span') as HTMLElement)?.title)),
-    );
+    const headers = await page.locator('[role=columnheader]').evaluateAll((hs: any[]) => hs.map((h) => h.getAttribute('data-column')));
+    const col = headers.indexOf('metrics.acc');
+    const values: number[] = await page
+      .locator('.rt-row[data-run-id]')
+      .evaluateAll((rows: any[], c: number) => rows.slice(0, 10).map((r) => Number(r.querySelectorAll('[role=gridcell]')[c].querySelector('span')?.title)), col);
     assert.deepEqual(values, [...values].sort((a, b) => b - a));
     assert.ok(values[0] >= 0.99, `the best acc comes first: ${values[0]}`);
     await browser.screenshot(page, 'sorted');
@@ -105,7 +112,7 @@ test('web UI: experiments and runs', { timeout: 180_000 }, async (t) => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press(' ');
     await page.waitForFunction(() => document.querySelectorAll('.rt-row.selected').length === 5);
-    const ids = await rows.evaluateAll((els) => els.slice(0, 5).map((e) => e.getAttribute('data-run-id')));
+    const ids = await rows.evaluateAll((els: any[]) => els.slice(0, 5).map((e) => e.getAttribute('data-run-id')));
     const href = decodeURIComponent((await compare.getAttribute('href'))!);
     assert.equal(href, `#/compare?runs=${ids.join(',')}`);
     await browser.screenshot(page, 'selected');
@@ -142,6 +149,23 @@ test('web UI: experiments and runs', { timeout: 180_000 }, async (t) => {
     await page.waitForFunction(() => document.querySelector('[data-testid=run-count]')!.textContent!.startsWith('0 runs'));
     const active = await server.api('runs/search', { experiment_ids: [experimentId], max_results: 1000 });
     assert.equal(active.json.runs.length, 60);
+    assert.deepEqual(browser.errors, []);
+  });
+
+  await it('running runs update live, and runs started since appear', { timeout: 40_000 }, async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}#/experiments/${experimentId}`);
+    await page.waitForSelector('.rt-row[data-run-id]');
+    // Run 40 was left RUNNING by the seed; finish it, and start one more.
+    const all = await server.api('runs/search', { experiment_ids: [experimentId], filter: "attributes.run_name = 'run-0040'" });
+    const running = all.json.runs[0].info.run_id as string;
+    const row = page.locator(`.rt-row[data-run-id="${running}"]`);
+    assert.equal(await row.locator('.status').innerText(), 'RUNNING');
+    await server.api('runs/update', { run_id: running, status: 'FINISHED', end_time: Date.UTC(2026, 0, 2) });
+    const fresh = (await server.api('runs/create', { experiment_id: experimentId, run_name: 'late-arrival', start_time: Date.UTC(2026, 0, 3) })).json.run.info.run_id as string;
+    await page.waitForFunction((id) => document.querySelector(`.rt-row[data-run-id="${id}"] .status`)?.textContent === 'FINISHED', running, { timeout: 15_000 });
+    await page.locator(`.rt-row[data-run-id="${fresh}"]`).waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('.rt-row[data-run-id]').first().getAttribute('data-run-id'), fresh, 'the newest run comes first');
     assert.deepEqual(browser.errors, []);
   });
 });

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { Suspense } from 'react';
 import { matchRoute } from './lib/router';
 import { useLocation } from './lib/useRoute';

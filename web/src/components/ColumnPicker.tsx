@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useEffect, useRef, useState } from 'react';
 import { columnOf } from '../lib/columns';
 

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { Component, type ReactNode } from 'react';
 
 /** Shows a view's crash in the page instead of a blank screen; re-mounted per path, so navigating away recovers. */

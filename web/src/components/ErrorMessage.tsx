@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { ApiError } from '../api/http';
 
 /** An API error as the server phrased it, with cairn's hint under it. */

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RunKeys } from '../api/types';
 import { applySuggestion, checkFilter, suggestKeys, type FilterProblem } from '../lib/filterBox';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useEffect, useState } from 'react';
 import { getInfo, type ServerInfo } from '../api/native';
 import type { RouteDef } from '../lib/view';

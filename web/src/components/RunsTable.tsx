@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { Run } from '../api/types';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useEffect, useMemo, useState } from 'react';
 import { searchExperiments } from '../api/mlflow';
 import { getExperimentSummaries } from '../api/native';

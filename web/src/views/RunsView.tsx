@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic */
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../api/http';
 import { deleteRun, getExperiment, restoreRun, setRunTag } from '../api/mlflow';
