@@ -28,21 +28,8 @@ export interface Experiment {
   tags: Record<string, string>;
 }
 
-/** An experiment's run counts and last activity (the native API's experiments/summary). */
-export interface ExperimentSummary {
-  experiment_id: string;
-  runs: number;
-  running: number;
-  deleted_runs: number;
-  last_activity: number | null;
-}
-
-/** The distinct keys of the runs of some experiments, for the column picker and the filter's autocomplete. */
-export interface RunKeys {
-  params: string[];
-  metrics: string[];
-  tags: string[];
-}
+// The native API's answers, typed once where the server computes them.
+export type { ExperimentSummary, RunKeys } from '../../../src/tracking/sql/experimentSummaries';
 
 export interface MetricPoint {
   key: string;
