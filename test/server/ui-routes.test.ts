@@ -29,9 +29,14 @@ test('the UI: index.html at / and for any other page path, hashed assets cached 
   assert.equal(index.headers['cache-control'], 'no-cache');
   assert.match(index.headers['content-security-policy'] as string, /default-src 'self'.*script-src 'self'/);
   assert.equal(index.body, '<!doctype html><div id="root"></div>');
-  const deep = await server.app.inject({ method: 'GET', url: '/experiments/3?x=1' });
+  const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+  const deep = await server.app.inject({ method: 'GET', url: '/experiments/3?x=1', headers: html });
   assert.equal(deep.statusCode, 200);
   assert.equal(deep.body, index.body);
+  // A client wanting JSON from a wrong base URL gets a JSON 404 it can read, not the page.
+  const wrongBase = await server.app.inject({ method: 'GET', url: '/not-here/api/cairn/v1/info', headers: { accept: '*/*' } });
+  assert.equal(wrongBase.statusCode, 404);
+  assert.equal(wrongBase.json().error_code, 'ENDPOINT_NOT_FOUND');
   const asset = await server.app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
   assert.equal(asset.statusCode, 200);
   assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable');
@@ -48,12 +53,12 @@ test('UI paths cannot leave its folder: .., encoded .., backslashes and symlinks
   const server = await startTestServer(t, { configure: (ctx) => void (ctx.uiDir = uiDir) });
   // Some of these the URL parser already resolves (`/%2e%2e/x` is `/x`, the page); the rest are refused. None leaks.
   for (const url of ['/%2e%2e/secret.txt', '/assets/%2E%2E/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/assets/link.txt', '/%00', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt']) {
-    const res = await server.app.inject({ method: 'GET', url });
+    const res = await server.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
     assert.doesNotMatch(res.body, /not for you/, url);
     assert.ok(res.statusCode === 400 || (res.statusCode === 200 && res.body.includes('id="root"')), `${url}: ${res.statusCode} ${res.body}`);
   }
   for (const url of ['/assets/link.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt']) {
-    assert.equal((await server.app.inject({ method: 'GET', url })).statusCode, 400, url);
+    assert.equal((await server.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } })).statusCode, 400, url);
   }
   assert.throws(() => uiRelativePath('/a/../b'), /climbs out/);
   assert.equal(uiRelativePath('/assets//./x.js'), 'assets/x.js');

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CairnError } from '../../../core/errors.js';
 import { PACKAGE_ROOT } from '../../../core/packagePaths.js';
 import { contentTypeOf } from '../../artifacts/contentType.js';
@@ -36,14 +36,20 @@ const CSP = [
 export function uiRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const dir = ctx.uiDir === undefined ? DEFAULT_UI_DIR : ctx.uiDir;
   for (const prefix of ['/api/*', '/ajax-api/*']) app.get(prefix, (_request, reply) => reply.callNotFound());
-  const handler = async (request: { url: string }, reply: FastifyReply) => serveUi(dir, request.url, reply);
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => serveUi(dir, request, reply);
   app.get('/', { config: { scope: 'public' } }, handler);
   app.get('/*', { config: { scope: 'public' } }, handler);
 }
 
-async function serveUi(dir: string | null, url: string, reply: FastifyReply): Promise<FastifyReply> {
+async function serveUi(dir: string | null, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const rel = uiRelativePath(request.url.split('?')[0]);
+  // The page for a path is for browsers (they ask for text/html); a client that wants JSON from a wrong base URL
+  // (`http://host/not-here/api/...`) gets the JSON 404 it can read.
+  if (rel !== '' && !rel.startsWith('assets/') && !acceptsHtml(request)) {
+    reply.callNotFound();
+    return reply;
+  }
   if (!dir || !existsSync(path.join(dir, 'index.html'))) return notBuilt(reply, dir);
-  const rel = uiRelativePath(url.split('?')[0]);
   const file = rel === '' ? null : await confinedFile(dir, rel);
   if (file) return sendFile(reply, file, rel.startsWith('assets/'));
   // A missing hashed asset is a 404, not the page: a stale index.html asking for an old bundle should fail loudly.
@@ -51,6 +57,11 @@ async function serveUi(dir: string | null, url: string, reply: FastifyReply): Pr
     throw new CairnError('NOT_FOUND', `the UI has no file ${rel}`, { hint: 'reload the page: the UI was rebuilt since it was loaded' });
   }
   return sendFile(reply, path.join(dir, 'index.html'), false);
+}
+
+function acceptsHtml(request: FastifyRequest): boolean {
+  // fetch() sends `*/*` by default, so only an explicit text/html (a browser's navigation) counts.
+  return (request.headers.accept ?? '').includes('text/html');
 }
 
 /** The file under `dir` at `rel`, or null when there is none; a path (or symlink) leading outside `dir` is refused. */
