@@ -24,19 +24,27 @@ async function medianMs(runs, fn) {
   return times[Math.floor(times.length / 2)];
 }
 
-export async function benchPostgres(ctx, attempt) {
-  // The cluster helper is the tests' TypeScript module: tsx loads it here.
+/**
+ * A throw-away PostgreSQL cluster (the tests' helper, a TypeScript module tsx loads here), or null when PostgreSQL is
+ * not installed; `stops` collects what stops it.
+ */
+export async function startBenchPostgres(ctx, stops) {
   const { register } = await import('tsx/esm/api');
   const unregister = register();
   const { hasPostgres, startPostgres } = await import(pathToFileURL(path.join(ROOT, 'test', 'helpers', 'postgres.ts')).href);
   unregister();
   if (!hasPostgres()) {
     ctx.log('postgres: PostgreSQL is not installed (bash scripts/setup.sh test installs it), skipped');
-    return;
+    return null;
   }
+  return startPostgres({ after: (fn) => stops.push(fn) });
+}
+
+export async function benchPostgres(ctx, attempt) {
   const stops = [];
   try {
-    const cluster = await startPostgres({ after: (fn) => stops.push(fn) });
+    const cluster = await startBenchPostgres(ctx, stops);
+    if (!cluster) return;
     const { PostgresTrackingStore } = await import(distModule(ctx.dir, 'tracking/postgres/postgresTrackingStore.js'));
     const { SqliteTrackingStore } = await import(distModule(ctx.dir, 'tracking/sqlite/sqliteTrackingStore.js'));
     let n = 0;

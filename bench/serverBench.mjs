@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { cairnBinPath, human, row, seedRuns } from './harness.mjs';
+import { startBenchPostgres } from './postgresBench.mjs';
 
 /** MLflow 2.12's server on this machine with SQLite (issue 8), and the issue's targets, in seconds. */
 const MLFLOW = { logMetric: 0.003, batchPer1000: 1000 / 20_000, createRunFirstBatch: 0.009, search1k: 0.135 };
@@ -21,8 +22,19 @@ export async function benchServer(ctx, attempt) {
   log(`server: seeding ${human(bigRuns)} runs straight into the store`);
   seedRuns(ctx, db, bigRuns);
   const backends = [{ section: 'server', uri: `sqlite://${db}`, bigRuns }];
-  // BENCH_POSTGRES_URL (an empty database): the same measurements on PostgreSQL, but for the seeded 100k-run search.
-  if (process.env.BENCH_POSTGRES_URL) backends.push({ section: 'server (PostgreSQL)', uri: process.env.BENCH_POSTGRES_URL, bigRuns: 0 });
+  // The same measurements on PostgreSQL (BENCH_POSTGRES_URL, an empty database, or a throw-away cluster), but for the
+  // seeded 100k-run search, which bench/postgresBench.mjs measures on the store.
+  const stops = [];
+  const pgUri = process.env.BENCH_POSTGRES_URL || (await (await startBenchPostgres(ctx, stops))?.newDatabase());
+  if (pgUri) backends.push({ section: 'server (PostgreSQL)', uri: pgUri, bigRuns: 0 });
+  try {
+    await benchBackends(ctx, attempt, backends);
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+  }
+}
+
+async function benchBackends(ctx, attempt, backends) {
   for (const backend of backends) {
     const server = await startCairnServer(ctx, backend.uri);
     const c = { ...ctx, section: backend.section };

@@ -53,6 +53,9 @@ async function checkAgreement(store: TrackingStore): Promise<void> {
     const inMemory = all.filter((r) => evaluateFilter(node, runSubject(r))).map((r) => r.info.run_name).sort();
     const inSql = (await store.searchRuns({ filter, max_results: 1000 })).runs.map((r) => r.info.run_name).sort();
     assert.deepEqual(inSql, inMemory, filter);
+    // Scoped to experiments, key tests probe each run (EXISTS) instead of building IN lists: the same answer.
+    const scoped = (await store.searchRuns({ experiment_ids: ['0'], filter, max_results: 1000 })).runs.map((r) => r.info.run_name).sort();
+    assert.deepEqual(scoped, inMemory, `${filter} (within experiment 0)`);
     assert.ok(inSql.length > 0 && inSql.length < 60, `the case should discriminate: ${filter} matched ${inSql.length}`);
   }
   // Orders too: text byte-wise (uppercase first), numbers with NaN and missing values last either way.

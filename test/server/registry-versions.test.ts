@@ -141,7 +141,9 @@ test('model-versions/delete removes a version and its aliases; its number is not
 });
 
 test('model-versions/search filters by name, run_id, source_path and tags, newest first, page by page', async (t) => {
-  const server = await startTestServer(t);
+  // A clock a second apart per call: "newest first" must not depend on two creates landing in one millisecond.
+  let ms = 1_700_000_000_000;
+  const server = await startTestServer(t, { configure: (ctx) => void (ctx.now = () => (ms += 1000)) });
   await model(server, 'cats');
   await model(server, 'dogs');
   await version(server, { name: 'cats', source: 's3://b/cats/1', run_id: 'r1', tags: [{ key: 'ok', value: 'yes' }] });

@@ -21,12 +21,12 @@ export interface RunSearch {
 /** The query of one page of runs (`limit` rows from `offset`), as RunRows; the filter is parsed, its values bound. */
 export function runSearchQuery(options: RunSearch, dialect: SqlDialect): SqlFragment {
   const { request } = options;
-  const filter = compileFilter(parseFilter(request.filter ?? '', 'runs'), 'runs', dialect);
+  const experimentIds = request.experiment_ids ?? [];
+  const filter = compileFilter(parseFilter(request.filter ?? '', 'runs'), 'runs', dialect, { probe: experimentIds.length > 0 || (options.runIds?.length ?? 0) > 0 });
   const order = compileOrderBy((request.order_by ?? []).map((o) => parseOrderBy(o, 'runs')), 'runs');
   const where = [stageClause('r.lifecycle_stage', request.run_view_type, dialect), filter.sql];
   // Parameters in the order their placeholders appear: the joins, the filter, then the id lists.
   const params: Array<string | number> = [...order.joins.params, ...filter.params];
-  const experimentIds = request.experiment_ids ?? [];
   if (experimentIds.length > 0) {
     where.push(`r.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`);
     params.push(...experimentIds.map((id) => (/^\d+$/.test(id) ? Number(id) : -1)));
