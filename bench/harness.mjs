@@ -139,10 +139,10 @@ export function distDir(dir) {
 
 /**
  * Seeds `count` finished runs into experiment 0 of the SQLite store `file`, two metrics, two params and two tags
- * each: through the store's own schema (opening it runs the migrations), then rows in bulk, since logging 100k runs
+ * each (plus `params` more params p0.. and `metrics` more metrics m0.. when given): through the store's own schema (opening it runs the migrations), then rows in bulk, since logging 100k runs
  * one by one would measure logging, not search.
  */
-export function seedRuns({ env, dir }, file, count) {
+export function seedRuns({ env, dir }, file, count, { params = 0, metrics = 0 } = {}) {
   const seed = path.join(dir, 'seed-runs.mjs');
   writeFileSync(seed, `
     import { SqliteTrackingStore } from ${JSON.stringify(path.join(distDir(dir), 'tracking', 'sqlite', 'sqliteTrackingStore.js'))};
@@ -161,6 +161,9 @@ export function seedRuns({ env, dir }, file, count) {
         param.run(id, 'lr', String(10 ** -(i % 4)));
         tag.run(id, 'team', 'team-' + (i % 7));
         tag.run(id, 'mlflow.runName', 'run-' + i);
+        // More keys when asked (the UI bench: 20 params and 10 metrics a run).
+        for (let p = 0; p < ${params}; p++) param.run(id, 'p' + p, String((i * (p + 3)) % 97));
+        for (let m = 0; m < ${metrics}; m++) metric.run(id, 'm' + m, ((i * (m + 7919)) % 10007) / 10007);
       }
     })();
     await store.close();

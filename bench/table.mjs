@@ -2,6 +2,8 @@
 
 function seconds(s, unit = 's') {
   if (s === undefined || s === null) return '';
+  // Sizes (the UI bench's bundle) ride in the same column, in their own unit.
+  if (unit === 'KiB') return `${s.toFixed(0)} KiB`;
   if (unit === 'ms' || s < 1) return `${(s * 1000).toFixed(s < 0.01 ? 1 : 0)} ms`;
   return `${s.toFixed(2)} s`;
 }

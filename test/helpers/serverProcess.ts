@@ -15,8 +15,11 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export async function spawnServer(t: TestContext, options: { args: string[]; cwd: string; env: Record<string, string | undefined> }): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, [CAIRN_BIN, 'server', '--port', '0', '--json', ...options.args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnServer(
+  t: TestContext,
+  options: { args: string[]; cwd: string; env: Record<string, string | undefined>; /** Default ['server']; ['ui'] for cairn ui. */ command?: string[] },
+): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, [CAIRN_BIN, ...(options.command ?? ['server']), '--port', '0', '--json', ...options.args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr += d));

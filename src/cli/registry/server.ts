@@ -17,4 +17,10 @@ export const serverCommands: CommandEntry[] = [
     ],
     load: () => import('../commands/server.js'),
   },
+  {
+    name: 'ui',
+    summary: "Open the web UI on this repository's runs: experiments, runs table, compare, lineage, models",
+    examples: ['cairn ui', 'cairn ui --port 8080 --no-open', 'cairn ui --port 0 --json', 'cairn ui --backend-store-uri postgresql://cairn@db/cairn'],
+    load: () => import('../commands/ui.js'),
+  },
 ];

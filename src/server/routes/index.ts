@@ -12,6 +12,7 @@ import { registeredModelRoutes } from './mlflow/registeredModels.js';
 import { runRoutes } from './mlflow/runs.js';
 import { nativeTrackingRoutes } from './native/tracking.js';
 import { nativeRoutes } from './native/nativeRoutes.js';
+import { uiRoutes } from './ui/uiRoutes.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
 /** Every MLflow-compatible route, by area; each area's file exports its list. */
@@ -26,7 +27,7 @@ export const MLFLOW_ROUTES: MlflowRoute[] = [
 ];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
-export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeRoutes, nativeTrackingRoutes];
+export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeRoutes, nativeTrackingRoutes, uiRoutes];
 
 /** Mounts every route of the server: the MLflow ones, then the plugins. */
 export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {

@@ -17,8 +17,29 @@ import type { CliContext, CommandResult } from '../../commandSpec.js';
 import { byteSize } from '../../byteSize.js';
 import { positiveInt } from '../../positiveInt.js';
 
-/** Runs the server until the first interrupt, then shuts it down gracefully (in-flight requests finish). */
+/** Where a started server listens and what it serves (printed by `cairn server` and `cairn ui`). */
+export interface Listening {
+  url: string;
+  backend: string;
+  artifacts: string;
+  version: string;
+  auth: boolean;
+}
+
+/** `cairn server [start]`: runs the server until the first interrupt, then shuts it down gracefully. */
 export async function startCommand(ctx: CliContext, opts: Record<string, unknown>): Promise<CommandResult> {
+  const listening = await serveUntilStopped(ctx, opts, (l) => {
+    if (ctx.json) process.stdout.write(`${JSON.stringify(l)}\n`);
+    else ctx.info(`cairn server ${l.version} listening on ${l.url} (runs in ${l.backend}, artifacts in ${l.artifacts}${l.auth ? '; tokens required' : ''}); Ctrl-C stops it`);
+  });
+  return { data: { ...listening, stopped: true }, summary: ['cairn server stopped'] };
+}
+
+/**
+ * Opens the stores the options name, starts the server, tells `announce` where it listens, and runs until ctx.signal
+ * aborts (Ctrl-C, SIGTERM); then in-flight requests finish and everything closes. Shared by `cairn server` and `cairn ui`.
+ */
+export async function serveUntilStopped(ctx: CliContext, opts: Record<string, unknown>, announce: (listening: Listening) => void | Promise<void>): Promise<Listening> {
   const host = String(opts.host ?? '127.0.0.1');
   const port = opts.port === '0' ? 0 : positiveInt(opts.port ?? '5000', '--port', 'cairn server --port 5000')!;
   if (port > 65535) throw new CairnError('USAGE', `--port must be at most 65535, not ${port}`);
@@ -58,17 +79,19 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
     await backend.close();
     throw err;
   }
-  const listening = { url: running.url, backend: backend.tracking.displayUri, artifacts: artifacts.displayUrl, version: serverCtx.version, auth };
-  if (ctx.json) process.stdout.write(`${JSON.stringify(listening)}\n`);
-  else ctx.info(`cairn server ${serverCtx.version} listening on ${running.url} (runs in ${listening.backend}, artifacts in ${listening.artifacts}${auth ? '; tokens required' : ''}); Ctrl-C stops it`);
-  await new Promise<void>((resolve) => {
-    if (ctx.signal?.aborted) return resolve();
-    ctx.signal?.addEventListener('abort', () => resolve(), { once: true });
-  });
-  await running.close();
-  await artifacts.close();
-  await backend.close();
-  return { data: { ...listening, stopped: true }, summary: ['cairn server stopped'] };
+  const listening: Listening = { url: running.url, backend: backend.tracking.displayUri, artifacts: artifacts.displayUrl, version: serverCtx.version, auth };
+  try {
+    await announce(listening);
+    await new Promise<void>((resolve) => {
+      if (ctx.signal?.aborted) return resolve();
+      ctx.signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    await running.close();
+    await artifacts.close();
+    await backend.close();
+  }
+  return listening;
 }
 /** --backend-store-uri, else tracking.uri (when it is not a server), else the repository's store, else ./cairn.db. */
 export async function backendUri(ctx: CliContext, flag: string | undefined, repo?: Repo | null): Promise<string> {
