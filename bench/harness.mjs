@@ -1,7 +1,7 @@
 // Shared pieces of the benchmarks: an isolated environment, timed child processes, generated data, and result rows.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, cpSync, mkdirSync, openSync, symlinkSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,11 @@ export function snapshotBuild(dir) {
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(snap, 'node_modules'));
   cairnBin = path.join(snap, 'bin', 'cairn.js');
   return snap;
+}
+
+/** The cairn entry point being measured (the snapshot once snapshotBuild ran), for benchmarks that spawn it themselves. */
+export function cairnBinPath() {
+  return cairnBin;
 }
 
 /** An environment that never reads the user's own Git or cairn settings (HOME points into the bench folder). */
@@ -124,4 +129,41 @@ export function human(count) {
 
 export function bytesHuman(bytes) {
   return bytes >= 2 ** 30 ? `${+(bytes / 2 ** 30).toFixed(2)} GiB` : `${+(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+/** The built code being measured: the snapshot run.mjs made, else the working tree's dist/. */
+export function distDir(dir) {
+  const snap = path.join(dir, 'cairn-build', 'dist');
+  return existsSync(snap) ? snap : path.join(ROOT, 'dist');
+}
+
+/**
+ * Seeds `count` finished runs into experiment 0 of the SQLite store `file`, two metrics, two params and two tags
+ * each: through the store's own schema (opening it runs the migrations), then rows in bulk, since logging 100k runs
+ * one by one would measure logging, not search.
+ */
+export function seedRuns({ env, dir }, file, count) {
+  const seed = path.join(dir, 'seed-runs.mjs');
+  writeFileSync(seed, `
+    import { SqliteTrackingStore } from ${JSON.stringify(path.join(distDir(dir), 'tracking', 'sqlite', 'sqliteTrackingStore.js'))};
+    const store = SqliteTrackingStore.open({ file: ${JSON.stringify(file)} });
+    const db = store.connection;
+    db.transaction(() => {
+      const run = db.prepare("INSERT INTO runs (run_id, experiment_id, run_name, user_id, status, start_time, end_time, artifact_uri) VALUES (?, 0, ?, 'bench', 'FINISHED', ?, ?, 'mlflow-artifacts:/0')");
+      const metric = db.prepare('INSERT INTO latest_metrics VALUES (?, ?, ?, 0, 0, 1)');
+      const param = db.prepare('INSERT INTO params VALUES (?, ?, ?)');
+      const tag = db.prepare('INSERT INTO tags VALUES (?, ?, ?)');
+      for (let i = 0; i < ${count}; i++) {
+        const id = Number(run.run(i.toString(16).padStart(32, '0'), 'run-' + i, 1e12 + i * 1000, 1e12 + i * 1000 + 5000).lastInsertRowid);
+        metric.run(id, 'acc', (i * 7919 % 1000) / 1000);
+        metric.run(id, 'loss', (i * 104729 % 1000) / 1000);
+        param.run(id, 'opt', i % 3 ? 'adam' : 'sgd');
+        param.run(id, 'lr', String(10 ** -(i % 4)));
+        tag.run(id, 'team', 'team-' + (i % 7));
+        tag.run(id, 'mlflow.runName', 'run-' + i);
+      }
+    })();
+    await store.close();
+  `);
+  timed(dir, process.execPath, [seed], env);
 }

@@ -1,14 +1,8 @@
 // Issue 7 measurements: events-file ingestion rate against the machine's raw SQLite insert rate (same run), and
 // `cairn runs list --filter` over 100,000 runs.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, cairn, hasCommand, human, medianOf, row, sh, timed, newCairnRepo } from './harness.mjs';
-
-/** The built code being measured: the snapshot run.mjs made, else the working tree's dist/. */
-function distDir(dir) {
-  const snap = path.join(dir, 'cairn-build', 'dist');
-  return existsSync(snap) ? snap : path.join(ROOT, 'dist');
-}
+import { ROOT, cairn, hasCommand, human, medianOf, row, seedRuns, sh, timed, newCairnRepo } from './harness.mjs';
 
 export function benchTracking(ctx, attempt) {
   if (!hasCommand('runs', ctx.env)) {
@@ -50,31 +44,7 @@ function benchRunsList({ env, dir, scale, rows, log }) {
   const count = Math.max(2_000, Math.round(100_000 * scale));
   const repo = newCairnRepo(dir, 'tracking-list', env);
   log(`tracking: seeding ${human(count)} runs`);
-  // Seeded through the store's own schema (opening it runs the migrations), then rows in bulk: ingesting 100k runs
-  // line by line would measure ingestion, not search.
-  const seed = path.join(dir, 'seed-runs.mjs');
-  writeFileSync(seed, `
-    import { SqliteTrackingStore } from ${JSON.stringify(path.join(distDir(dir), 'tracking', 'sqlite', 'sqliteTrackingStore.js'))};
-    const store = SqliteTrackingStore.open({ file: ${JSON.stringify(path.join(repo, '.cairn', 'tracking.db'))} });
-    const db = store.connection;
-    db.transaction(() => {
-      const run = db.prepare("INSERT INTO runs (run_id, experiment_id, run_name, user_id, status, start_time, end_time, artifact_uri) VALUES (?, 0, ?, 'bench', 'FINISHED', ?, ?, 'mlflow-artifacts:/0')");
-      const metric = db.prepare('INSERT INTO latest_metrics VALUES (?, ?, ?, 0, 0, 1)');
-      const param = db.prepare('INSERT INTO params VALUES (?, ?, ?)');
-      const tag = db.prepare('INSERT INTO tags VALUES (?, ?, ?)');
-      for (let i = 0; i < ${count}; i++) {
-        const id = Number(run.run(i.toString(16).padStart(32, '0'), 'run-' + i, 1e12 + i * 1000, 1e12 + i * 1000 + 5000).lastInsertRowid);
-        metric.run(id, 'acc', (i * 7919 % 1000) / 1000);
-        metric.run(id, 'loss', (i * 104729 % 1000) / 1000);
-        param.run(id, 'opt', i % 3 ? 'adam' : 'sgd');
-        param.run(id, 'lr', String(10 ** -(i % 4)));
-        tag.run(id, 'team', 'team-' + (i % 7));
-        tag.run(id, 'mlflow.runName', 'run-' + i);
-      }
-    })();
-    await store.close();
-  `);
-  timed(dir, process.execPath, [seed], env);
+  seedRuns({ env, dir }, path.join(repo, '.cairn', 'tracking.db'), count);
   const filter = "metrics.acc > 0.9 and params.opt = 'adam'";
   const list = medianOf(3, () => cairn(repo, ['runs', 'list', '--filter', filter, '-n', '20'], env).seconds);
   const ordered = medianOf(3, () => cairn(repo, ['runs', 'list', '--filter', filter, '--order-by', 'metrics.acc DESC', '-n', '20'], env).seconds);

@@ -234,6 +234,8 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       await store.restoreRun(a);
       await setTag(store, a, 'k', 'v');
       assert.equal((await store.searchRuns({ experiment_ids: ['0'] })).runs.length, 3);
+      // A filter together with experiment ids (the server's searches always name their experiments).
+      assert.deepEqual(ids((await store.searchRuns({ experiment_ids: ['0'], filter: "params.opt = 'adam' and metrics.acc > 0.9", order_by: ['metrics.acc DESC'] })).runs), ['r-a']);
       await rejectsWith(store.deleteRun('ef'.repeat(16)), 'NOT_FOUND');
       assert.ok(b);
     }));

@@ -33,7 +33,7 @@ export interface Junction {
 export type FilterNode = Comparison | Junction;
 
 /** What is being searched: attributes and their types differ between runs and experiments. */
-export type FilterTarget = 'runs' | 'experiments';
+export type FilterTarget = 'runs' | 'experiments' | 'logged_models';
 
 export type AttributeType = 'string' | 'number';
 
@@ -58,9 +58,28 @@ export const ATTRIBUTES: Record<FilterTarget, Record<string, AttributeType>> = {
     creation_time: 'number',
     last_update_time: 'number',
   },
+  // MLflow 3's logged models (searched in memory: an experiment holds few of them).
+  logged_models: {
+    model_id: 'string',
+    name: 'string',
+    model_type: 'string',
+    status: 'string',
+    source_run_id: 'string',
+    experiment_id: 'string',
+    creation_timestamp: 'number',
+    last_updated_timestamp: 'number',
+  },
 };
 
 export const ATTRIBUTE_ALIASES: Record<string, string> = { created: 'start_time', run_uuid: 'run_id' };
+
+/** MLflow's other names of a logged model's time attributes. */
+export const LOGGED_MODEL_ATTRIBUTE_ALIASES: Record<string, string> = {
+  creation_time: 'creation_timestamp',
+  creation_timestamp_ms: 'creation_timestamp',
+  last_updated_time: 'last_updated_timestamp',
+  last_updated_timestamp_ms: 'last_updated_timestamp',
+};
 
 /** The fields of a dataset input a run filter can test (`datasets.context` is the input's context tag). */
 export const DATASET_FIELDS = ['name', 'digest', 'context'] as const;

@@ -1,6 +1,7 @@
 import { filterError } from './filterError.js';
 import {
   ATTRIBUTE_ALIASES,
+  LOGGED_MODEL_ATTRIBUTE_ALIASES,
   ATTRIBUTES,
   ENTITY_PREFIXES,
   DATASET_FIELDS,
@@ -111,6 +112,7 @@ function resolveKey(c: Cursor, t: Extract<Token, { kind: 'ident' }>): { entity: 
     if (c.target === 'experiments' && entity !== 'tag' && entity !== 'attribute') {
       fail(c, t, `experiments are searched by their attributes and tags., not by "${t.prefix}." keys`);
     }
+    if (c.target === 'logged_models' && entity === 'dataset') fail(c, t, 'logged models are filtered by datasets with the request\'s `datasets` field, not by "datasets." keys');
     if (entity === 'metric') return { entity, key: t.name, type: 'number' };
     if (entity === 'param' || entity === 'tag') return { entity, key: t.name, type: 'string' };
     if (entity === 'dataset') {
@@ -124,7 +126,7 @@ function resolveKey(c: Cursor, t: Extract<Token, { kind: 'ident' }>): { entity: 
 
 function attribute(c: Cursor, t: Token, name: string): { entity: FilterEntity; key: string; type: 'string' | 'number' } {
   const attrs = ATTRIBUTES[c.target];
-  const key = c.target === 'runs' ? (ATTRIBUTE_ALIASES[name] ?? name) : name;
+  const key = c.target === 'runs' ? (ATTRIBUTE_ALIASES[name] ?? name) : c.target === 'logged_models' ? (LOGGED_MODEL_ATTRIBUTE_ALIASES[name] ?? name) : name;
   const type = attrs[key];
   if (!type) fail(c, t, `unknown attribute "${name}" (${c.target} have ${Object.keys(attrs).join(', ')})`);
   return { entity: 'attribute', key, type };

@@ -18,7 +18,8 @@ export function searchRunRows(
   const filter = compileFilter(parseFilter(request.filter ?? '', 'runs'), 'runs');
   const order = compileOrderBy((request.order_by ?? []).map((o) => parseOrderBy(o, 'runs')), 'runs');
   const where = [stageClause('r.lifecycle_stage', request.run_view_type), filter.sql];
-  const params: Array<string | number> = [...order.joins.params];
+  // Parameters in the order their placeholders appear: the joins, the filter, then the id lists.
+  const params: Array<string | number> = [...order.joins.params, ...filter.params];
   const experimentIds = request.experiment_ids ?? [];
   if (experimentIds.length > 0) {
     where.push(`r.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`);
@@ -28,7 +29,7 @@ export function searchRunRows(
     where.push(`r.run_id IN (${options.runIds.map(() => '?').join(', ')})`);
     params.push(...options.runIds);
   }
-  params.push(...filter.params, options.limit, options.offset);
+  params.push(options.limit, options.offset);
   const sql = `SELECT ${RUN_INFO_COLUMNS} FROM runs r ${order.joins.sql} WHERE ${where.join(' AND ')} ORDER BY ${order.order} LIMIT ? OFFSET ?`;
   const rows = db.prepare(sql).raw(true).all(...params) as RunRow[];
   return { runs: loadRuns(db, rows) };
