@@ -1,4 +1,5 @@
 import type { SqlClient } from '../core/sql/sqlClient.js';
+import type { ModelRegistryStore } from '../registry/modelRegistryStore.js';
 import type { ArtifactStore } from './artifacts/artifactStore.js';
 import type { Repo } from '../core/repo.js';
 import type { TrackingStore } from '../tracking/trackingStore.js';
@@ -16,6 +17,11 @@ export interface ServerContext {
   tracking: TrackingStore;
   /** The same database as `tracking`, for the stores beside it (registry, logged models, tokens). */
   sql: SqlClient;
+  /**
+   * The model registry the MLflow registry routes use. Default: the SQL registry in `sql` (opened, and migrated, on
+   * first use); a server attached to a repository can give the Git-tag registry instead.
+   */
+  registry?: ModelRegistryStore;
   /** The proxied artifact store (`--artifacts-destination`); without it the mlflow-artifacts routes are not served. */
   artifacts?: ArtifactStore;
   /** cairn's version, for /version and the native API. */

@@ -117,4 +117,6 @@ export const LIMITS = {
   searchExperimentsDefault: 1000,
   searchExperimentsMax: 50000,
   metricHistoryDefault: 25000,
+  /** cairn's own bound on a history page (MLflow has none; the server streams longer histories page by page). */
+  metricHistoryMax: 1_000_000,
 } as const;

@@ -4,7 +4,7 @@ import { SqliteTrackingStore } from './sqlite/sqliteTrackingStore.js';
 import type { TrackingStore } from './trackingStore.js';
 
 export interface OpenTrackingStoreOptions {
-  /** `sqlite:///abs/path`, a plain path (relative to `cwd`), or empty for the repository's default. */
+  /** `sqlite:///abs/path`, a plain path (relative to `cwd`), `postgresql://user:password@host/db`, or empty for the repository's default. */
   uri?: string;
   /** The repository's `.cairn` folder: the default store is `.cairn/tracking.db`. */
   cairnDir?: string;
@@ -43,8 +43,13 @@ export async function openTrackingStore(options: OpenTrackingStoreOptions): Prom
     const file = rest === ':memory:' || rest === '/:memory:' ? ':memory:' : rest.startsWith('/') ? rest : path.resolve(options.cwd, rest);
     return SqliteTrackingStore.open({ file, user: options.user });
   }
-  if (scheme === 'postgresql' || scheme === 'postgres' || scheme === 'http' || scheme === 'https') {
-    throw new CairnError('USAGE', `the ${scheme === 'postgres' ? 'postgresql' : scheme} tracking store (${redactSecrets(uri)}) is not available yet in this version of cairn`, {
+  if (scheme === 'postgresql' || scheme === 'postgres') {
+    // Loaded only when used: the embedded store's users never load node-postgres.
+    const { PostgresTrackingStore } = await import('./postgres/postgresTrackingStore.js');
+    return PostgresTrackingStore.open({ uri, user: options.user });
+  }
+  if (scheme === 'http' || scheme === 'https') {
+    throw new CairnError('USAGE', `the ${scheme} tracking store (${redactSecrets(uri)}) is not available yet in this version of cairn`, {
       hint: 'use the embedded store: unset tracking.uri / CAIRN_TRACKING_URI, or set it to sqlite:///path/tracking.db',
     });
   }

@@ -1,4 +1,5 @@
 import { CairnError } from '../core/errors.js';
+import type { Page, PageRequest } from './trackingStore.js';
 
 /** Opaque page tokens: base64url of the offset into the result, tied to the query so a token cannot be reused elsewhere. */
 export function encodePageToken(offset: number, query: string): string {
@@ -41,4 +42,25 @@ function fingerprint(query: string): string {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h.toString(36);
+}
+
+/**
+ * One page of a search, the same for every backend: `fetch(limit, offset)` reads one row more than the page, so a
+ * next_page_token is given only when another page exists; `hydrate` turns the page's rows into entities. `query`
+ * identifies the search (its filter, order...), so a token is refused by another one.
+ */
+export async function fetchPage<K extends string, R, T>(options: {
+  key: K;
+  request: PageRequest;
+  limits: { default: number; max: number };
+  query: unknown;
+  fetch: (limit: number, offset: number) => R[] | Promise<R[]>;
+  hydrate: (rows: R[]) => T[] | Promise<T[]>;
+}): Promise<Page<K, T>> {
+  const size = pageSize(options.request.max_results, options.limits);
+  const query = JSON.stringify(options.query);
+  const offset = decodePageToken(options.request.page_token, query);
+  const rows = await options.fetch(size + 1, offset);
+  const items = await options.hydrate(rows.slice(0, size));
+  return { [options.key]: items, ...(rows.length > size ? { next_page_token: encodePageToken(offset + size, query) } : {}) } as Page<K, T>;
 }

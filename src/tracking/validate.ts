@@ -1,5 +1,5 @@
 import { CairnError } from '../core/errors.js';
-import { LIMITS, RUN_STATUSES, type Metric, type RunStatus, type RunTag } from './entities.js';
+import { LIMITS, RUN_STATUSES, SYSTEM_TAGS, type Artifact, type DatasetInput, type Metric, type RunStatus, type RunTag } from './entities.js';
 
 /** Checks every backend applies to what it is asked to store (MLflow's rules), so bad input fails alike everywhere. */
 
@@ -99,4 +99,18 @@ export function checkBatchLimits(batch: { metrics?: unknown[]; params?: unknown[
 
 function usage(message: string, hint?: string): CairnError {
   return new CairnError('USAGE', message, hint ? { hint } : {});
+}
+
+/** An artifact record: a safe path, an oid (64 hex) and a size. */
+export function checkArtifact(a: Artifact): Artifact {
+  if (!/^[0-9a-f]{64}$/.test(a?.oid) || !Number.isSafeInteger(a.size) || a.size < 0) throw usage(`artifact "${a?.path}" needs an oid (64 hex) and a size`);
+  return { path: checkArtifactPath(a.path), oid: a.oid, size: a.size };
+}
+
+/** A dataset input as the stores keep it: one row of (name, digest, source_type, source, schema, profile, context, tags JSON). */
+export function datasetInputRow({ dataset: d, tags }: DatasetInput): [string, string, string, string, string | null, string | null, string | null, string] {
+  if (typeof d?.name !== 'string' || d.name === '' || typeof d.digest !== 'string' || d.digest === '') throw usage('a dataset input needs a non-empty name and digest');
+  const inputTags = (tags ?? []).map(checkTag);
+  const context = inputTags.find((t) => t.key === SYSTEM_TAGS.datasetContext)?.value ?? null;
+  return [d.name, d.digest, d.source_type ?? '', d.source ?? '', d.schema ?? null, d.profile ?? null, context, JSON.stringify(inputTags)];
 }

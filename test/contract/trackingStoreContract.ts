@@ -188,6 +188,16 @@ export function runTrackingStoreContract(name: string, makeStore: MakeTrackingSt
       await rejectsWith(store.write([{ op: 'logBatch', run_id, metrics: [{ key: 'ok', value: 1, step: 0.5, timestamp: 1 }] }]), 'USAGE', /step/);
     }));
 
+    it('stores a point identical to a stored one once, so a retried batch adds nothing', withStore(async (store) => {
+      const { run_id } = await store.createRun({ experiment_id: '0' });
+      const batch = [point('loss', 0.5, 0), point('loss', 0.4, 1), point('loss', NaN, 2)];
+      await store.write([{ op: 'logBatch', run_id, metrics: batch }]);
+      await store.write([{ op: 'logBatch', run_id, metrics: [...batch, point('loss', 0.3, 3), point('loss', 0.3, 3)] }]);
+      await store.write([{ op: 'ensureRun', run: { run_id, experiment_id: '0' } }, { op: 'logBatch', run_id, metrics: batch }]);
+      const history = await store.getMetricHistory(run_id, 'loss');
+      assert.deepEqual(history.metrics.map((m) => [m.step, m.value]), [[0, 0.5], [1, 0.4], [2, NaN], [3, 0.3]]);
+    }));
+
     it('samples a long history for charts: evenly spaced steps with the first and the last, every point of a kept step', withStore(async (store) => {
       const { run_id } = await store.createRun({ experiment_id: '0' });
       const metrics = Array.from({ length: 1000 }, (_, i) => point('loss', 1 / (i + 1), i));

@@ -205,9 +205,9 @@ describe('cairn runs outside a repository', () => {
     assert.equal((await cairn(tmp.dir, ['runs', 'ingest', events], env)).code, 0);
     const r = await cairn(tmp.dir, ['runs', 'list', '--json'], env);
     assert.equal(JSON.parse(r.stdout).runs[0].info.run_name, 'loose');
-    const pg = await cairn(tmp.dir, ['runs', 'list'], { HOME: tmp.dir, CAIRN_TRACKING_URI: 'postgresql://me:pw@db.example/runs' });
-    assert.equal(pg.code, 2);
-    assert.match(pg.stderr, /postgresql tracking store \(postgresql:\/\/me:\*\*\*@db\.example\/runs\) is not available yet/);
+    const http = await cairn(tmp.dir, ['runs', 'list'], { HOME: tmp.dir, CAIRN_TRACKING_URI: 'https://me:pw@tracking.example/' });
+    assert.equal(http.code, 2);
+    assert.match(http.stderr, /https tracking store \(https:\/\/me:\*\*\*@tracking\.example\/\) is not available yet/);
     const none = await cairn(tmp.dir, ['runs', 'list'], { HOME: tmp.dir });
     assert.equal(none.code, 4);
     assert.match(none.stderr, /not a cairn repository/);

@@ -11,13 +11,23 @@ export class ConnectionGate {
   private held: Promise<void> | null = null;
   private release: (() => void) | null = null;
 
-  /** Resolves when no async transaction is open on the connection. */
+  /** Resolves when no async transaction is open on the connection (act on it with `whenIdle`, not after this). */
   async idle(): Promise<void> {
     while (this.held) await this.held;
   }
 
+  /**
+   * Runs the synchronous `fn` as soon as no async transaction is open, in the same turn that saw the gate free: after
+   * `await idle()` a transaction could begin before the caller's next line runs, and the caller's write would join it.
+   */
+  async whenIdle<T>(fn: () => T | Promise<T>): Promise<T> {
+    while (this.held) await this.held;
+    return fn();
+  }
+
+  /** Takes the gate; the check and the take happen in one turn, so two waiters woken together cannot both take it. */
   async acquire(): Promise<void> {
-    await this.idle();
+    while (this.held) await this.held;
     this.held = new Promise((resolve) => (this.release = resolve));
   }
 
@@ -68,18 +78,9 @@ export function sqliteClient(db: Database.Database): SqlClient {
 
   const outer: SqlClient = {
     dialect: 'sqlite',
-    async all(sql, params) {
-      await gate.idle();
-      return inner.all(sql, params);
-    },
-    async get(sql, params) {
-      await gate.idle();
-      return inner.get(sql, params);
-    },
-    async run(sql, params) {
-      await gate.idle();
-      return inner.run(sql, params);
-    },
+    all: (sql, params) => gate.whenIdle(() => inner.all(sql, params)),
+    get: (sql, params) => gate.whenIdle(() => inner.get(sql, params)),
+    run: (sql, params) => gate.whenIdle(() => inner.run(sql, params)),
     async tx(fn) {
       await gate.acquire();
       try {

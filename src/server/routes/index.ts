@@ -8,11 +8,13 @@ import { experimentRoutes } from './mlflow/experiments.js';
 import { loggedModelRoutes } from './mlflow/loggedModels.js';
 import { metricRoutes } from './mlflow/metrics.js';
 import { runRoutes } from './mlflow/runs.js';
+import { modelVersionRoutes } from './mlflow/modelVersions.js';
+import { registeredModelRoutes } from './mlflow/registeredModels.js';
 import { nativeRoutes } from './native/nativeRoutes.js';
 import { routeScope, type MlflowRoute, type RouteInput } from './route.js';
 
 /** Every MLflow-compatible route, by area; each area's file exports its list. */
-export const MLFLOW_ROUTES: MlflowRoute[] = [...experimentRoutes, ...runRoutes, ...metricRoutes, ...artifactListRoutes, ...loggedModelRoutes];
+export const MLFLOW_ROUTES: MlflowRoute[] = [...experimentRoutes, ...runRoutes, ...metricRoutes, ...artifactListRoutes, ...loggedModelRoutes, ...registeredModelRoutes, ...modelVersionRoutes];
 
 /** Routes that are not MLflow calls of the JSON kind (artifact bytes, the native API, health): each registers itself. */
 export const ROUTE_PLUGINS: Array<(app: FastifyInstance, ctx: ServerContext) => void> = [healthRoutes, artifactRoutes, nativeRoutes];
@@ -32,12 +34,14 @@ export function registerMlflowRoutes(app: FastifyInstance, ctx: ServerContext, r
         url: `/${root}/${route.version ?? '2.0'}/mlflow/${route.path}`,
         config: { scope: routeScope(route), api: 'mlflow' },
         handler: async (request, reply) => {
-          const input = ((route.method === 'GET' ? request.query : request.body) ?? {}) as RouteInput;
-          if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-            throw new CairnError('USAGE', `the request body of ${request.method} ${request.url.split('?')[0]} must be a JSON object, not ${Array.isArray(input) ? 'an array' : typeof input}`, {
+          // DELETE calls come with a JSON body from MLflow's Python client and with a query string from others.
+          const body = (request.body ?? {}) as RouteInput;
+          if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+            throw new CairnError('USAGE', `the request body of ${request.method} ${request.url.split('?')[0]} must be a JSON object, not ${Array.isArray(body) ? 'an array' : typeof body}`, {
               hint: 'send the fields as a JSON object, e.g. {"experiment_id": "0"}',
             });
           }
+          const input = (route.method === 'GET' ? (request.query ?? {}) : route.method === 'DELETE' ? { ...(request.query as RouteInput), ...body } : body) as RouteInput;
           // Path parameters (logged-models/:model_id) join the input, as MLflow's handlers read them alike.
           const params = request.params as Record<string, string> | undefined;
           const merged = params && Object.keys(params).length > 0 ? { ...input, ...params } : input;

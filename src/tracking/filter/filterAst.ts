@@ -32,8 +32,8 @@ export interface Junction {
 
 export type FilterNode = Comparison | Junction;
 
-/** What is being searched: attributes and their types differ between runs and experiments. */
-export type FilterTarget = 'runs' | 'experiments' | 'logged_models';
+/** What is being searched: attributes and their types differ between runs, experiments, logged models and the model registry's lists. */
+export type FilterTarget = 'runs' | 'experiments' | 'logged_models' | 'registered_models' | 'model_versions';
 
 export type AttributeType = 'string' | 'number';
 
@@ -69,16 +69,39 @@ export const ATTRIBUTES: Record<FilterTarget, Record<string, AttributeType>> = {
     creation_timestamp: 'number',
     last_updated_timestamp: 'number',
   },
+  // MLflow filters registered models by name and tags, versions also by run_id and source_path; the timestamps
+  // are there for order_by (and may be filtered on too).
+  registered_models: {
+    name: 'string',
+    creation_timestamp: 'number',
+    last_updated_timestamp: 'number',
+  },
+  model_versions: {
+    name: 'string',
+    version_number: 'number',
+    run_id: 'string',
+    source_path: 'string',
+    current_stage: 'string',
+    user_id: 'string',
+    creation_timestamp: 'number',
+    last_updated_timestamp: 'number',
+  },
 };
 
 export const ATTRIBUTE_ALIASES: Record<string, string> = { created: 'start_time', run_uuid: 'run_id' };
 
-/** MLflow's other names of a logged model's time attributes. */
-export const LOGGED_MODEL_ATTRIBUTE_ALIASES: Record<string, string> = {
-  creation_time: 'creation_timestamp',
-  creation_timestamp_ms: 'creation_timestamp',
-  last_updated_time: 'last_updated_timestamp',
-  last_updated_timestamp_ms: 'last_updated_timestamp',
+/** Other names MLflow accepts for an attribute, per target (`timestamp` orders registered models by their last update). */
+export const TARGET_ATTRIBUTE_ALIASES: Record<FilterTarget, Record<string, string>> = {
+  runs: ATTRIBUTE_ALIASES,
+  experiments: {},
+  logged_models: {
+    creation_time: 'creation_timestamp',
+    creation_timestamp_ms: 'creation_timestamp',
+    last_updated_time: 'last_updated_timestamp',
+    last_updated_timestamp_ms: 'last_updated_timestamp',
+  },
+  registered_models: { timestamp: 'last_updated_timestamp' },
+  model_versions: { timestamp: 'last_updated_timestamp', version: 'version_number', source: 'source_path' },
 };
 
 /** The fields of a dataset input a run filter can test (`datasets.context` is the input's context tag). */

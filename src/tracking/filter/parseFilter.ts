@@ -1,10 +1,9 @@
 import { filterError } from './filterError.js';
 import {
-  ATTRIBUTE_ALIASES,
-  LOGGED_MODEL_ATTRIBUTE_ALIASES,
   ATTRIBUTES,
   ENTITY_PREFIXES,
   DATASET_FIELDS,
+  TARGET_ATTRIBUTE_ALIASES,
   type CompareOp,
   type Comparison,
   type FilterEntity,
@@ -109,8 +108,8 @@ function resolveKey(c: Cursor, t: Extract<Token, { kind: 'ident' }>): { entity: 
     const entity = ENTITY_PREFIXES[t.prefix.toLowerCase()];
     if (!entity) fail(c, t, `unknown key type "${t.prefix}" (use metrics., params., tags., attributes. or datasets.)`);
     if (t.name === '') fail(c, t, `"${t.prefix}." needs a key after the dot`);
-    if (c.target === 'experiments' && entity !== 'tag' && entity !== 'attribute') {
-      fail(c, t, `experiments are searched by their attributes and tags., not by "${t.prefix}." keys`);
+    if (c.target !== 'runs' && c.target !== 'logged_models' && entity !== 'tag' && entity !== 'attribute') {
+      fail(c, t, `${c.target.replace('_', ' ')} are searched by their attributes and tags., not by "${t.prefix}." keys`);
     }
     if (c.target === 'logged_models' && entity === 'dataset') fail(c, t, 'logged models are filtered by datasets with the request\'s `datasets` field, not by "datasets." keys');
     if (entity === 'metric') return { entity, key: t.name, type: 'number' };
@@ -126,7 +125,7 @@ function resolveKey(c: Cursor, t: Extract<Token, { kind: 'ident' }>): { entity: 
 
 function attribute(c: Cursor, t: Token, name: string): { entity: FilterEntity; key: string; type: 'string' | 'number' } {
   const attrs = ATTRIBUTES[c.target];
-  const key = c.target === 'runs' ? (ATTRIBUTE_ALIASES[name] ?? name) : c.target === 'logged_models' ? (LOGGED_MODEL_ATTRIBUTE_ALIASES[name] ?? name) : name;
+  const key = TARGET_ATTRIBUTE_ALIASES[c.target][name] ?? name;
   const type = attrs[key];
   if (!type) fail(c, t, `unknown attribute "${name}" (${c.target} have ${Object.keys(attrs).join(', ')})`);
   return { entity: 'attribute', key, type };

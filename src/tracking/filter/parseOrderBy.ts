@@ -1,5 +1,5 @@
 import { filterError } from './filterError.js';
-import { ATTRIBUTE_ALIASES, ATTRIBUTES, ENTITY_PREFIXES, type FilterEntity, type FilterTarget, type OrderBy } from './filterAst.js';
+import { ATTRIBUTES, ENTITY_PREFIXES, TARGET_ATTRIBUTE_ALIASES, type FilterEntity, type FilterTarget, type OrderBy } from './filterAst.js';
 import { tokenize } from './tokenize.js';
 
 /** Parses one MLflow order_by clause: `metrics.acc DESC`, `attributes.start_time`, `` params.`batch size` ASC ``. */
@@ -15,13 +15,13 @@ export function parseOrderBy(text: string, target: FilterTarget = 'runs'): Order
   let name = ident.name;
   if (ident.prefix !== null) {
     const found = ENTITY_PREFIXES[ident.prefix.toLowerCase()];
-    if (!found || found === 'dataset' || (target === 'experiments' && found !== 'attribute' && found !== 'tag')) {
+    if (!found || found === 'dataset' || (target !== 'runs' && found !== 'attribute' && found !== 'tag')) {
       fail(ident.column, `cannot order ${target} by "${ident.prefix}." keys`);
     }
     entity = found;
   }
   if (entity === 'attribute') {
-    name = target === 'runs' ? (ATTRIBUTE_ALIASES[name] ?? name) : name;
+    name = TARGET_ATTRIBUTE_ALIASES[target][name] ?? name;
     if (!ATTRIBUTES[target][name]) fail(ident.column, `unknown attribute "${ident.name}" (${target} have ${Object.keys(ATTRIBUTES[target]).join(', ')})`);
   }
   let ascending = true;

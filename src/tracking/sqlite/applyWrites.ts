@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { CairnError } from '../../core/errors.js';
-import { SYSTEM_TAGS, type Metric, type RunInfo, type RunTag } from '../entities.js';
+import { SYSTEM_TAGS, type RunInfo, type RunTag } from '../entities.js';
 import { generateRunName } from '../runName.js';
 import type { CreateRunRequest, TrackingWrite } from '../trackingStore.js';
-import {
-  checkArtifactPath,
-  checkKey,
-  checkMetric,
-  checkParamValue,
-  checkRunId,
-  checkStatus,
-  checkTag,
-  checkTime,
-} from '../validate.js';
-import { RUN_INFO_COLUMNS, rowToInfo, type RunRow } from './loadRuns.js';
+import { paramConflict, planBatch, type PlannedBatch } from '../planBatch.js';
+import { experimentDeleted, runDeleted, runIdTaken, runNotFound, unknownWrite } from '../trackingErrors.js';
+import { checkArtifact, checkArtifactPath, checkRunId, checkStatus, checkTag, checkTime, datasetInputRow } from '../validate.js';
+import { RUN_INFO_COLUMNS, rowToInfo, type RunRow } from '../sql/runRows.js';
 
 /** What the write functions need: the connection, a statement cache, the clock and the default user. */
 export interface WriteContext {
@@ -33,9 +26,9 @@ export function insertRun(ctx: WriteContext, request: CreateRunRequest): RunInfo
     | undefined;
   if (!exp || !/^\d+$/.test(experimentId)) throw new CairnError('NOT_FOUND', `no experiment with id "${experimentId}"`, { hint: 'list experiments with `cairn runs list --json` or create one by name' });
   if (exp.lifecycle_stage !== 'active') {
-    throw new CairnError('USAGE', `experiment ${experimentId} is deleted; runs cannot be created in it`, { hint: 'restore the experiment first' });
+    throw experimentDeleted(experimentId);
   }
-  if (ctx.prep('SELECT 1 FROM runs WHERE run_id = ?').get(runId)) throw new CairnError('CONFLICT', `a run with id ${runId} already exists`);
+  if (ctx.prep('SELECT 1 FROM runs WHERE run_id = ?').get(runId)) throw runIdTaken(runId);
   const tags = (request.tags ?? []).map(checkTag);
   const nameTag = tags.find((t) => t.key === SYSTEM_TAGS.runName)?.value;
   const runName = request.run_name || nameTag || generateRunName();
@@ -76,31 +69,22 @@ export function applyWrites(ctx: WriteContext, writes: TrackingWrite[]): void {
       }
       case 'logBatch': {
         const run = runKey(w.run_id);
-        for (const p of w.params ?? []) logParam(ctx, run, w.run_id, p.key, p.value);
-        setTags(ctx, run, (w.tags ?? []).map(checkTag));
-        logMetrics(ctx, run, w.metrics ?? []);
+        const batch = planBatch(w.run_id, w);
+        for (const p of batch.params) logParam(ctx, run, w.run_id, p.key, p.value);
+        setTags(ctx, run, batch.tags);
+        logMetrics(ctx, run, batch);
         break;
       }
       case 'logInputs': {
         const run = runKey(w.run_id);
         const insert = ctx.prep('INSERT OR IGNORE INTO inputs (run, name, digest, source_type, source, schema, profile, context, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-        for (const { dataset: d, tags } of w.datasets) {
-          if (typeof d?.name !== 'string' || d.name === '' || typeof d.digest !== 'string' || d.digest === '') {
-            throw new CairnError('USAGE', 'a dataset input needs a non-empty name and digest');
-          }
-          const inputTags = (tags ?? []).map(checkTag);
-          const context = inputTags.find((t) => t.key === SYSTEM_TAGS.datasetContext)?.value ?? null;
-          insert.run(run, d.name, d.digest, d.source_type ?? '', d.source ?? '', d.schema ?? null, d.profile ?? null, context, JSON.stringify(inputTags));
-        }
+        for (const input of w.datasets) insert.run(run, ...datasetInputRow(input));
         break;
       }
       case 'logArtifacts': {
         const run = runKey(w.run_id);
         const upsert = ctx.prep('INSERT INTO artifacts (run, path, oid, size) VALUES (?, ?, ?, ?) ON CONFLICT (run, path) DO UPDATE SET oid = excluded.oid, size = excluded.size');
-        for (const a of w.artifacts) {
-          if (!/^[0-9a-f]{64}$/.test(a.oid) || !Number.isSafeInteger(a.size) || a.size < 0) throw new CairnError('USAGE', `artifact "${a.path}" needs an oid (64 hex) and a size`);
-          upsert.run(run, checkArtifactPath(a.path), a.oid, a.size);
-        }
+        for (const a of w.artifacts.map(checkArtifact)) upsert.run(run, a.path, a.oid, a.size);
         break;
       }
       case 'deleteArtifacts': {
@@ -121,7 +105,7 @@ export function applyWrites(ctx: WriteContext, writes: TrackingWrite[]): void {
         break;
       }
       default:
-        throw new CairnError('USAGE', `unknown tracking write "${(w as { op: string }).op}"`);
+        throw unknownWrite(w);
     }
   }
 }
@@ -130,26 +114,16 @@ export function applyWrites(ctx: WriteContext, writes: TrackingWrite[]): void {
 export function activeRunKey(ctx: WriteContext, runId: string): number {
   const row = ctx.prep('SELECT id, lifecycle_stage FROM runs WHERE run_id = ?').get(checkRunId(runId)) as { id: number; lifecycle_stage: string } | undefined;
   if (!row) throw runNotFound(runId);
-  if (row.lifecycle_stage !== 'active') throw new CairnError('USAGE', `run ${runId} is deleted; it cannot be written to`, { hint: `restore it first: cairn runs restore ${runId}` });
+  if (row.lifecycle_stage !== 'active') throw runDeleted(runId);
   return row.id;
 }
 
-export function runNotFound(runId: string): CairnError {
-  return new CairnError('NOT_FOUND', `no run with id ${runId}`, { hint: 'list runs with `cairn runs list` (add --all to include deleted ones)', data: { run_id: runId } });
-}
 
 function logParam(ctx: WriteContext, run: number, runId: string, key: string, value: string): void {
-  checkKey(key, 'param');
-  checkParamValue(key, value);
   const inserted = ctx.prep('INSERT INTO params (run, key, value) VALUES (?, ?, ?) ON CONFLICT (run, key) DO NOTHING').run(run, key, value);
   if (inserted.changes === 1) return;
   const old = (ctx.prep('SELECT value FROM params WHERE run = ? AND key = ?').get(run, key) as { value: string }).value;
-  if (old !== value) {
-    throw new CairnError('CONFLICT', `param "${key}" of run ${runId} was logged as ${JSON.stringify(old)}; it cannot change to ${JSON.stringify(value)}`, {
-      hint: 'params are immutable once logged: log the new value under another key, or start a new run',
-      data: { key, old_value: old, new_value: value, run_id: runId },
-    });
-  }
+  if (old !== value) throw paramConflict(runId, key, old, value);
 }
 
 function setTags(ctx: WriteContext, run: number, tags: RunTag[]): void {
@@ -165,38 +139,19 @@ function renameRun(ctx: WriteContext, run: number, name: string): void {
 }
 
 /** Appends metric points, then moves each key's latest value once per call (not once per point). */
-function logMetrics(ctx: WriteContext, run: number, metrics: Metric[]): void {
-  if (metrics.length === 0) return;
+function logMetrics(ctx: WriteContext, run: number, batch: PlannedBatch): void {
+  if (batch.metrics.length === 0) return;
   const insert = ctx.prep('INSERT OR IGNORE INTO metrics (run, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)');
-  const latest = new Map<string, Metric>();
-  for (const m of metrics) {
-    // The key was checked when the map got its first point of that key.
-    if (latest.has(m.key)) checkPoint(m);
-    else checkMetric(m);
+  for (const m of batch.metrics) {
     const nan = Number.isNaN(m.value);
     insert.run(run, m.key, nan ? 0 : m.value, nan ? 1 : 0, m.timestamp, m.step);
-    const best = latest.get(m.key);
-    if (!best || newer(m, best)) latest.set(m.key, m);
   }
   // MLflow's rule for the latest value: highest step, then timestamp, then value (NaN lowest).
   const upsert = ctx.prep(`INSERT INTO latest_metrics (run, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (run, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
     WHERE (excluded.step, excluded.timestamp, coalesce(excluded.value, -1e999)) > (step, timestamp, coalesce(value, -1e999))`);
-  for (const m of latest.values()) {
+  for (const m of batch.latest) {
     const nan = Number.isNaN(m.value);
     upsert.run(run, m.key, nan ? null : m.value, nan ? 1 : 0, m.timestamp, m.step);
   }
-}
-
-/** checkMetric without the key: the value, timestamp and step of one point. */
-function checkPoint(m: Metric): void {
-  if (typeof m.value !== 'number' || !Number.isSafeInteger(m.timestamp) || m.timestamp < 0 || !Number.isSafeInteger(m.step)) checkMetric(m);
-}
-
-function newer(a: Metric, b: Metric): boolean {
-  if (a.step !== b.step) return a.step > b.step;
-  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
-  const x = Number.isNaN(a.value) ? -Infinity : a.value;
-  const y = Number.isNaN(b.value) ? -Infinity : b.value;
-  return x > y;
 }

@@ -1,29 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { DatasetInput, Experiment, Metric, Run, RunInfo, RunTag } from '../entities.js';
-
-/** The columns of `runs r` that make a RunInfo, in the order rowToInfo reads them. */
-export const RUN_INFO_COLUMNS = 'r.id, r.run_id, r.run_name, CAST(r.experiment_id AS TEXT), r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage';
-
-export type RunRow = [number, string, string, string, string, RunInfo['status'], number, number | null, string, RunInfo['lifecycle_stage']];
-
-export function rowToInfo(r: RunRow): RunInfo {
-  return {
-    run_id: r[1],
-    run_name: r[2],
-    experiment_id: r[3],
-    user_id: r[4],
-    status: r[5],
-    start_time: r[6],
-    end_time: r[7],
-    artifact_uri: r[8],
-    lifecycle_stage: r[9],
-  };
-}
-
-/** NaN is stored as NULL with is_nan = 1 (SQLite has no NaN). */
-export function metricValue(value: number | null, isNan: number): number {
-  return isNan ? NaN : (value as number);
-}
+import type { DatasetInput, Experiment, Metric, Run, RunTag } from '../entities.js';
+import { metricValue, rowToExperiment, rowToInfo, type ExperimentRow, type RunRow } from '../sql/runRows.js';
 
 /**
  * Whole runs (info, params, tags, latest metrics, inputs) for rows already selected, with one query per table for
@@ -65,16 +42,10 @@ export function loadRuns(db: Database.Database, rows: RunRow[]): Run[] {
   return [...runs.values()];
 }
 
-export const EXPERIMENT_COLUMNS = 'e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time';
-
-export type ExperimentRow = [number, string, string, Experiment['lifecycle_stage'], number, number];
-
 /** Experiments with their tags, for rows already selected. */
 export function loadExperiments(db: Database.Database, rows: ExperimentRow[]): Experiment[] {
   const out = new Map<number, Experiment>();
-  for (const [id, name, artifact_location, lifecycle_stage, creation_time, last_update_time] of rows) {
-    out.set(id, { experiment_id: String(id), name, artifact_location, lifecycle_stage, creation_time, last_update_time, tags: {} });
-  }
+  for (const row of rows) out.set(row[0], rowToExperiment(row));
   if (out.size === 0) return [];
   const ids = [...out.keys()];
   const tagRows = db

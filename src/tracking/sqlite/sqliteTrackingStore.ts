@@ -5,7 +5,7 @@ import { CairnError, fromSystemError } from '../../core/errors.js';
 import type { SqlClient } from '../../core/sql/sqlClient.js';
 import { connectionGate, sqliteClient, type ConnectionGate } from '../../core/sql/sqliteClient.js';
 import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
-import { decodePageToken, encodePageToken, pageSize } from '../pageToken.js';
+import { fetchPage } from '../pageToken.js';
 import { sampleSteps } from '../sampleSteps.js';
 import type {
   CreateExperimentRequest,
@@ -20,9 +20,12 @@ import type {
   TrackingWrite,
 } from '../trackingStore.js';
 import { checkArtifactPath, checkExperimentName, checkKey, checkRunId, checkSampleRequest, checkTag } from '../validate.js';
-import { activeRunKey, applyWrites, insertRun, runNotFound, type WriteContext } from './applyWrites.js';
-import { EXPERIMENT_COLUMNS, loadExperiments, type ExperimentRow, metricValue } from './loadRuns.js';
+import { defaultExperimentUndeletable, experimentNameTaken, experimentNotFound, ingestOffsetMoved, runNotFound, tagNotFound } from '../trackingErrors.js';
+import { activeRunKey, applyWrites, insertRun, type WriteContext } from './applyWrites.js';
+import { EXPERIMENT_COLUMNS, metricValue, type ExperimentRow } from '../sql/runRows.js';
+import { loadExperiments, loadRuns } from './loadRuns.js';
 import { migrate } from './migrations.js';
+import { experimentSearchIdentity, runSearchIdentity } from '../sql/searchQuery.js';
 import { searchExperimentRows, searchRunRows } from './searchRows.js';
 
 export interface SqliteStoreOptions {
@@ -85,8 +88,7 @@ export class SqliteTrackingStore implements TrackingStore {
 
   /** Waits for any async transaction of the SqlClient sharing this connection (src/core/sql/sqliteClient.ts). */
   private async tx<T>(fn: () => T): Promise<T> {
-    await this.gate.idle();
-    return this.db.transaction(fn).immediate();
+    return this.gate.whenIdle(() => this.db.transaction(fn).immediate());
   }
 
   async createExperiment(request: CreateExperimentRequest): Promise<string> {
@@ -95,10 +97,7 @@ export class SqliteTrackingStore implements TrackingStore {
     return this.tx(() => {
       const existing = this.ctx.prep('SELECT experiment_id, lifecycle_stage FROM experiments WHERE name = ?').get(name) as { experiment_id: number; lifecycle_stage: string } | undefined;
       if (existing) {
-        throw new CairnError('CONFLICT', `an experiment named "${name}" already exists${existing.lifecycle_stage === 'deleted' ? ' (deleted)' : ''}`, {
-          hint: existing.lifecycle_stage === 'deleted' ? 'restore it, or choose another name' : 'choose another name',
-          data: { experiment_id: String(existing.experiment_id) },
-        });
+        throw experimentNameTaken(name, { id: existing.experiment_id, deleted: existing.lifecycle_stage === 'deleted' });
       }
       const now = this.ctx.now();
       const id = Number(this.ctx.prep('INSERT INTO experiments (name, artifact_location, creation_time, last_update_time) VALUES (?, ?, ?, ?)').run(name, '', now, now).lastInsertRowid);
@@ -120,12 +119,14 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async searchExperiments(request: SearchExperimentsRequest = {}): Promise<Page<'experiments', Experiment>> {
-    const size = pageSize(request.max_results, { default: LIMITS.searchExperimentsDefault, max: LIMITS.searchExperimentsMax });
-    const query = JSON.stringify([request.filter ?? '', request.order_by ?? [], request.view_type ?? 'ACTIVE_ONLY']);
-    const offset = decodePageToken(request.page_token, query);
-    const rows = searchExperimentRows(this.db, request, { limit: size + 1, offset });
-    const experiments = loadExperiments(this.db, rows.slice(0, size));
-    return rows.length > size ? { experiments, next_page_token: encodePageToken(offset + size, query) } : { experiments };
+    return fetchPage({
+      key: 'experiments',
+      request,
+      limits: { default: LIMITS.searchExperimentsDefault, max: LIMITS.searchExperimentsMax },
+      query: experimentSearchIdentity(request),
+      fetch: (limit, offset) => searchExperimentRows(this.db, request, { limit, offset }),
+      hydrate: (rows) => loadExperiments(this.db, rows),
+    });
   }
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
@@ -133,13 +134,13 @@ export class SqliteTrackingStore implements TrackingStore {
     await this.tx(() => {
       const key = this.existingExperiment(experimentId);
       const other = this.ctx.prep('SELECT experiment_id FROM experiments WHERE name = ?').get(name) as { experiment_id: number } | undefined;
-      if (other && other.experiment_id !== key) throw new CairnError('CONFLICT', `an experiment named "${name}" already exists`, { hint: 'choose another name' });
+      if (other && other.experiment_id !== key) throw experimentNameTaken(name);
       this.ctx.prep('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?').run(name, this.ctx.now(), key);
     });
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
-    if (experimentId === DEFAULT_EXPERIMENT_ID) throw new CairnError('USAGE', 'the default experiment "0" cannot be deleted');
+    if (experimentId === DEFAULT_EXPERIMENT_ID) throw defaultExperimentUndeletable();
     await this.setExperimentStage(experimentId, 'deleted');
   }
 
@@ -182,7 +183,7 @@ export class SqliteTrackingStore implements TrackingStore {
     await this.tx(() => {
       const id = this.existingExperiment(experimentId);
       const { changes } = this.ctx.prep('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?').run(id, key);
-      if (changes === 0) throw new CairnError('NOT_FOUND', `experiment ${experimentId} has no tag "${key}"`);
+      if (changes === 0) throw tagNotFound('experiment', experimentId, key);
     });
   }
 
@@ -192,17 +193,20 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async getRun(runId: string): Promise<Run> {
     checkRunId(runId);
-    const { runs } = searchRunRows(this.db, { runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 });
+    const runs = loadRuns(this.db, searchRunRows(this.db, { runIds: [runId], request: { run_view_type: 'ALL' }, limit: 1, offset: 0 }));
     if (runs.length === 0) throw runNotFound(runId);
     return runs[0];
   }
 
   async searchRuns(request: SearchRunsRequest): Promise<Page<'runs', Run>> {
-    const size = pageSize(request.max_results, { default: LIMITS.searchRunsDefault, max: LIMITS.searchRunsMax });
-    const query = JSON.stringify([request.experiment_ids ?? [], request.filter ?? '', request.order_by ?? [], request.run_view_type ?? 'ACTIVE_ONLY']);
-    const offset = decodePageToken(request.page_token, query);
-    const { runs } = searchRunRows(this.db, { request, limit: size + 1, offset });
-    return runs.length > size ? { runs: runs.slice(0, size), next_page_token: encodePageToken(offset + size, query) } : { runs };
+    return fetchPage({
+      key: 'runs',
+      request,
+      limits: { default: LIMITS.searchRunsDefault, max: LIMITS.searchRunsMax },
+      query: runSearchIdentity(request),
+      fetch: (limit, offset) => searchRunRows(this.db, { request, limit, offset }),
+      hydrate: (rows) => loadRuns(this.db, rows),
+    });
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -226,21 +230,24 @@ export class SqliteTrackingStore implements TrackingStore {
     await this.tx(() => {
       const run = activeRunKey(this.ctx, runId);
       const { changes } = this.ctx.prep('DELETE FROM tags WHERE run = ? AND key = ?').run(run, key);
-      if (changes === 0) throw new CairnError('NOT_FOUND', `run ${runId} has no tag "${key}"`);
+      if (changes === 0) throw tagNotFound('run', runId, key);
     });
   }
 
   async getMetricHistory(runId: string, key: string, request: PageRequest = {}): Promise<Page<'metrics', Metric>> {
     const run = this.runKey(runId);
-    const size = pageSize(request.max_results, { default: LIMITS.metricHistoryDefault, max: 1_000_000 });
-    const query = JSON.stringify([runId, key]);
-    const offset = decodePageToken(request.page_token, query);
-    const rows = this.ctx
-      .prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?')
-      .raw(true)
-      .all(run, key, size + 1, offset) as Array<[number | null, number, number, number]>;
-    const metrics = rows.slice(0, size).map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
-    return rows.length > size ? { metrics, next_page_token: encodePageToken(offset + size, query) } : { metrics };
+    return fetchPage({
+      key: 'metrics',
+      request,
+      limits: { default: LIMITS.metricHistoryDefault, max: LIMITS.metricHistoryMax },
+      query: [runId, key],
+      fetch: (limit, offset) =>
+        this.ctx
+          .prep('SELECT value, is_nan, timestamp, step FROM metrics WHERE run = ? AND key = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?')
+          .raw(true)
+          .all(run, key, limit, offset) as Array<[number | null, number, number, number]>,
+      hydrate: (rows) => rows.map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step })),
+    });
   }
 
   async sampleMetricHistory(runId: string, key: string, request: SampleHistoryRequest): Promise<Metric[]> {
@@ -274,9 +281,7 @@ export class SqliteTrackingStore implements TrackingStore {
       if (checkpoint?.expected_offset !== undefined) {
         const row = this.ctx.prep('SELECT offset FROM ingest_offsets WHERE source = ?').get(checkpoint.source) as { offset: number } | undefined;
         if ((row?.offset ?? 0) !== checkpoint.expected_offset) {
-          throw new CairnError('CONFLICT', `${checkpoint.source} was ingested meanwhile up to byte ${row?.offset ?? 0}, not ${checkpoint.expected_offset}`, {
-            data: { reason: 'ingest-offset-moved', offset: row?.offset ?? 0 },
-          });
+          throw ingestOffsetMoved(checkpoint.source, row?.offset ?? 0, checkpoint.expected_offset);
         }
       }
       applyWrites(this.ctx, writes);
@@ -323,8 +328,4 @@ export class SqliteTrackingStore implements TrackingStore {
     if (!this.ctx.prep('SELECT 1 FROM experiments WHERE experiment_id = ?').get(key)) throw experimentNotFound(experimentId);
     return key;
   }
-}
-
-function experimentNotFound(experimentId: string): CairnError {
-  return new CairnError('NOT_FOUND', `no experiment with id "${experimentId}"`, { hint: 'experiment ids are numbers such as "0" (Default); look them up by name' });
 }

@@ -6,6 +6,7 @@ import { openRepo, type Repo } from '../../../core/repo.js';
 import { loadConfig } from '../../../core/config.js';
 import type { SqlClient } from '../../../core/sql/sqlClient.js';
 import { defaultTrackingPath } from '../../../tracking/openTrackingStore.js';
+import { openSqlModelRegistryStore } from '../../../registry/db/sqlModelRegistryStore.js';
 import { ArtifactStore } from '../../../server/artifacts/artifactStore.js';
 import { openArtifactDestination } from '../../../server/artifacts/openArtifactDestination.js';
 import { TokenStore } from '../../../server/auth/tokenStore.js';
@@ -30,8 +31,11 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
   const remote = await openArtifactDestination({ destination: opts.artifactsDestination as string | undefined, repo, ctx });
   let backend;
   let artifacts;
+  let registry;
   try {
     backend = await openBackend({ uri, cwd: ctx.cwd, user: ctx.env.USER });
+    // The registry's migrations run now, on start, not on the first registry call.
+    registry = await openSqlModelRegistryStore(backend.sql);
     artifacts = await ArtifactStore.open({
       remote, sql: backend.sql, tracking: backend.tracking, maxUploadBytes,
       // Upload bodies are spooled beside the repository's cache when there is one (same disk, no quota surprise).
@@ -43,7 +47,7 @@ export async function startCommand(ctx: CliContext, opts: Record<string, unknown
     throw err;
   }
   const log = (entry: ServerLogEntry) => ctx.info(JSON.stringify({ time: new Date().toISOString(), ...entry }));
-  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, version: cairnVersion(), log, now: Date.now, repo };
+  const serverCtx: ServerContext = { tracking: backend.tracking, sql: backend.sql, artifacts, registry, version: cairnVersion(), log, now: Date.now, repo };
   let running;
   try {
     if (auth) serverCtx.auth = { tokens: await tokensForAuth(backend.sql, { host, shownBackend: backend.tracking.displayUri, backendFlag: opts.backendStoreUri as string | undefined }) };
