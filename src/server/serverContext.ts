@@ -30,6 +30,8 @@ export interface ServerContext {
   auth?: { tokens: TokenStore } | null;
   /** The repository the server was started in, for the native API's repo views; null or unset outside a repo. */
   repo?: Repo | null;
+  /** The built web UI's folder (default: the package's dist/web); null serves no UI, only the APIs. */
+  uiDir?: string | null;
   log(entry: ServerLogEntry): void;
   now(): number;
 }

@@ -90,16 +90,19 @@ export const ATTRIBUTES: Record<FilterTarget, Record<string, AttributeType>> = {
 
 export const ATTRIBUTE_ALIASES: Record<string, string> = { created: 'start_time', run_uuid: 'run_id' };
 
+/** MLflow's other names of a logged model's time attributes. */
+export const LOGGED_MODEL_ATTRIBUTE_ALIASES: Record<string, string> = {
+  creation_time: 'creation_timestamp',
+  creation_timestamp_ms: 'creation_timestamp',
+  last_updated_time: 'last_updated_timestamp',
+  last_updated_timestamp_ms: 'last_updated_timestamp',
+};
+
 /** Other names MLflow accepts for an attribute, per target (`timestamp` orders registered models by their last update). */
 export const TARGET_ATTRIBUTE_ALIASES: Record<FilterTarget, Record<string, string>> = {
   runs: ATTRIBUTE_ALIASES,
   experiments: {},
-  logged_models: {
-    creation_time: 'creation_timestamp',
-    creation_timestamp_ms: 'creation_timestamp',
-    last_updated_time: 'last_updated_timestamp',
-    last_updated_timestamp_ms: 'last_updated_timestamp',
-  },
+  logged_models: LOGGED_MODEL_ATTRIBUTE_ALIASES,
   registered_models: { timestamp: 'last_updated_timestamp' },
   model_versions: { timestamp: 'last_updated_timestamp', version: 'version_number', source: 'source_path' },
 };

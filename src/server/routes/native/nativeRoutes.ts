@@ -3,6 +3,7 @@ import type { ServerContext } from '../../serverContext.js';
 import { registerNativeRoutes, type NativeRoute } from './nativeRoute.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { repoRoutes } from './repoRoutes.js';
+import { uiSupportRoutes } from './uiSupportRoutes.js';
 
 /** The server itself and the description of this API. */
 const serverRoutes: NativeRoute[] = [
@@ -17,7 +18,7 @@ const serverRoutes: NativeRoute[] = [
 ];
 
 /** Every route of /api/cairn/v1/; describe each one in openapi.ts too. */
-export const NATIVE_ROUTES: NativeRoute[] = [...serverRoutes, ...repoRoutes];
+export const NATIVE_ROUTES: NativeRoute[] = [...serverRoutes, ...repoRoutes, ...uiSupportRoutes];
 
 export function nativeRoutes(app: FastifyInstance, ctx: ServerContext): void {
   registerNativeRoutes(app, ctx, NATIVE_ROUTES);

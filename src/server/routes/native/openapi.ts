@@ -85,6 +85,21 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': json(ref('Lineage'), "The run's lineage"), ...repoErrors },
       },
     },
+    '/experiments/summary': {
+      get: {
+        operationId: 'summarizeExperiments',
+        summary: "Every experiment's run counts (active, running, deleted) and last activity, for the UI's experiments list",
+        responses: { '200': json(ref('ExperimentSummaries'), 'One entry per experiment that has runs'), ...errors },
+      },
+    },
+    '/experiments/keys': {
+      get: {
+        operationId: 'listRunKeys',
+        summary: 'The distinct param, metric and tag keys of the runs of some experiments (column pickers, filter autocompletion)',
+        parameters: [{ name: 'experiment_ids', in: 'query', required: true, description: 'Comma-separated experiment ids', schema: { type: 'string', examples: ['0,3'] } }],
+        responses: { '200': json(ref('RunKeys'), 'The keys, sorted'), ...errors },
+      },
+    },
     '/experiments/git': {
       get: {
         operationId: 'listGitExperiments',
@@ -108,6 +123,31 @@ export const OPENAPI_DOCUMENT = {
           message: { type: 'string' },
           cairn: { type: 'object', required: ['code'], properties: { code: { type: 'string', examples: ['NOT_FOUND', 'USAGE', 'AUTH'] }, hint: { type: 'string' }, data: { type: 'object' } } },
         },
+      },
+      ExperimentSummaries: {
+        type: 'object',
+        required: ['experiments'],
+        properties: {
+          experiments: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['experiment_id', 'runs', 'running', 'deleted_runs', 'last_activity'],
+              properties: {
+                experiment_id: { type: 'string' },
+                runs: { type: 'integer', description: 'Active runs' },
+                running: { type: 'integer', description: 'Active runs with status RUNNING' },
+                deleted_runs: { type: 'integer' },
+                last_activity: { ...nullable('integer'), description: 'Latest start or end time of its active runs, ms since the epoch' },
+              },
+            },
+          },
+        },
+      },
+      RunKeys: {
+        type: 'object',
+        required: ['params', 'metrics', 'tags'],
+        properties: { params: { type: 'array', items: { type: 'string' } }, metrics: { type: 'array', items: { type: 'string' } }, tags: { type: 'array', items: { type: 'string' } } },
       },
       Info: {
         type: 'object',
