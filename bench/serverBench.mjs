@@ -42,7 +42,7 @@ export async function benchServer(ctx, attempt) {
 }
 
 /** `cairn server` on a free port over the backend `uri`; resolves once it prints its address. */
-function startCairnServer({ env, dir }, uri) {
+export function startCairnServer({ env, dir }, uri) {
   const child = spawn(process.execPath, [cairnBinPath(), 'server', '--port', '0', '--json', '--backend-store-uri', uri], {
     cwd: dir,
     env,

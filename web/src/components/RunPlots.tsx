@@ -26,10 +26,11 @@ function scaleOf(values: Array<number | string | undefined>): (v: number | strin
 
 /** One vertical axis per column, one polyline per run (SVG). */
 export function ParallelCoordinates({ runs, columns }: { runs: Run[]; columns: string[] }) {
-  const width = Math.max(400, columns.length * 120);
+  const width = Math.max(400, columns.length * 140);
   const height = 240;
   const pad = 30;
-  const x = (i: number) => pad + (columns.length === 1 ? 0 : (i * (width - 2 * pad)) / (columns.length - 1));
+  const side = 70;
+  const x = (i: number) => side + (columns.length === 1 ? 0 : (i * (width - 2 * side)) / (columns.length - 1));
   const scales = columns.map((c) => scaleOf(runs.map((r) => columnValue(r, c))));
   const y = (t: number) => height - pad - t * (height - 2 * pad);
   return (
