@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import type { Metric } from '../../src/tracking/entities.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -31,7 +31,7 @@ async function seed(server: TestServer): Promise<string[]> {
   return ids;
 }
 
-async function open(t: test.TestContext, server: TestServer) {
+async function open(t: TestContext, server: TestServer) {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   t.after(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -82,7 +82,7 @@ test('compare, run page, models and pipeline load in Chromium; charts draw, a pr
   assert.match(await page.getByRole('dialog').innerText(), /Move @champion of clf from v1 to v2/);
   await shot(page, 'models-confirm');
   await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="aliases"]')?.textContent?.includes('@champion → v2'));
+  await page.locator('[data-testid="aliases"]', { hasText: '@champion → v2' }).waitFor();
   const alias = await server.api('registered-models/alias', { name: 'clf', alias: 'champion' }, 'GET');
   assert.equal(alias.json.model_version.version, '2');
   await shot(page, 'models');

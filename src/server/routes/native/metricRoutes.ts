@@ -1,5 +1,6 @@
 import { CairnError } from '../../../core/errors.js';
-import { createDownsampler, MAX_DOWNSAMPLE_POINTS, type DownsampleAxis } from '../../../tracking/downsample.js';
+import { createDownsampler, MAX_DOWNSAMPLE_POINTS, type DownsampleAxis, type DownsampleOptions, type DownsampleResult } from '../../../tracking/downsample.js';
+import type { TrackingStore } from '../../../tracking/trackingStore.js';
 import { invalid, optionalInt, optionalString, requiredString } from '../input.js';
 import { wireDouble } from '../mlflow/wire.js';
 import type { NativeRoute } from './nativeRoute.js';
@@ -14,6 +15,18 @@ function optionalNumber(input: Record<string, unknown>, key: string): number | u
   const n = Number(raw);
   if (!Number.isFinite(n)) throw invalid(key, raw, 'a number');
   return n;
+}
+
+/** Without the store's own downsampling: the series streams through createDownsampler in pages. */
+async function streamDownsample(store: TrackingStore, runId: string, key: string, options: DownsampleOptions): Promise<DownsampleResult> {
+  const sampler = createDownsampler(options);
+  let token: string | undefined;
+  do {
+    const page = await store.getMetricHistory(runId, key, { max_results: DOWNSAMPLE_PAGE, ...(token ? { page_token: token } : {}) });
+    sampler.add(page.metrics);
+    token = page.next_page_token;
+  } while (token);
+  return sampler.finish();
 }
 
 /** The metric series of the UI's charts. */
@@ -34,14 +47,9 @@ export const metricRoutes: NativeRoute[] = [
       if (from !== undefined && to !== undefined && from > to) {
         throw new CairnError('USAGE', `the range from=${from} to=${to} is empty: from must not be greater than to`, { hint: 'swap the two bounds', data: { field: 'from' } });
       }
-      const sampler = createDownsampler({ points, x, from, to });
-      let token: string | undefined;
-      do {
-        const page = await ctx.tracking.getMetricHistory(runId, key, { max_results: DOWNSAMPLE_PAGE, ...(token ? { page_token: token } : {}) });
-        sampler.add(page.metrics);
-        token = page.next_page_token;
-      } while (token);
-      const result = sampler.finish();
+      const result = ctx.tracking.downsampleMetricHistory
+        ? await ctx.tracking.downsampleMetricHistory(runId, key, { points, x, from, to })
+        : await streamDownsample(ctx.tracking, runId, key, { points, x, from, to });
       // Columns rather than objects: a chart reads them as they are; values as MLflow sends doubles ("NaN", "Infinity").
       return {
         run_id: runId,
