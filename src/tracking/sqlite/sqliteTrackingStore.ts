@@ -275,19 +275,24 @@ export class SqliteTrackingStore implements TrackingStore {
     const col = options.x === 'step' ? 'step' : 'timestamp';
     const where = `run = ? AND key = ? AND ${col} BETWEEN ? AND ?`;
     const range = [run, key, options.from ?? Number.MIN_SAFE_INTEGER, options.to ?? Number.MAX_SAFE_INTEGER];
-    const [lo, hi, count] = this.ctx.prep(`SELECT min(${col}), max(${col}), count(*) FROM metrics WHERE ${where}`).raw(true).get(...range) as [number | null, number | null, number];
-    if (count === 0 || lo === null || hi === null) return { points: [], total: 0, buckets: 0, bucketWidth: 0 };
+    // No count(*) here: by step, min() and max() are two index lookups; the buckets' queries count.
+    const [lo, hi] = this.ctx.prep(`SELECT min(${col}), max(${col}) FROM metrics WHERE ${where}`).raw(true).get(...range) as [number | null, number | null];
+    if (lo === null || hi === null) return { points: [], total: 0, buckets: 0, bucketWidth: 0 };
     const from = options.from ?? lo;
     const to = options.to ?? hi;
     const width = Math.max((to - from) / options.points, Number.MIN_VALUE);
     const bucket = `min(CAST((${col} - ?) / ? AS INTEGER), ?)`;
     const bucketArgs = [from, width, options.points - 1];
-    type Row = [number | null, number, number, number];
+    type Row = [number | null, number, number, number, ...unknown[]];
     const rows = (sql: string, ...extra: unknown[]) => this.ctx.prep(sql).raw(true).all(...range, ...extra) as Row[];
+    const mins = rows(`SELECT value, is_nan, timestamp, step, min(value), count(*) FROM metrics WHERE ${where} AND is_nan = 0 GROUP BY ${bucket}`, ...bucketArgs);
+    const nans = rows(`SELECT value, is_nan, timestamp, step, min(${col}), count(*) FROM metrics WHERE ${where} AND is_nan = 1 GROUP BY ${bucket}`, ...bucketArgs);
+    let count = 0;
+    for (const r of [...mins, ...nans]) count += r[5] as number;
     const candidates = [
-      ...rows(`SELECT value, is_nan, timestamp, step, min(value) FROM metrics WHERE ${where} AND is_nan = 0 GROUP BY ${bucket}`, ...bucketArgs),
+      ...mins,
+      ...nans,
       ...rows(`SELECT value, is_nan, timestamp, step, max(value) FROM metrics WHERE ${where} AND is_nan = 0 GROUP BY ${bucket}`, ...bucketArgs),
-      ...rows(`SELECT value, is_nan, timestamp, step, min(${col}) FROM metrics WHERE ${where} AND is_nan = 1 GROUP BY ${bucket}`, ...bucketArgs),
       ...rows(`SELECT value, is_nan, timestamp, step FROM metrics WHERE ${where} ORDER BY ${col}, step, timestamp LIMIT 1`),
       ...rows(`SELECT value, is_nan, timestamp, step FROM metrics WHERE ${where} ORDER BY ${col} DESC, step DESC, timestamp DESC LIMIT 1`),
     ];
