@@ -1,3 +1,4 @@
+import type { DownsampleOptions, DownsampleResult } from './downsample.js';
 import type { Readable } from 'node:stream';
 import type {
   Artifact,
@@ -57,6 +58,11 @@ export interface TrackingStore {
    * `sampleSteps` keeps out of the run's steps in [start_step, end_step], by step then timestamp.
    */
   sampleMetricHistory(runId: string, key: string, request: SampleHistoryRequest): Promise<Metric[]>;
+  /**
+   * Optional: downsample() of one metric done by the store itself (SQLite aggregates in SQL). Without it, callers
+   * stream getMetricHistory's pages through createDownsampler; both keep every bucket's min and max.
+   */
+  downsampleMetricHistory?(runId: string, key: string, options: DownsampleOptions): Promise<DownsampleResult>;
   /** Artifacts whose path is `prefix` or below it (all of them without a prefix), sorted by path. */
   listArtifacts(runId: string, prefix?: string): Promise<Artifact[]>;
 

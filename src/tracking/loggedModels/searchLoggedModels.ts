@@ -1,5 +1,5 @@
 import { CairnError } from '../../core/errors.js';
-import { ATTRIBUTES, LOGGED_MODEL_ATTRIBUTE_ALIASES, compareSubjects, evaluateFilter, parseFilter, type FilterSubject, type OrderBy } from '../filter/index.js';
+import { ATTRIBUTES, TARGET_ATTRIBUTE_ALIASES, compareSubjects, evaluateFilter, parseFilter, type FilterSubject, type OrderBy } from '../filter/index.js';
 import type { LoggedModel, LoggedModelMetric, LoggedModelOrder, SearchLoggedModelsRequest } from './loggedModel.js';
 
 /**
@@ -72,7 +72,7 @@ function readOrder(o: LoggedModelOrder): { order: OrderBy; dataset_name?: string
   if (field.startsWith('metrics.') && field.length > 'metrics.'.length) {
     return { order: { entity: 'metric', key: field.slice('metrics.'.length), ascending }, dataset_name: o.dataset_name, dataset_digest: o.dataset_digest };
   }
-  const key = LOGGED_MODEL_ATTRIBUTE_ALIASES[field] ?? field;
+  const key = TARGET_ATTRIBUTE_ALIASES.logged_models[field] ?? field;
   if (!ATTRIBUTES.logged_models[key]) {
     throw new CairnError('USAGE', `Invalid order by field name: ${field || '(none)'}`, { hint: `order by metrics.<key> or one of ${Object.keys(ATTRIBUTES.logged_models).join(', ')}` });
   }

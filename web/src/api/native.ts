@@ -1,5 +1,6 @@
 /** Typed calls to cairn's native API (/api/cairn/v1/...): what the UI needs beyond MLflow's API. */
 import { request } from './http';
+import { readDouble } from './mlflow';
 import type { ExperimentSummary, RunKeys } from './types';
 
 const ROOT = 'api/cairn/v1/';
@@ -38,4 +39,26 @@ export function getRunLineage(runId: string, signal?: AbortSignal): Promise<unkn
 /** The tracked data of a revision. */
 export function getData(rev?: string, signal?: AbortSignal): Promise<unknown> {
   return request(`${ROOT}data`, { query: { rev }, signal });
+}
+
+/** A metric downsampled by the server (min/max per bucket), values read as numbers. */
+export interface DownsampledSeries {
+  run_id: string;
+  key: string;
+  total: number;
+  steps: number[];
+  timestamps: number[];
+  values: number[];
+}
+
+export async function getDownsampled(
+  runId: string,
+  options: { key: string; points?: number; x?: 'step' | 'time'; from?: number; to?: number },
+  signal?: AbortSignal,
+): Promise<DownsampledSeries> {
+  const r = await request<Omit<DownsampledSeries, 'values'> & { values: Array<number | string> }>(`${ROOT}runs/${encodeURIComponent(runId)}/metrics/downsampled`, {
+    query: { key: options.key, points: options.points, x: options.x, from: options.from, to: options.to },
+    signal,
+  });
+  return { ...r, values: r.values.map(readDouble) };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../serverContext.js';
 import { registerNativeRoutes, type NativeRoute } from './nativeRoute.js';
+import { metricRoutes } from './metricRoutes.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { repoRoutes } from './repoRoutes.js';
 import { uiSupportRoutes } from './uiSupportRoutes.js';
@@ -18,7 +19,7 @@ const serverRoutes: NativeRoute[] = [
 ];
 
 /** Every route of /api/cairn/v1/; describe each one in openapi.ts too. */
-export const NATIVE_ROUTES: NativeRoute[] = [...serverRoutes, ...repoRoutes, ...uiSupportRoutes];
+export const NATIVE_ROUTES: NativeRoute[] = [...serverRoutes, ...repoRoutes, ...uiSupportRoutes, ...metricRoutes];
 
 export function nativeRoutes(app: FastifyInstance, ctx: ServerContext): void {
   registerNativeRoutes(app, ctx, NATIVE_ROUTES);

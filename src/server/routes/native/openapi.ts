@@ -103,6 +103,22 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': json(ref('RunKeys'), 'The keys, sorted'), ...errors },
       },
     },
+    '/runs/{run_id}/metrics/downsampled': {
+      get: {
+        operationId: 'getDownsampledMetric',
+        summary:
+          "One metric of a run for a chart: the x axis (step or time) cut into at most `points` equal buckets, each keeping its lowest and highest point (and its first NaN), plus the first and last points, so every spike survives; the series streams through in pages",
+        parameters: [
+          { name: 'run_id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'key', in: 'query', required: true, description: 'The metric key', schema: { type: 'string' } },
+          { name: 'points', in: 'query', required: false, description: 'How many buckets at most (about one per pixel column); default 1000', schema: { type: 'integer', minimum: 1, maximum: 20000 } },
+          { name: 'x', in: 'query', required: false, description: 'What the buckets cut; default step', schema: { enum: ['step', 'time'] } },
+          { name: 'from', in: 'query', required: false, description: 'Only points with x >= from (a zoomed chart)', schema: { type: 'number' } },
+          { name: 'to', in: 'query', required: false, description: 'Only points with x <= to', schema: { type: 'number' } },
+        ],
+        responses: { '200': json(ref('DownsampledMetric'), 'At most 2 × points + 2 points (one more per bucket holding a NaN), by x'), ...errors, '404': json(ref('Error'), 'No such run') },
+      },
+    },
     '/experiments/git': {
       get: {
         operationId: 'listGitExperiments',
@@ -243,6 +259,22 @@ export const OPENAPI_DOCUMENT = {
             },
           },
           notes: { type: 'array', items: { type: 'string' }, description: 'Why lock is null, or what does not line up' },
+        },
+      },
+      DownsampledMetric: {
+        type: 'object',
+        required: ['run_id', 'key', 'x', 'method', 'total', 'buckets', 'bucket_width', 'steps', 'timestamps', 'values'],
+        properties: {
+          run_id: { type: 'string' },
+          key: { type: 'string' },
+          x: { enum: ['step', 'time'] },
+          method: { const: 'min-max', description: 'Min/max per bucket' },
+          total: { type: 'integer', description: 'How many points of the series are in range' },
+          buckets: { type: 'integer' },
+          bucket_width: { type: 'number', description: 'In steps or ms' },
+          steps: { type: 'array', items: { type: 'integer' } },
+          timestamps: { type: 'array', items: { type: 'integer' }, description: 'ms since the epoch' },
+          values: { type: 'array', items: { type: ['number', 'string'] }, description: 'Numbers, or "NaN", "Infinity", "-Infinity" as MLflow sends them' },
         },
       },
       GitExperiments: {
