@@ -8,17 +8,23 @@ export function encodePageToken(offset: number, query: string): string {
 
 export function decodePageToken(token: string | undefined, query: string): number {
   if (token === undefined || token === '') return 0;
-  let parsed: { o?: unknown; q?: unknown };
+  const { o } = readToken(token, query, (t) => typeof t.o === 'number' && Number.isSafeInteger(t.o) && t.o >= 0);
+  return o as number;
+}
+
+/** The fields of a token of this query, once `valid` accepts them; any other text is a clear USAGE error. */
+function readToken(token: string, query: string, valid: (parsed: Record<string, unknown>) => boolean): Record<string, unknown> {
+  let parsed: Record<string, unknown> | null;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
     throw badToken(token);
   }
-  if (typeof parsed?.o !== 'number' || !Number.isSafeInteger(parsed.o) || parsed.o < 0) throw badToken(token);
+  if (typeof parsed !== 'object' || parsed === null || !valid(parsed)) throw badToken(token);
   if (parsed.q !== fingerprint(query)) {
     throw new CairnError('USAGE', 'the page token belongs to another search', { hint: 'repeat the search with the same filter and order to use its page token' });
   }
-  return parsed.o;
+  return parsed;
 }
 
 /** Page size from a request: MLflow's default when absent, an error beyond the limit. */
@@ -97,16 +103,7 @@ function encodeCursorToken(cursor: number[], query: string): string {
 
 function decodeCursorToken(token: string | undefined, query: string): number[] | null {
   if (token === undefined || token === '') return null;
-  let parsed: { c?: unknown; q?: unknown };
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw badToken(token);
-  }
-  const cursor = Array.isArray(parsed?.c) ? parsed.c.map((v) => (typeof v === 'number' ? v : v === 'Infinity' || v === '-Infinity' || v === 'NaN' ? Number(v) : undefined)) : null;
-  if (!cursor || cursor.length === 0 || cursor.some((v) => v === undefined)) throw badToken(token);
-  if (parsed.q !== fingerprint(query)) {
-    throw new CairnError('USAGE', 'the page token belongs to another search', { hint: 'repeat the search with the same filter and order to use its page token' });
-  }
-  return cursor as number[];
+  const asNumber = (v: unknown) => (typeof v === 'number' ? v : v === 'Infinity' || v === '-Infinity' || v === 'NaN' ? Number(v) : undefined);
+  const { c } = readToken(token, query, (t) => Array.isArray(t.c) && t.c.length > 0 && t.c.every((v) => asNumber(v) !== undefined));
+  return (c as unknown[]).map((v) => asNumber(v) as number);
 }

@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from './freePort.js';
+import { openPgPool } from '../../src/core/sql/openPgPool.js';
+import { pgClient } from '../../src/core/sql/pgClient.js';
+import type { SqlClient } from '../../src/core/sql/sqlClient.js';
 
 export const PG_BIN = process.env.CAIRN_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -98,4 +101,19 @@ function clusterOwner(): { uid: number; gid: number } | null {
   } catch {
     throw new Error('the tests run as root and initdb refuses root, but there is no `postgres` user to run PostgreSQL as (install Debian\'s postgresql)');
   }
+}
+
+/**
+ * SqlClients on one fresh database of `postgres`: `open` makes another pool on it (so concurrent calls really race),
+ * `cleanup` ends every pool it made.
+ */
+export async function pgClientsOnFreshDatabase(postgres: Postgres): Promise<{ first: SqlClient; open: () => Promise<SqlClient>; cleanup: () => Promise<void> }> {
+  const uri = await postgres.newDatabase();
+  const pools: pg.Pool[] = [];
+  const open = async () => {
+    const pool = await openPgPool({ uri, what: 'the test database' });
+    pools.push(pool);
+    return pgClient(pool);
+  };
+  return { first: await open(), open, cleanup: async () => void (await Promise.all(pools.map((p) => p.end()))) };
 }
