@@ -102,5 +102,6 @@ export async function server(ctx) {
     proc.unref();
     ctx.keep = true;
     ctx.summary.push(`server: still running at ${url} (pid ${proc.pid}, log ${logFile}); stop it with \`kill ${proc.pid}\``);
+    ctx.summary.push(`web UI: open ${url} in a browser — the demo's experiments, runs, charts, pipeline and models`);
   }
 }
