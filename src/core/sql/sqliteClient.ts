@@ -11,11 +11,6 @@ export class ConnectionGate {
   private held: Promise<void> | null = null;
   private release: (() => void) | null = null;
 
-  /** Resolves when no async transaction is open on the connection (act on it with `whenIdle`, not after this). */
-  async idle(): Promise<void> {
-    while (this.held) await this.held;
-  }
-
   /**
    * Runs the synchronous `fn` as soon as no async transaction is open, in the same turn that saw the gate free: after
    * `await idle()` a transaction could begin before the caller's next line runs, and the caller's write would join it.
