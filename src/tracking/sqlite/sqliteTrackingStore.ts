@@ -7,7 +7,8 @@ import { connectionGate, sqliteClient, type ConnectionGate } from '../../core/sq
 import { DEFAULT_EXPERIMENT_ID, LIMITS, type Artifact, type Experiment, type Metric, type Run, type RunInfo, type RunTag } from '../entities.js';
 import { fetchKeysetPage, fetchPage } from '../pageToken.js';
 import { sampleSteps } from '../sampleSteps.js';
-import { createDownsampler, type DownsampleOptions, type DownsampleResult } from '../downsample.js';
+import type { DownsampleOptions, DownsampleResult } from '../downsample.js';
+import { downsampleInSql } from './downsampleInSql.js';
 import type {
   CreateExperimentRequest,
   CreateRunRequest,
@@ -269,42 +270,9 @@ export class SqliteTrackingStore implements TrackingStore {
     return rows.map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
   }
 
-  /**
-   * downsample() computed by SQLite: each bucket's min and max rows come from GROUP BY (a bare column of a min()/max()
-   * aggregate is the row holding it), so a million points are scanned in C and only a few thousand candidates reach
-   * JavaScript, where createDownsampler picks the same points over the same buckets.
-   */
+  /** downsample() computed by SQLite: only a few candidates per bucket reach JavaScript (see downsampleInSql). */
   async downsampleMetricHistory(runId: string, key: string, options: DownsampleOptions): Promise<DownsampleResult> {
-    const run = this.runKey(runId);
-    const col = options.x === 'step' ? 'step' : 'timestamp';
-    const where = `run = ? AND key = ? AND ${col} BETWEEN ? AND ?`;
-    const range = [run, key, options.from ?? Number.MIN_SAFE_INTEGER, options.to ?? Number.MAX_SAFE_INTEGER];
-    // No count(*) here: by step, min() and max() are two index lookups; the buckets' queries count.
-    const [lo, hi] = this.ctx.prep(`SELECT min(${col}), max(${col}) FROM metrics WHERE ${where}`).raw(true).get(...range) as [number | null, number | null];
-    if (lo === null || hi === null) return { points: [], total: 0, buckets: 0, bucketWidth: 0 };
-    const from = options.from ?? lo;
-    const to = options.to ?? hi;
-    const width = Math.max((to - from) / options.points, Number.MIN_VALUE);
-    const bucket = `min(CAST((${col} - ?) / ? AS INTEGER), ?)`;
-    const bucketArgs = [from, width, options.points - 1];
-    type Row = [number | null, number, number, number, ...unknown[]];
-    const rows = (sql: string, ...extra: unknown[]) => this.ctx.prep(sql).raw(true).all(...range, ...extra) as Row[];
-    const mins = rows(`SELECT value, is_nan, timestamp, step, min(value), count(*) FROM metrics WHERE ${where} AND is_nan = 0 GROUP BY ${bucket}`, ...bucketArgs);
-    const nans = rows(`SELECT value, is_nan, timestamp, step, min(${col}), count(*) FROM metrics WHERE ${where} AND is_nan = 1 GROUP BY ${bucket}`, ...bucketArgs);
-    let count = 0;
-    for (const r of [...mins, ...nans]) count += r[5] as number;
-    const candidates = [
-      ...mins,
-      ...nans,
-      ...rows(`SELECT value, is_nan, timestamp, step, max(value) FROM metrics WHERE ${where} AND is_nan = 0 GROUP BY ${bucket}`, ...bucketArgs),
-      ...rows(`SELECT value, is_nan, timestamp, step FROM metrics WHERE ${where} ORDER BY ${col}, step, timestamp LIMIT 1`),
-      ...rows(`SELECT value, is_nan, timestamp, step FROM metrics WHERE ${where} ORDER BY ${col} DESC, step DESC, timestamp DESC LIMIT 1`),
-    ];
-    // A row may be a candidate twice (its bucket's min and the series' first point): once is enough.
-    const unique = new Map(candidates.map((r) => [`${r[3]}:${r[2]}:${r[1]}:${r[0]}`, r]));
-    const sampler = createDownsampler({ ...options, from, to });
-    sampler.add([...unique.values()].map(([value, isNan, timestamp, step]) => ({ value: metricValue(value, isNan), timestamp, step })));
-    return { ...sampler.finish(), total: count };
+    return downsampleInSql(this.ctx, this.runKey(runId), key, options);
   }
 
   async listArtifacts(runId: string, prefix?: string): Promise<Artifact[]> {
