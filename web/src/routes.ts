@@ -1,19 +1,20 @@
-import { lazy } from 'react';
+import { lazyView } from './lib/lazyView';
 import type { RouteDef } from './lib/view';
 import { ExperimentsView } from './views/ExperimentsView';
 import { RunsView } from './views/RunsView';
 
 /**
  * Every view of the UI, one line each: `{ path, view, nav? }` (`nav` puts it in the header). A heavy view can load
- * on first use, keeping the first page small (App wraps views in Suspense):
- *   { path: '/compare', view: lazy(() => import('./views/CompareView').then((m) => ({ default: m.CompareView }))) },
+ * on first use, keeping the first page small (App wraps views in Suspense; main.tsx loads the first view's code before
+ * it renders, and the others' when the page is idle):
+ *   { path: '/compare', view: lazyView(() => import('./views/CompareView').then((m) => m.CompareView)) },
  */
 export const ROUTES: RouteDef[] = [
   { path: '/', view: ExperimentsView, nav: 'Experiments' },
   { path: '/experiments/:id', view: RunsView },
   { path: '/runs', view: RunsView },
-  { path: '/runs/:id', view: lazy(() => import('./views/RunView').then((m) => ({ default: m.RunView }))) },
-  { path: '/compare', view: lazy(() => import('./views/CompareView').then((m) => ({ default: m.CompareView }))) },
-  { path: '/pipeline', view: lazy(() => import('./views/PipelineView').then((m) => ({ default: m.PipelineView }))), nav: 'Pipeline' },
-  { path: '/models', view: lazy(() => import('./views/ModelsView').then((m) => ({ default: m.ModelsView }))), nav: 'Models' },
+  { path: '/runs/:id', view: lazyView(() => import('./views/RunView').then((m) => m.RunView)) },
+  { path: '/compare', view: lazyView(() => import('./views/CompareView').then((m) => m.CompareView)) },
+  { path: '/pipeline', view: lazyView(() => import('./views/PipelineView').then((m) => m.PipelineView)), nav: 'Pipeline' },
+  { path: '/models', view: lazyView(() => import('./views/ModelsView').then((m) => m.ModelsView)), nav: 'Models' },
 ];
