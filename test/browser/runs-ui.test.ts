@@ -7,6 +7,17 @@ import { PROJECT_ROOT } from '../helpers/cli.js';
 import { seedRuns } from '../helpers/seedRuns.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
+/** Retries `check` until it passes or 10 s have gone by (a bulk action finishes after its dialog closes). */
+async function eventually(check: () => Promise<void>): Promise<void> {
+  for (let started = Date.now(); ; await new Promise((r) => setTimeout(r, 100))) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() - started > 10_000) throw err;
+    }
+  }
+}
+
 // The callbacks of page.evaluate/waitForFunction run in the page; their globals, for the type checker only.
 declare const document: any;
 declare const location: any;
@@ -96,6 +107,42 @@ test('web UI: experiments and runs', { timeout: 180_000 }, async (t) => {
     assert.deepEqual(browser.errors, []);
   });
 
+  await it('a column edge drags to a new width that the URL keeps; the keyboard moves it too, a double-click resets it', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}#/experiments/${experimentId}`);
+    await page.waitForSelector('.rt-row[data-run-id]');
+    const head = page.locator('[data-column="metrics.acc"]');
+    const before = (await head.boundingBox())!.width;
+    const handle = page.getByRole('separator', { name: 'Resize acc' });
+    const box = (await handle.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 40, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.move(box.x + 80, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction(() => /[?&]w=metrics\.acc(%3A|:)\d+/.test(location.hash));
+    const after = (await head.boundingBox())!.width;
+    assert.ok(Math.abs(after - before - 80) <= 4, `dragged 80 px: ${before} → ${after}`);
+    // The cells follow their header.
+    const col = (await page.locator('[role=columnheader]').evaluateAll((hs: any[]) => hs.map((h) => h.getAttribute('data-column')))).indexOf('metrics.acc');
+    const cell = await page.locator('.rt-row[data-run-id]').first().locator('[role=gridcell]').nth(col).boundingBox();
+    assert.ok(Math.abs(cell!.width - after) <= 1, `cell ${cell!.width} vs header ${after}`);
+    // Not a column move: the order is what it was.
+    assert.equal(col, (await page.locator('[role=columnheader]').evaluateAll((hs: any[]) => hs.map((h) => h.getAttribute('data-column')))).indexOf('metrics.acc'));
+    await handle.focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((w) => Math.abs(document.querySelector('[data-column="metrics.acc"]')!.getBoundingClientRect().width - w) < 2, after - 10);
+    // A shared link opens at the same width.
+    const again = await browser.newPage();
+    await again.goto(page.url());
+    await again.waitForSelector('.rt-row[data-run-id]');
+    assert.ok(Math.abs((await again.locator('[data-column="metrics.acc"]').boundingBox())!.width - (after - 10)) <= 1);
+    await handle.dblclick();
+    await page.waitForFunction(() => !/[?&]w=/.test(location.hash));
+    assert.ok(Math.abs((await head.boundingBox())!.width - before) <= 1, 'back to the default width');
+    assert.deepEqual(browser.errors, []);
+  });
+
   await it('selecting runs (click, shift-click, keyboard) enables Compare with their ids', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}#/experiments/${experimentId}`);
@@ -139,8 +186,32 @@ test('web UI: experiments and runs', { timeout: 180_000 }, async (t) => {
     const rows = page.locator('.rt-row[data-run-id]');
     await rows.nth(0).locator('input[type=checkbox]').click();
     await rows.nth(1).locator('input[type=checkbox]').click();
-    page.once('dialog', (d) => void d.accept());
-    await page.click('button:has-text("Delete")');
+    // Tag them first, through the page's own dialog: a key is required, then both runs carry the tag.
+    await page.click('button:has-text("Tag…")');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox').fill('=oops');
+    await dialog.getByRole('button', { name: 'Tag' }).click();
+    assert.match(await dialog.getByRole('alert').innerText(), /key may not be empty/);
+    await dialog.getByRole('textbox').fill('reviewed = yes');
+    await browser.screenshot(page, 'bulk-tag-dialog');
+    await dialog.getByRole('button', { name: 'Tag' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const selectedIds = await rows.evaluateAll((els) => els.filter((e) => e.classList.contains('selected')).map((e) => e.getAttribute('data-run-id')!));
+    assert.equal(selectedIds.length, 2);
+    for (const id of selectedIds) {
+      await eventually(async () => {
+        const got = await server.api('runs/get', { run_id: id }, 'GET');
+        assert.ok(got.json.run.data.tags.some((tg: { key: string; value: string }) => tg.key === 'reviewed' && tg.value === 'yes'), JSON.stringify(got.json.run.data.tags));
+      });
+    }
+    // Delete asks first; Escape cancels and nothing is deleted.
+    await page.click('.selection-bar button:has-text("Delete")');
+    assert.match(await dialog.innerText(), /Delete 2 runs\? They can be restored/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.ok((await page.locator('[data-testid=run-count]').innerText()).startsWith('60 runs'));
+    await page.click('.selection-bar button:has-text("Delete")');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid=run-count]')!.textContent!.startsWith('58 runs'));
     await page.selectOption('select[aria-label="Show"]', 'deleted');
     await page.waitForFunction(() => document.querySelector('[data-testid=run-count]')!.textContent!.startsWith('2 runs'));

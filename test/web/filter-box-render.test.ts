@@ -29,11 +29,12 @@ test('the runs table renders its header with sort state, and no rows before it h
       pinned: new Set(['params.lr']),
       sort: [{ id: 'metrics.acc', desc: true }],
       selected: new Set<string>(),
-      onSort() {}, onSelect() {}, onSelectAll() {}, onMoveColumn() {}, onTogglePin() {}, onHideColumn() {}, onToggleGroup() {}, onOpenRun() {},
+      onSort() {}, onSelect() {}, onSelectAll() {}, onMoveColumn() {}, onTogglePin() {}, onHideColumn() {}, onResizeColumn() {}, onToggleGroup() {}, onOpenRun() {},
     }),
   );
   const headers = [...html.matchAll(/data-column="([^"]+)"/g)].map((m) => m[1]);
   assert.deepEqual(headers, ['params.lr', 'attributes.run_name', 'metrics.acc'], 'pinned first');
   assert.match(html, /data-column="metrics.acc" aria-sort="descending"/);
   assert.match(html, /aria-rowcount="1"/);
+  assert.equal([...html.matchAll(/role="separator"[^>]*aria-label="Resize /g)].length, 3, 'every column has a resize handle');
 });

@@ -17,6 +17,7 @@ test('the runs view state survives the URL: filter, sort, columns, pins, group, 
     sort: [{ id: 'metrics.val loss', desc: true }, { id: 'params.lr', desc: false }],
     columns: ['attributes.run_name', 'metrics.val loss', 'params.a,b'],
     pinned: ['attributes.run_name'],
+    widths: { 'attributes.run_name': 300, 'params.a,b': 64 },
     groupBy: 'params.opt',
     selected: ['r1', 'r2', 'r3'],
     viewType: 'DELETED_ONLY',
@@ -25,9 +26,14 @@ test('the runs view state survives the URL: filter, sort, columns, pins, group, 
   const several: RunsState = { ...full, experimentIds: ['1', '2'], viewType: 'ALL', columns: [] };
   assert.deepEqual(roundTrip(several), several);
   assert.equal(encodeRunsState(several).path, '/runs');
-  const plain: RunsState = { experimentIds: ['0'], filter: '', sort: [], columns: null, pinned: [], groupBy: null, selected: [], viewType: 'ACTIVE_ONLY' };
+  const plain: RunsState = { experimentIds: ['0'], filter: '', sort: [], columns: null, pinned: [], widths: {}, groupBy: null, selected: [], viewType: 'ACTIVE_ONLY' };
   assert.deepEqual(roundTrip(plain), plain);
   assert.equal(formatHash(encodeRunsState(plain).path, encodeRunsState(plain).query), '#/experiments/0', 'a default view has a short URL');
+});
+
+test('column widths in a hand-edited link are kept within bounds, and a malformed one is dropped', () => {
+  const state = decodeRunsState({ id: '1' }, { w: 'metrics.acc:5,params.lr:99999,params.x:120,nonsense' });
+  assert.deepEqual(state.widths, { 'metrics.acc': 48, 'params.lr': 800, 'params.x': 120 });
 });
 
 test('toggleSort: asc, desc, off; shift adds tie-breakers', () => {

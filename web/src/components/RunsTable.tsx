@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { Run } from '../api/types';
 import { cellValue, type Column, type SortKey, type TableRow } from '../lib/columns';
+import { COLUMN_WIDTH_LIMITS } from '../lib/runsState';
 import { formatDateTime, formatDuration, formatNumber } from '../lib/format';
 
 export const ROW_HEIGHT = 30;
@@ -21,6 +22,8 @@ export interface RunsTableProps {
   onMoveColumn(id: string, beforeId: string | null): void;
   onTogglePin(id: string): void;
   onHideColumn(id: string): void;
+  /** A column's edge was dragged (or moved with the arrow keys) to `width` px; null resets it (double-click). */
+  onResizeColumn(id: string, width: number | null): void;
   onToggleGroup(key: string): void;
   onOpenRun(id: string): void;
 }
@@ -31,7 +34,10 @@ export interface RunsTableProps {
  * Enter opens the run, Ctrl/⌘+A selects all, Escape clears.
  */
 export function RunsTable(props: RunsTableProps) {
-  const { rows, columns, pinned, sort, selected } = props;
+  const { rows, pinned, sort, selected } = props;
+  // While an edge is dragged the table follows the pointer; the URL (and the view's state) changes once, on release.
+  const [resizing, setResizing] = useState<{ id: string; width: number } | null>(null);
+  const columns = resizing ? props.columns.map((c) => (c.id === resizing.id ? { ...c, width: resizing.width } : c)) : props.columns;
   const scroller = useRef<HTMLDivElement>(null);
   const [cursor, setCursor] = useState(0);
   const anchor = useRef<number | null>(null);
@@ -127,6 +133,7 @@ export function RunsTable(props: RunsTableProps) {
               style={{ width: c.width, left: isPinned ? lefts.get(c.id) : undefined }}
               draggable
               onDragStart={(e) => {
+                if (resizing || (e.target as HTMLElement).classList?.contains('rt-resize')) return e.preventDefault();
                 setDragging(c.id);
                 e.dataTransfer.setData('text/plain', c.id);
                 e.dataTransfer.effectAllowed = 'move';
@@ -159,6 +166,7 @@ export function RunsTable(props: RunsTableProps) {
                   ×
                 </button>
               </span>
+              <ResizeHandle column={c} active={resizing?.id === c.id} onLive={(width) => setResizing(width === null ? null : { id: c.id, width })} onDone={(width) => props.onResizeColumn(c.id, width)} />
             </div>
           );
         })}
@@ -279,4 +287,60 @@ function Cell({ run, column }: { run: Run; column: Column }) {
   if (v === null) return null;
   if (typeof v === 'number') return <span title={String(v)}>{formatNumber(v)}</span>;
   return <span title={v}>{v}</span>;
+}
+
+const clampWidth = (w: number) => Math.round(Math.min(COLUMN_WIDTH_LIMITS.max, Math.max(COLUMN_WIDTH_LIMITS.min, w)));
+
+/** The right edge of a header cell: drag it, or focus it and use ←/→ (Shift for 50 px); a double-click resets. */
+function ResizeHandle({ column, active, onLive, onDone }: { column: Column; active: boolean; onLive(width: number | null): void; onDone(width: number | null): void }) {
+  const start = useRef<{ x: number; width: number } | null>(null);
+  return (
+    <span
+      className={`rt-resize${active ? ' active' : ''}`}
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize ${column.label}`}
+      aria-valuenow={column.width}
+      aria-valuemin={COLUMN_WIDTH_LIMITS.min}
+      aria-valuemax={COLUMN_WIDTH_LIMITS.max}
+      tabIndex={0}
+      draggable={false}
+      onClick={(e) => e.stopPropagation()}
+      onPointerDown={(e) => {
+        e.preventDefault();
+        e.stopPropagation();
+        e.currentTarget.setPointerCapture(e.pointerId);
+        start.current = { x: e.clientX, width: column.width };
+        onLive(column.width);
+      }}
+      onPointerMove={(e) => {
+        if (start.current) onLive(clampWidth(start.current.width + e.clientX - start.current.x));
+      }}
+      onPointerUp={(e) => {
+        if (!start.current) return;
+        // Against the width the drag started from: `column` already carries the live width.
+        const from = start.current.width;
+        const width = clampWidth(from + e.clientX - start.current.x);
+        start.current = null;
+        onLive(null);
+        if (width !== from) onDone(width);
+      }}
+      onPointerCancel={() => {
+        start.current = null;
+        onLive(null);
+      }}
+      onDoubleClick={(e) => {
+        e.stopPropagation();
+        onDone(null);
+      }}
+      onKeyDown={(e) => {
+        const step = e.shiftKey ? 50 : 10;
+        if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+          e.preventDefault();
+          e.stopPropagation();
+          onDone(clampWidth(column.width + (e.key === 'ArrowRight' ? step : -step)));
+        }
+      }}
+    />
+  );
 }

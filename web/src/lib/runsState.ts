@@ -14,6 +14,8 @@ export interface RunsState {
   /** null: the default columns for the experiments' keys. */
   columns: string[] | null;
   pinned: string[];
+  /** Column widths the user dragged, in pixels, by column id (the others keep their default). */
+  widths: Record<string, number>;
   groupBy: string | null;
   selected: string[];
   viewType: ViewType;
@@ -31,6 +33,7 @@ export function decodeRunsState(params: Record<string, string>, query: Record<st
     }),
     columns: query.cols === undefined ? null : decodeList(query.cols).filter((c) => c !== '-'),
     pinned: decodeList(query.pin),
+    widths: decodeWidths(query.w),
     groupBy: query.group || null,
     selected: decodeList(query.sel),
     viewType: VIEW_TYPES[query.show ?? 'active'] ?? 'ACTIVE_ONLY',
@@ -50,11 +53,26 @@ export function encodeRunsState(s: RunsState): { path: string; query: Record<str
       // Hiding every column is a choice too: `cols=-` (no column has the id "-", so it decodes to none).
       cols: s.columns === null ? undefined : s.columns.length ? encodeList(s.columns) : '-',
       pin: s.pinned.length ? encodeList(s.pinned) : undefined,
+      w: Object.keys(s.widths).length ? encodeList(Object.entries(s.widths).map(([id, px]) => `${id}:${px}`)) : undefined,
       group: s.groupBy ?? undefined,
       sel: s.selected.length ? encodeList(s.selected) : undefined,
       show: show === 'active' ? undefined : show,
     },
   };
+}
+
+/** The narrowest and widest a column may be dragged to. */
+export const COLUMN_WIDTH_LIMITS = { min: 48, max: 800 } as const;
+
+/** `id:px` pairs; a malformed or out-of-range pair is dropped (a hand-edited link still opens). */
+function decodeWidths(value: string | undefined): Record<string, number> {
+  const widths: Record<string, number> = {};
+  for (const item of decodeList(value)) {
+    const m = /^(.*):(\d+)$/.exec(item);
+    if (!m) continue;
+    widths[m[1]] = Math.min(COLUMN_WIDTH_LIMITS.max, Math.max(COLUMN_WIDTH_LIMITS.min, Number(m[2])));
+  }
+  return widths;
 }
 
 /** The next sort after clicking a column's header: asc → desc → off; with shift, the column is added as a tie-breaker. */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api/http';
 import { searchModels, searchVersions, setAlias, transitionStage, type ModelVersion, type RegisteredModel } from '../api/registry';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatDateTime } from '../lib/format';
 import type { ViewProps } from '../lib/view';
@@ -101,17 +102,7 @@ export function ModelsView({ query, navigate }: ViewProps) {
           </section>
         )}
       </div>
-      {pending && (
-        <div className="dialog-backdrop">
-          <div className="dialog" role="dialog" aria-modal="true" aria-label="confirm">
-            <p>{pending.title}</p>
-            <div className="toolbar">
-              <button className="primary" onClick={confirm} autoFocus>Confirm</button>
-              <button onClick={() => setPending(null)}>Cancel</button>
-            </div>
-          </div>
-        </div>
-      )}
+      {pending && <ConfirmDialog title={pending.title} onConfirm={() => void confirm()} onCancel={() => setPending(null)} />}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { deleteRun, getExperiment, restoreRun, setRunTag } from '../api/mlflow';
 import { getRunKeys } from '../api/native';
 import type { Experiment, RunKeys } from '../api/types';
 import { ColumnPicker } from '../components/ColumnPicker';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterBox } from '../components/FilterBox';
 import { RunsTable } from '../components/RunsTable';
@@ -56,9 +57,14 @@ export function RunsView({ params, query, navigate }: ViewProps) {
   const sorted = useMemo(() => sortRuns(loaded.runs, state.sort), [loaded.runs, state.sort]);
   const rows = useMemo(() => tableRows(sorted, state.groupBy, collapsed), [sorted, state.groupBy, collapsed]);
   const columnIds = state.columns ?? defaultColumnIds(keys);
-  const columns = useMemo(() => arrangeColumns(columnIds, state.pinned), [columnIds.join('\n'), state.pinned]);
+  const widthsKey = JSON.stringify(state.widths);
+  const columns = useMemo(
+    () => arrangeColumns(columnIds, state.pinned).map((c) => (state.widths[c.id] ? { ...c, width: state.widths[c.id] } : c)),
+    [columnIds.join('\n'), state.pinned, widthsKey],
+  );
   const selected = useMemo(() => new Set(state.selected), [state.selected]);
   const [busy, setBusy] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'tag' | 'delete' | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
 
   const filterError = loaded.error instanceof ApiError && typeof loaded.error.data?.column === 'number' ? { column: loaded.error.data.column as number, message: loaded.error.message.split('\n')[0] } : null;
@@ -128,14 +134,7 @@ export function RunsView({ params, query, navigate }: ViewProps) {
             <button
               type="button"
               disabled={busy !== null}
-              onClick={() => {
-                const kv = window.prompt('Tag the selected runs: key=value');
-                if (!kv) return;
-                const eq = kv.indexOf('=');
-                const key = (eq < 0 ? kv : kv.slice(0, eq)).trim();
-                if (!key) return;
-                void bulk('tag', (id) => setRunTag(id, key, eq < 0 ? '' : kv.slice(eq + 1).trim()));
-              }}
+              onClick={() => setDialog('tag')}
             >
               Tag…
             </button>
@@ -149,11 +148,7 @@ export function RunsView({ params, query, navigate }: ViewProps) {
                 type="button"
                 className="danger"
                 disabled={busy !== null}
-                onClick={() => {
-                  if (window.confirm(`Delete ${selectedIds.length} run${selectedIds.length === 1 ? '' : 's'}? They can be restored from "Deleted runs".`)) {
-                    void bulk('delete', async (id) => deleteRun(id)).then(() => update({ selected: [] }));
-                  }
-                }}
+                onClick={() => setDialog('delete')}
               >
                 Delete
               </button>
@@ -182,6 +177,10 @@ export function RunsView({ params, query, navigate }: ViewProps) {
         onSelectAll={(value) => update({ selected: value ? rows.flatMap((r) => (r.type === 'run' ? [r.run.id] : [])) : [] })}
         onMoveColumn={(id, before) => update({ columns: moveColumn(columnIds, id, before) })}
         onTogglePin={(id) => update({ pinned: state.pinned.includes(id) ? state.pinned.filter((p) => p !== id) : [...state.pinned, id] })}
+        onResizeColumn={(id, width) => {
+          const { [id]: _old, ...rest } = state.widths;
+          update({ widths: width === null ? rest : { ...rest, [id]: width } });
+        }}
         onHideColumn={(id) => update({ columns: columnIds.filter((c) => c !== id), pinned: state.pinned.filter((p) => p !== id) })}
         onToggleGroup={(key) => {
           const next = new Set(collapsed);
@@ -191,6 +190,38 @@ export function RunsView({ params, query, navigate }: ViewProps) {
         }}
         onOpenRun={(id) => navigate(`/runs/${encodeURIComponent(id)}`)}
       />
+      {dialog === 'tag' && (
+        <ConfirmDialog
+          title={`Tag ${selectedIds.length} run${selectedIds.length === 1 ? '' : 's'}`}
+          confirmLabel="Tag"
+          input={{ label: 'key=value', placeholder: 'reviewed=yes', validate: (v) => (parseTag(v) ? null : 'Write key=value; the key may not be empty.') }}
+          onCancel={() => setDialog(null)}
+          onConfirm={(v) => {
+            setDialog(null);
+            const tag = parseTag(v)!;
+            void bulk('tag', (id) => setRunTag(id, tag.key, tag.value));
+          }}
+        />
+      )}
+      {dialog === 'delete' && (
+        <ConfirmDialog
+          title={`Delete ${selectedIds.length} run${selectedIds.length === 1 ? '' : 's'}? They can be restored from "Deleted runs".`}
+          confirmLabel="Delete"
+          danger
+          onCancel={() => setDialog(null)}
+          onConfirm={() => {
+            setDialog(null);
+            void bulk('delete', async (id) => deleteRun(id)).then(() => update({ selected: [] }));
+          }}
+        />
+      )}
     </section>
   );
+}
+
+/** `key=value` (or a bare key, for an empty value) as a tag; null without a key. */
+function parseTag(text: string): { key: string; value: string } | null {
+  const eq = text.indexOf('=');
+  const key = (eq < 0 ? text : text.slice(0, eq)).trim();
+  return key ? { key, value: eq < 0 ? '' : text.slice(eq + 1).trim() } : null;
 }
