@@ -237,6 +237,15 @@ test('web UI: experiments and runs', { timeout: 180_000 }, async (t) => {
     await page.waitForFunction((id) => document.querySelector(`.rt-row[data-run-id="${id}"] .status`)?.textContent === 'FINISHED', running, { timeout: 15_000 });
     await page.locator(`.rt-row[data-run-id="${fresh}"]`).waitFor({ timeout: 15_000 });
     assert.equal(await page.locator('.rt-row[data-run-id]').first().getAttribute('data-run-id'), fresh, 'the newest run comes first');
+
+    // With a filter on: a running run whose new metric no longer matches leaves the table at the next refresh.
+    await page.locator('input[aria-label="Filter runs"]').fill('metrics.acc > 0.5');
+    await page.click('button:has-text("Apply")');
+    const live = (await server.api('runs/create', { experiment_id: experimentId, run_name: 'live-one', start_time: Date.UTC(2026, 0, 4) })).json.run.info.run_id as string;
+    await server.api('runs/log-metric', { run_id: live, key: 'acc', value: 0.9, timestamp: Date.UTC(2026, 0, 4), step: 0 });
+    await page.locator(`.rt-row[data-run-id="${live}"]`).waitFor({ timeout: 15_000 });
+    await server.api('runs/log-metric', { run_id: live, key: 'acc', value: 0.1, timestamp: Date.UTC(2026, 0, 4) + 1, step: 1 });
+    await page.locator(`.rt-row[data-run-id="${live}"]`).waitFor({ state: 'detached', timeout: 15_000 });
     assert.deepEqual(browser.errors, []);
   });
 });

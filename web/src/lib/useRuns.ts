@@ -79,28 +79,35 @@ export function useRuns(query: RunsQuery, options: { poll?: boolean } = {}): Loa
   return { ...state, reload: () => setGeneration((g) => g + 1) };
 }
 
-/** Re-reads the RUNNING runs and looks for runs started after the newest one; null when nothing changed. */
+/**
+ * Re-reads the RUNNING runs and looks for runs started after the newest one; null when nothing changed. The
+ * running runs are read through the view's own filter, so a run whose new metrics no longer match it leaves the
+ * table (as it would on a reload) instead of staying with stale values.
+ */
 async function refreshLive(query: RunsQuery, runs: Run[]): Promise<Run[] | null> {
   if (runs.length === 0) return null;
   const running = runs.filter((r) => r.status === 'RUNNING' || r.status === 'SCHEDULED').map((r) => r.id);
   const newest = runs.reduce((m, r) => Math.max(m, r.startTime), 0);
+  const within = (clause: string) => (query.filter.trim() ? `(${query.filter}) and ${clause}` : clause);
   const updates: Run[] = [];
   for (let i = 0; i < running.length; i += 200) {
     const ids = running.slice(i, i + 200).map((id) => `'${id}'`).join(', ');
-    const page = await searchRuns({ ...query, orderBy: [], filter: `attributes.run_id IN (${ids})`, maxResults: 200 });
+    const page = await searchRuns({ ...query, orderBy: [], filter: within(`attributes.run_id IN (${ids})`), maxResults: 200 });
     updates.push(...page.runs);
   }
-  const since = `attributes.start_time > ${newest}`;
-  const fresh = await searchRuns({ ...query, orderBy: [], filter: query.filter.trim() ? `(${query.filter}) and ${since}` : since, maxResults: 1000 });
-  if (updates.length === 0 && fresh.runs.length === 0) return null;
+  const fresh = await searchRuns({ ...query, orderBy: [], filter: within(`attributes.start_time > ${newest}`), maxResults: 1000 });
   const byId = new Map(updates.map((r) => [r.id, r]));
-  let changed = fresh.runs.length > 0;
-  const merged = runs.map((r) => {
+  const left = new Set(running.filter((id) => !byId.has(id)));
+  let changed = fresh.runs.length > 0 || left.size > 0;
+  const merged: Run[] = [];
+  for (const r of runs) {
+    if (left.has(r.id)) continue;
     const u = byId.get(r.id);
-    if (!u || JSON.stringify(u) === JSON.stringify(r)) return r;
-    changed = true;
-    return u;
-  });
+    if (u && JSON.stringify(u) !== JSON.stringify(r)) {
+      changed = true;
+      merged.push(u);
+    } else merged.push(r);
+  }
   const known = new Set(runs.map((r) => r.id));
   return changed ? [...fresh.runs.filter((r) => !known.has(r.id)), ...merged] : null;
 }
