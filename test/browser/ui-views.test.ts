@@ -1,17 +1,13 @@
 /**
  * The compare, run, pipeline and models views in a real Chromium against a seeded in-process server: each loads
  * without console errors, compare draws a chart per metric, the artifact preview shows a file, and promotion moves an
- * alias. Screenshots go to test-output/screenshots/ (look at them).
+ * alias. Screenshots go to .cache/screenshots/ui-views/ (look at them).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { test, type TestContext } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
+import { test } from 'node:test';
 import type { Metric } from '../../src/tracking/entities.js';
+import { launchBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-const SHOTS = path.resolve('test-output/screenshots');
 
 async function seed(server: TestServer): Promise<string[]> {
   const ids: string[] = [];
@@ -31,21 +27,6 @@ async function seed(server: TestServer): Promise<string[]> {
   return ids;
 }
 
-async function open(t: TestContext, server: TestServer) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return { page, errors, go: (hash: string) => page.goto(`${server.url.replace(/\/$/, '')}/#${hash}`) };
-}
-
-const shot = async (page: Page, name: string) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-};
-
 test('compare, run page, models and pipeline load in Chromium; charts draw, a preview shows, promotion moves the alias', async (t) => {
   const server = await startTestServer(t);
   const ids = await seed(server);
@@ -58,7 +39,10 @@ test('compare, run page, models and pipeline load in Chromium; charts draw, a pr
   for (const id of ids.slice(0, 2)) assert.equal((await server.api('model-versions/create', { name: 'clf', source: `runs:/${id}/model`, run_id: id })).status, 200);
   assert.equal((await server.api('registered-models/alias', { name: 'clf', alias: 'champion', version: '1' })).status, 200);
 
-  const { page, errors, go } = await open(t, server);
+  const browser = await launchBrowser(t, 'ui-views');
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const go = (hash: string) => page.goto(`${server.url.replace(/\/$/, '')}/#${hash}`);
+  const shot = (p: typeof page, name: string) => browser.screenshot(p, name);
 
   await go(`/compare?runs=${ids.join(',')}`);
   await page.waitForSelector('[data-testid="chart-loss"] canvas');
@@ -67,6 +51,22 @@ test('compare, run page, models and pipeline load in Chromium; charts draw, a pr
   assert.equal(await page.locator('.compare-table td', { hasText: 'opt' }).count(), 0, 'opt is the same everywhere: hidden');
   assert.equal(await page.locator('svg.parallel polyline').count(), 3);
   await shot(page, 'compare');
+
+  // Dragging across the loss chart fetches that range again, finer, from the server; a double click zooms out.
+  const over = page.locator('[data-testid="chart-loss"] .u-over');
+  const box = (await over.boundingBox())!;
+  const refetch = page.waitForRequest((r) => /metrics\/downsampled\?.*key=loss.*from=\d+.*to=\d+/.test(r.url()) || /metrics\/downsampled\?.*from=\d+.*key=loss/.test(r.url()));
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  const zoomed = new URL((await refetch).url());
+  const [from, to] = [Number(zoomed.searchParams.get('from')), Number(zoomed.searchParams.get('to'))];
+  assert.ok(from > 1000 && to < 4000 && from < to, `the dragged range of steps: ${from}..${to}`);
+  await page.getByRole('button', { name: 'reset zoom' }).waitFor();
+  await shot(page, 'compare-zoomed');
+  await over.dblclick();
+  await page.getByRole('button', { name: 'reset zoom' }).waitFor({ state: 'detached' });
 
   await go(`/runs/${ids[0]}`);
   await page.waitForSelector('[data-testid="chart-loss"] canvas');
@@ -91,6 +91,6 @@ test('compare, run page, models and pipeline load in Chromium; charts draw, a pr
   await page.waitForSelector('.error-box, svg.dag');
   await shot(page, 'pipeline-no-repo');
   // The server here was not started in a repository: the pipeline view says so (a 404 with a hint) and nothing else fails.
-  const pipelineErrors = errors.filter((e) => !/404/.test(e));
+  const pipelineErrors = browser.errors.filter((e) => !/404/.test(e));
   assert.deepEqual(pipelineErrors, [], 'no console errors');
 });

@@ -63,7 +63,8 @@ export function MetricChart({ metric, runs, settings }: { metric: string; runs: 
       legend: { show: false },
       scales: { x: { time: settings.axis === 'time' }, y: { distr: settings.log ? 3 : 1 } },
       axes: [axis, { ...axis, size: 60, values: (_u, vals) => vals.map((v) => formatNumber(v)) }],
-      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: runColor(i), width: 1.5, spanGaps: true, points: { show: false } }))],
+      // A short series (a metric logged once, at the end of a stage) is drawn as dots: a line needs two points.
+      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: runColor(i), fill: undefined, width: 1.5, spanGaps: true, points: { show: data[0].length <= 64, size: 7, fill: runColor(i) } }))],
       cursor: { drag: { x: true, y: false } },
       hooks: {
         setSelect: [

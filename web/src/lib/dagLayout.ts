@@ -6,6 +6,9 @@ export interface DagNode {
   deps: string[];
   outs: string[];
   frozen: boolean;
+  /** The workspace's view only: whether `cairn repro` would run the stage, and why. */
+  status?: 'up-to-date' | 'changed' | 'frozen' | 'unknown';
+  reasons?: string[];
 }
 export interface Dag {
   nodes: DagNode[];

@@ -2,8 +2,10 @@ import { useEffect, useState } from 'react';
 import { getData, getPipelineDag } from '../api/native';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatNumber } from '../lib/format';
-import { dataChanges, layoutDag, type Dag, type TrackedData } from '../lib/dagLayout';
+import { dataChanges, layoutDag, type Dag, type DagNode, type TrackedData } from '../lib/dagLayout';
 import type { ViewProps } from '../lib/view';
+
+const STATUS_LABELS: Record<NonNullable<DagNode['status']>, string> = { 'up-to-date': 'up to date', changed: 'changed', frozen: 'frozen', unknown: 'status unknown' };
 
 /** `#/pipeline?rev=R&base=B`: the stage DAG, the tracked data of a commit, and what changed since another one. */
 export function PipelineView({ query, navigate }: ViewProps) {
@@ -42,11 +44,13 @@ export function PipelineView({ query, navigate }: ViewProps) {
             <path key={i} d={e.path} className="dag-edge" markerEnd="url(#arrow)"><title>{e.paths.join(', ')}</title></path>
           ))}
           {layout.nodes.map((n) => (
-            <g key={n.name} transform={`translate(${n.x},${n.y})`} className={`dag-node${n.frozen ? ' frozen' : ''}`}>
+            <g key={n.name} transform={`translate(${n.x},${n.y})`} className={`dag-node${n.frozen ? ' frozen' : ''}${n.status ? ` status-${n.status}` : ''}`} data-stage={n.name} data-status={n.status}>
               <rect width={layout.nodeWidth} height={layout.nodeHeight} rx={6} />
               <text x={10} y={20} className="dag-name">{n.name}</text>
-              <text x={10} y={38} className="dag-status">{n.frozen ? 'frozen' : `${n.outs.length} out${n.outs.length === 1 ? '' : 's'}`}</text>
-              <title>{n.cmd.join(' && ')}</title>
+              <text x={10} y={38} className="dag-status">
+                {n.status ? STATUS_LABELS[n.status] : n.frozen ? 'frozen' : ''} · {n.outs.length} out{n.outs.length === 1 ? '' : 's'}
+              </text>
+              <title>{[n.cmd.join(' && '), ...(n.reasons ?? [])].join('\n')}</title>
             </g>
           ))}
         </svg>

@@ -198,6 +198,12 @@ export const OPENAPI_DOCUMENT = {
                 outs: { type: 'array', items: { type: 'string' } },
                 frozen: { type: 'boolean' },
                 desc: { type: 'string' },
+                status: {
+                  type: 'string',
+                  enum: ['up-to-date', 'changed', 'frozen', 'unknown'],
+                  description: "Only for the workspace: whether `cairn repro` would run the stage (frozen: changed, but it will not); unknown when the pipeline's inputs cannot be checked",
+                },
+                reasons: { type: 'array', items: { type: 'string' }, description: 'Why a changed stage would run (as `cairn status` says it)' },
               },
             },
           },

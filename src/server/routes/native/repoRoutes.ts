@@ -1,9 +1,11 @@
+import { makeContext } from '../../../core/context.js';
 import { resolveRev } from '../../../git/git.js';
 import { trackedAtRev } from '../../../data/trackedAtRev.js';
 import { listExperiments } from '../../../experiments/listExperiments.js';
 import { runLineage } from '../../../experiments/runLineage.js';
 import { buildGraph } from '../../../pipeline/dag.js';
 import { loadPipeline } from '../../../pipeline/loadPipeline.js';
+import { pipelineStatus } from '../../../pipeline/pipelineStatus.js';
 import { dagView } from '../../../pipeline/renderDag.js';
 import { requiredString } from '../input.js';
 import { requireRepo, revParam, type NativeRoute } from './nativeRoute.js';
@@ -22,7 +24,18 @@ export const repoRoutes: NativeRoute[] = [
       const rev = revParam(request, undefined);
       const commit = rev === undefined ? null : await resolveRev(repo.root, rev);
       const pipeline = await loadPipeline(repo, commit === null ? {} : { rev: commit });
-      return { rev: commit, files: pipeline.files, ...dagView(pipeline, buildGraph(pipeline)) };
+      const view = dagView(pipeline, buildGraph(pipeline));
+      if (commit !== null || view.nodes.length === 0) return { rev: commit, files: pipeline.files, ...view };
+      // The workspace's stages also say whether `cairn repro` would run them: what `cairn status` computes (it runs
+      // nothing; unchanged files are not re-hashed, thanks to the state index).
+      const status = await pipelineStatus(repo, makeContext({ cwd: repo.root }));
+      const changed = new Map((status?.changed ?? []).map((c) => [c.stage, c]));
+      const nodes = view.nodes.map((n) => {
+        const c = changed.get(n.name);
+        const state = status?.error ? 'unknown' : c ? (c.frozen ? 'frozen' : 'changed') : 'up-to-date';
+        return { ...n, status: state, ...(c ? { reasons: c.reasons.map((r) => r.message) } : {}) };
+      });
+      return { rev: commit, files: pipeline.files, ...view, nodes };
     },
   },
   {
