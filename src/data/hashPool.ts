@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../core/startModuleWorker.js';
 import { CairnError } from '../core/errors.js';
 import type { RunContext } from '../core/context.js';
 import { runFileOp, statMany, type HashResult, type StatTable, type StoreParams } from './fileOps.js';
@@ -29,13 +30,7 @@ const INLINE_FILES = 200;
 const INLINE_BYTES = 64 << 20;
 
 export function startWorker(): Worker {
-  // Under tsx (tests that import src/ directly) the worker is the .ts file and needs tsx itself; the build uses .js.
-  if (import.meta.url.endsWith('.ts')) {
-    const url = new URL('./hashWorker.ts', import.meta.url).href;
-    const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
-    return new Worker(boot, { eval: true });
-  }
-  return new Worker(new URL('./hashWorker.js', import.meta.url));
+  return startModuleWorker(import.meta.url, 'hashWorker');
 }
 
 function cutBatches(items: PoolItem[]): Array<{ start: number; end: number; bytes: number }> {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import type { Metric } from '../../src/tracking/entities.js';
 import { downsample, type DownsampleOptions, type SeriesPoint } from '../../src/tracking/downsample.js';
@@ -95,4 +98,33 @@ test("each bucket starts at the first step the downsampler's own formula puts in
       if (s > Math.ceil(range.from)) assert.ok(bucketOf(s - 1) < i, `${JSON.stringify(range)}: step ${s - 1} also belongs to bucket ${i}`);
     }
   }
+});
+
+test('a file database downsamples in worker threads, with the same answer as the main connection, several at once', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-readers-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = SqliteTrackingStore.open({ file: path.join(dir, 'tracking.db'), readers: 2 });
+  t.after(() => store.close());
+  const ids: string[] = [];
+  const all: Metric[][] = [];
+  for (let r = 0; r < 4; r++) {
+    const metrics = series(10 + r, 20_000, { nanEvery: 333 });
+    const run = await store.createRun({ experiment_id: '0', run_name: `r${r}` });
+    await store.write([{ op: 'logBatch', run_id: run.run_id, metrics }]);
+    ids.push(run.run_id);
+    all.push(metrics);
+  }
+  const options: DownsampleOptions = { points: 200, x: 'step' };
+  const answers = await Promise.all(ids.map((id) => store.downsampleMetricHistory(id, 'loss', options)));
+  assert.equal(store.readers?.jobs, 4, 'the workers answered');
+  const inline = SqliteTrackingStore.open({ file: path.join(dir, 'tracking.db'), readers: 0 });
+  t.after(() => inline.close());
+  assert.equal(inline.readers, null);
+  for (let r = 0; r < 4; r++) assert.deepEqual(answers[r], await inline.downsampleMetricHistory(ids[r]!, 'loss', options));
+  // What was just written is what the workers read (WAL: a reader sees every committed write).
+  await store.write([{ op: 'logBatch', run_id: ids[0]!, metrics: [{ key: 'loss', value: 1e9, timestamp: 1, step: 10_000_000 }] }]);
+  const after = await store.downsampleMetricHistory(ids[0]!, 'loss', options);
+  assert.equal(after.total, answers[0]!.total + 1);
+  assert.ok(after.points.some((p) => p.value === 1e9));
+  await assert.rejects(store.downsampleMetricHistory('f'.repeat(32), 'loss', options), { code: 'NOT_FOUND' });
 });

@@ -18,7 +18,7 @@ const ROWS_PER_BUCKET_TO_QUERY = 8;
  * between a compare chart of five long runs drawing in three seconds or in under one.
  * By time the key gives no order, so one GROUP BY per aggregate remains.
  */
-export function downsampleInSql(ctx: WriteContext, run: number, key: string, options: DownsampleOptions): DownsampleResult {
+export function downsampleInSql(ctx: Pick<WriteContext, 'prep'>, run: number, key: string, options: DownsampleOptions): DownsampleResult {
   const col = options.x === 'step' ? 'step' : 'timestamp';
   const where = `run = ? AND key = ? AND ${col} BETWEEN ? AND ?`;
   const range = [run, key, options.from ?? Number.MIN_SAFE_INTEGER, options.to ?? Number.MAX_SAFE_INTEGER];
@@ -65,7 +65,7 @@ function toPoint([value, isNan, timestamp, step]: Row): SeriesPoint {
 }
 
 /** Each bucket's lowest and highest value, and its first NaN when it has one, one range of steps at a time. */
-function bucketExtremesByStep(ctx: WriteContext, run: number, key: string, range: { from: number; to: number; points: number }): { rows: Row[]; total: number } {
+function bucketExtremesByStep(ctx: Pick<WriteContext, 'prep'>, run: number, key: string, range: { from: number; to: number; points: number }): { rows: Row[]; total: number } {
   const bounds = stepBucketStarts(range);
   const inBucket = 'FROM metrics WHERE run = ? AND key = ? AND step BETWEEN ? AND ?';
   const finite = 'CASE WHEN is_nan = 0 THEN value END';

@@ -9,6 +9,7 @@ import { fetchKeysetPage, fetchPage } from '../pageToken.js';
 import { sampleSteps } from '../sampleSteps.js';
 import type { DownsampleOptions, DownsampleResult } from '../downsample.js';
 import { downsampleInSql } from './downsampleInSql.js';
+import { ReaderPool } from './readerPool.js';
 import type {
   CreateExperimentRequest,
   CreateRunRequest,
@@ -38,6 +39,8 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** Stop migrating at this schema version (tests of migrations only). */
   schemaVersion?: number;
+  /** How many worker threads may downsample series in parallel (default: one per core; 0: on the main connection). */
+  readers?: number;
 }
 
 /**
@@ -50,10 +53,13 @@ export class SqliteTrackingStore implements TrackingStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly gate: ConnectionGate;
   private sql?: SqlClient;
+  /** Read-only worker connections for whole-series scans; none for an in-memory database (no other connection sees it). */
+  readonly readers: ReaderPool | null;
 
   private constructor(private readonly db: Database.Database, options: SqliteStoreOptions) {
     this.gate = connectionGate(db);
     this.displayUri = options.file === ':memory:' ? 'sqlite://:memory:' : `sqlite://${path.resolve(options.file)}`;
+    this.readers = options.file === ':memory:' || options.readers === 0 ? null : new ReaderPool(path.resolve(options.file), options.readers);
     this.ctx = {
       db,
       prep: (sql) => {
@@ -270,9 +276,13 @@ export class SqliteTrackingStore implements TrackingStore {
     return rows.map(([value, isNan, timestamp, step]) => ({ key, value: metricValue(value, isNan), timestamp, step }));
   }
 
-  /** downsample() computed by SQLite: only a few candidates per bucket reach JavaScript (see downsampleInSql). */
+  /**
+   * downsample() computed by SQLite: only a few candidates per bucket reach JavaScript (see downsampleInSql), in a
+   * worker thread of its own when the database is a file, so a chart of five long runs reads on every core.
+   */
   async downsampleMetricHistory(runId: string, key: string, options: DownsampleOptions): Promise<DownsampleResult> {
-    return downsampleInSql(this.ctx, this.runKey(runId), key, options);
+    const run = this.runKey(runId);
+    return this.readers ? this.readers.downsample(run, key, options) : downsampleInSql(this.ctx, run, key, options);
   }
 
   async listArtifacts(runId: string, prefix?: string): Promise<Artifact[]> {
@@ -310,6 +320,7 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async close(): Promise<void> {
+    await this.readers?.close();
     if (this.db.open) this.db.close();
   }
 
