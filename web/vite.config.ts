@@ -13,7 +13,10 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     // The server's own filter grammar, never a second copy: the filter box parses exactly what the search accepts.
-    alias: { '@cairn/filter': path.resolve(here, '../src/tracking/filter/index.ts') },
+    alias: {
+      '@cairn/filter': path.resolve(here, '../src/tracking/filter/index.ts'),
+      '@cairn/format-bytes': path.resolve(here, '../src/core/formatBytes.ts'),
+    },
   },
   build: {
     outDir: path.resolve(here, '../dist/web'),

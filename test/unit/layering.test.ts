@@ -50,8 +50,9 @@ export function layerViolations(srcDir: string): string[] {
 }
 
 /**
- * The browser UI talks only to the server's API: it reaches outside web/ only for the filter grammar (through the
- * `@cairn/filter` alias) and for types of src/tracking (erased at build time, so no server code is bundled).
+ * The browser UI talks only to the server's API: it reaches outside web/ only for the filter grammar and the byte
+ * formatter (pure modules, through the `@cairn/filter` and `@cairn/format-bytes` aliases) and for types of
+ * src/tracking (erased at build time, so no server code is bundled).
  */
 export function webViolations(webSrc: string, srcDir: string): string[] {
   const problems: string[] = [];

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { getData, getPipelineDag } from '../api/native';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { formatNumber } from '../lib/format';
+import { formatBytes } from '@cairn/format-bytes';
 import { dataChanges, layoutDag, type Dag, type DagNode, type TrackedData } from '../lib/dagLayout';
 import type { ViewProps } from '../lib/view';
 
@@ -63,7 +63,7 @@ export function PipelineView({ query, navigate }: ViewProps) {
           <tbody>
             {data.data.map((d) => (
               <tr key={d.path}>
-                <td className="mono">{d.path}</td><td>{d.kind}</td><td className="num">{d.files ?? 1}</td><td className="num">{formatNumber(d.size)} B</td>
+                <td className="mono">{d.path}</td><td>{d.kind}</td><td className="num">{d.files ?? 1}</td><td className="num" title={`${d.size} bytes`}>{formatBytes(d.size)}</td>
                 <td className="mono">{d.oid.slice(0, 12)}</td><td className="muted">{d.stage ? `stage ${d.stage}` : d.pointer_file}</td>
               </tr>
             ))}
@@ -78,7 +78,7 @@ export function PipelineView({ query, navigate }: ViewProps) {
               <thead><tr><th>path</th><th>change</th><th className="num">size before</th><th className="num">size after</th></tr></thead>
               <tbody>
                 {changes.map((c) => (
-                  <tr key={c.path}><td className="mono">{c.path}</td><td>{c.change}</td><td className="num">{c.before ? formatNumber(c.before.size) : ''}</td><td className="num">{c.after ? formatNumber(c.after.size) : ''}</td></tr>
+                  <tr key={c.path}><td className="mono">{c.path}</td><td>{c.change}</td><td className="num">{c.before ? formatBytes(c.before.size) : ''}</td><td className="num">{c.after ? formatBytes(c.after.size) : ''}</td></tr>
                 ))}
               </tbody>
             </table>
