@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { getRun } from '../api/mlflow';
+import { getExperiment, getRun } from '../api/mlflow';
 import { getRunLineage } from '../api/native';
 import type { Run } from '../api/types';
 import { ArtifactBrowser } from '../components/ArtifactBrowser';
@@ -46,6 +46,7 @@ export function RunView({ params, query, navigate }: ViewProps) {
   const [lineage, setLineage] = useState<Lineage | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [lineageError, setLineageError] = useState<unknown>(null);
+  const [experimentName, setExperimentName] = useState<string | null>(null);
   const settings = chartSettingsFrom(query);
   useEffect(() => {
     const ctrl = new AbortController();
@@ -53,6 +54,12 @@ export function RunView({ params, query, navigate }: ViewProps) {
     getRunLineage(params.id, ctrl.signal).then((l) => setLineage(l as Lineage), (e) => !ctrl.signal.aborted && setLineageError(e));
     return () => ctrl.abort();
   }, [params.id]);
+  useEffect(() => {
+    if (!run) return;
+    const ctrl = new AbortController();
+    getExperiment(run.experimentId, ctrl.signal).then((e) => setExperimentName(e.name), () => undefined);
+    return () => ctrl.abort();
+  }, [run?.experimentId]);
   if (error) return <div className="view"><ErrorMessage error={error} /></div>;
   if (!run) return <div className="loading">Loading…</div>;
   const t = run.tags;
@@ -66,7 +73,7 @@ export function RunView({ params, query, navigate }: ViewProps) {
       </h1>
       <dl className="overview">
         <dt>Run id</dt><dd className="mono">{run.id}</dd>
-        <dt>Experiment</dt><dd><a href={`#/experiments/${run.experimentId}`}>{run.experimentId}</a></dd>
+        <dt>Experiment</dt><dd><a href={`#/experiments/${run.experimentId}`}>{experimentName ?? run.experimentId}</a></dd>
         <dt>Started</dt><dd>{formatDateTime(run.startTime)}</dd>
         <dt>Duration</dt><dd>{formatDuration((run.endTime ?? Date.now()) - run.startTime)}</dd>
         <dt>User</dt><dd>{run.user || t['mlflow.user'] || ''}</dd>
