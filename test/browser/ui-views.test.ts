@@ -86,6 +86,12 @@ test('compare, run page, models and pipeline load in Chromium; charts draw, a pr
   const alias = await server.api('registered-models/alias', { name: 'clf', alias: 'champion' }, 'GET');
   assert.equal(alias.json.model_version.version, '2');
   await shot(page, 'models');
+  // Demote: the alias goes after a confirmation.
+  await page.getByRole('button', { name: 'Demote: remove @champion' }).click();
+  assert.match(await page.getByRole('dialog').innerText(), /Remove @champion of clf from v2\?/);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.locator('[data-testid="aliases"]', { hasText: 'none' }).waitFor();
+  assert.deepEqual((await server.api('registered-models/get', { name: 'clf' }, 'GET')).json.registered_model.aliases ?? [], []);
 
   await go('/pipeline');
   await page.waitForSelector('.error-box, svg.dag');

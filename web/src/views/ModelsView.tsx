@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api/http';
-import { searchModels, searchVersions, setAlias, transitionStage, type ModelVersion, type RegisteredModel } from '../api/registry';
+import { deleteAlias, searchModels, searchVersions, setAlias, transitionStage, type ModelVersion, type RegisteredModel } from '../api/registry';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatDateTime } from '../lib/format';
@@ -63,7 +63,20 @@ export function ModelsView({ query, navigate }: ViewProps) {
             {model.description && <p>{model.description}</p>}
             <p data-testid="aliases">
               Aliases:{' '}
-              {(model.aliases ?? []).length === 0 ? <span className="muted">none</span> : (model.aliases ?? []).map((a) => <span key={a.alias} className="alias">@{a.alias} → v{a.version}</span>)}
+              {(model.aliases ?? []).length === 0 ? <span className="muted">none</span> : (model.aliases ?? []).map((a) => (
+                    <span key={a.alias} className="alias">
+                      @{a.alias} → v{a.version}{' '}
+                      <button
+                        type="button"
+                        className="icon"
+                        aria-label={`Demote: remove @${a.alias}`}
+                        title={`Remove @${a.alias} (demote v${a.version})`}
+                        onClick={() => setPending({ title: `Remove @${a.alias} of ${model.name} from v${a.version}? Nothing will point at it.`, run: () => deleteAlias(model.name, a.alias) })}
+                      >
+                        ×
+                      </button>
+                    </span>
+                  ))}
             </p>
             <table className="grid">
               <thead>
