@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openRepo } from '../../src/core/repo.js';
+import { openArtifactDestination } from '../../src/server/artifacts/openArtifactDestination.js';
 import { TokenStore } from '../../src/server/auth/tokenStore.js';
 import { defaultTrackingPath } from '../../src/tracking/openTrackingStore.js';
 import { launchBrowser } from '../helpers/browser.js';
@@ -53,6 +54,8 @@ test('pipeline status, data changes, run lineage and the read-only message, over
   let tokens: { read: string; admin: string } | undefined;
   const server = await startTestServer(t, {
     backendUri: `sqlite://${defaultTrackingPath(opened.cairnDir)}`,
+    // As `cairn server` in a repository: artifacts live in its cache, where `cairn repro` recorded the stage logs.
+    artifactsRemote: () => openArtifactDestination({ repo: opened, ctx: { cwd: repo.dir, env: {} } }),
     configure: async (ctx) => {
       ctx.repo = opened;
       const store = await TokenStore.open(ctx.sql);
@@ -109,6 +112,15 @@ test('pipeline status, data changes, run lineage and the read-only message, over
   await lineage.waitFor();
   assert.match(await lineage.innerText(), /data\.csv/);
   await browser.screenshot(page, 'run-lineage');
+
+  // A stage's run shows what its command printed.
+  const stageRun = runs.find((r) => r.info.run_name === 'train');
+  assert.ok(stageRun, `a run of the train stage among ${runs.map((r) => r.info.run_name)}`);
+  await page.goto(`${server.url}#/runs/${stageRun.info.run_id}`);
+  const logs = page.locator('[data-testid="run-logs"]');
+  await logs.locator('pre.log', { hasText: 'trained' }).first().waitFor();
+  assert.match(await logs.innerText(), /logs\/train/);
+  await browser.screenshot(page, 'run-logs');
 
   // A read-only token may look at the registry but not move an alias: the dialog's confirm says why it failed.
   await page.goto(`${server.url}#/models?model=clf`);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { getExperiment, getRun } from '../api/mlflow';
 import { getRunLineage } from '../api/native';
 import type { Run } from '../api/types';
+import { RunLogs } from '../components/RunLogs';
 import { ArtifactBrowser } from '../components/ArtifactBrowser';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ChartControls, MetricChart, chartSettingsFrom, chartSettingsQuery } from '../components/MetricChart';
@@ -93,6 +94,8 @@ export function RunView({ params, query, navigate }: ViewProps) {
       <KeyValues items={userTags} />
       <h2>Environment</h2>
       <KeyValues items={envTags} />
+      <h2>Logs</h2>
+      <RunLogs artifactUri={run.artifactUri} />
       <h2>Data and lineage</h2>
       {lineageError ? <ErrorMessage error={lineageError} /> : lineage ? <LineageView lineage={lineage} /> : <div className="loading">Loading…</div>}
       <h2>Artifacts</h2>
