@@ -29,6 +29,8 @@ export interface RegisterOptions {
   labels?: string[];
   /** Push the tag to this Git remote. */
   push?: string;
+  /** More metadata to keep (the MLflow routes keep the client's `source` and tags). */
+  extra?: Record<string, unknown>;
 }
 
 export interface RegisterResult {
@@ -73,6 +75,7 @@ export async function registerVersion(options: RegisterOptions): Promise<Registe
     type: options.type ?? artifact?.type,
     desc: options.desc ?? artifact?.desc,
     labels: options.labels?.length ? options.labels : artifact?.labels,
+    ...options.extra,
   };
   const tag = versionTagName(name, version);
   await createAnnotatedTag(repo.root, { name: tag, commit, message: formatVersionMessage(GTO_MESSAGES.register(name, version), metadata) });
