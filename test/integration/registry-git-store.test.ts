@@ -20,6 +20,15 @@ async function catsRepo(t: { after(fn: () => void): void }) {
   return repo;
 }
 
+/** Tags the store writes take the process's Git identity (it runs git in-process): give it the test's, for this test. */
+function useGitIdentity(t: { after(fn: () => void): void }, env: Record<string, string>): void {
+  for (const k of ['GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_CONFIG_NOSYSTEM', 'HOME'] as const) {
+    const saved = process.env[k];
+    process.env[k] = env[k];
+    t.after(() => (saved === undefined ? delete process.env[k] : (process.env[k] = saved)));
+  }
+}
+
 async function newCommit(repo: ReturnType<typeof tempGitRepo>, content: string) {
   writeFileSync(path.join(repo.dir, 'cats.bin'), content);
   assert.equal((await cairn(repo.dir, ['add', '-q', 'cats.bin'], repo.env)).code, 0);
@@ -28,12 +37,7 @@ async function newCommit(repo: ReturnType<typeof tempGitRepo>, content: string) 
 
 test('the MLflow registry routes over Git tags: versions are SemVer tags, aliases are #alias#N tags', async (t) => {
   const repo = await catsRepo(t);
-  // Tags written by the server come from the process's Git identity: give it the test's.
-  for (const k of ['GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_CONFIG_NOSYSTEM', 'HOME'] as const) {
-    const saved = process.env[k];
-    process.env[k] = repo.env[k];
-    t.after(() => (saved === undefined ? delete process.env[k] : (process.env[k] = saved)));
-  }
+  useGitIdentity(t, repo.env);
   const server = await startTestServer(t, { configure: async (ctx) => { ctx.registry = new GitTagRegistryStore(await openRepo({ cwd: repo.dir, env: {} })); } });
   const tags = () => sh(repo.dir, 'git tag -l', repo.env).split('\n').filter(Boolean).sort();
 
@@ -116,4 +120,35 @@ test('the server uses the Git-tag registry in a repository that declares artifac
   t.after(() => plain.cleanup());
   assert.equal((await cairn(plain.dir, ['init', '-q'], plain.env)).code, 0);
   assert.equal(await chooseRegistry('auto', await openRepo({ cwd: plain.dir, env: {} })), null);
+});
+
+test('searches, pages and orders Git-tag versions as the database registry does; latest versions per stage', async (t) => {
+  const repo = await catsRepo(t);
+  useGitIdentity(t, repo.env);
+  const store = new GitTagRegistryStore(await openRepo({ cwd: repo.dir, env: {} }));
+  await store.createRegisteredModel({ name: 'cats' });
+  for (let i = 1; i <= 3; i++) {
+    if (i > 1) await newCommit(repo, `w${i}`);
+    assert.equal((await store.createModelVersion({ name: 'cats', source: 'cats.bin' })).version, String(i));
+  }
+  await store.transitionModelVersionStage({ name: 'cats', version: '1', stage: 'Staging', archiveExisting: false });
+  await store.transitionModelVersionStage({ name: 'cats', version: '2', stage: 'Production', archiveExisting: true });
+  assert.deepEqual((await store.getLatestVersions('cats')).map((v) => [v.version, v.current_stage]), [['1', 'Staging'], ['2', 'Production'], ['3', 'None']]);
+  assert.deepEqual((await store.getLatestVersions('cats', ['Production'])).map((v) => v.version), ['2']);
+  const versions = async (order_by?: string[]) => (await store.searchModelVersions({ filter: "name = 'cats'", order_by })).model_versions.map((v) => v.version);
+  assert.deepEqual(await versions(['version_number ASC']), ['1', '2', '3']);
+  assert.deepEqual(await versions(['version_number DESC']), ['3', '2', '1']);
+  const first = await store.searchModelVersions({ max_results: 2, order_by: ['version_number ASC'] });
+  assert.deepEqual(first.model_versions.map((v) => v.version), ['1', '2']);
+  const second = await store.searchModelVersions({ max_results: 2, order_by: ['version_number ASC'], page_token: first.next_page_token });
+  assert.deepEqual([second.model_versions.map((v) => v.version), second.next_page_token], [['3'], undefined]);
+  await assert.rejects(store.searchModelVersions({ filter: "name = 'x'", page_token: first.next_page_token }), /another search/);
+  await assert.rejects(store.searchModelVersions({ filter: 'params.lr = 1' }), /model versions are searched/);
+  assert.equal(await store.getModelVersionDownloadUri('cats', '3'), 'cats.bin');
+  await store.setAlias('cats', 'champion', '3');
+  await store.setAlias('cats', 'champion', '3');
+  await store.deleteAlias('cats', 'champion');
+  await assert.rejects(store.getModelVersionByAlias('cats', 'champion'), /alias champion not found/);
+  await assert.rejects(store.setAlias('cats', 'latest', '1'), /reserved/);
+  await assert.rejects(store.getModelVersion('cats', '9'), /version=9\) not found/);
 });

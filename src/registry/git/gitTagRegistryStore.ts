@@ -1,7 +1,7 @@
 import { CairnError } from '../../core/errors.js';
 import type { Repo } from '../../core/repo.js';
 import { isSafeRelPath } from '../../data/tree.js';
-import { compareSubjects, evaluateFilter, parseFilter, parseOrderBy, type FilterSubject, type OrderBy } from '../../tracking/filter/index.js';
+import { compareSubjects, evaluateFilter, parseFilter, parseOrderBy, type FilterNode, type FilterSubject, type OrderBy } from '../../tracking/filter/index.js';
 import { decodePageToken, encodePageToken, pageSize } from '../../tracking/pageToken.js';
 import type { Page } from '../../tracking/trackingStore.js';
 import type { CreateModelVersionRequest, ModelRegistryStore, SearchRegistryRequest } from '../modelRegistryStore.js';
@@ -143,11 +143,7 @@ export class GitTagRegistryStore implements ModelRegistryStore {
     const node = parseFilter(request.filter ?? '', 'registered_models');
     const order = orderClauses(request.order_by, 'registered_models', [{ entity: 'attribute', key: 'name', ascending: true }]);
     const rows = [...(await this.models()).values()].map((m) => this.toModel(m)).map((m) => ({ m, s: { attributes: { name: m.name, creation_timestamp: m.creation_timestamp, last_updated_timestamp: m.last_updated_timestamp }, tags: {} } as FilterSubject }));
-    const found = rows.filter((r) => evaluateFilter(node, r.s)).sort((a, b) => compareSubjects(order)(a.s, b.s));
-    const query = JSON.stringify([request.filter ?? '', request.order_by ?? []]);
-    const start = decodePageToken(request.page_token, query);
-    const page = found.slice(start, start + size).map((r) => r.m);
-    return { registered_models: page, ...(start + size < found.length ? { next_page_token: encodePageToken(start + size, query) } : {}) };
+    return pageOf('registered_models', rows.map((r) => ({ item: r.m, s: r.s })), node, order, request, size);
   }
 
   async getLatestVersions(name: string, stages: ModelVersionStage[] = []): Promise<ModelVersion[]> {
@@ -275,10 +271,7 @@ export class GitTagRegistryStore implements ModelRegistryStore {
         tags: Object.fromEntries(v.tags.map((t) => [t.key, t.value])),
       } as FilterSubject,
     }));
-    const found = rows.filter((r) => evaluateFilter(node, r.s)).sort((a, b) => compareSubjects(order)(a.s, b.s));
-    const query = JSON.stringify([request.filter ?? '', request.order_by ?? []]);
-    const start = decodePageToken(request.page_token, query);
-    return { model_versions: found.slice(start, start + size).map((r) => r.v), ...(start + size < found.length ? { next_page_token: encodePageToken(start + size, query) } : {}) };
+    return pageOf('model_versions', rows.map((r) => ({ item: r.v, s: r.s })), node, order, request, size);
   }
 
   setModelVersionTag(name: string, version: string, tag: RegistryTag): Promise<void> {
@@ -301,6 +294,16 @@ export class GitTagRegistryStore implements ModelRegistryStore {
       });
     });
   }
+}
+
+/** One page of a search: the rows the filter keeps, in order, from the page token's offset. */
+function pageOf<K extends string, T>(key: K, rows: Array<{ item: T; s: FilterSubject }>, node: FilterNode | null, order: OrderBy[], request: SearchRegistryRequest, size: number): Page<K, T> {
+  const compare = compareSubjects(order);
+  const found = rows.filter((r) => evaluateFilter(node, r.s)).sort((a, b) => compare(a.s, b.s));
+  const query = JSON.stringify([request.filter ?? '', request.order_by ?? []]);
+  const start = decodePageToken(request.page_token, query);
+  const more = start + size < found.length ? { next_page_token: encodePageToken(start + size, query) } : {};
+  return { [key]: found.slice(start, start + size).map((r) => r.item), ...more } as Page<K, T>;
 }
 
 /** The order of a search: the clauses asked for, else the default; then the default's keys as tie-breakers. */
