@@ -137,3 +137,29 @@ describe('cairn model get and bundle', () => {
     assert.ok(first.length > 0);
   });
 });
+
+describe('a model of a nested pipeline file', () => {
+  let repo: ReturnType<typeof tempGitRepo>;
+  before(async () => {
+    repo = tempGitRepo();
+    assert.equal((await cairn(repo.dir, ['init', '-q'], repo.env)).code, 0);
+    mkdirSync(path.join(repo.dir, 'nlp'));
+    writeFileSync(path.join(repo.dir, 'nlp', 'train.sh'), 'echo weights > clf.bin\n');
+    writeFileSync(path.join(repo.dir, 'nlp', 'cairn.yaml'), 'stages:\n  train:\n    cmd: sh train.sh\n    deps: [train.sh]\n    outs: [clf.bin]\nartifacts:\n  clf:\n    path: clf.bin\n');
+    assert.equal((await cairn(repo.dir, ['repro', '-q'], repo.env)).code, 0);
+    sh(repo.dir, 'git add -A && git commit -qm nlp', repo.env);
+  });
+  after(() => repo.cleanup());
+
+  it('is named dir/cairn.yaml:name (= in its tags), and its files come from the nested cairn.lock', async () => {
+    let r = await cairn(repo.dir, ['model', 'register', 'nlp/cairn.yaml:clf', '--json'], repo.env);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.tag, 'nlp/cairn.yaml=clf@v0.0.1');
+    assert.equal(out.metadata.path, 'nlp/clf.bin');
+    assert.equal('labels' in out.metadata, false, 'empty keys are left out');
+    r = await cairn(repo.dir, ['model', 'get', 'nlp/cairn.yaml:clf', '-o', 'got.bin'], repo.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(path.join(repo.dir, 'got.bin'), 'utf8'), 'weights\n');
+  });
+});

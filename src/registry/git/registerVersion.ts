@@ -11,7 +11,7 @@ import { artifactAt } from './artifactAt.js';
 import { readModel } from './readRegistry.js';
 import { bumpSemVer, checkSemVer, compareSemVer, FIRST_VERSION, type BumpPart } from './semver.js';
 import { checkModelName, versionTagName } from './tagNames.js';
-import { formatVersionMessage, GTO_MESSAGES, type VersionMetadata } from './versionMessage.js';
+import { cleanMetadata, formatVersionMessage, GTO_MESSAGES, type VersionMetadata } from './versionMessage.js';
 
 export interface RegisterOptions {
   repo: Repo;
@@ -67,7 +67,7 @@ export async function registerVersion(options: RegisterOptions): Promise<Registe
     });
   }
   const path = normalizeSourcePath(rawPath);
-  const metadata: VersionMetadata = {
+  const metadata: VersionMetadata = cleanMetadata({
     path,
     ...(await trackedOid(repo, commit, path)),
     ...(options.run ? { run_id: options.run.info.run_id } : {}),
@@ -76,7 +76,7 @@ export async function registerVersion(options: RegisterOptions): Promise<Registe
     desc: options.desc ?? artifact?.desc,
     labels: options.labels?.length ? options.labels : artifact?.labels,
     ...options.extra,
-  };
+  });
   const tag = versionTagName(name, version);
   await createAnnotatedTag(repo.root, { name: tag, commit, message: formatVersionMessage(GTO_MESSAGES.register(name, version), metadata) });
   if (options.push) {

@@ -40,10 +40,14 @@ export const GTO_MESSAGES = {
   deprecate: (model: string) => `Deprecating artifact '${model}'`,
 };
 
+/** The metadata without its empty keys (undefined, null, an empty list), as it is written. */
+export function cleanMetadata(metadata: VersionMetadata): VersionMetadata {
+  return Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)));
+}
+
 /** A version tag's message: the first line, then the metadata block (keys in a fixed order, empty ones left out). */
 export function formatVersionMessage(firstLine: string, metadata: VersionMetadata): string {
-  const clean = Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)));
-  return `${firstLine}\n\n${METADATA_MARKER}: ${METADATA_FORMAT}\n${JSON.stringify(clean, null, 2)}\n`;
+  return `${firstLine}\n\n${METADATA_MARKER}: ${METADATA_FORMAT}\n${JSON.stringify(cleanMetadata(metadata), null, 2)}\n`;
 }
 
 /** The metadata of a tag message, or null when it has none (a tag GTO or `git tag` wrote). */
