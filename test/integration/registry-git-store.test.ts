@@ -38,12 +38,17 @@ async function newCommit(repo: ReturnType<typeof tempGitRepo>, content: string) 
 test('the MLflow registry routes over Git tags: versions are SemVer tags, aliases are #alias#N tags', async (t) => {
   const repo = await catsRepo(t);
   useGitIdentity(t, repo.env);
-  const server = await startTestServer(t, { configure: async (ctx) => { ctx.registry = new GitTagRegistryStore(await openRepo({ cwd: repo.dir, env: {} })); } });
+  const server = await startTestServer(t, {
+    configure: async (ctx) => {
+      ctx.registry = new GitTagRegistryStore(await openRepo({ cwd: repo.dir, env: {} }), { getRun: (id) => ctx.tracking.getRun(id) });
+    },
+  });
   const tags = () => sh(repo.dir, 'git tag -l', repo.env).split('\n').filter(Boolean).sort();
 
   assert.equal((await server.api('registered-models/create', { name: 'cats' })).status, 200);
   assert.deepEqual(tags(), [], 'a model without versions has no tag yet');
   const runId = (await server.api('runs/create', { experiment_id: '0' })).json.run.info.run_id as string;
+  assert.equal((await server.api('runs/log-metric', { run_id: runId, key: 'accuracy', value: 0.95, timestamp: 1, step: 0 })).status, 200);
   let res = await server.api('model-versions/create', { name: 'cats', source: `runs:/${runId}/model`, run_id: runId });
   assert.equal(res.status, 200, JSON.stringify(res.json));
   assert.equal(res.json.model_version.version, '1');
@@ -52,6 +57,11 @@ test('the MLflow registry routes over Git tags: versions are SemVer tags, aliase
   const message = sh(repo.dir, "git tag -l --format='%(contents)' cats@v0.0.1", repo.env);
   assert.match(message, new RegExp(`"run_id": "${runId}"`));
   assert.match(message, new RegExp(`"mlflow_source": "runs:/${runId}/model"`));
+  // The run's metrics are the version's snapshot, so a CLI gate reads them.
+  let gate = await cairn(repo.dir, ['model', 'promote', 'cats', 'v0.0.1', '--to', 'qa', '--if', 'metrics.accuracy > 0.99'], repo.env);
+  assert.equal(gate.code, 14, gate.stderr);
+  gate = await cairn(repo.dir, ['model', 'promote', 'cats', 'v0.0.1', '--to', 'qa', '--if', 'metrics.accuracy > 0.9'], repo.env);
+  assert.equal(gate.code, 0, gate.stderr);
 
   res = await server.api('model-versions/create', { name: 'cats', source: 'cats.bin' });
   assert.equal(res.json.error_code, 'RESOURCE_ALREADY_EXISTS', 'one version per commit');
@@ -62,16 +72,16 @@ test('the MLflow registry routes over Git tags: versions are SemVer tags, aliase
   assert.equal(res.json.model_version.description, 'second');
 
   assert.equal((await server.api('registered-models/alias', { name: 'cats', alias: 'champion', version: '1' })).status, 200);
-  assert.ok(tags().includes('cats#champion#1'));
+  assert.ok(tags().includes('cats#champion#2'));
   res = await server.api('registered-models/alias?name=cats&alias=champion', undefined, 'GET');
   assert.equal(res.json.model_version.version, '1');
   res = await server.api('model-versions/transition-stage', { name: 'cats', version: '2', stage: 'Production', archive_existing_versions: false });
   assert.equal(res.json.model_version.current_stage, 'Production');
-  assert.ok(tags().includes('cats#production#2'));
+  assert.ok(tags().includes('cats#production#3'));
 
   // The CLI reads the same registry.
   const shown = JSON.parse((await cairn(repo.dir, ['model', 'show', 'cats', '--json'], repo.env)).stdout);
-  assert.deepEqual(shown.aliases, { champion: 'v0.0.1', production: 'v0.0.2' });
+  assert.deepEqual(shown.aliases, { champion: 'v0.0.1', production: 'v0.0.2', qa: 'v0.0.1' });
 
   res = await server.api('model-versions/set-tag', { name: 'cats', version: '2', key: 'validated', value: 'yes' });
   assert.equal(res.status, 200);
@@ -83,7 +93,7 @@ test('the MLflow registry routes over Git tags: versions are SemVer tags, aliase
   assert.deepEqual(res.json.model_versions.map((v: { version: string }) => v.version), ['2']);
   res = await server.api('registered-models/search', {}, 'GET');
   assert.deepEqual(res.json.registered_models.map((m: { name: string }) => m.name), ['cats']);
-  assert.deepEqual(res.json.registered_models[0].aliases, [{ alias: 'champion', version: '1' }, { alias: 'production', version: '2' }]);
+  assert.deepEqual(res.json.registered_models[0].aliases, [{ alias: 'champion', version: '1' }, { alias: 'production', version: '2' }, { alias: 'qa', version: '1' }]);
 
   // Deleting a version deprecates it in Git; numbers never move.
   assert.equal((await server.api('model-versions/delete', { name: 'cats', version: '1' }, 'DELETE')).status, 200);

@@ -3,6 +3,7 @@ import type { Repo } from '../../core/repo.js';
 import { isSafeRelPath } from '../../data/tree.js';
 import { compareSubjects, evaluateFilter, parseFilter, parseOrderBy, type FilterNode, type FilterSubject, type OrderBy } from '../../tracking/filter/index.js';
 import { decodePageToken, encodePageToken, pageSize } from '../../tracking/pageToken.js';
+import type { Run } from '../../tracking/entities.js';
 import type { Page } from '../../tracking/trackingStore.js';
 import type { CreateModelVersionRequest, ModelRegistryStore, SearchRegistryRequest } from '../modelRegistryStore.js';
 import { REGISTRY_LIMITS, type ModelVersion, type ModelVersionStage, type RegisteredModel, type RegistryTag } from '../registryEntities.js';
@@ -32,7 +33,14 @@ export class GitTagRegistryStore implements ModelRegistryStore {
   private readonly pending = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly repo: Repo, private readonly now: () => number = Date.now) {}
+  private readonly now: () => number;
+  /** The server's runs: a version created with a run_id keeps that run's metrics and params (what gates read). */
+  private readonly getRun?: (runId: string) => Promise<Run>;
+
+  constructor(private readonly repo: Repo, options: { now?: () => number; getRun?: (runId: string) => Promise<Run> } = {}) {
+    this.now = options.now ?? Date.now;
+    this.getRun = options.getRun;
+  }
 
   /** Writes run one at a time: each reads the tags the one before it wrote. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -201,10 +209,12 @@ export class GitTagRegistryStore implements ModelRegistryStore {
         });
       }
       const tags = Object.fromEntries((input.tags ?? []).map((t) => [checkRegistryTag(t).key, t.value]));
+      const run = input.run_id && this.getRun ? await this.getRun(input.run_id).catch(() => undefined) : undefined;
       const r = await registerVersion({
         repo: this.repo,
         name: input.name,
         path,
+        run,
         desc: input.description,
         extra: { mlflow_source: input.source, ...(input.run_id ? { run_id: input.run_id } : {}), ...(Object.keys(tags).length ? { mlflow_tags: tags } : {}) },
       });

@@ -4,13 +4,14 @@ import { loadPipeline } from '../../../pipeline/loadPipeline.js';
 import { GitTagRegistryStore } from '../../../registry/git/gitTagRegistryStore.js';
 import { readRegistry } from '../../../registry/git/readRegistry.js';
 import type { ModelRegistryStore } from '../../../registry/modelRegistryStore.js';
+import type { TrackingStore } from '../../../tracking/trackingStore.js';
 
 /**
  * Which registry the server's MLflow routes use (docs/server.md): `git` — the repository's Git tags; `db` — the
  * server's database; `auto` (the default) — git when the server runs in a Git repository whose cairn.yaml declares
  * `artifacts:` or whose tags already hold a registry, db otherwise. Null means the database registry.
  */
-export async function chooseRegistry(kind: string | undefined, repo: Repo | null): Promise<ModelRegistryStore | null> {
+export async function chooseRegistry(kind: string | undefined, repo: Repo | null, tracking?: Pick<TrackingStore, 'getRun'>): Promise<ModelRegistryStore | null> {
   const choice = kind ?? 'auto';
   if (!['auto', 'git', 'db'].includes(choice)) throw new CairnError('USAGE', `--registry ${choice}: expected git, db or auto`, { hint: 'e.g. --registry git' });
   if (choice === 'db') return null;
@@ -22,5 +23,5 @@ export async function chooseRegistry(kind: string | undefined, repo: Repo | null
     const declared = (await loadPipeline(repo).catch(() => null))?.artifacts.size ?? 0;
     if (declared === 0 && (await readRegistry(repo.root)).size === 0) return null;
   }
-  return new GitTagRegistryStore(repo);
+  return new GitTagRegistryStore(repo, tracking ? { getRun: (id) => tracking.getRun(id) } : {});
 }

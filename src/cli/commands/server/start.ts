@@ -57,7 +57,7 @@ export async function serveUntilStopped(ctx: CliContext, opts: Record<string, un
   try {
     backend = await openBackend({ uri, cwd: ctx.cwd, user: ctx.env.USER });
     // The registry's migrations run now, on start, not on the first registry call.
-    registry = (await chooseRegistry(opts.registry as string | undefined, repo)) ?? (await openSqlModelRegistryStore(backend.sql));
+    registry = (await chooseRegistry(opts.registry as string | undefined, repo, backend.tracking)) ?? (await openSqlModelRegistryStore(backend.sql));
     artifacts = await ArtifactStore.open({
       remote, sql: backend.sql, tracking: backend.tracking, maxUploadBytes,
       // Upload bodies are spooled beside the repository's cache when there is one (same disk, no quota surprise).
