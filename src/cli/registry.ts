@@ -6,6 +6,7 @@ import { experimentCommands } from './registry/experiments.js';
 import { trackingCommands } from './registry/tracking.js';
 import { plotsCommands } from './registry/plots.js';
 import { serverCommands } from './registry/server.js';
+import { modelCommands } from './registry/models.js';
 
 /** The commands by area, with the heading `cairn --help` gives each. Each area keeps its own list to avoid edit collisions. */
 export const COMMAND_GROUPS: { title: string; commands: CommandEntry[] }[] = [
@@ -13,6 +14,7 @@ export const COMMAND_GROUPS: { title: string; commands: CommandEntry[] }[] = [
   { title: 'Remotes and sharing', commands: remoteCommands },
   { title: 'Pipelines', commands: pipelineCommands },
   { title: 'Experiments and tracking', commands: [...experimentCommands, ...plotsCommands, ...trackingCommands] },
+  { title: 'Model registry', commands: modelCommands },
   { title: 'Team server', commands: serverCommands },
 ];
 

@@ -37,7 +37,8 @@ function programShell(): Command {
     .option('-q, --quiet', 'print only errors and requested data')
     .option('-v, --verbose', 'print more detail (and stack traces of internal errors)')
     .option('--no-color', 'do not color output (NO_COLOR also works)')
-    .option('-V, --version', 'print the version')
+    // No -V/--version here: `cairn --version` is answered before a command is parsed, and under a command
+    // `--version` is that command's own (`cairn model register NAME --version v1.2.0`).
     .exitOverride()
     // Parse errors are thrown and printed once, by reportError, in cairn's format (and as JSON under --json).
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s), outputError: () => {} })

@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   STAGE_FAILED: { exit: 12, http: 500 },
   // A finding, not a failure: `status --exit-code` saw differences (as `git diff --exit-code` exits 1, but 1 is INTERNAL here).
   CHANGED: { exit: 13, http: 409 },
+  // A promotion gate (`cairn model promote --if EXPR`) that the version's metrics do not meet.
+  GATE_FAILED: { exit: 14, http: 412 },
   INTERRUPTED: { exit: 130, http: 499 },
   INTERNAL: { exit: 1, http: 500 },
 } as const;

@@ -19,7 +19,8 @@ export interface TopLevelSections {
 }
 
 const PLOT_KEYS = ['x', 'y', 'template', 'title', 'x_label', 'y_label'];
-const ARTIFACT_KEYS = ['path', 'type', 'desc', 'labels', 'meta'];
+// DVC's keys, and cairn's `serve` (the command that serves the model, written into its bundle's model card).
+const ARTIFACT_KEYS = ['path', 'type', 'desc', 'labels', 'meta', 'serve'];
 /** DVC's artifact names (its `NAME_RE`): lowercase letters and digits, with `-` and `/` inside. */
 export const ARTIFACT_NAME = /^[a-z0-9]([a-z0-9-/]*[a-z0-9])?$/;
 
@@ -93,9 +94,10 @@ function parseArtifact(name: string, def: unknown, dir: string, file: string): A
   checkKeys(def, ARTIFACT_KEYS, `artifact "${name}" of ${file}`, null);
   if (def.path === undefined) throw invalid(file, `artifact "${name}" has no "path"`, `add \`path:\` with the file or folder of ${name}`, { artifact: name });
   const artifact: Artifact = { name, path: repoPath(dir, def.path, file, 'artifacts'), labels: [], source: file };
-  for (const key of ['type', 'desc'] as const) {
+  const examples = { type: 'e.g. `type: model`', desc: 'e.g. `desc: Fine-tuned ResNet50`', serve: 'e.g. `serve: python serve.py --model models/model.pkl`' };
+  for (const key of ['type', 'desc', 'serve'] as const) {
     if (def[key] === undefined || def[key] === null) continue;
-    if (typeof def[key] !== 'string') throw invalid(file, `"${key}" of artifact "${name}" must be text`, key === 'type' ? 'e.g. `type: model`' : 'e.g. `desc: Fine-tuned ResNet50`');
+    if (typeof def[key] !== 'string') throw invalid(file, `"${key}" of artifact "${name}" must be text`, examples[key]);
     artifact[key] = def[key] as string;
   }
   if (def.labels !== undefined && def.labels !== null) {

@@ -90,6 +90,8 @@ export interface Artifact {
   desc?: string;
   labels: string[];
   meta?: unknown;
+  /** cairn's addition: the command that serves the model (shown in its bundle's model card). */
+  serve?: string;
   /** The pipeline file that declares it, repo-relative. */
   source: string;
 }

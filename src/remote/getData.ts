@@ -9,7 +9,7 @@ import { ObjectStore } from '../data/objectStore.js';
 import type { TreeEntry } from '../data/tree.js';
 import { fetchSource } from './fetchSource.js';
 import { forEachLimit } from './forEachLimit.js';
-import { findSourceTarget, normalizeSourcePath, openSourceRepo } from './sourceRepo.js';
+import { findSourceTarget, normalizeSourcePath, openSourceRepo, type SourceRepo } from './sourceRepo.js';
 
 /** Parallel file copies out of the cache: enough to keep a disk busy without exhausting file handles. */
 const COPY_JOBS = 16;
@@ -24,6 +24,11 @@ export interface GetOptions {
   force?: boolean;
   jobs?: number;
   ctx: RunContext;
+  /**
+   * Chooses the revision and path after the source is cloned (`cairn model get` reads them from its tags); `rev`
+   * and `path` are then ignored.
+   */
+  resolve?: (source: SourceRepo) => Promise<{ rev: string; commit: string; path: string }>;
 }
 
 export interface GetResult {
@@ -74,24 +79,31 @@ export async function writeEntries(store: ObjectStore, entries: TreeEntry[], out
  */
 export async function getData(options: GetOptions): Promise<GetResult> {
   const { ctx } = options;
-  const rel = normalizeSourcePath(options.path);
-  const out = path.resolve(ctx.cwd, options.out ?? path.posix.basename(rel));
-  checkOutput(out, options.force);
+  let rel = options.resolve ? '' : normalizeSourcePath(options.path);
+  let out = path.resolve(ctx.cwd, options.out ?? path.posix.basename(rel));
+  if (!options.resolve) checkOutput(out, options.force);
   const inRepo = findRepoRoot(ctx.cwd) !== null;
   const repo = inRepo ? await openRepo({ cwd: ctx.cwd, env: ctx.env }) : null;
   const scratch = repo ? null : await fs.mkdtemp(path.join(os.tmpdir(), 'cairn-get-'));
   try {
     const tmpRoot = repo ? repo.tmpDir : scratch!;
     const store = new ObjectStore(repo ? repo.cacheDir : path.join(scratch!, 'cache'));
-    const source = await openSourceRepo({ url: options.url, rev: options.rev, tmpRoot, cwd: ctx.cwd });
+    let source = await openSourceRepo({ url: options.url, rev: options.resolve ? undefined : options.rev, tmpRoot, cwd: ctx.cwd });
     try {
+      if (options.resolve) {
+        const picked = await options.resolve(source);
+        source = { ...source, rev: picked.rev, commit: picked.commit };
+        rel = normalizeSourcePath(picked.path);
+        out = path.resolve(ctx.cwd, options.out ?? path.posix.basename(rel));
+        checkOutput(out, options.force);
+      }
       const target = await findSourceTarget(source, rel);
       const fetched = await fetchSource(store, source, target, rel, { jobs: options.jobs, ctx });
       await writeEntries(store, fetched.entries, out, options.force);
       return {
         url: redactSecrets(options.url),
         path: rel,
-        rev: options.rev ?? null,
+        rev: source.rev ?? null,
         commit: source.commit,
         out,
         kind: fetched.info.kind,

@@ -173,24 +173,27 @@ export async function findSourceTarget(source: SourceRepo, rel: string): Promise
 }
 
 /**
- * A pipeline output recorded in the source's root `cairn.lock` that holds `rel` (outputs are not pointer files),
- * read by the data layer's lock-output parser; an unreadable lock is simply not a match.
+ * A pipeline output recorded in one of the source's `cairn.lock` files (the root one, or one beside a nested
+ * cairn.yaml) that holds `rel` (outputs are not pointer files), read by the data layer's lock-output parser; an
+ * unreadable lock is simply not a match.
  */
 async function lockOutput(source: SourceRepo, entries: { path: string; object: string }[], rel: string): Promise<SourceTarget | null> {
-  const lockEntry = entries.find((e) => e.path === LOCK_FILE);
-  if (!lockEntry) return null;
-  let outputs: LockOutput[];
-  try {
-    const text = (await catFileBatch(source.gitDir, [lockEntry.object])).get(lockEntry.object)?.toString('utf8') ?? '';
-    outputs = parseLockOutputs(text, LOCK_FILE).outputs;
-  } catch {
-    return null;
-  }
-  for (const out of outputs) {
-    if (!out.cache || (rel !== out.path && !rel.startsWith(`${out.path}/`))) continue;
-    const sub = rel === out.path ? '' : rel.slice(out.path.length + 1);
-    if (sub && out.kind !== 'dir') continue;
-    return { kind: 'pointer', dataPath: out.path, pointer: outputAsTracked(out).pointer, sub };
+  const locks = entries.filter((e) => path.posix.basename(e.path) === LOCK_FILE && !e.path.startsWith(`${CAIRN_DIR}/`));
+  if (locks.length === 0) return null;
+  const texts = await catFileBatch(source.gitDir, locks.map((l) => l.object));
+  for (const lock of locks) {
+    let outputs: LockOutput[];
+    try {
+      outputs = parseLockOutputs(texts.get(lock.object)?.toString('utf8') ?? '', lock.path, lock.path).outputs;
+    } catch {
+      continue;
+    }
+    for (const out of outputs) {
+      if (!out.cache || (rel !== out.path && !rel.startsWith(`${out.path}/`))) continue;
+      const sub = rel === out.path ? '' : rel.slice(out.path.length + 1);
+      if (sub && out.kind !== 'dir') continue;
+      return { kind: 'pointer', dataPath: out.path, pointer: outputAsTracked(out).pointer, sub };
+    }
   }
   return null;
 }

@@ -14,8 +14,9 @@ const ALLOWED: Record<string, string[]> = {
   pipeline: ['pipeline', 'data', 'remote', 'core', 'git'],
   tracking: ['tracking', 'core', 'git'],
   experiments: ['experiments', 'pipeline', 'tracking', 'data', 'remote', 'core', 'git'],
-  // The registry searches with the tracking layer's filter grammar and resolves runs:/ sources through its store.
-  registry: ['registry', 'tracking', 'data', 'remote', 'core', 'git'],
+  // The registry searches with the tracking layer's filter grammar and resolves runs:/ sources through its store;
+  // the Git-tag registry reads `artifacts:`, metrics and stages of cairn.yaml at a version's commit.
+  registry: ['registry', 'tracking', 'pipeline', 'data', 'remote', 'core', 'git'],
   sdk: ['sdk', 'tracking', 'core'],
   server: ['server', 'tracking', 'registry', 'experiments', 'pipeline', 'data', 'remote', 'core', 'git'],
   cli: ['cli', 'server', 'sdk', 'registry', 'experiments', 'tracking', 'pipeline', 'remote', 'data', 'core', 'git'],

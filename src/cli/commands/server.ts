@@ -20,6 +20,7 @@ export function configure(cmd: Command): void {
     .option('--auth', 'require a token on every request but /health and /version (on by default off loopback)')
     .option('--insecure', 'allow listening on a non-loopback address without authentication')
     .option('--max-body-mb <n>', 'largest request body accepted, in MiB (artifact uploads stream and are not limited by it)', '64')
+    .option('--registry <kind>', "the model registry: git (this repository's Git tags), db (the server's database) or auto: git when cairn.yaml declares artifacts: or tags hold models", 'auto')
     .option('--json', 'print the server address as JSON when it is listening');
 
   const token = cmd.command('token').description("Manage the server's access tokens (read / write / admin scopes)");

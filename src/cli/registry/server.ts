@@ -11,6 +11,7 @@ export const serverCommands: CommandEntry[] = [
       'cairn server start --host 127.0.0.1 --port 0 --json',
       'cairn server --artifacts-destination /srv/cairn/artifacts --artifacts-max-upload 20GiB',
       'cairn server --host 0.0.0.0 --auth --max-body-mb 256',
+      'cairn server --registry git',
       'cairn server token create --name ci-runner --scope write --expires 90d',
       'cairn server token list',
       'cairn server token revoke ci-runner',

@@ -7,6 +7,7 @@ import { loadConfig } from '../../../core/config.js';
 import type { SqlClient } from '../../../core/sql/sqlClient.js';
 import { defaultTrackingPath } from '../../../tracking/openTrackingStore.js';
 import { openSqlModelRegistryStore } from '../../../registry/db/sqlModelRegistryStore.js';
+import { chooseRegistry } from './chooseRegistry.js';
 import { ArtifactStore } from '../../../server/artifacts/artifactStore.js';
 import { openArtifactDestination } from '../../../server/artifacts/openArtifactDestination.js';
 import { TokenStore } from '../../../server/auth/tokenStore.js';
@@ -56,7 +57,7 @@ export async function serveUntilStopped(ctx: CliContext, opts: Record<string, un
   try {
     backend = await openBackend({ uri, cwd: ctx.cwd, user: ctx.env.USER });
     // The registry's migrations run now, on start, not on the first registry call.
-    registry = await openSqlModelRegistryStore(backend.sql);
+    registry = (await chooseRegistry(opts.registry as string | undefined, repo, backend.tracking)) ?? (await openSqlModelRegistryStore(backend.sql));
     artifacts = await ArtifactStore.open({
       remote, sql: backend.sql, tracking: backend.tracking, maxUploadBytes,
       // Upload bodies are spooled beside the repository's cache when there is one (same disk, no quota surprise).
