@@ -6,6 +6,7 @@ import { experimentCommands } from './registry/experiments.js';
 import { trackingCommands } from './registry/tracking.js';
 import { plotsCommands } from './registry/plots.js';
 import { serverCommands } from './registry/server.js';
+import { cicdCommands } from './registry/cicd.js';
 
 /** The commands by area, with the heading `cairn --help` gives each. Each area keeps its own list to avoid edit collisions. */
 export const COMMAND_GROUPS: { title: string; commands: CommandEntry[] }[] = [
@@ -14,6 +15,7 @@ export const COMMAND_GROUPS: { title: string; commands: CommandEntry[] }[] = [
   { title: 'Pipelines', commands: pipelineCommands },
   { title: 'Experiments and tracking', commands: [...experimentCommands, ...plotsCommands, ...trackingCommands] },
   { title: 'Team server', commands: serverCommands },
+  { title: 'Lineage, reproducibility and CI', commands: cicdCommands },
 ];
 
 /** Every command, in the order `cairn --help` lists them. */
