@@ -2,6 +2,7 @@ import { CairnError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import type { LineageTargetRef } from '../experiments/fileLineage.js';
 import { resolveRev } from '../git/git.js';
+import { lockedStagesAt } from '../pipeline/lockedStagesAt.js';
 import { existsInWorkspace, isRev, repoPrefix } from './revOrPath.js';
 
 /**
@@ -32,4 +33,17 @@ export async function resolveLineageTarget(repo: Repo, options: { cwd: string; a
   const path = repoPrefix(repo, options.cwd, input).replace(/\/+$/, '').replace(/\.cairn$/, '');
   if (!path) throw new CairnError('USAGE', `${arg} names the repository root, not a tracked path`, { hint: 'name a pipeline output or added data, e.g. `cairn lineage model.pkl`' });
   return { commit, path };
+}
+
+/**
+ * `REV` or a model reference for `cairn verify`: the revision, and for a model version the stage that produced its
+ * path (so only that stage and what it needs run), unless `--stage` says otherwise.
+ */
+export async function resolveVerifyTarget(repo: Repo, options: { arg: string; stage?: string }): Promise<{ rev: string; stage?: string }> {
+  const model = await resolveModelTarget(repo, options.arg);
+  if (!model) return { rev: options.arg, ...(options.stage !== undefined ? { stage: options.stage } : {}) };
+  if (options.stage !== undefined) return { rev: model.commit, stage: options.stage };
+  const { stages } = await lockedStagesAt(repo, model.commit);
+  const producer = stages.find((s) => s.outs.some((o) => model.path === o.path || model.path.startsWith(`${o.path}/`)));
+  return { rev: model.commit, ...(producer ? { stage: producer.stage } : {}) };
 }

@@ -8,4 +8,10 @@ export const cicdCommands: CommandEntry[] = [
     examples: ['cairn lineage model.pkl', 'cairn lineage v1.2:model.pkl --json', 'cairn lineage model.pkl --rev main --mermaid > lineage.mmd'],
     load: () => import('../commands/lineage.js'),
   },
+  {
+    name: 'verify',
+    summary: 'Reproduce the pipeline of a commit in an isolated workspace (run cache off) and check output by output that the bytes match cairn.lock',
+    examples: ['cairn verify HEAD', 'cairn verify v1.2 --stage train', 'cairn verify main --json', 'cairn verify HEAD~3 --keep'],
+    load: () => import('../commands/verify.js'),
+  },
 ];
