@@ -14,4 +14,10 @@ export const cicdCommands: CommandEntry[] = [
     examples: ['cairn verify HEAD', 'cairn verify v1.2 --stage train', 'cairn verify main --json', 'cairn verify HEAD~3 --keep'],
     load: () => import('../commands/verify.js'),
   },
+  {
+    name: 'report',
+    summary: 'Report what changed since a base revision (metrics with deltas, params, data, stages, plots) as Markdown for a pull-request comment, HTML or JSON',
+    examples: ['cairn report', 'cairn report --rev main -o report.md', 'cairn report --rev v1.0 --to v1.1 --html -o report.html', 'cairn report --json'],
+    load: () => import('../commands/report.js'),
+  },
 ];
