@@ -56,7 +56,7 @@ describe('cairn report', () => {
     assert.match(html.stdout, /<h2>Plots<\/h2>\n<section id="plot-1-loss-csv" class="plot">[\s\S]*<svg/);
     const data = json(await repo.run(['report', '--rev', 'main', '--to', 'HEAD', '--json']));
     assert.equal(data.base.rev, 'main');
-    assert.equal(data.base.why, 'given with --rev');
+    assert.equal(data.base.why, 'the revision given with --rev');
     assert.equal(data.head.commit, sh(repo.dir, 'git rev-parse HEAD').trim());
     assert.deepEqual(data.metrics.map((m: { key: string; change: number }) => [m.key, m.change]), [['lr', 0.1]]);
     assert.deepEqual(data.params.map((p: { key: string }) => p.key), ['train.lr']);

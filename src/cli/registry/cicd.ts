@@ -20,4 +20,22 @@ export const cicdCommands: CommandEntry[] = [
     examples: ['cairn report', 'cairn report --rev main -o report.md', 'cairn report --rev v1.0 --to v1.1 --html -o report.html', 'cairn report --json'],
     load: () => import('../commands/report.js'),
   },
+  {
+    name: 'install',
+    summary: 'Install Git hooks (post-checkout: checkout, pre-commit: status warning, pre-push: push) chained with existing ones, and the merge driver for cairn.lock and pointers',
+    examples: ['cairn install', 'cairn install --hooks', 'cairn install --merge-driver'],
+    load: () => import('../commands/install.js'),
+  },
+  {
+    name: 'uninstall',
+    summary: 'Remove the Git hooks and merge driver `cairn install` set up, putting back the hooks they chained',
+    examples: ['cairn uninstall', 'cairn uninstall --hooks'],
+    load: () => import('../commands/install.js'),
+  },
+  {
+    name: 'merge-driver',
+    summary: 'Plumbing Git runs to merge cairn.lock stage by stage and pointer files (merge.cairn.driver: cairn merge-driver %O %A %B %P)',
+    examples: ['cairn merge-driver %O %A %B %P', 'git config merge.cairn.driver "cairn merge-driver %O %A %B %P"'],
+    load: () => import('../commands/mergeDriver.js'),
+  },
 ];

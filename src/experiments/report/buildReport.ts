@@ -52,7 +52,7 @@ async function plotsOf(repo: Repo, base: Report['base'], head: { rev: string; co
 /** Compares `base` (default: see reportBase) with `head` (a revision, default the workspace). */
 export async function buildReport(repo: Repo, ctx: RunContext, options: { base?: string; head?: string } = {}): Promise<Report> {
   if (!repo.git) throw new CairnError('USAGE', 'a report compares Git revisions, and this repository does not use Git', { hint: 'use `cairn metrics show` for the current values' });
-  const base = options.base === undefined ? await reportBase(repo) : { rev: options.base, commit: await resolveRev(repo.root, options.base), why: 'given with --rev' };
+  const base = options.base === undefined ? await reportBase(repo) : { rev: options.base, commit: await resolveRev(repo.root, options.base), why: 'the revision given with --rev' };
   const head = options.head === undefined ? { rev: 'workspace', commit: null } : { rev: options.head, commit: await resolveRev(repo.root, options.head) };
   const labels: [string, string] = [base.rev, head.rev];
   const sides = { a: base.commit, b: head.commit ?? undefined, labels };
