@@ -1,6 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fromSystemError } from '../core/errors.js';
+import { shellQuote } from './shellQuote.js';
 import { git } from './git.js';
 
 /** Git hooks that keep data in step with Git: installed beside (never over) the hooks a repository already has. */
@@ -35,8 +36,6 @@ if ! cairn push; then
   exit 1
 fi`,
 };
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The hook's text: run the chained hook first (its failure stops Git, as it did before), then cairn's part. Pure. */
 export function hookScript(name: HookName, cairnCommand: string[]): string {

@@ -1,6 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomicWrite.js';
+import { shellQuote } from './shellQuote.js';
 import { git, gitRoot } from './git.js';
 
 /** The `merge=cairn` driver: its entry in the repository's Git config and the .gitattributes lines that select it. */
@@ -9,8 +10,6 @@ const BEGIN = '# >>> cairn merge driver (`cairn install --merge-driver`; `cairn 
 const END = '# <<< cairn merge driver';
 /** cairn.lock at any depth, and pointer files (a pattern without a slash matches in every folder). */
 const ATTRIBUTES = ['cairn.lock merge=cairn', '*.cairn merge=cairn'];
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** .gitattributes text with cairn's block added (or replaced), other lines untouched. Pure. */
 export function withAttributes(text: string): string {
