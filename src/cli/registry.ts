@@ -7,6 +7,7 @@ import { trackingCommands } from './registry/tracking.js';
 import { plotsCommands } from './registry/plots.js';
 import { serverCommands } from './registry/server.js';
 import { modelCommands } from './registry/models.js';
+import { cicdCommands } from './registry/cicd.js';
 
 /** The commands by area, with the heading `cairn --help` gives each. Each area keeps its own list to avoid edit collisions. */
 export const COMMAND_GROUPS: { title: string; commands: CommandEntry[] }[] = [
@@ -16,6 +17,7 @@ export const COMMAND_GROUPS: { title: string; commands: CommandEntry[] }[] = [
   { title: 'Experiments and tracking', commands: [...experimentCommands, ...plotsCommands, ...trackingCommands] },
   { title: 'Model registry', commands: modelCommands },
   { title: 'Team server', commands: serverCommands },
+  { title: 'Lineage, reproducibility and CI', commands: cicdCommands },
 ];
 
 /** Every command, in the order `cairn --help` lists them. */

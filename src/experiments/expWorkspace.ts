@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RunContext } from '../core/context.js';
+import type { RawConfig } from '../core/config.js';
 import { openRepo, type Repo } from '../core/repo.js';
 import { checkout } from '../data/checkout.js';
 import { gitRoot } from '../git/git.js';
@@ -20,7 +21,11 @@ export interface ExpWorkspace {
  * untracked files copied over (what `git add -A` would record), the local config (remote credentials) copied, and
  * tracked data linked from the shared cache the way `cache.link` says. The user's files are never touched.
  */
-export async function openExpWorkspace(repo: Repo, ctx: RunContext, options: { name: string; rev: string; copyDirty: boolean }): Promise<ExpWorkspace> {
+export async function openExpWorkspace(repo: Repo, ctx: RunContext, options: {
+  name: string; rev: string; copyDirty: boolean;
+  /** Settings of the copy beyond the shared cache (verify turns the run cache off). */
+  overrides?: RawConfig;
+}): Promise<ExpWorkspace> {
   const top = await gitRoot(repo.root);
   const sub = path.relative(top, repo.root);
   const dir = path.join(repo.tmpDir, 'exps', `${options.name}-${process.pid}-${Date.now().toString(36)}`);
@@ -43,7 +48,7 @@ export async function openExpWorkspace(repo: Repo, ctx: RunContext, options: { n
     mkdirSync(path.join(root, '.cairn'), { recursive: true });
     const local = path.join(repo.cairnDir, 'config.local.toml');
     if (existsSync(local)) copyFileSync(local, path.join(root, '.cairn', 'config.local.toml'));
-    const copy = await openRepo({ cwd: root, env: ctx.env, overrides: { cache: { dir: repo.cacheDir } } });
+    const copy = await openRepo({ cwd: root, env: ctx.env, overrides: { ...options.overrides, cache: { dir: repo.cacheDir } } });
     const linked = await checkout(copy, { ...ctx, cwd: root, force: true });
     return { repo: copy, missingData: linked.failed.map((f) => f.path), dispose };
   } catch (err) {

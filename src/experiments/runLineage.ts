@@ -1,8 +1,8 @@
 import { CairnError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
-import { lockFilesAt, pipelineFileOfLock, stageAddress } from '../data/findPipelineFiles.js';
 import { git } from '../git/git.js';
-import { parseLock, type LockDep, type LockOut } from '../pipeline/lockFile.js';
+import type { LockDep, LockOut } from '../pipeline/lockFile.js';
+import { lockedStagesAt } from '../pipeline/lockedStagesAt.js';
 import { SYSTEM_TAGS, type Run } from '../tracking/entities.js';
 
 /** A data set a run read or wrote, as its inputs record it (for cairn's own data, the digest is the oid). */
@@ -91,22 +91,11 @@ async function hasCommit(repo: Repo, commit: string): Promise<boolean> {
 }
 
 async function stagesAt(repo: Repo, commit: string, lineage: RunLineage): Promise<NonNullable<RunLineage['lock']>> {
-  const stages: LineageStage[] = [];
-  for (const { lock, text } of await lockFilesAt(repo, commit)) {
-    let parsed;
-    try {
-      parsed = parseLock(text, lock);
-    } catch (err) {
-      if (!(err instanceof CairnError)) throw err;
-      lineage.notes.push(`${lock} at ${commit.slice(0, 12)} could not be read: ${err.message}`);
-      continue;
-    }
-    for (const [localName, entry] of Object.entries(parsed.stages)) {
-      const stage = stageAddress(pipelineFileOfLock(lock), localName);
-      if (lineage.stage !== null && stage !== lineage.stage) continue;
-      stages.push({ stage, lock_file: lock, cmd: entry.cmd, deps: entry.deps, outs: entry.outs });
-    }
-  }
+  const read = await lockedStagesAt(repo, commit);
+  lineage.notes.push(...read.notes);
+  const stages: LineageStage[] = read.stages
+    .filter((s) => lineage.stage === null || s.stage === lineage.stage)
+    .map(({ stage, lock_file, cmd, deps, outs }) => ({ stage, lock_file, cmd, deps, outs }));
   if (lineage.stage !== null && stages.length === 0) lineage.notes.push(`the lock files at ${commit.slice(0, 12)} have no entry for the stage ${lineage.stage}`);
   // A run of uncommitted work records outputs the commit's lock does not have yet: say so rather than mislead.
   const locked = new Map(stages.flatMap((s) => s.outs.map((o) => [o.path, o.oid] as const)));

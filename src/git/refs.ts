@@ -79,7 +79,8 @@ export async function commitWorktree(cwd: string, options: { parent: string; mes
 
 /** A detached worktree of `rev` at `dir` (which must not exist). */
 export async function addWorktree(cwd: string, dir: string, rev: string): Promise<void> {
-  const r = await git(cwd, ['worktree', 'add', '--detach', '--quiet', dir, rev], { allowFail: true });
+  // The user's hooks are not run: a post-checkout hook (`cairn install`'s among them) has no business in a scratch copy.
+  const r = await git(cwd, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', '--quiet', dir, rev], { allowFail: true });
   if (r.code !== 0) {
     throw new CairnError('INTERNAL', `could not create a Git worktree for the experiment: ${r.stderr.trim()}`, {
       hint: 'check that the repository has at least one commit and that `git worktree list` works',

@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { CairnError } from '../../core/errors.js';
 import { openRepo, type Repo } from '../../core/repo.js';
 import {
-  diffValues, formatChange, formatValue, markdownTable, metricsFiles, pipelineAt, readMetrics, textTable,
+  formatChange, formatValue, markdownTable, metricsFiles, pipelineAt, readMetrics, textTable,
 } from '../../pipeline/metrics.js';
 import { isStageTarget } from '../../pipeline/dag.js';
+import { diffMetrics } from '../../pipeline/diffPipelineValues.js';
 import type { Pipeline } from '../../pipeline/types.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 import { diffSides } from './params.js';
@@ -68,13 +69,8 @@ async function show(ctx: CliContext, args: string[], opts: Record<string, unknow
 async function diff(ctx: CliContext, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const { a, b, labels } = await diffSides(repo, args);
-  const [pa, pb] = await Promise.all([pipelineAt(repo, a), pipelineAt(repo, b)]);
-  const files = [...new Set([...metricsFiles(pa), ...metricsFiles(pb)])].sort();
-  const [before, after] = await Promise.all([readMetrics(repo, files, a), readMetrics(repo, files, b)]);
-  for (const [side, values] of [[labels[0], before], [labels[1], after]] as const) {
-    for (const [file, v] of Object.entries(values)) if ('error' in v) ctx.warn(`${file} at ${side}: ${v.error}`);
-  }
-  const rows = diffValues(before, after, { all: Boolean(opts.all) });
+  const { rows, warnings } = await diffMetrics(repo, { a, b, labels, all: Boolean(opts.all) });
+  for (const w of warnings) ctx.warn(w);
   const data = { old: labels[0], new: labels[1], metrics: rows };
   if (rows.length === 0) return { data, summary: [`No metric changes between ${labels[0]} and ${labels[1]}.`] };
   const header = ['Path', 'Metric', labels[0], labels[1], 'Change'];

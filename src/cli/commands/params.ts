@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { CairnError } from '../../core/errors.js';
 import { openRepo, type Repo } from '../../core/repo.js';
 import { resolveRev } from '../../git/git.js';
-import { diffValues, formatValue, markdownTable, pipelineAt, readUsedParams, textTable } from '../../pipeline/metrics.js';
+import { diffParams } from '../../pipeline/diffPipelineValues.js';
+import { formatValue, markdownTable, textTable } from '../../pipeline/metrics.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
 
 export function configure(cmd: Command): void {
@@ -31,12 +32,8 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   if (cmd.name() !== 'diff') throw new CairnError('USAGE', 'params needs a subcommand: diff', { hint: 'see `cairn help params`' });
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const { a, b, labels } = await diffSides(repo, args);
-  const [pa, pb] = await Promise.all([pipelineAt(repo, a), pipelineAt(repo, b)]);
-  // Both sides read the union of params either pipeline uses, so a param added to a stage shows up as new.
-  const [before, after] = await Promise.all([readUsedParams(repo, pa, a, pb), readUsedParams(repo, pb, b, pa)]);
-  const rows = diffValues(before, after, { all: Boolean(opts.all) });
-  const errors = Object.entries({ ...before, ...after }).flatMap(([file, v]) => ('error' in v ? [`${file}: ${v.error}`] : []));
-  for (const e of errors) ctx.warn(e);
+  const { rows, warnings } = await diffParams(repo, { a, b, labels, all: Boolean(opts.all) });
+  for (const w of warnings) ctx.warn(w);
   const data = { old: labels[0], new: labels[1], params: rows };
   if (rows.length === 0) return { data, summary: [`No param changes between ${labels[0]} and ${labels[1]}.`] };
   const header = ['Path', 'Param', labels[0], labels[1]];

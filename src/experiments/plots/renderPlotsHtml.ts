@@ -19,7 +19,7 @@ export interface HtmlPlot {
   notes: string[];
 }
 
-const STYLE = `
+export const PLOTS_STYLE = `
   body { margin: 0; padding: 24px 32px; background: #f6f7f9; color: #111827;
          font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
   header { margin-bottom: 24px; }
@@ -54,6 +54,18 @@ function imagesHtml(images: PlotImage[]): string {
   return `<div class="images">${figures.join('')}</div>`;
 }
 
+/** One plot's section: its title, what it reads, its notes, and the chart (inline SVG) or images (data: URIs). */
+export function plotSection(p: HtmlPlot, i: number): string[] {
+  const out = [`<section id="${anchorFor(p.id, i)}" class="plot">`, `<h2>${escapeXml(p.title)}</h2>`];
+  const files = p.files.map((f) => `<code>${escapeXml(f)}</code>`).join(', ');
+  out.push(`<p class="meta">${files} · ${p.data ? `template <code>${p.data.template}</code>` : 'image'} · ${escapeXml(p.source)}</p>`);
+  for (const note of p.notes) out.push(`<p class="note">${escapeXml(note)}</p>`);
+  // The section heading names the plot, so the image leaves its own title out.
+  out.push(p.data ? renderPlot(p.data, { titled: false }).svg : imagesHtml(p.images));
+  out.push('</section>');
+  return out;
+}
+
 /** The whole page: a heading naming the revisions, a table of contents, and one section a plot. */
 export function renderPlotsHtml(options: { revisions: string[]; plots: HtmlPlot[] }): string {
   const { revisions, plots } = options;
@@ -65,7 +77,7 @@ export function renderPlotsHtml(options: { revisions: string[]; plots: HtmlPlot[
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeXml(heading)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${PLOTS_STYLE}</style>`,
     '</head>',
     '<body>',
     '<header>',
@@ -78,17 +90,7 @@ export function renderPlotsHtml(options: { revisions: string[]; plots: HtmlPlot[
     out.push('</ul></nav>');
   }
   out.push('</header>');
-  plots.forEach((p, i) => {
-    out.push(`<section id="${anchorFor(p.id, i)}" class="plot">`);
-    out.push(`<h2>${escapeXml(p.title)}</h2>`);
-    const files = p.files.map((f) => `<code>${escapeXml(f)}</code>`).join(', ');
-    out.push(`<p class="meta">${files} · ${p.data ? `template <code>${p.data.template}</code>` : 'image'} · ${escapeXml(p.source)}</p>`);
-    for (const note of p.notes) out.push(`<p class="note">${escapeXml(note)}</p>`);
-    // The section heading names the plot, so the image leaves its own title out.
-    if (p.data) out.push(renderPlot(p.data, { titled: false }).svg);
-    else out.push(imagesHtml(p.images));
-    out.push('</section>');
-  });
+  plots.forEach((p, i) => out.push(...plotSection(p, i)));
   out.push('<footer>Written by <code>cairn plots</code>.</footer>', '</body>', '</html>', '');
   return out.join('\n');
 }
