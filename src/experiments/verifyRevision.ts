@@ -111,3 +111,14 @@ async function stillMissing(copy: Repo, ctx: RunContext, paths: string[]): Promi
   const result = await checkout(copy, { ...ctx, cwd: copy.root, targets: paths, force: true });
   return result.failed.map((f) => f.path);
 }
+
+/** What `cairn verify --record` keeps in a version's tag: the verdict, when, and each output's bytes. Pure. */
+export function verificationRecord(result: VerifyResult, time: number): Record<string, unknown> {
+  return {
+    reproduced: result.reproduced,
+    time: new Date(time).toISOString(),
+    commit: result.commit,
+    stage: result.stage,
+    outputs: result.outputs.map((o) => ({ path: o.path, status: o.status, recorded: o.recorded_oid, reproduced: o.reproduced_oid })),
+  };
+}

@@ -22,7 +22,16 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   let session: TrackingSession | null = null;
   try {
     const lineage = await fileLineage({ repo, target, openStore: async () => (session = await openTracking(ctx)).store });
-    return { data: lineage, text: opts.mermaid ? renderLineageMermaid(lineage) : renderLineageText(lineage) };
+    if (!target.model) return { data: lineage, text: opts.mermaid ? renderLineageMermaid(lineage) : renderLineageText(lineage) };
+    // A model version: the registry's side first (which tag, which run it was registered from, its verification).
+    const { name, version, tag, alias, metadata } = target.model;
+    const model = { name, version, tag, ...(alias ? { alias } : {}), run_id: metadata?.run_id ?? null, verified: metadata?.verified ?? null };
+    const verified = model.verified as { reproduced?: boolean; time?: string } | null;
+    const head = [
+      `model ${name}@${version}${alias ? ` (#${alias})` : ''}: tag ${tag}${model.run_id ? `, registered from run ${model.run_id}` : ''}`,
+      ...(verified ? [`  verified ${verified.reproduced ? 'reproducible' : 'NOT reproducible'} at ${verified.time}`] : []),
+    ];
+    return { data: { ...lineage, model }, text: opts.mermaid ? renderLineageMermaid(lineage) : [...head, ...renderLineageText(lineage)] };
   } finally {
     await (session as TrackingSession | null)?.store.close();
   }
