@@ -29,6 +29,7 @@ export async function experiments(ctx) {
   n.git(repo, ['diff', '--stat']);
   n.cairn(repo, ['status']);
   n.ok(`params, code, cairn.lock and the trained model of ${best.name} are in the workspace (F1 ${best.f1}); nothing was committed`);
+  ctx.best = best;
 
   if (n.has('plots')) {
     const page = path.join(repo, 'plots.html');

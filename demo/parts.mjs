@@ -3,6 +3,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { experiments } from './experiments.mjs';
+import { registry } from './registry.mjs';
 import { server } from './server.mjs';
 import { countFiles, digestFile, digestTree, sizeOf } from './narrate.mjs';
 
@@ -241,4 +242,4 @@ async function remotes(ctx) {
   }
 }
 
-export const parts = [setUp, versionData, pipeline, remotes, experiments, server];
+export const parts = [setUp, versionData, pipeline, remotes, experiments, registry, server];
