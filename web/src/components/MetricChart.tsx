@@ -52,8 +52,11 @@ export function MetricChart({ metric, runs, settings }: { metric: string; runs: 
     return [xs, ...(settings.log ? ys.map(forLogScale) : ys)] as uPlot.AlignedData;
   }, [series, settings.axis, settings.smoothing, settings.log]);
 
+  // A metric logged once per run (what a pipeline's metrics file gives) reads better as bars than as lone dots.
+  const single = series !== null && series.length > 0 && series.every((s) => s.values.length <= 1);
+
   useEffect(() => {
-    if (!host.current || !data || !series) return;
+    if (!host.current || !data || !series || single) return;
     const fg = cssVar('--fg-muted', '#666');
     const grid = cssVar('--border', '#ddd');
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
@@ -103,7 +106,7 @@ export function MetricChart({ metric, runs, settings }: { metric: string; runs: 
       </figcaption>
       <ErrorMessage error={error} />
       {!series && !error && <div className="loading" style={{ height: HEIGHT }}>Loading…</div>}
-      <div ref={host} />
+      {single ? <ValueBars series={series!} /> : <div ref={host} />}
       <div className="chart-legend">
         {runs.map((r, i) => (
           <span key={r.id}>
@@ -112,6 +115,32 @@ export function MetricChart({ metric, runs, settings }: { metric: string; runs: 
         ))}
       </div>
     </figure>
+  );
+}
+
+/** One bar per run for a metric with a single value each: length on a scale from 0 (or the lowest value, if negative). */
+function ValueBars({ series }: { series: RunSeries[] }) {
+  const values = series.map((s) => s.values[0]);
+  const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const lo = Math.min(0, ...finite);
+  const hi = Math.max(0, ...finite);
+  const span = hi - lo || 1;
+  return (
+    <div className="value-bars" role="list" aria-label="one value per run" style={{ width: WIDTH }}>
+      {series.map((s, i) => {
+        const v = values[i];
+        const ok = typeof v === 'number' && Number.isFinite(v);
+        return (
+          <div key={s.runId} className="value-bar" role="listitem">
+            <span className="value-bar-label">{s.label}</span>
+            <span className="value-bar-track">
+              {ok && <i style={{ left: `${((Math.min(v, 0) - lo) / span) * 100}%`, width: `${(Math.abs(v) / span) * 100}%`, background: runColor(i) }} />}
+            </span>
+            <span className="value-bar-value mono">{v === undefined ? '—' : formatNumber(v)}</span>
+          </div>
+        );
+      })}
+    </div>
   );
 }
 

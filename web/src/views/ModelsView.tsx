@@ -13,6 +13,15 @@ interface Pending {
   run: () => Promise<void>;
 }
 
+/**
+ * The SemVer of a version of the Git-tag registry, whose source is its tag and path (`churn@v1.2.0:models/churn.pkl`);
+ * null for the database registry's versions, which are only numbered.
+ */
+function gitVersion(model: string, source: string | undefined): string | null {
+  if (!source?.startsWith(`${model}@`)) return null;
+  return /^@(v\d+\.\d+\.\d+[^:]*):/.exec(source.slice(model.length))?.[1] ?? null;
+}
+
 /** `#/models?model=NAME`: registered models, their versions and aliases; promote and demote with a confirmation. */
 export function ModelsView({ query, navigate }: ViewProps) {
   const [models, setModels] = useState<RegisteredModel[] | null>(null);
@@ -30,6 +39,8 @@ export function ModelsView({ query, navigate }: ViewProps) {
   }, [selected, generation]);
   if (!models) return error ? <div className="view"><ErrorMessage error={error} /></div> : <div className="loading">Loading…</div>;
   const model = models.find((m) => m.name === selected);
+  // What people call a version: its SemVer in the Git-tag registry, else MLflow's number.
+  const label = (num: string) => (model && gitVersion(model.name, versions.find((v) => v.version === num)?.source)) ?? `v${num}`;
   const confirm = async () => {
     if (!pending) return;
     try {
@@ -65,13 +76,13 @@ export function ModelsView({ query, navigate }: ViewProps) {
               Aliases:{' '}
               {(model.aliases ?? []).length === 0 ? <span className="muted">none</span> : (model.aliases ?? []).map((a) => (
                     <span key={a.alias} className="alias">
-                      @{a.alias} → v{a.version}{' '}
+                      @{a.alias} → {label(a.version)}{' '}
                       <button
                         type="button"
                         className="icon"
                         aria-label={`Demote: remove @${a.alias}`}
-                        title={`Remove @${a.alias} (demote v${a.version})`}
-                        onClick={() => setPending({ title: `Remove @${a.alias} of ${model.name} from v${a.version}? Nothing will point at it.`, run: () => deleteAlias(model.name, a.alias) })}
+                        title={`Remove @${a.alias} (demote ${label(a.version)})`}
+                        onClick={() => setPending({ title: `Remove @${a.alias} of ${model.name} from ${label(a.version)}? Nothing will point at it.`, run: () => deleteAlias(model.name, a.alias) })}
                       >
                         ×
                       </button>
@@ -85,11 +96,11 @@ export function ModelsView({ query, navigate }: ViewProps) {
               <tbody>
                 {versions.map((v) => (
                   <tr key={v.version} data-testid={`version-${v.version}`}>
-                    <td>v{v.version}</td>
+                    <td title={`MLflow version ${v.version}`}>{label(v.version)}</td>
                     <td>
                       <select value={v.current_stage} aria-label={`stage of v${v.version}`} onChange={(e) => {
                         const stage = e.target.value;
-                        setPending({ title: `Move ${model.name} v${v.version} from ${v.current_stage} to ${stage}?`, run: () => transitionStage(model.name, v.version, stage) });
+                        setPending({ title: `Move ${model.name} ${label(v.version)} from ${v.current_stage} to ${stage}?`, run: () => transitionStage(model.name, v.version, stage) });
                       }}>
                         {STAGES.map((s) => <option key={s}>{s}</option>)}
                       </select>
@@ -103,7 +114,7 @@ export function ModelsView({ query, navigate }: ViewProps) {
                         const alias = aliasInput[v.version].trim();
                         const current = (model.aliases ?? []).find((a) => a.alias === alias);
                         setPending({
-                          title: current ? `Move @${alias} of ${model.name} from v${current.version} to v${v.version}?` : `Point @${alias} of ${model.name} at v${v.version}?`,
+                          title: current ? `Move @${alias} of ${model.name} from ${label(current.version)} to ${label(v.version)}?` : `Point @${alias} of ${model.name} at ${label(v.version)}?`,
                           run: () => setAlias(model.name, alias, v.version),
                         });
                       }}>Set alias</button>
