@@ -67,6 +67,8 @@ test('experiments list → compare the best runs → the promoted model → its 
   await prod.waitFor();
   await browser.screenshot(page, '4-models');
   const promoted = page.locator('tr[data-testid^="version-"]', { has: page.locator('.alias', { hasText: 'prod' }) });
+  assert.equal(await promoted.locator('td').first().innerText(), 'v0.0.1', 'the Git tag\'s version, as the CLI names it');
+  assert.match(await prod.innerText(), /@prod → v0\.0\.1/);
   await promoted.locator('a[href^="#/runs/"]').first().click();
   const lineage = page.locator('[data-testid="lineage"]');
   await lineage.waitFor();
