@@ -34,9 +34,16 @@ describe('the demo (npm start), in quick mode', () => {
       [data, /data versioning: skipped/, /✔ exactly the bytes of version 1/],
       [await has('repro'), /pipeline: skipped/, /✔ prepare did not run again/],
       [data && (await has('remote', 'push', 'pull')), /remotes: skipped/, /✔ the clone has the same [\d,]+ mails/],
+      [await has('model', 'verify', 'lineage', 'report'), /registry: skipped/, /✔ rebuilt from its commit in a separate worktree with the run cache off: every output has the recorded bytes/],
       [await has('server'), /server: skipped/, /✔ both runs are on the server; get-history returns the 100 points of loss/],
     ];
     if (await has('server')) assert.match(r.stdout, /✔ server stopped \(--stop-server\)/);
+    if (await has('model')) {
+      assert.match(r.stdout, /✔ refused: the gate names the failing term/);
+      assert.match(r.stdout, /spam-filter v0\.0\.1 is now prod \(tag spam-filter#prod#1\)/);
+      assert.match(r.stdout, /model-card\.json/);
+      assert.match(r.stdout, /## cairn report/);
+    }
     if (/✔ the second push/.test(r.stdout)) {
       assert.match(r.stdout, /✔ the second push had nothing to send: the [\d,]+ objects the first one sent are there/);
     }
