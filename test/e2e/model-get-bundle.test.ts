@@ -136,7 +136,21 @@ describe('cairn model get and bundle', () => {
     assert.deepEqual(a.get('model/model/weights.bin'), b.get('model/model/weights.bin'));
     assert.ok(first.length > 0);
   });
+  it('with --run, the card records the environment the run (or its parent run) captured', async () => {
+    const runs = JSON.parse((await run(['runs', 'list', '--json'])).stdout).runs as Array<{ info: { run_id: string; run_name: string } }>;
+    const train = runs.find((r) => r.info.run_name === 'train')!;
+    sh(repo.dir, 'git commit -q --allow-empty -m again', repo.env);
+    let r = await run(['model', 'register', 'clf', '--run', train.info.run_id]);
+    assert.equal(r.code, 0, r.stderr);
+    r = await run(['model', 'bundle', 'clf@v0.0.2', '-o', 'v2.tar.gz']);
+    assert.equal(r.code, 0, r.stderr);
+    const card = JSON.parse(readTarGz(path.join(repo.dir, 'v2.tar.gz')).get('model-card.json')!.content.toString());
+    assert.equal(card.run_id, train.info.run_id);
+    assert.match(card.environment.source, /^run [0-9a-f]{32}$/);
+    assert.ok(card.environment.node);
+  });
 });
+
 
 describe('a model of a nested pipeline file', () => {
   let repo: ReturnType<typeof tempGitRepo>;
