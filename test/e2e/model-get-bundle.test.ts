@@ -151,7 +151,6 @@ describe('cairn model get and bundle', () => {
   });
 });
 
-
 describe('a model of a nested pipeline file', () => {
   let repo: ReturnType<typeof tempGitRepo>;
   before(async () => {
