@@ -149,6 +149,15 @@ describe('cairn model get and bundle', () => {
     assert.match(card.environment.source, /^run [0-9a-f]{32}$/);
     assert.ok(card.environment.node);
   });
+  it('promote --if --run evaluates the gate on that run of the tracking store', async () => {
+    const runs = JSON.parse((await run(['runs', 'list', '--json'])).stdout).runs as Array<{ info: { run_id: string; run_name: string } }>;
+    const train = runs.find((r) => r.info.run_name === 'train')!.info.run_id;
+    let r = await run(['model', 'promote', 'clf', 'v0.0.1', '--to', 'gated', '--if', 'metrics.acc > 0.95', '--run', train.slice(0, 8)]);
+    assert.equal(r.code, 14);
+    assert.match(r.stderr, /metrics\.acc > 0\.95 \(metrics\.acc is 0\.91\)/);
+    r = await run(['model', 'promote', 'clf', 'v0.0.1', '--to', 'gated', '--if', "metrics.acc > 0.9 and params.train.lr = '0.1'", '--run', train]);
+    assert.equal(r.code, 0, r.stderr);
+  });
 });
 
 describe('a model of a nested pipeline file', () => {
