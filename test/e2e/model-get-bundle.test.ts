@@ -136,6 +136,28 @@ describe('cairn model get and bundle', () => {
     assert.deepEqual(a.get('model/model/weights.bin'), b.get('model/model/weights.bin'));
     assert.ok(first.length > 0);
   });
+  it('with --run, the card records the environment the run (or its parent run) captured', async () => {
+    const runs = JSON.parse((await run(['runs', 'list', '--json'])).stdout).runs as Array<{ info: { run_id: string; run_name: string } }>;
+    const train = runs.find((r) => r.info.run_name === 'train')!;
+    sh(repo.dir, 'git commit -q --allow-empty -m again', repo.env);
+    let r = await run(['model', 'register', 'clf', '--run', train.info.run_id]);
+    assert.equal(r.code, 0, r.stderr);
+    r = await run(['model', 'bundle', 'clf@v0.0.2', '-o', 'v2.tar.gz']);
+    assert.equal(r.code, 0, r.stderr);
+    const card = JSON.parse(readTarGz(path.join(repo.dir, 'v2.tar.gz')).get('model-card.json')!.content.toString());
+    assert.equal(card.run_id, train.info.run_id);
+    assert.match(card.environment.source, /^run [0-9a-f]{32}$/);
+    assert.ok(card.environment.node);
+  });
+  it('promote --if --run evaluates the gate on that run of the tracking store', async () => {
+    const runs = JSON.parse((await run(['runs', 'list', '--json'])).stdout).runs as Array<{ info: { run_id: string; run_name: string } }>;
+    const train = runs.find((r) => r.info.run_name === 'train')!.info.run_id;
+    let r = await run(['model', 'promote', 'clf', 'v0.0.1', '--to', 'gated', '--if', 'metrics.acc > 0.95', '--run', train.slice(0, 8)]);
+    assert.equal(r.code, 14);
+    assert.match(r.stderr, /metrics\.acc > 0\.95 \(metrics\.acc is 0\.91\)/);
+    r = await run(['model', 'promote', 'clf', 'v0.0.1', '--to', 'gated', '--if', "metrics.acc > 0.9 and params.train.lr = '0.1'", '--run', train]);
+    assert.equal(r.code, 0, r.stderr);
+  });
 });
 
 describe('a model of a nested pipeline file', () => {

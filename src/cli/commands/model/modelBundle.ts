@@ -3,20 +3,26 @@ import { openRepo, type Repo } from '../../../core/repo.js';
 import { ObjectStore } from '../../../data/objectStore.js';
 import { captureEnvironment } from '../../../experiments/captureEnvironment.js';
 import { bundleModel } from '../../../registry/bundle/bundleModel.js';
+import { SYSTEM_TAGS } from '../../../tracking/entities.js';
 import type { CliContext, CommandResult } from '../../commandSpec.js';
 import { openTracking } from '../../tracking/openTracking.js';
 
 /**
- * The environment for the card: the one the version's run recorded (its environment.json artifact) when this
- * repository's tracking store and cache have it, else this machine's, marked as captured when bundling.
+ * The environment for the card: the one the version's run recorded (its environment.json artifact, or its parent
+ * run's: `cairn repro` records it on the run of the whole invocation) when this repository's tracking store and
+ * cache have it, else this machine's, marked as captured when bundling.
  */
 async function environmentFor(ctx: CliContext, repo: Repo, runId: string | null): Promise<unknown> {
   if (runId) {
     try {
       const session = await openTracking(ctx);
       try {
-        const artifact = (await session.store.listArtifacts(runId)).find((a) => a.path.endsWith('environment.json'));
-        if (artifact?.oid) return { source: `run ${runId}`, ...JSON.parse(await fs.readFile(new ObjectStore(repo.cacheDir).path(artifact.oid), 'utf8')) };
+        const run = await session.store.getRun(runId);
+        const parent = run.data.tags.find((t) => t.key === SYSTEM_TAGS.parentRunId)?.value;
+        for (const id of parent ? [runId, parent] : [runId]) {
+          const artifact = (await session.store.listArtifacts(id)).find((a) => a.path === 'environment.json');
+          if (artifact?.oid) return { source: `run ${id}`, ...JSON.parse(await fs.readFile(new ObjectStore(repo.cacheDir).path(artifact.oid), 'utf8')) };
+        }
       } finally {
         await session.store.close();
       }
