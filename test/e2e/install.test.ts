@@ -145,6 +145,30 @@ describe('the merge driver', () => {
     assert.equal(lock.match(/<<<<<<</g)?.length, 1, 'only stage a conflicts');
   });
 
+  it('a pointer file both branches changed is a conflict between the two pointers; one side\'s change merges', async (t) => {
+    const repo = await twoStages();
+    t.after(() => repo.cleanup());
+    writeTree(repo.dir, { 'raw.csv': '1\n', 'other.csv': '1\n' });
+    await repo.run(['add', 'raw.csv', 'other.csv']);
+    sh(repo.dir, 'git add -A && git commit -qm data', repo.env);
+    const change = async (branch: string, file: string, text: string) => {
+      sh(repo.dir, `git checkout -qb ${branch} main && echo ${text} > ${file}`, repo.env);
+      await repo.run(['add', file]);
+      sh(repo.dir, `git commit -qam ${branch}`, repo.env);
+    };
+    await change('left', 'raw.csv', 2);
+    await change('right', 'raw.csv', 3);
+    sh(repo.dir, 'git checkout -q left && echo 4 > other.csv', repo.env);
+    await repo.run(['add', 'other.csv']);
+    sh(repo.dir, 'git commit -qam left-other && git checkout -q right', repo.env);
+    const merge = spawnSync('git', ['merge', '--no-edit', 'left'], { cwd: repo.dir, env: repo.env, encoding: 'utf8' });
+    assert.notEqual(merge.status, 0);
+    assert.match(merge.stderr, /raw\.csv\.cairn: both sides changed the data version differently/);
+    const pointer = readFileSync(path.join(repo.dir, 'raw.csv.cairn'), 'utf8');
+    assert.match(pointer, /^<<<<<<< ours \(raw\.csv\.cairn\)\n# cairn pointer[\s\S]*\n=======\n# cairn pointer[\s\S]*>>>>>>> theirs \(raw\.csv\.cairn\)\n$/);
+    assert.doesNotMatch(readFileSync(path.join(repo.dir, 'other.csv.cairn'), 'utf8'), /<<<<<<</, 'the pointer only one side changed merged');
+  });
+
   it('uninstall removes the driver config and the attributes block', async (t) => {
     const repo = await twoStages();
     t.after(() => repo.cleanup());
