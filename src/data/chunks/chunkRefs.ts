@@ -1,0 +1,51 @@
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { isOid } from '../../core/hash.js';
+
+/**
+ * A file stored chunked has no object under its own oid; instead `chunked/<2 hex>/<62 hex>` (named by the file oid)
+ * holds the oid of its manifest object. It is written last, after every chunk and the manifest, so a ref never names
+ * missing bytes. On a remote the same name lives below `meta/`.
+ */
+export const CHUNKED_DIR = 'chunked';
+
+/** The ref's path relative to a cache root or a remote's `meta/`. Pure. */
+export function chunkRefKey(fileOid: string): string {
+  return `${CHUNKED_DIR}/${fileOid.slice(0, 2)}/${fileOid.slice(2)}`;
+}
+
+export function chunkRefPath(cacheDir: string, fileOid: string): string {
+  return path.join(cacheDir, CHUNKED_DIR, fileOid.slice(0, 2), fileOid.slice(2));
+}
+
+/** The manifest oid out of a ref's bytes, or null when they are not one. Pure. */
+export function parseChunkRef(bytes: Uint8Array | string): string | null {
+  const text = (typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8')).trim();
+  return isOid(text) ? text : null;
+}
+
+/** The manifest oid of a chunked file in the cache, or null when the file is not stored chunked there. */
+export function readChunkRefSync(cacheDir: string, fileOid: string): string | null {
+  try {
+    return parseChunkRef(readFileSync(chunkRefPath(cacheDir, fileOid)));
+  } catch {
+    return null;
+  }
+}
+
+let counter = 0;
+
+/** Writes the ref through a temp name and a rename (synchronous: it runs inside the hash workers too). */
+export function writeChunkRefSync(cacheDir: string, fileOid: string, manifestOid: string): void {
+  const final = chunkRefPath(cacheDir, fileOid);
+  mkdirSync(path.dirname(final), { recursive: true });
+  const tmp = `${final}.tmp-${process.pid}-${threadId}-${counter++}`;
+  const fd = openSync(tmp, 'wx', 0o444);
+  try {
+    writeSync(fd, `${manifestOid}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, final);
+}
