@@ -6,6 +6,8 @@ import type { Readable } from 'node:stream';
 import { tempPathFor } from '../core/atomicWrite.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
+import { readChunked } from './chunks/readChunked.js';
+import { hasChunkRefSync } from './chunks/chunkRefs.js';
 import { CACHE_LAYOUT_VERSION, OBJECTS_DIR, objectPath, oidFromRelPath } from './objectPath.js';
 
 export type ObjectHealth = 'ok' | 'missing' | 'corrupt';
@@ -40,7 +42,8 @@ export class ObjectStore {
       const st = await fs.stat(this.path(oid));
       return size === undefined || st.size === size;
     } catch {
-      return false;
+      // A file stored as chunks: its ref is written after its manifest and chunks.
+      return hasChunkRefSync(this.root, oid);
     }
   }
 
@@ -118,6 +121,8 @@ export class ObjectStore {
       return await fs.readFile(this.path(oid));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        const chunked = readChunked(this.root, oid);
+        if (chunked) return chunked;
         throw new CairnError('NOT_FOUND', `object ${oid} is not in the cache ${this.root}`, {
           hint: 'fetch it from a remote with `cairn pull`, or re-add the data',
           data: { oid },

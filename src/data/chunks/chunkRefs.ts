@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { isOid } from '../../core/hash.js';
@@ -48,4 +48,26 @@ export function writeChunkRefSync(cacheDir: string, fileOid: string, manifestOid
     closeSync(fd);
   }
   renameSync(tmp, final);
+}
+
+/** Every file oid stored chunked in the cache (from the ref names; temp files skipped). */
+export function listChunkRefsSync(cacheDir: string): string[] {
+  const base = path.join(cacheDir, CHUNKED_DIR);
+  const out: string[] = [];
+  let prefixes: string[];
+  try {
+    prefixes = readdirSync(base);
+  } catch {
+    return out;
+  }
+  for (const p of prefixes) {
+    if (!/^[0-9a-f]{2}$/.test(p)) continue;
+    for (const rest of readdirSync(path.join(base, p))) if (/^[0-9a-f]{62}$/.test(rest)) out.push(p + rest);
+  }
+  return out;
+}
+
+/** Whether `fileOid` is stored chunked in the cache (its ref exists). */
+export function hasChunkRefSync(cacheDir: string, fileOid: string): boolean {
+  return existsSync(chunkRefPath(cacheDir, fileOid));
 }
