@@ -7,7 +7,7 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { LinkType } from '../core/config.js';
 import { ChunkedReadError, assembleChunked, loadManifestSync } from './chunks/assembleChunked.js';
-import { chunkIntoStore, commitChunked, type ChunkedRead } from './chunks/storeChunked.js';
+import { chunkBufferIntoStore, chunkingApplies, chunkIntoStore, commitChunked, type ChunkedRead } from './chunks/storeChunked.js';
 import { linkWorkspace, placeFile } from './link.js';
 
 /**
@@ -212,8 +212,11 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
       hash.update(buf.subarray(0, Math.min(total, size)));
       oid = hash.digest('hex');
       after = fstatSync(fd, { bigint: true });
-      if (total === size && !changed(before, after) && store) stored = putObject(store, oid, buf.subarray(0, size));
-    } else if (store?.chunkThreshold && size > store.chunkThreshold) {
+      if (total === size && !changed(before, after) && store) {
+        if (chunkingApplies(store.chunkThreshold, size)) chunked = chunkBufferIntoStore(oid, buf.subarray(0, size), (c, bytes) => putObject(store, c, bytes));
+        else stored = putObject(store, oid, buf.subarray(0, size));
+      }
+    } else if (store && chunkingApplies(store.chunkThreshold, size)) {
       // Chunked storage: one read pass cuts, hashes and stores the new chunks; the manifest follows the stat check.
       chunked = chunkIntoStore(fd, (c, bytes) => putObject(store, c, bytes));
       total = chunked.size;

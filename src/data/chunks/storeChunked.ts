@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { hashBuffer } from '../../core/hash.js';
 import { chunkRefPath, writeChunkRefSync } from './chunkRefs.js';
+import { MIN_CHUNKED_SIZE } from './chunkedManifest.js';
 import { chunkFd } from './chunkStream.js';
+import { chunkLengths } from './fastcdc.js';
 import { serializeManifest, type ChunkEntry } from './manifest.js';
 
 /** Writes one object unless present; true when it wrote. The cache writer of fileOps (temp name, then rename). */
@@ -42,4 +44,23 @@ export function commitChunked(cacheDir: string, wholePath: string, read: Chunked
   put(manifestOid, bytes);
   writeChunkRefSync(cacheDir, read.oid, manifestOid);
   return true;
+}
+
+/** Whether a file of `size` bytes is stored chunked under `threshold` (0: never; never at or below one minimal chunk). */
+export function chunkingApplies(threshold: number | undefined, size: number): boolean {
+  return Boolean(threshold) && size > threshold! && size > MIN_CHUNKED_SIZE;
+}
+
+/** chunkIntoStore for a file already read into memory (`oid` is its hash). */
+export function chunkBufferIntoStore(oid: string, data: Buffer, put: PutObject): ChunkedRead {
+  const chunks: ChunkEntry[] = [];
+  let newChunks = 0;
+  let at = 0;
+  for (const n of chunkLengths(data)) {
+    const bytes = data.subarray(at, (at += n));
+    const c = hashBuffer(bytes);
+    if (put(c, bytes)) newChunks++;
+    chunks.push({ oid: c, size: n });
+  }
+  return { oid, size: data.length, chunks, newChunks };
 }
