@@ -83,6 +83,31 @@ describe('chunked storage of large files', () => {
     assert.equal(fsck.code, 0, fsck.stdout + fsck.stderr);
   });
 
+  it('du shows logical and stored size per path and what chunking saves in the cache', async (t) => {
+    const repo = await chunkedRepo();
+    t.after(() => repo.cleanup());
+    const v1 = bytes(16 * MiB, 6);
+    writeFileSync(path.join(repo.dir, 'a.bin'), v1);
+    writeFileSync(path.join(repo.dir, 'b.bin'), edited(v1, [0.5]));
+    writeFileSync(path.join(repo.dir, 'small.txt'), 'hello\n');
+    assert.equal((await repo.run(['add', 'a.bin', 'b.bin', 'small.txt'])).code, 0);
+    const du = await repo.run(['du', '--json']);
+    assert.equal(du.code, 0, du.stderr);
+    const usage = JSON.parse(du.stdout);
+    assert.deepEqual(usage.paths.map((p: { path: string }) => p.path), ['a.bin', 'b.bin', 'small.txt']);
+    const a = usage.paths[0];
+    assert.equal(a.logical, v1.length);
+    assert.ok(a.stored >= v1.length && a.stored < v1.length * 1.01, `a.bin alone is stored once (${a.stored})`);
+    assert.equal(usage.paths[2].stored, 6);
+    assert.equal(usage.total.logical, 2 * v1.length + 6);
+    assert.ok(usage.total.ratio > 1.7, `two versions sharing most chunks dedupe (${usage.total.ratio})`);
+    assert.ok(usage.cache.ratio > 1.7 && usage.cache.chunkedFiles === 2);
+    const one = JSON.parse((await repo.run(['du', 'b.bin', '--json'])).stdout);
+    assert.deepEqual(one.paths.map((p: { path: string }) => p.path), ['b.bin']);
+    const text = await repo.run(['du']);
+    assert.match(text.stdout, /total \(3 files\)/);
+  });
+
   it('pushes and pulls only the chunks the other side lacks, to a directory remote', async (t) => {
     const repo = await chunkedRepo();
     const store = tempDir();
