@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CAIRN_BIN, tempDir } from '../helpers/cli.js';
+import { CAIRN_BIN, sh, tempDir } from '../helpers/cli.js';
 import { cairnRepo, countObjects } from '../helpers/dataRepo.js';
 
 const MiB = 1 << 20;
@@ -149,6 +149,22 @@ describe('chunked storage of large files', () => {
     assert.equal(sha(readFileSync(file)), oidOf(p2));
   });
 
+  it('cairn get reads a chunked file from another repository\'s cache, verified', async (t) => {
+    const src = await chunkedRepo();
+    const work = tempDir();
+    t.after(() => {
+      src.cleanup();
+      work.cleanup();
+    });
+    const data = bytes(12 * MiB, 8);
+    writeFileSync(path.join(src.dir, 'm.bin'), data);
+    assert.equal((await src.run(['add', 'm.bin'])).code, 0);
+    sh(src.dir, 'git add -A && git commit -q -m model', src.env);
+    const r = await src.run(['get', src.dir, 'm.bin', '-o', path.join(work.dir, 'copy.bin')], { cwd: work.dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(sha(readFileSync(path.join(work.dir, 'copy.bin'))), sha(data));
+  });
+
   it('reports a corrupt chunk as INTEGRITY in fsck and checkout, and repairs by pulling', async (t) => {
     const repo = await chunkedRepo();
     const store = tempDir();
@@ -205,7 +221,7 @@ describe('chunked storage of large files', () => {
     assert.equal(gc.code, 0, gc.stderr);
     const left = countObjects(cache);
     assert.ok(left < withBoth && left >= withV1 - 3, `gc left ${left} of ${withBoth} objects (v1 alone had ${withV1})`);
-    assert.ok(!existsSync(path.join(cache, 'chunked', sha(v1).slice(0, 2), sha(v1).slice(2))), 'the dead version\'s ref is gone');
+    assert.ok(!existsSync(path.join(cache, 'meta', 'chunked', sha(v1).slice(0, 2), sha(v1).slice(2))), 'the dead version\'s ref is gone');
     rmSync(file);
     assert.equal((await repo.run(['checkout', 'w.bin'])).code, 0);
     assert.equal(sha(readFileSync(file)), sha(v2));

@@ -114,7 +114,7 @@ describe('kill storm: killed commands and a damaged cache never lose a committed
     // big.bin is above cache.chunk_threshold: stored as chunks, it is present when its ref, manifest and chunks are.
     const present = (oid: string) => {
       if (loose(oid)) return true;
-      const ref = path.join(repo.dir, '.cairn', 'cache', 'chunked', oid.slice(0, 2), oid.slice(2));
+      const ref = path.join(repo.dir, '.cairn', 'cache', 'meta', 'chunked', oid.slice(0, 2), oid.slice(2));
       if (!existsSync(ref)) return false;
       const manifest = readFileSync(ref, 'utf8').trim();
       if (!loose(manifest)) return false;

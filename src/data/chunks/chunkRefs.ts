@@ -4,19 +4,21 @@ import { threadId } from 'node:worker_threads';
 import { isOid } from '../../core/hash.js';
 
 /**
- * A file stored chunked has no object under its own oid; instead `chunked/<2 hex>/<62 hex>` (named by the file oid)
- * holds the oid of its manifest object. It is written last, after every chunk and the manifest, so a ref never names
- * missing bytes. On a remote the same name lives below `meta/`.
+ * A file stored chunked has no object under its own oid; instead `meta/chunked/<2 hex>/<62 hex>` (named by the file
+ * oid) holds the oid of its manifest object. It is written last, after every chunk and the manifest, so a ref never
+ * names missing bytes. Caches and remotes keep it at the same place (a remote's metadata key `chunked/...`), so a
+ * cache read as a local-directory remote (`cairn import` from a source repository's cache) finds it too.
  */
 export const CHUNKED_DIR = 'chunked';
+const META_DIR = 'meta';
 
-/** The ref's path relative to a cache root or a remote's `meta/`. Pure. */
+/** The ref's metadata key: its path below `meta/` of a cache or remote. Pure. */
 export function chunkRefKey(fileOid: string): string {
   return `${CHUNKED_DIR}/${fileOid.slice(0, 2)}/${fileOid.slice(2)}`;
 }
 
 export function chunkRefPath(cacheDir: string, fileOid: string): string {
-  return path.join(cacheDir, CHUNKED_DIR, fileOid.slice(0, 2), fileOid.slice(2));
+  return path.join(cacheDir, META_DIR, CHUNKED_DIR, fileOid.slice(0, 2), fileOid.slice(2));
 }
 
 /** The manifest oid out of a ref's bytes, or null when they are not one. Pure. */
@@ -52,7 +54,7 @@ export function writeChunkRefSync(cacheDir: string, fileOid: string, manifestOid
 
 /** Every file oid stored chunked in the cache (from the ref names; temp files skipped). */
 export function listChunkRefsSync(cacheDir: string): string[] {
-  const base = path.join(cacheDir, CHUNKED_DIR);
+  const base = path.join(cacheDir, META_DIR, CHUNKED_DIR);
   const out: string[] = [];
   let prefixes: string[];
   try {
