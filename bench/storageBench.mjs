@@ -4,7 +4,7 @@
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { bytesHuman, cairn, generateBigFile, row, sh } from './harness.mjs';
+import { bytesHuman, cairn, row, sh } from './harness.mjs';
 
 const VERSIONS = 10;
 /** Changed regions per version: 1% of the file split into this many runs of bytes at random offsets. */
@@ -24,6 +24,16 @@ function editInPlace(file, size, version) {
   const fd = openSync(file, 'r+');
   try {
     for (const at of offsets(version * 7919, REGIONS, size - run)) writeSync(fd, randomBytes(run), 0, run, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Random bytes throughout: harness's generateBigFile repeats one block, which chunking would dedupe within the file. */
+function randomFile(file, size) {
+  const fd = openSync(file, 'w');
+  try {
+    for (let done = 0; done < size; done += 8 << 20) writeSync(fd, randomBytes(Math.min(8 << 20, size - done)));
   } finally {
     closeSync(fd);
   }
@@ -49,7 +59,7 @@ export function benchStorage({ env, dir, scale, rows, log }) {
   cairn(repo, ['remote', 'add', '-d', 'bench', store], env);
   const file = path.join(repo, 'model.bin');
   log(`storage: ${VERSIONS} versions of a ${label} file, ${REGIONS} edited regions each`);
-  generateBigFile(file, size);
+  randomFile(file, size);
   cairn(repo, ['add', '-q', 'model.bin'], env);
   const first = json(cairn(repo, ['push', '--json'], env));
   const sent = [];

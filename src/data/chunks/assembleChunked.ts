@@ -45,17 +45,30 @@ export function assembleChunked(cacheDir: string, m: Manifest, fd: number): void
   });
 }
 
-/** Hands each chunk's bytes (a view valid during the call) to `sink`, in order, with the checks described above. */
+/** Bytes gathered before each write: one write per few chunks costs far fewer system calls than one per chunk. */
+const BLOCK = 8 << 20;
+
+/**
+ * Hands the file's bytes to `sink` in order, in blocks of several chunks (a view valid during the call), with the
+ * checks described above. Chunks are read straight into the block, so no byte is copied twice in user space.
+ */
 function assembleInto(cacheDir: string, m: Manifest, sink: (bytes: Buffer) => void): void {
   const largest = m.chunks.reduce((n, c) => Math.max(n, c.size), 0);
-  const buf = Buffer.allocUnsafe(largest + 1);
+  const buf = Buffer.allocUnsafe(BLOCK + largest + 1);
   const whole = createHash('sha256');
+  let fill = 0;
   for (const c of m.chunks) {
-    const got = readChunk(cacheDir, c.oid, buf);
+    const got = readChunk(cacheDir, c.oid, buf.subarray(fill, fill + c.size + 1));
     if (got !== c.size) throw new ChunkedReadError('INTEGRITY', `chunk ${c.oid.slice(0, 12)} of object ${m.oid.slice(0, 12)} has ${got} bytes, not ${c.size}`, 'run `cairn fsck --repair`, then `cairn pull` the file again');
-    whole.update(buf.subarray(0, got));
-    sink(buf.subarray(0, got));
+    fill += got;
+    if (fill >= BLOCK) {
+      whole.update(buf.subarray(0, fill));
+      sink(buf.subarray(0, fill));
+      fill = 0;
+    }
   }
+  whole.update(buf.subarray(0, fill));
+  if (fill) sink(buf.subarray(0, fill));
   if (whole.digest('hex') !== m.oid) {
     const bad = m.chunks.find((c) => {
       const n = readChunk(cacheDir, c.oid, buf);
