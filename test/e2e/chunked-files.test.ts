@@ -165,6 +165,45 @@ describe('chunked storage of large files', () => {
     assert.equal(sha(readFileSync(path.join(work.dir, 'copy.bin'))), sha(data));
   });
 
+  it('works with a remote that holds the file whole (layout 1), both ways', async (t) => {
+    const repo = await cairnRepo();
+    const store = tempDir();
+    t.after(() => {
+      repo.cleanup();
+      store.cleanup();
+    });
+    const cache = path.join(repo.dir, '.cairn', 'cache');
+    assert.equal((await repo.run(['remote', 'add', '-d', 'store', store.dir])).code, 0);
+    assert.equal((await repo.run(['config', 'cache.chunk_threshold', '0'])).code, 0);
+    const file = path.join(repo.dir, 'old.bin');
+    const v1 = bytes(12 * MiB, 9);
+    writeFileSync(file, v1);
+    assert.equal((await repo.run(['add', 'old.bin'])).code, 0);
+    assert.equal((await repo.run(['push'])).code, 0);
+    assert.ok(existsSync(path.join(store.dir, 'objects', sha(v1).slice(0, 2), sha(v1).slice(2))), 'pushed whole');
+
+    // Chunking turned on: a whole object pulled from the remote stays whole, and checks out.
+    assert.equal((await repo.run(['config', 'cache.chunk_threshold', String(4 * MiB)])).code, 0);
+    rmSync(cache, { recursive: true, force: true });
+    rmSync(file);
+    assert.equal((await repo.run(['pull'])).code, 0);
+    assert.equal(sha(readFileSync(file)), sha(v1));
+    assert.ok(existsSync(path.join(cache, 'objects', sha(v1).slice(0, 2), sha(v1).slice(2))));
+
+    // A new version is chunked, pushed as chunks beside the whole old one, and pulls into an empty cache.
+    const v2 = edited(v1, [0.5]);
+    writeFileSync(file, v2);
+    assert.equal((await repo.run(['add', 'old.bin'])).code, 0);
+    assert.ok(existsSync(path.join(cache, 'meta', 'chunked', sha(v2).slice(0, 2), sha(v2).slice(2))));
+    const push = JSON.parse((await repo.run(['push', '--json'])).stdout);
+    assert.equal(push.transferred, 1);
+    rmSync(cache, { recursive: true, force: true });
+    rmSync(file);
+    assert.equal((await repo.run(['pull'])).code, 0);
+    assert.equal(sha(readFileSync(file)), sha(v2));
+    assert.equal((await repo.run(['fsck'])).code, 0);
+  });
+
   it('reports a corrupt chunk as INTEGRITY in fsck and checkout, and repairs by pulling', async (t) => {
     const repo = await chunkedRepo();
     const store = tempDir();
