@@ -4,26 +4,13 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { pseudoRandomBytes } from '../helpers/pseudoRandom.js';
 import { CAIRN_BIN, sh, tempDir } from '../helpers/cli.js';
 import { cairnRepo, countObjects } from '../helpers/dataRepo.js';
 
 const MiB = 1 << 20;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** Deterministic pseudo-random bytes (xorshift32): a file whose chunks are reproducible. */
-function bytes(n: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** A copy of `data` with 100 bytes overwritten at each of `at` (fractions of the length). */
 function edited(data: Buffer, at: number[]): Buffer {
@@ -45,12 +32,24 @@ async function chunkedRepo() {
   return repo;
 }
 
+/** A chunking repo with a directory remote as its default, both removed after the test. */
+async function withRemote(t: { after: (fn: () => void) => void }, repoOf: () => ReturnType<typeof cairnRepo> = chunkedRepo) {
+  const repo = await repoOf();
+  const store = tempDir();
+  t.after(() => {
+    repo.cleanup();
+    store.cleanup();
+  });
+  assert.equal((await repo.run(['remote', 'add', '-d', 'store', store.dir])).code, 0);
+  return { repo, store };
+}
+
 describe('chunked storage of large files', () => {
   it('stores a second version with few new objects, and checks out both byte for byte', async (t) => {
     const repo = await chunkedRepo();
     t.after(() => repo.cleanup());
     const cache = path.join(repo.dir, '.cairn', 'cache');
-    const v1 = bytes(24 * MiB, 1);
+    const v1 = pseudoRandomBytes(24 * MiB, 1);
     const file = path.join(repo.dir, 'model.bin');
     writeFileSync(file, v1);
     const a1 = await repo.run(['add', 'model.bin', '--json']);
@@ -86,7 +85,7 @@ describe('chunked storage of large files', () => {
   it('du shows logical and stored size per path and what chunking saves in the cache', async (t) => {
     const repo = await chunkedRepo();
     t.after(() => repo.cleanup());
-    const v1 = bytes(16 * MiB, 6);
+    const v1 = pseudoRandomBytes(16 * MiB, 6);
     writeFileSync(path.join(repo.dir, 'a.bin'), v1);
     writeFileSync(path.join(repo.dir, 'b.bin'), edited(v1, [0.5]));
     writeFileSync(path.join(repo.dir, 'small.txt'), 'hello\n');
@@ -109,14 +108,8 @@ describe('chunked storage of large files', () => {
   });
 
   it('pushes and pulls only the chunks the other side lacks, to a directory remote', async (t) => {
-    const repo = await chunkedRepo();
-    const store = tempDir();
-    t.after(() => {
-      repo.cleanup();
-      store.cleanup();
-    });
-    assert.equal((await repo.run(['remote', 'add', '-d', 'store', store.dir])).code, 0);
-    const v1 = bytes(24 * MiB, 2);
+    const { repo, store } = await withRemote(t);
+    const v1 = pseudoRandomBytes(24 * MiB, 2);
     const file = path.join(repo.dir, 'data.bin');
     writeFileSync(file, v1);
     assert.equal((await repo.run(['add', 'data.bin'])).code, 0);
@@ -156,7 +149,7 @@ describe('chunked storage of large files', () => {
       src.cleanup();
       work.cleanup();
     });
-    const data = bytes(12 * MiB, 8);
+    const data = pseudoRandomBytes(12 * MiB, 8);
     writeFileSync(path.join(src.dir, 'm.bin'), data);
     assert.equal((await src.run(['add', 'm.bin'])).code, 0);
     sh(src.dir, 'git add -A && git commit -q -m model', src.env);
@@ -166,17 +159,11 @@ describe('chunked storage of large files', () => {
   });
 
   it('works with a remote that holds the file whole (layout 1), both ways', async (t) => {
-    const repo = await cairnRepo();
-    const store = tempDir();
-    t.after(() => {
-      repo.cleanup();
-      store.cleanup();
-    });
+    const { repo, store } = await withRemote(t, cairnRepo);
     const cache = path.join(repo.dir, '.cairn', 'cache');
-    assert.equal((await repo.run(['remote', 'add', '-d', 'store', store.dir])).code, 0);
     assert.equal((await repo.run(['config', 'cache.chunk_threshold', '0'])).code, 0);
     const file = path.join(repo.dir, 'old.bin');
-    const v1 = bytes(12 * MiB, 9);
+    const v1 = pseudoRandomBytes(12 * MiB, 9);
     writeFileSync(file, v1);
     assert.equal((await repo.run(['add', 'old.bin'])).code, 0);
     assert.equal((await repo.run(['push'])).code, 0);
@@ -205,14 +192,8 @@ describe('chunked storage of large files', () => {
   });
 
   it('reports a corrupt chunk as INTEGRITY in fsck and checkout, and repairs by pulling', async (t) => {
-    const repo = await chunkedRepo();
-    const store = tempDir();
-    t.after(() => {
-      repo.cleanup();
-      store.cleanup();
-    });
-    assert.equal((await repo.run(['remote', 'add', '-d', 'store', store.dir])).code, 0);
-    const v1 = bytes(12 * MiB, 3);
+    const { repo, store } = await withRemote(t);
+    const v1 = pseudoRandomBytes(12 * MiB, 3);
     const file = path.join(repo.dir, 'x.bin');
     writeFileSync(file, v1);
     assert.equal((await repo.run(['add', 'x.bin'])).code, 0);
@@ -248,7 +229,7 @@ describe('chunked storage of large files', () => {
     t.after(() => repo.cleanup());
     const cache = path.join(repo.dir, '.cairn', 'cache');
     const file = path.join(repo.dir, 'w.bin');
-    const v1 = bytes(16 * MiB, 4);
+    const v1 = pseudoRandomBytes(16 * MiB, 4);
     writeFileSync(file, v1);
     assert.equal((await repo.run(['add', 'w.bin'])).code, 0);
     const withV1 = countObjects(cache);
@@ -271,7 +252,7 @@ describe('chunked storage of large files', () => {
     const repo = await chunkedRepo();
     t.after(() => repo.cleanup());
     const cache = path.join(repo.dir, '.cairn', 'cache');
-    writeFileSync(path.join(repo.dir, 'k.bin'), bytes(40 * MiB, 5));
+    writeFileSync(path.join(repo.dir, 'k.bin'), pseudoRandomBytes(40 * MiB, 5));
     for (const delay of [150, 300, 450, 600]) {
       rmSync(cache, { recursive: true, force: true });
       const child = spawn(process.execPath, [CAIRN_BIN, 'add', 'k.bin'], { cwd: repo.dir, env: repo.env, stdio: 'ignore' });
