@@ -82,6 +82,21 @@ describe('chunked storage of large files', () => {
     assert.equal(fsck.code, 0, fsck.stdout + fsck.stderr);
   });
 
+  it('chunks a file above the threshold but below the 8 MiB read-at-once size too', async (t) => {
+    const repo = await chunkedRepo();
+    t.after(() => repo.cleanup());
+    const cache = path.join(repo.dir, '.cairn', 'cache');
+    const data = pseudoRandomBytes(6 * MiB, 10);
+    const file = path.join(repo.dir, 'mid.bin');
+    writeFileSync(file, data);
+    assert.equal((await repo.run(['add', 'mid.bin'])).code, 0);
+    assert.ok(existsSync(path.join(cache, 'meta', 'chunked', sha(data).slice(0, 2), sha(data).slice(2))));
+    assert.ok(countObjects(cache) >= 4);
+    rmSync(file);
+    assert.equal((await repo.run(['checkout', 'mid.bin'])).code, 0);
+    assert.equal(sha(readFileSync(file)), sha(data));
+  });
+
   it('du shows logical and stored size per path and what chunking saves in the cache', async (t) => {
     const repo = await chunkedRepo();
     t.after(() => repo.cleanup());
