@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { pseudoRandomBytes } from '../helpers/pseudoRandom.js';
 import { CAIRN_BIN, sh, tempDir } from '../helpers/cli.js';
 import { cairnRepo, countObjects } from '../helpers/dataRepo.js';
+import { startS3rver } from '../helpers/s3rver.js';
 
 const MiB = 1 << 20;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -204,6 +205,35 @@ describe('chunked storage of large files', () => {
     assert.equal((await repo.run(['pull'])).code, 0);
     assert.equal(sha(readFileSync(file)), sha(v2));
     assert.equal((await repo.run(['fsck'])).code, 0);
+  });
+
+  it('sends only new chunks to S3 too, and pulls them back verified (s3rver on 127.0.0.1)', async (t) => {
+    const server = await startS3rver();
+    const repo = await chunkedRepo();
+    t.after(async () => {
+      await server.stop();
+      repo.cleanup();
+    });
+    const env = server.env;
+    assert.equal((await repo.run(['remote', 'add', '-d', 's3', `s3://${server.bucket}/proj`], { env })).code, 0);
+    assert.equal((await repo.run(['remote', 'modify', 's3', 'endpoint_url', server.endpoint], { env })).code, 0);
+    const file = path.join(repo.dir, 's3.bin');
+    const v1 = pseudoRandomBytes(12 * MiB, 11);
+    writeFileSync(file, v1);
+    assert.equal((await repo.run(['add', 's3.bin'], { env })).code, 0);
+    const first = JSON.parse((await repo.run(['push', '--json'], { env })).stdout);
+    assert.ok(first.bytes >= v1.length);
+    const v2 = edited(v1, [0.5]);
+    writeFileSync(file, v2);
+    assert.equal((await repo.run(['add', 's3.bin'], { env })).code, 0);
+    const second = JSON.parse((await repo.run(['push', '--json'], { env })).stdout);
+    assert.ok(second.bytes > 0 && second.bytes < 0.5 * v1.length, `second push sent ${second.bytes}`);
+    assert.match((await repo.run(['status', '-r'], { env })).stdout, /in sync|up to date/);
+    rmSync(path.join(repo.dir, '.cairn', 'cache'), { recursive: true, force: true });
+    rmSync(file);
+    const pull = await repo.run(['pull'], { env });
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.equal(sha(readFileSync(file)), sha(v2));
   });
 
   it('reports a corrupt chunk as INTEGRITY in fsck and checkout, and repairs by pulling', async (t) => {
