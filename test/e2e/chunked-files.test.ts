@@ -292,6 +292,30 @@ describe('chunked storage of large files', () => {
     assert.equal((await repo.run(['fsck'])).code, 0);
   });
 
+  it('gc --remote keeps the chunks of live files, tombstones dead refs and deletes their own chunks', async (t) => {
+    const { repo, store } = await withRemote(t);
+    const file = path.join(repo.dir, 'r.bin');
+    const v1 = pseudoRandomBytes(16 * MiB, 12);
+    writeFileSync(file, v1);
+    assert.equal((await repo.run(['add', 'r.bin'])).code, 0);
+    assert.equal((await repo.run(['push'])).code, 0);
+    const v2 = edited(v1, [0.5]);
+    writeFileSync(file, v2);
+    assert.equal((await repo.run(['add', 'r.bin'])).code, 0);
+    assert.equal((await repo.run(['push'])).code, 0);
+    const before = files(path.join(store.dir, 'objects')).length;
+    const gc = await repo.run(['gc', '--remote', '-w', '--force', '--json']);
+    assert.equal(gc.code, 0, gc.stdout + gc.stderr);
+    const report = JSON.parse(gc.stdout);
+    assert.ok(report.removed >= 1 && report.removed <= 4, `removed ${report.removed} of ${before}`);
+    const deadRef = path.join(store.dir, 'meta', 'chunked', sha(v1).slice(0, 2), sha(v1).slice(2));
+    assert.equal(readFileSync(deadRef).length, 0, 'the dead version\'s remote ref is a tombstone');
+    rmSync(path.join(repo.dir, '.cairn', 'cache'), { recursive: true, force: true });
+    rmSync(file);
+    assert.equal((await repo.run(['pull'])).code, 0);
+    assert.equal(sha(readFileSync(file)), sha(v2));
+  });
+
   it('a kill -9 during add leaves no ref naming missing chunks', async (t) => {
     const repo = await chunkedRepo();
     t.after(() => repo.cleanup());
