@@ -30,7 +30,7 @@ export function formatTable(rows) {
     r.name,
     seconds(r.cairnSeconds, r.unit),
     r.baseline ?? '—',
-    r.baseline ? seconds(r.baselineSeconds) : '',
+    r.baseline ? seconds(r.baselineSeconds, r.unit) : '',
     value(r),
     target(r),
     r.pass === null ? '' : r.pass ? 'yes' : '**no**',

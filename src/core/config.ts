@@ -29,6 +29,8 @@ export const configSchema = z
         dir: z.string().optional(),
         link: z.array(z.enum(LINK_TYPES)).min(1).default(['reflink', 'copy']),
         shared: z.enum(['group']).optional(),
+        /** Files larger than this many bytes are stored as content-defined chunks (docs/formats.md); 0 turns it off. */
+        chunk_threshold: z.number().int().nonnegative().default(8 << 20),
       })
       .strict()
       .default({}),
@@ -166,7 +168,7 @@ export function coerceValue(dotted: string, raw: string): unknown {
 }
 
 const KNOWN_KEYS = [
-  'core.autostage', 'core.remote', 'core.check_update', 'cache.dir', 'cache.link', 'cache.shared',
+  'core.autostage', 'core.remote', 'core.check_update', 'cache.dir', 'cache.link', 'cache.shared', 'cache.chunk_threshold',
   'pipeline.jobs', 'pipeline.run_cache', 'tracking.uri', 'tracking.record', 'tracking.experiment',
 ];
 

@@ -1,13 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { hasChunkRefSync, listChunkRefsSync } from './chunks/chunkRefs.js';
 import { objectFile } from './fileOps.js';
 
 /**
- * A membership test for objects in a cache. For many oids, listing the 256 prefix folders once is cheaper than one
+ * A membership test for objects in a cache (a file stored as chunks counts as present: its ref is written last). For many oids, listing the 256 prefix folders once is cheaper than one
  * stat per oid; for a few, stat each.
  */
 export function cachePresence(cacheDir: string, expected: number): (oid: string) => boolean {
-  const stat = (oid: string) => existsSync(objectFile(cacheDir, oid));
+  const stat = (oid: string) => existsSync(objectFile(cacheDir, oid)) || hasChunkRefSync(cacheDir, oid);
   if (!listingPays(cacheDir, expected)) return stat;
   const base = path.join(cacheDir, 'objects');
   const present = new Set<string>();
@@ -21,6 +22,7 @@ export function cachePresence(cacheDir: string, expected: number): (oid: string)
     if (p.length !== 2) continue;
     for (const rest of readdirSync(path.join(base, p))) if (rest.length === 62) present.add(p + rest);
   }
+  for (const oid of listChunkRefsSync(cacheDir)) present.add(oid);
   return (oid) => present.has(oid);
 }
 

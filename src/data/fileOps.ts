@@ -6,6 +6,8 @@ import {
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { LinkType } from '../core/config.js';
+import { ChunkedReadError, assembleChunked, loadManifestSync } from './chunks/assembleChunked.js';
+import { chunkBufferIntoStore, chunkingApplies, chunkIntoStore, commitChunked, type ChunkedRead } from './chunks/storeChunked.js';
 import { linkWorkspace, placeFile } from './link.js';
 
 /**
@@ -21,9 +23,12 @@ export interface FileStat {
 }
 
 export interface FileOpError {
-  /** 'changed': the file changed while it was read; 'system': an errno from the OS. */
-  kind: 'changed' | 'system';
+  /** 'changed': the file changed while it was read; 'system': an errno from the OS; 'chunked': a chunked object is bad or incomplete. */
+  kind: 'changed' | 'system' | 'chunked';
   errno?: string;
+  /** For 'chunked': the CairnError code and hint to rebuild on the main thread. */
+  code?: 'INTEGRITY' | 'NOT_FOUND';
+  hint?: string;
   message: string;
   path: string;
 }
@@ -61,6 +66,8 @@ export interface StoreParams {
    * identical bytes).
    */
   listRun?: string;
+  /** Files larger than this are stored as content-defined chunks and a manifest (cache.chunk_threshold); 0: never. */
+  chunkThreshold?: number;
 }
 
 export interface MaterializeItem {
@@ -87,6 +94,7 @@ export function tmpName(target: string): string {
 }
 
 function sysError(err: unknown, file: string): FileOpError {
+  if (err instanceof ChunkedReadError) return { kind: 'chunked', code: err.code, hint: err.hint, message: err.message, path: file };
   const e = err as NodeJS.ErrnoException;
   return { kind: 'system', errno: e.code, message: e.message, path: file };
 }
@@ -136,7 +144,7 @@ export function inFolder<T>(dir: string, write: () => T): T {
 }
 
 /** Writes `data` as object `oid` unless present: temp name, then rename, so a final name never holds a partial object. */
-function putObject(store: StoreParams, oid: string, data: Buffer): boolean {
+export function putObject(store: StoreParams, oid: string, data: Buffer): boolean {
   const final = objectFile(store.cacheDir, oid);
   if (objectPresent(store.cacheDir, oid, store.listRun, final)) return false;
   const tmp = tmpName(final);
@@ -190,6 +198,7 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
     let stored = false;
     let oid: string;
     let after: BigIntStats | null = null;
+    let chunked: ChunkedRead | null = null;
     if (size <= SMALL_FILE) {
       // One byte more than the size: a read that gets it means the file grew.
       const buf = Buffer.allocUnsafe(size + 1);
@@ -203,7 +212,15 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
       hash.update(buf.subarray(0, Math.min(total, size)));
       oid = hash.digest('hex');
       after = fstatSync(fd, { bigint: true });
-      if (total === size && !changed(before, after) && store) stored = putObject(store, oid, buf.subarray(0, size));
+      if (total === size && !changed(before, after) && store) {
+        if (chunkingApplies(store.chunkThreshold, size)) chunked = chunkBufferIntoStore(oid, buf.subarray(0, size), (c, bytes) => putObject(store, c, bytes));
+        else stored = putObject(store, oid, buf.subarray(0, size));
+      }
+    } else if (store && chunkingApplies(store.chunkThreshold, size)) {
+      // Chunked storage: one read pass cuts, hashes and stores the new chunks; the manifest follows the stat check.
+      chunked = chunkIntoStore(fd, (c, bytes) => putObject(store, c, bytes));
+      total = chunked.size;
+      oid = chunked.oid;
     } else {
       chunkBuffer ??= Buffer.allocUnsafe(CHUNK);
       let src = fd;
@@ -246,8 +263,10 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
       }
       tmp = null;
     }
+    if (chunked) stored = commitChunked(store!.cacheDir, objectFile(store!.cacheDir, oid), chunked, (c, bytes) => putObject(store!, c, bytes)) || chunked.newChunks > 0;
     let stat = statOf(after);
-    if (store && store.links.length) {
+    // A chunked file has no object file to link to: its workspace copy stays a plain copy.
+    if (store && store.links.length && !chunked) {
       const linked = linkWorkspace(objectFile(store.cacheDir, oid), abs, store);
       if (linked) stat = linked;
     }
@@ -269,11 +288,31 @@ function changed(a: StatKey, b: StatKey): boolean {
 export function materializeOne(item: MaterializeItem, params: StoreParams): HashResult {
   try {
     const obj = objectFile(params.cacheDir, item.oid);
-    const stat = placeFile(obj, item.dest, item.exec, params);
+    const manifest = existsSync(obj) ? null : loadManifestSync(params.cacheDir, item.oid);
+    const stat = manifest ? placeChunked(params, manifest, item) : placeFile(obj, item.dest, item.exec, params);
     return { oid: item.oid, stat };
   } catch (err) {
     return { error: sysError(err, item.dest) };
   }
+}
+
+/** Writes a chunked file to a temp name beside its destination, verified, then renames it into place: always a copy. */
+function placeChunked(params: StoreParams, manifest: NonNullable<ReturnType<typeof loadManifestSync>>, item: MaterializeItem): FileStat {
+  const tmp = tmpName(item.dest);
+  const mode = item.exec ? params.fileMode | ((params.fileMode & 0o444) >> 2) : params.fileMode;
+  try {
+    const fd = openSync(tmp, 'wx', mode);
+    try {
+      assembleChunked(params.cacheDir, manifest, fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, item.dest);
+  } catch (err) {
+    removeQuietly(tmp);
+    throw err;
+  }
+  return statOf(statSync(item.dest, { bigint: true }));
 }
 
 /** Replaces an already stored file in the workspace by a link to its object (hardlink/symlink re-add). */

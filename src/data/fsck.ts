@@ -3,6 +3,7 @@ import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { withRepoLock } from '../core/repoLock.js';
 import { expandPointers, type UnreadableTree } from './expandPointers.js';
+import { checkChunkedRefs, dropChunkRef, type ChunkedProblem } from './chunks/checkChunked.js';
 import { listCache, type CachedObject } from './gc.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
@@ -28,6 +29,8 @@ export interface FsckResult {
   unreadableTrees: UnreadableTree[];
   /** Where each quarantined object went (with --repair). */
   quarantined: { oid: string; to: string }[];
+  /** Files stored as chunks that cannot be assembled (with --repair their refs are dropped, so a pull fetches them). */
+  chunked: ChunkedProblem[];
 }
 
 /** Re-hashes every object in the cache and checks that everything the workspace pointers and cairn.lock reference is present. */
@@ -60,6 +63,9 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
 
   const present = new Set(objects.map((o) => o.oid));
   const bad = new Set(corrupt.map((o) => o.oid));
+  // A chunked file is present when its manifest and every chunk are: then pointers naming it are satisfied.
+  const chunked = checkChunkedRefs(repo.cacheDir, present, bad);
+  for (const oid of chunked.ok) present.add(oid);
   const { files, unreadable } = await expandPointers(store, pointers);
   const missing: FsckResult['missing'] = [];
   const seen = new Set<string>();
@@ -77,14 +83,15 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
   const unreadableTrees = unreadable.filter((u) => u.reason === 'missing' || !bad.has(u.oid));
 
   const quarantined: FsckResult['quarantined'] = [];
-  if (options.repair && corrupt.length) {
+  if (options.repair && (corrupt.length || chunked.problems.length)) {
     await withRepoLock(repo.tmpDir, { onWait: (h) => ctx.onLog?.('info', `waiting for the repository lock held by ${h}`) }, async () => {
       for (const obj of corrupt) {
         // Re-check under the lock: another process may have repaired it meanwhile.
         if ((await store.verify(obj.oid)) !== 'corrupt') continue;
         quarantined.push({ oid: obj.oid, to: await store.quarantine(obj.oid) });
       }
+      for (const p of chunked.problems) dropChunkRef(repo.cacheDir, p.oid);
     });
   }
-  return { checked, checkedBytes, corrupt, missing, unreadableTrees, quarantined };
+  return { checked, checkedBytes, corrupt, missing, unreadableTrees, quarantined, chunked: chunked.problems };
 }

@@ -3,6 +3,8 @@ import type { RunContext } from '../core/context.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { collectReferences, type GcReferences, type GcScope } from './gcReferences.js';
+import { dropChunkRef } from './chunks/checkChunked.js';
+import { chunkedReferences } from './chunks/chunkedReferences.js';
 import { ObjectStore } from './objectStore.js';
 
 export interface CachedObject {
@@ -16,6 +18,8 @@ export interface GcPlan {
   removeBytes: number;
   keep: number;
   keepBytes: number;
+  /** File oids whose chunked-file refs go first (their manifests and chunks are in `remove` unless shared). */
+  dropChunkRefs?: string[];
 }
 
 /** Splits the cache listing into objects to keep (referenced) and to delete. Pure; the listing order does not matter. */
@@ -70,7 +74,8 @@ export async function planRepoGc(repo: Repo, scope: GcScope, ctx: RunContext): P
   }
   const refs = await collectReferences(repo, scope, ctx);
   const store = new ObjectStore(repo.cacheDir);
-  const plan = planGc(refs.oids, await listCache(store));
+  const chunked = chunkedReferences(repo.cacheDir, refs.oids);
+  const plan = { ...planGc(new Set([...refs.oids, ...chunked.keep]), await listCache(store)), dropChunkRefs: chunked.dropRefs };
   const { oids, ...rest } = refs;
   return { plan, references: { ...rest, referenced: oids.size } };
 }
@@ -80,6 +85,8 @@ export async function applyGc(repo: Repo, plan: GcPlan, ctx: RunContext): Promis
   const store = new ObjectStore(repo.cacheDir);
   let removed = 0;
   let freedBytes = 0;
+  // Refs first: a crash in between leaves unreferenced chunks (garbage for the next gc), never a ref naming missing bytes.
+  for (const oid of plan.dropChunkRefs ?? []) dropChunkRef(repo.cacheDir, oid);
   for (const obj of plan.remove) {
     if (ctx.signal?.aborted) {
       throw new CairnError('INTERRUPTED', `gc interrupted after removing ${removed} of ${plan.remove.length} objects`, {

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { tempPathFor } from '../core/atomicWrite.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
+import { readChunked, writeChunkedTo } from './chunks/chunkedManifest.js';
+import { hasChunkRefSync } from './chunks/chunkRefs.js';
 import { CACHE_LAYOUT_VERSION, OBJECTS_DIR, objectPath, oidFromRelPath } from './objectPath.js';
 
 export type ObjectHealth = 'ok' | 'missing' | 'corrupt';
@@ -40,7 +42,8 @@ export class ObjectStore {
       const st = await fs.stat(this.path(oid));
       return size === undefined || st.size === size;
     } catch {
-      return false;
+      // A file stored as chunks: its ref is written after its manifest and chunks.
+      return hasChunkRefSync(this.root, oid);
     }
   }
 
@@ -118,6 +121,8 @@ export class ObjectStore {
       return await fs.readFile(this.path(oid));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        const chunked = readChunked(this.root, oid);
+        if (chunked) return chunked;
         throw new CairnError('NOT_FOUND', `object ${oid} is not in the cache ${this.root}`, {
           hint: 'fetch it from a remote with `cairn pull`, or re-add the data',
           data: { oid },
@@ -125,6 +130,21 @@ export class ObjectStore {
       }
       throw fromSystemError(err, `could not read object ${oid}`);
     }
+  }
+
+  /** Copies an object's bytes to a new file `dest`; a file stored chunked is assembled and verified on the way. */
+  async copyTo(oid: string, dest: string): Promise<void> {
+    try {
+      await fs.copyFile(this.path(oid), dest);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !writeChunkedTo(this.root, oid, dest)) throw err;
+    }
+  }
+
+  /** A stream of an object's bytes (a chunked file: assembled, then read). */
+  async openRead(oid: string): Promise<Readable> {
+    const chunked = existsSync(this.path(oid)) ? null : readChunked(this.root, oid);
+    return chunked ? Readable.from([chunked]) : createReadStream(this.path(oid));
   }
 
   /** Re-hashes an object and says whether it is intact. */

@@ -7,6 +7,7 @@ import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { cachePresence, listingPays } from './cachePresence.js';
 import { cacheSignature, listingFingerprint } from './dirSnapshot.js';
+import { readChunkRefSync } from './chunks/chunkRefs.js';
 import { objectFile, statOf, type HashResult, type PoolItem, type StoreParams } from './fileOps.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
@@ -64,6 +65,7 @@ export async function listWorkspacePath(repo: Repo, abs: string, collect?: WalkC
 export function fileOpError(repo: Repo, r: HashResult, doing: string): CairnError {
   const e = r.error!;
   const rel = repoRelative(repo, e.path);
+  if (e.kind === 'chunked') return new CairnError(e.code!, `could not ${doing} ${rel}: ${e.message}`, { hint: e.hint, data: { path: rel } });
   if (e.kind === 'changed') {
     return new CairnError('CONFLICT', `${rel} changed while it was being read; nothing was recorded for it`, {
       hint: 'wait until the program writing it has finished, then run the command again',
@@ -152,6 +154,8 @@ export async function scanPath(
       try {
         objIno = Number(statSync(objectFile(repo.cacheDir, hit.oid)).ino);
       } catch {
+        // Stored as chunks: there is no object file to link to, and nothing to store again.
+        if (readChunkRefSync(repo.cacheDir, hit.oid)) continue;
         work.push(i);
         continue;
       }
@@ -159,7 +163,9 @@ export async function scanPath(
     }
     // Many new files: each worker lists a prefix folder once rather than stat'ing every object it is about to write.
     const listRun = options.store && listingPays(repo.cacheDir, work.length) ? randomUUID() : undefined;
-    const params: StoreParams = { cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask(), ...(listRun ? { listRun } : {}) };
+    const params: StoreParams = {
+      cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask(), chunkThreshold: repo.config.cache.chunk_threshold, ...(listRun ? { listRun } : {}),
+    };
     const toItem = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, oid: oids[i], exec: files[i].exec });
     const toWork = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, stat: files[i].stat });
     debug(`${files.length - work.length} files known to the state index`);

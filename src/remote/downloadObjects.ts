@@ -3,6 +3,8 @@ import { CairnError, fromSystemError, isCairnError } from '../core/errors.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
 import { copyLargeObject, copySmallObjects, objectsInCache, SMALL_OBJECT } from './localFetch.js';
+import { downloadChunked } from './chunkedTransfer.js';
+import { MIN_CHUNKED_SIZE } from '../data/chunks/chunkedManifest.js';
 import { LocalRemote } from './localRemote.js';
 import type { Remote } from './remote.js';
 import {
@@ -90,6 +92,13 @@ export async function downloadItems(store: ObjectStore, remote: Remote, items: T
     bytes += size;
     progress.file(0);
   };
+  // A file the remote lacks whole may be there chunked: those are fetched after the whole objects (downloadChunked).
+  const notWhole = new Map<string, { blob: Blob; err: unknown }>();
+  const failBlob = (label: string, oid: string, err: unknown) => {
+    const blob = blobs.get(oid);
+    if (blob && blob.size > MIN_CHUNKED_SIZE && isCairnError(err) && err.code === 'NOT_FOUND') notWhole.set(oid, { blob, err });
+    else fail(label, oid, err);
+  };
   const slow = async (blob: Blob) => {
     let seen = 0;
     try {
@@ -99,14 +108,21 @@ export async function downloadItems(store: ObjectStore, remote: Remote, items: T
       }));
     } catch (err) {
       progress.bytes(-seen);
-      fail(blob.label, blob.oid, err);
+      failBlob(blob.label, blob.oid, err);
     }
   };
   if (remote instanceof LocalRemote) {
-    await fetchLocal(store, remote, missing, options, progress, fetched, slow, fail);
+    await fetchLocal(store, remote, missing, options, progress, fetched, slow, failBlob);
   } else {
     await runPool(missing, options.jobs, slow, ctx.signal);
   }
+  const moved = await downloadChunked(store, remote, [...notWhole.values()].map((v) => v.blob), options, {
+    fetch: (oid, label) => fetchOne(store, remote, oid, label, options, (n) => progress.bytes(n)),
+    fail,
+    notFound: (blob) => notWhole.get(blob.oid)!.err,
+  });
+  transferred += moved.transferred;
+  bytes += moved.bytes;
   progress.finish();
 
   const complete = items.filter((item) => {

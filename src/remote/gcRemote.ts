@@ -7,6 +7,8 @@ import { collectOidFields, collectReferences, type GcScope } from '../data/gcRef
 import { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
 import { openRemote } from './openRemote.js';
+import { chunkRefKey } from '../data/chunks/chunkRefs.js';
+import { remoteChunkedReferences } from './remoteChunkedReferences.js';
 import type { Remote } from './remote.js';
 
 export interface RemoteGcReport {
@@ -85,6 +87,9 @@ export async function gcRemote(repo: Repo, request: { remote?: string; scope: Gc
         if (dir) for (const o of await treeOids(store, remote, oid, `run cache ${key}`)) keep.add(o);
       }
     }
+    // Chunked files on the remote: live ones keep their manifest and chunks; the refs of the rest become tombstones.
+    const { keep: chunkedKeep, drop } = await remoteChunkedReferences(store, remote, keep, ctx.signal);
+    for (const oid of chunkedKeep) keep.add(oid);
     const remove: string[] = [];
     let total = 0;
     for await (const oid of remote.list({ signal: ctx.signal })) {
@@ -92,6 +97,8 @@ export async function gcRemote(repo: Repo, request: { remote?: string; scope: Gc
       if (!keep.has(oid)) remove.push(oid);
     }
     remove.sort();
+    // Tombstones before deletions, so a crash in between never leaves a remote ref naming deleted chunks.
+    if (!request.dryRun) for (const oid of drop) await remote.putMeta(chunkRefKey(oid), Buffer.alloc(0), { signal: ctx.signal });
     if (!request.dryRun && remove.length) {
       for (let i = 0; i < remove.length; i += 1000) {
         await remote.remove(remove.slice(i, i + 1000), { signal: ctx.signal });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { CairnError } from '../core/errors.js';
 import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
+import { listChunkRefsSync } from '../data/chunks/chunkRefs.js';
 import { OBJECTS_DIR } from '../data/objectPath.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import type { LocalRemote } from './localRemote.js';
@@ -65,6 +66,8 @@ export async function objectsInCache(store: ObjectStore, oids: Iterable<string>)
     }
     for (const oid of list) if (names.has(oid.slice(2))) present.add(oid);
   }
+  // Files stored chunked count as present (their refs are few: one per large file).
+  for (const oid of listChunkRefsSync(store.root)) if (wanted.has(oid)) present.add(oid);
   return present;
 }
 

@@ -2,6 +2,9 @@ import type { RunContext } from '../core/context.js';
 import type { Repo } from '../core/repo.js';
 import { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
+import { MIN_CHUNKED_SIZE } from '../data/chunks/chunkedManifest.js';
+import { remoteChunkRef } from './chunkedTransfer.js';
+import { forEachLimit } from './forEachLimit.js';
 import { openRemote } from './openRemote.js';
 import { itemsFromPointers, selectPointers, type TransferScope } from './selectItems.js';
 
@@ -39,12 +42,16 @@ export async function remoteStatus(repo: Repo, request: TransferScope & { remote
   try {
     const onRemoteTop = await remote.exists([...new Set(items.map((i) => i.oid))], { signal: ctx.signal });
     const perItem = new Map<string, { oids: string[]; unknownFiles: boolean; whole: boolean }>();
+    const sizeOf = new Map<string, number>();
     for (const item of items) {
       const oids = [item.oid];
       let unknownFiles = false;
+      if (item.kind === 'file') sizeOf.set(item.oid, item.size ?? -1);
       if (item.kind === 'dir') {
         try {
-          oids.push(...parseTree(await store.read(item.oid), item.label).entries.map((e) => e.oid));
+          const entries = parseTree(await store.read(item.oid), item.label).entries;
+          for (const e of entries) sizeOf.set(e.oid, e.size);
+          oids.push(...entries.map((e) => e.oid));
         } catch {
           unknownFiles = !onRemoteTop.has(item.oid);
         }
@@ -56,6 +63,11 @@ export async function remoteStatus(repo: Repo, request: TransferScope & { remote
     const local = await store.hasMany(all);
     const unsure = [...new Set([...perItem.values()].filter((v) => !v.whole).flatMap((v) => v.oids))].filter((o) => !onRemoteTop.has(o));
     const onRemote = new Set([...onRemoteTop, ...(unsure.length ? await remote.exists(unsure, { signal: ctx.signal }) : [])]);
+    // Large files the remote lacks whole may be there chunked (a ref under meta/chunked/ written after their chunks).
+    const maybeChunked = unsure.filter((o) => !onRemote.has(o) && (sizeOf.get(o) ?? 0) > MIN_CHUNKED_SIZE);
+    await forEachLimit(maybeChunked, 16, async (o) => {
+      if (await remoteChunkRef(remote, o, ctx.signal)) onRemote.add(o);
+    });
     const paths = items.map((item) => {
       const v = perItem.get(`${item.oid} ${item.label}`)!;
       const there = (oid: string) => v.whole || onRemote.has(oid);

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { CairnError, isCairnError } from '../core/errors.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
+import { isChunkedLocally, uploadChunked } from './chunkedTransfer.js';
 import type { Remote } from './remote.js';
 import {
   failureCollector, isPerObjectFailure, makeProgress, retrying, runPool, type TransferItem, type TransferOptions, type TransferResult,
@@ -61,7 +62,11 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
   const alreadyTop = [...blobs.keys()].filter((oid) => top.has(oid));
   const unknown = [...blobs.keys()].filter((oid) => !top.has(oid));
   const there = unknown.length ? await remote.exists(unknown, { signal: ctx.signal }) : new Set<string>();
-  const missing = unknown.filter((oid) => !there.has(oid)).map((oid) => blobs.get(oid)!);
+  const notThere = unknown.filter((oid) => !there.has(oid)).map((oid) => blobs.get(oid)!);
+  // Files stored chunked go up as their missing chunks and a manifest (uploadChunked, after the whole objects).
+  const chunked = notThere.filter((b) => isChunkedLocally(store, b));
+  const chunkedSet = new Set(chunked);
+  const missing = notThere.filter((b) => !chunkedSet.has(b));
   for (const oid of [...alreadyTop, ...there]) presentOids.add(oid);
   const totalBytes = missing.reduce((sum, b) => sum + Math.max(0, b.size), 0);
   const progress = makeProgress(ctx, 'uploading', missing.length, totalBytes);
@@ -93,6 +98,10 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
     bytesSent += size;
     progress.file(size - sent);
   }, ctx.signal);
+  const moved = await uploadChunked(store, remote, chunked, options, { fail, onBytes: (n) => progress.bytes(n) });
+  transferred += moved.transferred;
+  bytesSent += moved.bytes;
+  for (const oid of moved.present) presentOids.add(oid);
   progress.finish();
 
   // A tree goes up only when every blob it lists is on the remote: a tree there means the directory is whole.

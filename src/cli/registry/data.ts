@@ -79,4 +79,10 @@ export const dataCommands: CommandEntry[] = [
     examples: ['cairn fsck', 'cairn fsck --repair --json'],
     load: () => import('../commands/fsck.js'),
   },
+  {
+    name: 'du',
+    summary: 'Show logical size, stored size and deduplication ratio of tracked paths and the cache',
+    examples: ['cairn du', 'cairn du data/model.bin --json'],
+    load: () => import('../commands/du.js'),
+  },
 ];
