@@ -1,0 +1,168 @@
+import type { StageGraph } from './dag.js';
+import { CairnError } from './../core/errors.js';
+import { finishStage, planStage, prepareRun, type PendingRun, type RunStageOptions, type StageResult } from './runStage.js';
+import type { JobEvent, SubmittedJob } from './stageExecutor.js';
+import type { Stage } from './types.js';
+
+const OK = new Set(['ran', 'restored', 'up-to-date', 'frozen']);
+
+export interface SubmitStagesOptions {
+  stageOptions: RunStageOptions;
+  keepGoing: boolean;
+  /** Called with each stage's result once it is known (run recording). */
+  afterRun: (stage: Stage, result: StageResult) => Promise<StageResult>;
+  /** The params files of a stage that an upstream stage writes. */
+  late: (stage: Stage) => Set<string>;
+}
+
+interface Entry {
+  stage: Stage;
+  run: PendingRun;
+  job?: SubmittedJob;
+  state: 'planned' | 'submitted' | 'pending' | 'running' | 'done';
+}
+
+/**
+ * The planner for an executor with dependencies (a cluster): every stage is decided first — frozen, up to date or
+ * restored from the run cache, in topological order, before anything is submitted — then every stage that must run
+ * is submitted at once, each waiting for the jobs of its upstream, so the cluster decides the parallelism. Results
+ * are recorded here, by the controlling process, in topological order as the jobs finish; the jobs write no lock.
+ */
+export async function submitStages(order: Stage[], graph: StageGraph, o: SubmitStagesOptions): Promise<Map<string, StageResult>> {
+  const so = o.stageOptions;
+  const { ctx, executor } = so;
+  const log = (message: string) => ctx.onLog?.('info', message);
+  const selected = new Set(order.map((s) => s.name));
+  const ups = (name: string) => (graph.upstream.get(name) ?? []).filter((u) => selected.has(u));
+  const downstream = new Map<string, string[]>();
+  for (const s of order) for (const u of ups(s.name)) downstream.set(u, [...(downstream.get(u) ?? []), s.name]);
+  const results = new Map<string, StageResult>();
+  const entries = new Map<string, Entry>();
+  const notRun = (name: string, message: string): StageResult => ({ stage: name, outcome: 'not-run', reasons: [{ kind: 'upstream', message }] });
+  let stopped = false;
+
+  // 1. Decide every stage before submitting any.
+  for (const stage of order) {
+    if (ctx.signal?.aborted || stopped) break;
+    const bad = ups(stage.name).find((u) => results.has(u) && !OK.has(results.get(u)!.outcome));
+    if (bad) {
+      results.set(stage.name, notRun(stage.name, `upstream stage ${bad} did not succeed`));
+      continue;
+    }
+    const upstreamRuns = ups(stage.name).filter((u) => entries.has(u));
+    const plan = await planStage(stage, so, { upstreamRuns, late: o.late(stage) });
+    if ('done' in plan) {
+      results.set(stage.name, await o.afterRun(stage, plan.done));
+      if (!OK.has(plan.done.outcome) && !o.keepGoing) stopped = true;
+      continue;
+    }
+    entries.set(stage.name, { stage, run: plan.run, state: 'planned' });
+  }
+
+  // Why jobs that never ran were cancelled (an upstream failure, or an earlier failure without --keep-going).
+  const cancelledBecause = new Map<string, string>();
+  const unfinished = () => [...entries.values()].filter((e) => e.job && e.state !== 'done');
+  const cancel = async (list: Entry[], why: string | null, now = false) => {
+    const ids: string[] = [];
+    for (const e of list) {
+      if (!e.job || e.state === 'done') continue;
+      if (why && !cancelledBecause.has(e.stage.name)) cancelledBecause.set(e.stage.name, why);
+      ids.push(e.job.id);
+    }
+    if (ids.length) await executor.cancel(ids, { now }).catch((err: Error) => ctx.onLog?.('warn', `could not cancel job(s) ${ids.join(', ')}: ${err.message}`));
+  };
+  const onAbort = () => void cancel(unfinished(), null);
+  const onKill = () => void cancel(unfinished(), null, true);
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  ctx.kill?.addEventListener('abort', onKill, { once: true });
+
+  const progress = (entry: Entry) => (event: JobEvent) => {
+    const name = entry.stage.name;
+    if (event.kind === 'submitted') {
+      const after = ups(name).filter((u) => entries.get(u)?.job).map((u) => `${u} (${entries.get(u)!.job!.id})`);
+      log(`Submitted stage '${name}' as ${executor.name} job ${event.id}${after.length ? `, after ${after.join(', ')}` : ''}`);
+    } else if (event.kind === 'pending') {
+      entry.state = 'pending';
+      log(`Stage '${name}' (job ${event.id}) is pending: ${event.reason}`);
+    } else if (event.kind === 'running') {
+      entry.state = 'running';
+      log(`Stage '${name}' (job ${event.id}) is running${event.node ? ` on ${event.node}` : ''}`);
+    }
+  };
+
+  // 2. Submit the whole ready part of the graph, upstream first (a job names the ids of its upstream jobs).
+  let submitError: StageResult | null = null;
+  for (const entry of entries.values()) {
+    if (ctx.signal?.aborted || submitError) break;
+    const name = entry.stage.name;
+    const spec = await prepareRun(entry.run, so);
+    if (so.hooks?.beforeRun) spec.env = { ...spec.env, ...(await so.hooks.beforeRun(entry.stage)) };
+    spec.after = ups(name).flatMap((u) => (entries.get(u)?.job ? [entries.get(u)!.job!.id] : []));
+    spec.onEvent = progress(entry);
+    try {
+      entry.job = await executor.submit(spec);
+      entry.state = 'submitted';
+    } catch (err) {
+      const e = err instanceof CairnError ? err : new CairnError('INTERNAL', `stage '${name}': ${(err as Error).message}`);
+      submitError = { stage: name, outcome: 'failed', reasons: entry.run.reasons, exitCode: null, error: e.toJSON() };
+      results.set(name, await o.afterRun(entry.stage, submitError));
+    }
+  }
+  // A graph submitted in part would run without the stages it was refused: none of it runs.
+  if (submitError) await cancel(unfinished(), `not started: stage ${submitError.stage} could not be submitted`);
+
+  // 3. Record each job as it finishes, one at a time in topological order (upstream jobs end first: afterok).
+  let chain = Promise.resolve();
+  const descendants = (name: string, seen = new Set<string>()): Set<string> => {
+    for (const d of downstream.get(name) ?? []) if (!seen.has(d)) { seen.add(d); descendants(d, seen); }
+    return seen;
+  };
+  const finish = (entry: Entry) => finishOne(entry).catch((err: unknown) => {
+    const e = err instanceof CairnError ? err : new CairnError('INTERNAL', `stage '${entry.stage.name}': ${(err as Error).message}`);
+    results.set(entry.stage.name, { stage: entry.stage.name, outcome: 'failed', reasons: entry.run.reasons, exitCode: null, error: e.toJSON(), job: entry.job!.id });
+  });
+  const finishOne = async (entry: Entry) => {
+    const outcome = await entry.job!.done;
+    entry.state = 'done';
+    const name = entry.stage.name;
+    const bad = ups(name).find((u) => results.has(u) && !OK.has(results.get(u)!.outcome));
+    let result: StageResult;
+    if (bad) result = { ...notRun(name, `upstream stage ${bad} did not succeed`), job: entry.job!.id };
+    else if (outcome.interrupted && !outcome.started && cancelledBecause.has(name)) result = { ...notRun(name, cancelledBecause.get(name)!), job: entry.job!.id };
+    else {
+      result = await finishStage(entry.run, so, { ...outcome, job: entry.job!.id });
+      result = await o.afterRun(entry.stage, result);
+      const how = result.outcome === 'ran' ? 'finished'
+        : result.outcome === 'interrupted' ? 'was interrupted'
+          : result.killedBy ? `was stopped by the scheduler (${result.killedBy})`
+            : result.outcome === 'failed' ? `failed${result.exitCode !== undefined && result.exitCode !== null ? ` (exit code ${result.exitCode})` : ''}` : result.outcome;
+      log(`Stage '${name}' (job ${entry.job!.id}) ${how}`);
+    }
+    results.set(name, result);
+    if (!OK.has(result.outcome) && result.outcome !== 'not-run') {
+      const below = [...descendants(name)].map((d) => entries.get(d)).filter((e): e is Entry => Boolean(e));
+      await cancel(below, `upstream stage ${name} did not succeed`);
+      // As locally: after a failure nothing new starts, unless --keep-going; what runs already may finish.
+      if (!o.keepGoing) await cancel(unfinished().filter((e) => e.state !== 'running'), 'not started after an earlier failure');
+    }
+  };
+  const waits = [...entries.values()].filter((e) => e.job).map((e) => e.job!.done.then(() => {
+    chain = chain.then(() => finish(e));
+    return chain;
+  }));
+  try {
+    await Promise.all(waits);
+    await chain;
+  } finally {
+    ctx.signal?.removeEventListener('abort', onAbort);
+    ctx.kill?.removeEventListener('abort', onKill);
+  }
+
+  const why = ctx.signal?.aborted ? 'interrupted before it started' : 'not started after an earlier failure';
+  for (const stage of order) {
+    if (results.has(stage.name)) continue;
+    const bad = ups(stage.name).find((u) => results.has(u) && !OK.has(results.get(u)!.outcome));
+    results.set(stage.name, notRun(stage.name, bad ? `upstream stage ${bad} did not succeed` : submitError ? `not submitted: stage ${submitError.stage} could not be` : why));
+  }
+  return results;
+}
