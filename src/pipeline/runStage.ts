@@ -172,7 +172,7 @@ async function restoreFromRunCache(run: PendingRun, o: RunStageOptions): Promise
  * Clears a stage's outputs (a stage never sees, or silently keeps, last run's results; persist: true opts out)
  * and describes its job.
  */
-export async function prepareRun(run: PendingRun, o: RunStageOptions): Promise<StageJobSpec> {
+export async function prepareRun(run: PendingRun, o: RunStageOptions, verb = 'Running'): Promise<StageJobSpec> {
   const { stage } = run;
   for (const out of stage.outs) {
     const abs = path.join(o.repo.root, out.path);
@@ -180,7 +180,7 @@ export async function prepareRun(run: PendingRun, o: RunStageOptions): Promise<S
     await fs.mkdir(path.dirname(abs), { recursive: true });
     o.hasher.update(out.path);
   }
-  o.ctx.onLog?.('info', `Running stage '${stage.name}' (${run.reasons.map((r) => r.message).join('; ')}):\n${stage.cmd.map((c) => `> ${c}`).join('\n')}`);
+  o.ctx.onLog?.('info', `${verb} stage '${stage.name}' (${run.reasons.map((r) => r.message).join('; ')}):\n${stage.cmd.map((c) => `> ${c}`).join('\n')}`);
   return {
     stage: stage.name, cmds: stage.cmd, shell: stageShell(o.ctx.env), cwd: run.wdirAbs, logFile: run.logFile, onOutput: o.onOutput, prefixLines: o.prefixLines,
     env: stageEnv(o.ctx.env, { stage: stage.name, root: o.repo.root, wdir: stage.wdir }),

@@ -83,7 +83,7 @@ export async function submitStages(order: Stage[], graph: StageGraph, o: SubmitS
       log(`Submitted stage '${name}' as ${executor.name} job ${event.id}${after.length ? `, after ${after.join(', ')}` : ''}`);
     } else if (event.kind === 'pending') {
       entry.state = 'pending';
-      log(`Stage '${name}' (job ${event.id}) is pending: ${event.reason}`);
+      log(`Stage '${name}' (job ${event.id}) is pending${event.reason && event.reason !== 'None' ? `: ${event.reason}` : ''}`);
     } else if (event.kind === 'running') {
       entry.state = 'running';
       log(`Stage '${name}' (job ${event.id}) is running${event.node ? ` on ${event.node}` : ''}`);
@@ -95,7 +95,7 @@ export async function submitStages(order: Stage[], graph: StageGraph, o: SubmitS
   for (const entry of entries.values()) {
     if (ctx.signal?.aborted || submitError) break;
     const name = entry.stage.name;
-    const spec = await prepareRun(entry.run, so);
+    const spec = await prepareRun(entry.run, so, 'Submitting');
     if (so.hooks?.beforeRun) spec.env = { ...spec.env, ...(await so.hooks.beforeRun(entry.stage)) };
     spec.after = ups(name).flatMap((u) => (entries.get(u)?.job ? [entries.get(u)!.job!.id] : []));
     spec.onEvent = progress(entry);
