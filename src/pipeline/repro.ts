@@ -19,7 +19,7 @@ import { validatePipeline } from './validate.js';
 import type { StageHooks } from './stageHooks.js';
 import { localExecutor } from './executors/localExecutor.js';
 import type { Executor } from './stageExecutor.js';
-import { submitStages } from './submitStages.js';
+import { submitStages, type ViaRemote } from './submitStages.js';
 
 export interface ReproOptions {
   targets?: string[];
@@ -45,6 +45,8 @@ export interface ReproOptions {
   hooks?: StageHooks;
   /** What runs the stages' commands; default: the local process pool. One with dependencies gets the whole graph. */
   executor?: Executor;
+  /** With an executor with dependencies: deps and outputs go through the default remote (nodes without a shared fs). */
+  viaRemote?: ViaRemote;
 }
 
 export interface ReproResult {
@@ -148,7 +150,9 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
     let results: Map<string, StageResult>;
     try {
       results = executor.dependencies
-        ? await submitStages(order, graph, { stageOptions, keepGoing: Boolean(options.keepGoing), afterRun, late: (s) => lateParams(graph, s) })
+        ? await submitStages(order, graph, {
+          stageOptions, keepGoing: Boolean(options.keepGoing), afterRun, late: (s) => lateParams(graph, s), ...(options.viaRemote ? { viaRemote: options.viaRemote } : {}),
+        })
         : await schedule(order, graph, jobs, Boolean(options.keepGoing), ctx.signal, (stage) => runStage(stage, stageOptions).then((r) => afterRun(stage, r)));
     } finally {
       await executor.close();

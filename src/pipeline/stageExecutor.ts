@@ -16,6 +16,8 @@ export interface StageJobSpec {
   env: Record<string, string>;
   /** cairn's per-stage log: the executor writes (or streams back) the job's output into it. */
   logFile: string;
+  /** A folder on the job's machine for the job's raw output, when not the executor's own (nodes without a shared fs). */
+  outputDir?: string;
   /** What the stage asks of a cluster; the local executor runs whatever it gets. */
   resources?: StageResources;
   /** Ids of jobs of the same executor that must succeed before this one starts (only when `dependencies`). */

@@ -3,6 +3,9 @@ import { CairnError } from './../core/errors.js';
 import { finishStage, planStage, prepareRun, type PendingRun, type RunStageOptions, type StageResult } from './runStage.js';
 import type { JobEvent, SubmittedJob } from './stageExecutor.js';
 import type { Stage } from './types.js';
+import { receiveStageOutputs, sendStageInputs } from './viaRemote.js';
+import os from 'node:os';
+import path from 'node:path';
 
 const OK = new Set(['ran', 'restored', 'up-to-date', 'frozen']);
 
@@ -13,6 +16,42 @@ export interface SubmitStagesOptions {
   afterRun: (stage: Stage, result: StageResult) => Promise<StageResult>;
   /** The params files of a stage that an upstream stage writes. */
   late: (stage: Stage) => Set<string>;
+  /** Nodes share no file system with cairn: deps and outputs go through the default remote (see viaRemote.ts). */
+  viaRemote?: ViaRemote;
+}
+
+export interface ViaRemote {
+  /** Names this run's files on the remote. */
+  batch: string;
+  /** Where the repository is checked out on the nodes. */
+  nodeRoot: string;
+  /** The argv that runs cairn on a node. */
+  cairnArgv: string[];
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** What each stage of the batch needs from the remote: deps known now, and deps an upstream job produces. */
+async function sendInputs(entries: Map<string, Entry>, so: RunStageOptions, late: (stage: Stage) => Set<string>, batch: string): Promise<void> {
+  const producedBy = new Map<string, string>();
+  for (const e of entries.values()) for (const out of e.stage.outs) producedBy.set(out.path, e.stage.name);
+  const stages = [];
+  for (const e of entries.values()) {
+    const from: Record<string, string> = {};
+    const known = [];
+    const hashed = e.run.inputs ? null : await so.hasher.inputs(e.stage, late(e.stage));
+    for (const dep of e.stage.deps) {
+      const producer = producedBy.get(dep);
+      if (producer) {
+        from[dep] = producer;
+        continue;
+      }
+      const info = e.run.inputs?.deps.find((d) => d.path === dep) ?? (hashed?.deps.get(dep) ? { path: dep, ...hashed.deps.get(dep)! } : undefined);
+      if (info) known.push({ path: dep, oid: info.oid, size: info.size, kind: info.files === undefined ? 'file' as const : 'dir' as const, ...(info.files !== undefined ? { files: info.files } : {}) });
+    }
+    stages.push({ stage: e.stage, known, from });
+  }
+  await sendStageInputs(so.repo, so.ctx, batch, stages);
 }
 
 interface Entry {
@@ -92,6 +131,8 @@ export async function submitStages(order: Stage[], graph: StageGraph, o: SubmitS
 
   // 2. Submit the whole ready part of the graph, upstream first (a job names the ids of its upstream jobs).
   let submitError: StageResult | null = null;
+  const via = o.viaRemote;
+  if (via && entries.size && !ctx.signal?.aborted) await sendInputs(entries, so, o.late, via.batch);
   for (const entry of entries.values()) {
     if (ctx.signal?.aborted || submitError) break;
     const name = entry.stage.name;
@@ -99,6 +140,16 @@ export async function submitStages(order: Stage[], graph: StageGraph, o: SubmitS
     if (so.hooks?.beforeRun) spec.env = { ...spec.env, ...(await so.hooks.beforeRun(entry.stage)) };
     spec.after = ups(name).flatMap((u) => (entries.get(u)?.job ? [entries.get(u)!.job!.id] : []));
     spec.onEvent = progress(entry);
+    if (via) {
+      // The job runs in the node's checkout, fetching its deps first and sending its outputs last.
+      const io = (verb: string) => [...via.cairnArgv, 'stage', 'job-io', verb, '--batch', via.batch, name].map(quote).join(' ');
+      const wdir = path.join(via.nodeRoot, entry.stage.wdir);
+      spec.cwd = wdir;
+      spec.env = { ...spec.env, CAIRN_ROOT: via.nodeRoot, CAIRN_WDIR: wdir, PWD: wdir };
+      spec.cmds = [io('pull'), ...spec.cmds, io('push')];
+      // The node's checkout may have no .cairn/tmp: the job's raw output goes to its temp folder.
+      spec.outputDir = os.tmpdir();
+    }
     try {
       entry.job = await executor.submit(spec);
       entry.state = 'submitted';
@@ -130,6 +181,7 @@ export async function submitStages(order: Stage[], graph: StageGraph, o: SubmitS
     if (bad) result = { ...notRun(name, `upstream stage ${bad} did not succeed`), job: entry.job!.id };
     else if (outcome.interrupted && !outcome.started && cancelledBecause.has(name)) result = { ...notRun(name, cancelledBecause.get(name)!), job: entry.job!.id };
     else {
+      if (via && outcome.ok) await receiveStageOutputs(so.repo, ctx, via.batch, entry.stage);
       result = await finishStage(entry.run, so, { ...outcome, job: entry.job!.id });
       result = await o.afterRun(entry.stage, result);
       const how = result.outcome === 'ran' ? 'finished'

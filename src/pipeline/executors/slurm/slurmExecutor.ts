@@ -172,9 +172,11 @@ export function slurmExecutor(options: SlurmExecutorOptions): Executor {
       await fs.mkdir(path.dirname(spec.logFile), { recursive: true });
       const base = path.join(options.jobDir, safeName(spec.stage));
       const script = `${base}.sh`;
-      const failedFile = `${base}.%j.failed`;
+      // sbatch reads the script here; the job writes its output and failure note where it runs.
+      const onNode = path.join(spec.outputDir ?? options.jobDir, `cairn-${safeName(spec.stage)}`);
+      const failedFile = `${onNode}.%j.failed`;
       await fs.writeFile(script, jobScript(spec, failedFile), { mode: 0o755 });
-      const output = `${base}.%j.out`;
+      const output = `${onNode}.%j.out`;
       // sbatch passes its own environment on to the job (--export=ALL): the stage's environment is that.
       const r = await runTool('sbatch', sbatchArgs(spec, { script, output }), { ...options.env, ...spec.env });
       if (r.error === 'ENOENT') throw notFound('sbatch');
