@@ -179,7 +179,10 @@ export async function submitStages(order: Stage[], graph: StageGraph, o: SubmitS
     const bad = ups(name).find((u) => results.has(u) && !OK.has(results.get(u)!.outcome));
     let result: StageResult;
     if (bad) result = { ...notRun(name, `upstream stage ${bad} did not succeed`), job: entry.job!.id };
-    else if (outcome.interrupted && !outcome.started && cancelledBecause.has(name)) result = { ...notRun(name, cancelledBecause.get(name)!), job: entry.job!.id };
+    else if (outcome.interrupted && cancelledBecause.has(name)) {
+      // cairn cancelled it for another stage's sake: not this stage's failure, nor the user's interrupt.
+      result = { ...notRun(name, `${cancelledBecause.get(name)!}${outcome.started ? ' (cancelled while running)' : ''}`), job: entry.job!.id };
+    }
     else {
       if (via && outcome.ok) await receiveStageOutputs(so.repo, ctx, via.batch, entry.stage);
       result = await finishStage(entry.run, so, { ...outcome, job: entry.job!.id });

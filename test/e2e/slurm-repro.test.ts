@@ -84,12 +84,19 @@ describe('cairn repro --executor slurm (a real one-node cluster)', () => {
     const b = jobOf(r.stderr, 'b');
     assert.match(r.stderr, new RegExp(`Submitted stage 'c' as slurm job \\d+, after b \\(${b}\\)`));
     assert.equal(read(repo.dir, 'c.out'), 'a-x\nB\n');
-    // Back to the old command: the run cache restores b and c without a job.
+    // Back to the old command, with Slurm as the configured executor: the run cache restores b and c without a job.
+    assert.equal((await cairn(repo.dir, ['config', 'pipeline.executor', 'slurm'], env)).code, 0);
     writeFileSync(path.join(repo.dir, 'cairn.yaml'), yaml.replace('echo B > b.out', 'echo b > b.out'));
-    r = await cairn(repo.dir, ['repro', '--executor', 'slurm'], env);
+    r = await cairn(repo.dir, ['repro'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /Submitted/);
     assert.match(r.stdout, /restored from run cache: b, c/);
+    // The configured executor is used when no --executor is given.
+    writeFileSync(path.join(repo.dir, 'in.txt'), 'y\n');
+    r = await cairn(repo.dir, ['repro'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Submitted stage 'a' as slurm job \d+/);
+    assert.equal((await cairn(repo.dir, ['config', '--unset', 'pipeline.executor'], env)).code, 0);
   });
 
   it('reports a failing job with its exit code and log tail, and does not run its dependants', async () => {
