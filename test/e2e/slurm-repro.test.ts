@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CAIRN_BIN, cairn, tempGitRepo, testEnv, writeTree } from '../helpers/cli.js';
-import { startSlurm, type SlurmCluster } from '../helpers/slurm.js';
+import { cairn, writeTree } from '../helpers/cli.js';
+import { cairnInBackground, slurmRepo } from '../helpers/slurm.js';
 
 const read = (dir: string, rel: string) => readFileSync(path.join(dir, rel), 'utf8');
 const jobOf = (stderr: string, stage: string) => {
@@ -14,22 +13,10 @@ const jobOf = (stderr: string, stage: string) => {
 };
 
 describe('cairn repro --executor slurm (a real one-node cluster)', () => {
-  let cluster: SlurmCluster;
-  let repo: ReturnType<typeof tempGitRepo>;
-  let env: Record<string, string>;
-  before(async () => {
-    cluster = await startSlurm();
-    repo = tempGitRepo();
-    env = { ...repo.env, ...cluster.env };
-    assert.equal((await cairn(repo.dir, ['init'], env)).code, 0);
-  });
-  // Runs even when a test fails: the cluster (its jobs, daemons and job steps) and the repository always go.
-  after(async () => {
-    await cluster?.stop();
-    repo?.cleanup();
-  });
+  const s = slurmRepo({ before, after });
 
   it('runs a DAG as sbatch jobs with afterok dependencies and records every output in cairn.lock', async () => {
+    const { repo, env, cluster } = s;
     writeTree(repo.dir, {
       'in.txt': 'x\n',
       'cairn.yaml': `stages:
@@ -71,6 +58,7 @@ describe('cairn repro --executor slurm (a real one-node cluster)', () => {
   });
 
   it('skips unchanged stages before submitting anything, and runs only what changed', async () => {
+    const { repo, env, cluster } = s;
     let r = await cairn(repo.dir, ['repro', '--executor', 'slurm'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /Submitted/);
@@ -100,6 +88,7 @@ describe('cairn repro --executor slurm (a real one-node cluster)', () => {
   });
 
   it('reports a failing job with its exit code and log tail, and does not run its dependants', async () => {
+    const { repo, env, cluster } = s;
     writeTree(repo.dir, {
       'fail/cairn.yaml': `stages:
   bad:
@@ -122,6 +111,7 @@ describe('cairn repro --executor slurm (a real one-node cluster)', () => {
   });
 
   it('says what Slurm refused (a partition it does not have), and leaves nothing queued', async () => {
+    const { repo, env, cluster } = s;
     writeTree(repo.dir, {
       'refused/cairn.yaml': `stages:
   first:
@@ -142,6 +132,7 @@ describe('cairn repro --executor slurm (a real one-node cluster)', () => {
   });
 
   it('cancels every job it submitted on Ctrl-C (SIGINT), and exits 130', async () => {
+    const { repo, env, cluster } = s;
     writeTree(repo.dir, {
       'slow/cairn.yaml': `stages:
   sleepy:
@@ -153,20 +144,15 @@ describe('cairn repro --executor slurm (a real one-node cluster)', () => {
     outs: [l.out]
 `,
     });
-    const child = spawn(process.execPath, [CAIRN_BIN, 'repro', '--executor', 'slurm', 'slow/cairn.yaml'], { cwd: repo.dir, env: { ...testEnv(repo.home), ...env } });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => (stdout += d));
-    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const run = cairnInBackground(repo.dir, ['repro', '--executor', 'slurm', 'slow/cairn.yaml'], env);
     try {
-      for (let i = 0; i < 300 && !/\[slow\/cairn.yaml:sleepy\] started/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
-      assert.match(stdout, /started/, stderr);
-      child.kill('SIGINT');
-      assert.equal(await code, 130, stderr);
+      assert.ok(await run.waitForStdout(/\[slow\/cairn.yaml:sleepy\] started/), run.out.stderr);
+      run.child.kill('SIGINT');
+      assert.equal(await run.code, 130, run.out.stderr);
     } finally {
-      child.kill('SIGKILL');
+      run.child.kill('SIGKILL');
     }
+    const { stdout, stderr } = run.out;
     const sleepy = jobOf(stderr, 'slow/cairn.yaml:sleepy');
     const later = jobOf(stderr, 'slow/cairn.yaml:later');
     await cluster.drain();

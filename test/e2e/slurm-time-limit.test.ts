@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CAIRN_BIN, cairn, tempGitRepo, testEnv, writeTree } from '../helpers/cli.js';
-import { startSlurm, type SlurmCluster } from '../helpers/slurm.js';
+import { cairn, writeTree } from '../helpers/cli.js';
+import { cairnInBackground, slurmRepo } from '../helpers/slurm.js';
 
 /**
  * A job the scheduler kills at its time limit. Slurm counts limits in whole minutes and checks them every 30 s, so
@@ -12,21 +11,10 @@ import { startSlurm, type SlurmCluster } from '../helpers/slurm.js';
  * to 0 with `scontrol update TimeLimit=0` — Slurm itself then ends it as TIMEOUT at its next check (within 30 s).
  */
 describe('a Slurm job killed at its time limit, and resuming after it', () => {
-  let cluster: SlurmCluster;
-  let repo: ReturnType<typeof tempGitRepo>;
-  let env: Record<string, string>;
-  before(async () => {
-    cluster = await startSlurm();
-    repo = tempGitRepo();
-    env = { ...repo.env, ...cluster.env };
-    assert.equal((await cairn(repo.dir, ['init'], env)).code, 0);
-  });
-  after(async () => {
-    await cluster?.stop();
-    repo?.cleanup();
-  });
+  const s = slurmRepo({ before, after });
 
   it('reports TIMEOUT as the scheduler\'s doing, and a rerun runs only what did not finish', async () => {
+    const { repo, env, cluster } = s;
     writeTree(repo.dir, {
       slow: '',
       'cairn.yaml': `stages:
@@ -44,22 +32,18 @@ describe('a Slurm job killed at its time limit, and resuming after it', () => {
     outs: [score.txt]
 `,
     });
-    const child = spawn(process.execPath, [CAIRN_BIN, 'repro', '--executor', 'slurm'], { cwd: repo.dir, env: { ...testEnv(repo.home), ...env } });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => (stdout += d));
-    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const run = cairnInBackground(repo.dir, ['repro', '--executor', 'slurm'], env);
     try {
-      for (let i = 0; i < 400 && !/\[train\] training/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
-      const id = /Submitted stage 'train' as slurm job (\d+)/.exec(stderr)?.[1];
-      assert.ok(id && /training/.test(stdout), stderr);
+      assert.ok(await run.waitForStdout(/\[train\] training/), run.out.stderr);
+      const id = /Submitted stage 'train' as slurm job (\d+)/.exec(run.out.stderr)?.[1];
+      assert.ok(id, run.out.stderr);
       assert.match(cluster.run('scontrol', ['show', 'job', '-o', id]), /TimeLimit=00:01:00/);
       cluster.run('scontrol', ['update', `JobId=${id}`, 'TimeLimit=0']);
-      assert.equal(await code, 12, stderr);
+      assert.equal(await run.code, 12, run.out.stderr);
     } finally {
-      child.kill('SIGKILL');
+      run.child.kill('SIGKILL');
     }
+    const { stdout, stderr } = run.out;
     assert.match(stderr, /stage 'train' was stopped by the scheduler: it reached its time limit \(TIMEOUT; JobState=TIMEOUT Reason=TimeLimit\)/);
     assert.match(stderr, /hint: raise resources.time of the stage in cairn.yaml; then run `cairn repro` again/);
     assert.match(stderr, /\| training/);

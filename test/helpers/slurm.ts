@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, w
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { tempDir } from './cli.js';
+import { CAIRN_BIN, cairn, tempDir, tempGitRepo, testEnv } from './cli.js';
 
 /**
  * A private one-node Slurm cluster on loopback (slurmctld + slurmd + munged) in a temp folder, following
@@ -192,4 +192,41 @@ export async function startSlurm(): Promise<SlurmCluster> {
     await waitFor('jobs still pending or running', () => run('squeue', ['-h', '-t', 'PD,R,CG', '-o', '%i']).trim() === '', logs, timeoutMs);
   };
   return { env, confDir: d, run, drain, stop };
+}
+
+/**
+ * For a `describe` block: a cluster and a cairn repository (`cairn init` done) whose environment points at it,
+ * started in `before` and stopped in `after` (also when a test fails). Read the fields inside tests.
+ */
+export function slurmRepo(hooks: { before: (fn: () => Promise<void>) => void; after: (fn: () => Promise<void>) => void }) {
+  const state = {} as { cluster: SlurmCluster; repo: ReturnType<typeof tempGitRepo>; env: Record<string, string> };
+  hooks.before(async () => {
+    state.cluster = await startSlurm();
+    state.repo = tempGitRepo();
+    state.env = { ...state.repo.env, ...state.cluster.env };
+    const init = await cairn(state.repo.dir, ['init'], state.env);
+    if (init.code !== 0) throw new Error(`cairn init failed: ${init.stderr}`);
+  });
+  hooks.after(async () => {
+    await state.cluster?.stop();
+    state.repo?.cleanup();
+  });
+  return state;
+}
+
+/** `cairn ARGS` in the background, its output collected, for tests that act while it runs (Ctrl-C, a time limit). */
+export function cairnInBackground(cwd: string, args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [CAIRN_BIN, ...args], { cwd, env: { ...testEnv(env.HOME ?? cwd), ...env } });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d) => (out.stdout += d));
+  child.stderr.on('data', (d) => (out.stderr += d));
+  const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    child, out, code,
+    /** Waits (up to `timeoutMs`) until its stdout matches. */
+    async waitForStdout(pattern: RegExp, timeoutMs = 20000): Promise<boolean> {
+      for (const deadline = Date.now() + timeoutMs; !pattern.test(out.stdout) && Date.now() < deadline;) await sleep(50);
+      return pattern.test(out.stdout);
+    },
+  };
 }
