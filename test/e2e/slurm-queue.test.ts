@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sh } from '../helpers/cli.js';
 import { expRepo } from '../helpers/expRepo.js';
-import { startSlurm, type SlurmCluster } from '../helpers/slurm.js';
+import { cairnInBackground, startSlurm, type SlurmCluster } from '../helpers/slurm.js';
 
 const json = (r: { stdout: string }) => JSON.parse(r.stdout);
 
@@ -40,5 +43,29 @@ describe('cairn queue start --executor slurm (a real one-node cluster)', () => {
     const tagged = runs.filter((r) => r.data.tags.some((t) => t.key === 'cairn.env.slurm_job' && jobs.has(t.value)));
     assert.ok(tagged.length >= 3, JSON.stringify(runs.map((r) => r.data.tags)));
     assert.ok(tagged.some((r) => r.data.metrics.some((m) => m.key === 'score' && m.value === 0.87)));
+  });
+
+  it('cancels every submitted experiment on Ctrl-C: the running one ends killed, nothing is saved', async () => {
+    assert.equal((await repo.run(['exp', 'run', '--queue', '-n', 'slow', '-S', 'train.depth=5,6'])).code, 0);
+    const run = cairnInBackground(repo.dir, ['queue', 'start', '--executor', 'slurm'], { ...repo.env, ...cluster.env, TRAIN_SLEEP: '60' });
+    try {
+      // Once its stage runs (a cancel during the workspace set-up would only meet Slurm's SIGKILL after KillWait).
+      const log = path.join(repo.dir, '.cairn/tmp/queue/slow-1.log');
+      const stageRuns = () => existsSync(log) && /Running stage 'train'/.test(readFileSync(log, 'utf8'));
+      for (let i = 0; i < 400 && !stageRuns(); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(run.out.stderr, /submitted slow-2 as slurm job \d+/);
+      run.child.kill('SIGINT');
+      assert.equal(await run.code, 130, run.out.stderr);
+      assert.match(run.out.stderr, /slow-1 was cancelled while running/);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+    await cluster.drain();
+    for (const [, id] of run.out.stderr.matchAll(/submitted slow-\d as slurm job (\d+)/g)) {
+      assert.match(cluster.run('scontrol', ['show', 'job', '-o', id]), /JobState=CANCELLED/);
+    }
+    assert.equal(sh(repo.dir, 'git for-each-ref refs/cairn/exps/slow-1 refs/cairn/exps/slow-2', repo.env), '', 'nothing saved');
+    const workers = json(await repo.run(['queue', 'status', '--json'])).workers as Array<{ name: string; status: string }>;
+    assert.equal(workers.find((w) => w.name === 'slow-1')?.status, 'killed', JSON.stringify(workers));
   });
 });

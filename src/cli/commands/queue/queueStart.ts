@@ -38,6 +38,7 @@ async function queueOnCluster(ctx: CliContext, repo: Repo, executorName: string)
     const o = s.outcome;
     const why = 'killedBy' in o && o.killedBy ? `stopped by the scheduler: ${o.killedBy}` : 'error' in o ? o.error.message : `exit ${o.exitCode}`;
     if (o.ok) ctx.info(`finished ${s.name}`);
+    else if ('interrupted' in o && o.interrupted) ctx.info(`${s.name} was cancelled${o.started ? ' while running' : ' before it started'}`);
     else ctx.info(`${s.name} failed (${why}; \`cairn queue logs ${s.name}\` shows why)`);
     return { name: s.name, exitCode: o.ok ? 0 : o.exitCode ?? 1, ...(s.job ? { job: s.job } : {}), ...('error' in o ? { error: o.error } : {}), ...(states.get(s.name) ?? {}) };
   });
