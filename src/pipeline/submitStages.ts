@@ -136,6 +136,21 @@ export async function submitStages(order: Stage[], graph: StageGraph, o: SubmitS
   for (const entry of entries.values()) {
     if (ctx.signal?.aborted || submitError) break;
     const name = entry.stage.name;
+    try {
+      await submit(entry);
+    } catch (err) {
+      const e = err instanceof CairnError ? err : new CairnError('INTERNAL', `stage '${name}': ${(err as Error).message}`);
+      submitError = { stage: name, outcome: 'failed', reasons: entry.run.reasons, exitCode: null, error: e.toJSON() };
+      results.set(name, await o.afterRun(entry.stage, submitError));
+    }
+  }
+  // A graph submitted in part would run without the stages it was refused: none of it runs. A job submitted while
+  // an interrupt came in is cancelled here.
+  if (submitError) await cancel(unfinished(), `not started: stage ${submitError.stage} could not be submitted`);
+  else if (ctx.signal?.aborted) await cancel(unfinished(), null);
+
+  async function submit(entry: Entry): Promise<void> {
+    const name = entry.stage.name;
     const spec = await prepareRun(entry.run, so, 'Submitting');
     if (so.hooks?.beforeRun) spec.env = { ...spec.env, ...(await so.hooks.beforeRun(entry.stage)) };
     spec.after = ups(name).flatMap((u) => (entries.get(u)?.job ? [entries.get(u)!.job!.id] : []));
@@ -150,17 +165,9 @@ export async function submitStages(order: Stage[], graph: StageGraph, o: SubmitS
       // The node's checkout may have no .cairn/tmp: the job's raw output goes to its temp folder.
       spec.outputDir = os.tmpdir();
     }
-    try {
-      entry.job = await executor.submit(spec);
-      entry.state = 'submitted';
-    } catch (err) {
-      const e = err instanceof CairnError ? err : new CairnError('INTERNAL', `stage '${name}': ${(err as Error).message}`);
-      submitError = { stage: name, outcome: 'failed', reasons: entry.run.reasons, exitCode: null, error: e.toJSON() };
-      results.set(name, await o.afterRun(entry.stage, submitError));
-    }
+    entry.job = await executor.submit(spec);
+    entry.state = 'submitted';
   }
-  // A graph submitted in part would run without the stages it was refused: none of it runs.
-  if (submitError) await cancel(unfinished(), `not started: stage ${submitError.stage} could not be submitted`);
 
   // 3. Record each job as it finishes, one at a time in topological order (upstream jobs end first: afterok).
   let chain = Promise.resolve();

@@ -77,11 +77,14 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   } catch { /* gone */ }
 }
 
-/** The slurmstepd processes of this cluster (their environment names its SLURM_CONF), with every descendant. */
-function stepProcesses(conf: string): number[] {
+/**
+ * What is left of this cluster's jobs: slurmstepd and every process whose environment names this cluster's
+ * SLURM_CONF (what the jobs ran, and what they started), with their descendants; never this process.
+ */
+function clusterProcesses(conf: string): number[] {
   const table = processTable();
   const roots = [...table].filter(([pid, p]) => {
-    if (p.comm !== 'slurmstepd' || p.state === 'Z') return false;
+    if (p.state === 'Z' || pid === process.pid) return false;
     try {
       return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`SLURM_CONF=${conf}`);
     } catch {
@@ -139,10 +142,14 @@ export async function startSlurm(): Promise<SlurmCluster> {
     const deadline = Date.now() + 5000;
     while (pids.some((p) => !isGone(p)) && Date.now() < deadline) await sleep(50);
     for (const pid of pids) if (!isGone(pid)) kill(pid, 'SIGKILL');
-    for (const pid of stepProcesses(conf)) kill(pid, 'SIGKILL');
-    const stuck = pids.filter((p) => !isGone(p));
+    // Job steps outlive a stopped slurmd (and ignore SIGTERM once slurmctld is gone): they, and whatever the jobs
+    // started, must not write into the test's folders after it removed them.
+    const left = clusterProcesses(conf);
+    for (const pid of left) kill(pid, 'SIGKILL');
+    while (left.some((p) => !isGone(p)) && Date.now() < deadline + 5000) await sleep(50);
+    const stuck = [...pids, ...left].filter((p) => !isGone(p));
     tmp.cleanup();
-    if (stuck.length) throw new Error(`slurm daemons did not stop: ${stuck.join(', ')}`);
+    if (stuck.length) throw new Error(`slurm daemons or job processes did not stop: ${stuck.join(', ')}`);
   };
 
   try {
