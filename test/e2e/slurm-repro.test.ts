@@ -63,6 +63,12 @@ describe('cairn repro --executor slurm (a real one-node cluster)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /Submitted/);
     assert.match(r.stdout, /up to date: a, b, c/);
+    // Resources are not part of a stage's identity: asking for other ones reruns nothing.
+    const asked = read(repo.dir, 'cairn.yaml');
+    writeFileSync(path.join(repo.dir, 'cairn.yaml'), asked.replace('resources: {cpus: 2, mem: 100M}', 'resources: {cpus: 1, mem: 200M, time: "10"}'));
+    r = await cairn(repo.dir, ['repro', '--executor', 'slurm'], env);
+    assert.match(r.stdout, /up to date: a, b, c/);
+    writeFileSync(path.join(repo.dir, 'cairn.yaml'), asked);
     // Only b's command changes: a is not resubmitted, c runs after b (its upstream runs in this batch).
     const yaml = read(repo.dir, 'cairn.yaml').replace('echo b > b.out', 'echo B > b.out');
     writeFileSync(path.join(repo.dir, 'cairn.yaml'), yaml);

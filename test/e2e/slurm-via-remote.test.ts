@@ -73,5 +73,8 @@ describe('cairn repro --executor slurm --via-remote', () => {
     const r = await cairn(repo.dir, ['repro', '--via-remote'], env);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--via-remote needs a cluster executor/);
+    const typo = await cairn(repo.dir, ['repro', '--executor', 'slurn'], env);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /unknown executor "slurn"[\s\S]*did you mean "slurm"/);
   });
 });
