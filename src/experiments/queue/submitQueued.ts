@@ -57,6 +57,8 @@ export async function submitQueued(repo: Repo, ctx: RunContext, options: {
         break;
       }
     }
+    // A job submitted while the interrupt came in was not there to cancel yet.
+    if (ctx.signal?.aborted) cancel();
     return await Promise.all(jobs.map(async (j) => ({ name: j.name, ...(j.id ? { job: j.id } : {}), outcome: await j.done })));
   } finally {
     ctx.signal?.removeEventListener('abort', cancel);
