@@ -113,6 +113,11 @@ async function waitFor(what: string, check: () => boolean, logs: string[], timeo
 }
 
 export async function startSlurm(): Promise<SlurmCluster> {
+  for (const tool of ['munged', 'slurmctld', 'slurmd', 'sbatch']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+      throw new Error(`${tool} is not installed: \`bash scripts/setup.sh test\` installs slurmctld, slurmd, slurm-client and munge`);
+    }
+  }
   const tmp = tempDir('cairn-slurm-');
   const d = tmp.dir;
   for (const sub of ['munge', 'state', 'spool', 'log']) mkdirSync(path.join(d, sub), { recursive: true });
