@@ -3,7 +3,8 @@
 #   bash scripts/setup.sh demo   what `npm start` needs: git and python3 (the demo's stages), node packages, the build
 #   bash scripts/setup.sh test   what `npm test` needs too: the servers the service tests start on 127.0.0.1 (sshd,
 #                                Apache WebDAV, nginx, PostgreSQL: its binaries, the tests run their own clusters),
-#                                Chromium (plots as PNG) and the tools the benchmarks compare with (git-lfs, rsync)
+#                                Chromium (plots as PNG), the tools the benchmarks compare with (git-lfs, rsync) and
+#                                Slurm + munge (the cluster tests start a private one-node cluster)
 #   --dry-run                    say what would be done, and do nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ dry_run=false
 [ "${2:-}" = --dry-run ] && dry_run=true
 case "$profile" in
   demo) packages=(git) ;;
-  test) packages=(git openssh-server apache2 apache2-utils nginx postgresql git-lfs rsync chromium) ;;
+  test) packages=(git openssh-server apache2 apache2-utils nginx postgresql git-lfs rsync chromium slurmctld slurmd slurm-client munge) ;;
   *) echo "setup: unknown profile \"$profile\" (use demo or test)" >&2; exit 2 ;;
 esac
 

@@ -39,6 +39,8 @@ export const configSchema = z
       .object({
         jobs: z.number().int().positive().optional(),
         run_cache: z.boolean().default(true),
+        /** What runs the stages: this machine's process pool, or a Slurm cluster (docs/cluster.md). */
+        executor: z.enum(['local', 'slurm']).default('local'),
       })
       .strict()
       .default({}),
@@ -65,6 +67,7 @@ export const ENV_KEYS: Record<string, string> = {
   CAIRN_CORE_AUTOSTAGE: 'core.autostage',
   CAIRN_CORE_REMOTE: 'core.remote',
   CAIRN_PIPELINE_JOBS: 'pipeline.jobs',
+  CAIRN_PIPELINE_EXECUTOR: 'pipeline.executor',
   CAIRN_TRACKING_URI: 'tracking.uri',
   CAIRN_TRACKING_RECORD: 'tracking.record',
   CAIRN_TRACKING_EXPERIMENT: 'tracking.experiment',
@@ -169,7 +172,7 @@ export function coerceValue(dotted: string, raw: string): unknown {
 
 const KNOWN_KEYS = [
   'core.autostage', 'core.remote', 'core.check_update', 'cache.dir', 'cache.link', 'cache.shared', 'cache.chunk_threshold',
-  'pipeline.jobs', 'pipeline.run_cache', 'tracking.uri', 'tracking.record', 'tracking.experiment',
+  'pipeline.jobs', 'pipeline.run_cache', 'pipeline.executor', 'tracking.uri', 'tracking.record', 'tracking.experiment',
 ];
 
 /** Checks that a dotted key names a real setting, suggesting the closest one when it does not. */

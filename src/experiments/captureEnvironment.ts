@@ -13,6 +13,8 @@ export interface RunEnvironment {
   gpus?: string[];
   /** `pip freeze` of the python3 on the PATH, when there is one. */
   pip_freeze?: string;
+  /** The cluster job it ran in (Slurm sets SLURM_JOB_ID in a job's environment). */
+  scheduler?: { name: 'slurm'; job: string; partition?: string; gpus?: string };
   /** Dependency lock files found at the repository root (they pin what `pip freeze` cannot see, and other languages). */
   lock_files: string[];
 }
@@ -45,5 +47,10 @@ export async function captureEnvironment(root: string, env: Record<string, strin
     ...(gpus ? { gpus: gpus.split('\n').filter(Boolean) } : {}),
     ...(freeze !== null ? { pip_freeze: freeze } : {}),
     lock_files: LOCK_FILES.filter((f) => existsSync(path.join(root, f))),
+    ...(env.SLURM_JOB_ID ? { scheduler: {
+      name: 'slurm' as const, job: env.SLURM_JOB_ID,
+      ...(env.SLURM_JOB_PARTITION ? { partition: env.SLURM_JOB_PARTITION } : {}),
+      ...(env.SLURM_JOB_GPUS ?? env.CUDA_VISIBLE_DEVICES ? { gpus: env.SLURM_JOB_GPUS ?? env.CUDA_VISIBLE_DEVICES } : {}),
+    } } : {}),
   };
 }

@@ -174,7 +174,7 @@ export function createRunRecorder(repo: Repo, ctx: RunContext, options: Recorder
         'cairn.git.dirty': String(dirty), 'cairn.env.os': env.os, 'cairn.env.cpu': `${env.cpu.cores} × ${env.cpu.model}`,
         'cairn.env.memory': `${Math.round(env.memory_bytes / 2 ** 30)} GiB`, 'cairn.env.node': env.node,
         ...(env.python ? { 'cairn.env.python': env.python } : {}), ...(env.gpus ? { 'cairn.env.gpus': env.gpus.join('; ') } : {}),
-        'cairn.host': os.hostname(), ...(extra.tags ?? {}),
+        'cairn.host': os.hostname(), ...(env.scheduler ? { 'cairn.env.slurm_job': env.scheduler.job } : {}), ...(extra.tags ?? {}),
       };
       await store.write([
         { op: 'logBatch', run_id: runId, params: values.params, metrics: values.metrics.map((m) => ({ ...m, timestamp: Date.now() })), tags: tagList(tags) },

@@ -79,7 +79,7 @@ export function shellArgv(shell: string, cmd: string): string[] {
 }
 
 /** Keeps the last `max` complete lines of a stream of chunks, plus the unfinished one. */
-function tailKeeper(max: number) {
+export function tailKeeper(max: number) {
   const lines: string[] = [];
   let partial = '';
   return {

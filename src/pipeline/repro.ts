@@ -17,6 +17,9 @@ import { stageStatus, type StageStatus } from './stageStatus.js';
 import type { Pipeline, Stage } from './types.js';
 import { validatePipeline } from './validate.js';
 import type { StageHooks } from './stageHooks.js';
+import { localExecutor } from './executors/localExecutor.js';
+import type { Executor } from './stageExecutor.js';
+import { submitStages, type ViaRemote } from './submitStages.js';
 
 export interface ReproOptions {
   targets?: string[];
@@ -40,6 +43,10 @@ export interface ReproOptions {
   onOutput?: OutputSink;
   /** Around each stage that runs its commands (run recording). */
   hooks?: StageHooks;
+  /** What runs the stages' commands; default: the local process pool. One with dependencies gets the whole graph. */
+  executor?: Executor;
+  /** With an executor with dependencies: deps and outputs go through the default remote (nodes without a shared fs). */
+  viaRemote?: ViaRemote;
 }
 
 export interface ReproResult {
@@ -128,15 +135,28 @@ export async function repro(repo: Repo, ctx: RunContext, options: ReproOptions =
       return writes;
     };
     const jobs = Math.max(1, options.jobs ?? 1);
-    const results = await schedule(order, graph, jobs, Boolean(options.keepGoing), ctx.signal, (stage) => runStage(stage, {
+    const executor = options.executor ?? localExecutor({ signal: ctx.signal, kill: ctx.kill });
+    const stageOptions = {
       repo, ctx, hasher, lock, force: Boolean(options.force),
       useRunCache: options.runCache !== false && repo.config.pipeline.run_cache,
       saveRunCache: repo.config.pipeline.run_cache,
-      prefixLines: jobs > 1, onOutput: options.onOutput, commit, onGitignore: (f) => gitFiles.add(f), hooks: options.hooks,
-    }).then(async (result) => {
+      prefixLines: executor.dependencies || jobs > 1, onOutput: options.onOutput, commit, onGitignore: (f: string) => gitFiles.add(f), hooks: options.hooks,
+      executor,
+    };
+    const afterRun = async (stage: Stage, result: StageResult) => {
       await options.hooks?.afterRun?.(stage, result, entries.get(stage.name));
       return result;
-    }));
+    };
+    let results: Map<string, StageResult>;
+    try {
+      results = executor.dependencies
+        ? await submitStages(order, graph, {
+          stageOptions, keepGoing: Boolean(options.keepGoing), afterRun, late: (s) => lateParams(graph, s), ...(options.viaRemote ? { viaRemote: options.viaRemote } : {}),
+        })
+        : await schedule(order, graph, jobs, Boolean(options.keepGoing), ctx.signal, (stage) => runStage(stage, stageOptions).then((r) => afterRun(stage, r)));
+    } finally {
+      await executor.close();
+    }
     await writes;
     const stages = order.map((s) => results.get(s.name)!);
     return {

@@ -4,7 +4,7 @@ import { didYouMean } from '../core/didYouMean.js';
 import { interpolateValue, lookupKey, type VarContext } from './interpolate.js';
 import { pipelineDir, stageAddress } from '../data/findPipelineFiles.js';
 import { DEFAULT_PARAMS_FILE } from './params.js';
-import type { OutKind, OutSpec, ParamSpec, PlotOptions, Stage } from './types.js';
+import type { OutKind, OutSpec, ParamSpec, PlotOptions, Stage, StageResources } from './types.js';
 import { applyVars, type ReadData } from './vars.js';
 import type { StageInstance } from './expand.js';
 
@@ -13,7 +13,9 @@ import type { StageInstance } from './expand.js';
 export const TOP_LEVEL_KEYS = ['stages', 'vars', 'metrics', 'plots', 'params', 'artifacts'] as const;
 export const STAGE_KEYS = [
   'cmd', 'deps', 'params', 'outs', 'metrics', 'plots', 'wdir', 'desc', 'frozen', 'always_changed', 'vars', 'foreach', 'do', 'matrix',
+  'resources', 'sbatch',
 ] as const;
+export const RESOURCE_KEYS = ['cpus', 'mem', 'gpus', 'time', 'partition'] as const;
 const OUT_OPTION_KEYS = ['cache', 'persist', 'push'];
 const PLOT_OPTION_KEYS = ['x', 'y', 'template', 'title', 'x_label', 'y_label'];
 /** File extensions that make a bare params entry mean "the whole file" when it is not a key of params.yaml. */
@@ -138,6 +140,53 @@ function parseBool(value: unknown, stage: string, field: string): boolean {
   return value;
 }
 
+const MEM = /^\d+(\.\d+)?[KMGT]?$/i;
+const GPUS = /^([A-Za-z0-9_.-]+:)?\d+$/;
+const TIME = /^(\d+-)?\d+(:\d{1,2}){0,2}$/;
+
+/** `resources:` and `sbatch:` of a stage: checked here, so a typo fails before anything is submitted. */
+function parseResources(value: unknown, sbatch: unknown, stage: string): StageResources | undefined {
+  if ((value === undefined || value === null) && (sbatch === undefined || sbatch === null)) return undefined;
+  const out: StageResources = {};
+  if (value !== undefined && value !== null) {
+    if (!isPlainObject(value)) throw stageError(stage, `"resources" must be a mapping, not ${JSON.stringify(value)}`, 'e.g. `resources: {cpus: 4, mem: 16G, gpus: 1, time: "2:00:00"}`');
+    checkKeys(value, RESOURCE_KEYS, `resources of stage "${stage}"`, stage);
+    const bad = (key: string, what: string) => stageError(stage, `resources.${key} ${JSON.stringify(value[key])} is not ${what}`, 'see "resources" in docs/pipeline-file.md');
+    const text = (key: string) => (value[key] === undefined || value[key] === null ? undefined : String(value[key]));
+    if (value.cpus !== undefined && value.cpus !== null) {
+      if (!Number.isInteger(value.cpus) || (value.cpus as number) < 1) throw bad('cpus', 'a whole number of CPUs (1 or more)');
+      out.cpus = value.cpus as number;
+    }
+    const mem = text('mem');
+    if (mem !== undefined) {
+      if (!MEM.test(mem)) throw bad('mem', 'a size (megabytes, or a number with K, M, G or T such as 16G)');
+      out.mem = mem.toUpperCase();
+    }
+    const gpus = text('gpus');
+    if (gpus !== undefined) {
+      if (!GPUS.test(gpus)) throw bad('gpus', 'a number of GPUs or type:count (a100:2)');
+      out.gpus = gpus;
+    }
+    const time = text('time');
+    if (time !== undefined) {
+      if (!TIME.test(time)) throw bad('time', 'a time limit (minutes, MM:SS, HH:MM:SS or D-HH:MM:SS; quote it in YAML)');
+      out.time = time;
+    }
+    const partition = text('partition');
+    if (partition !== undefined) {
+      if (!/^[A-Za-z0-9_.,-]+$/.test(partition)) throw bad('partition', 'a partition name');
+      out.partition = partition;
+    }
+  }
+  if (sbatch !== undefined && sbatch !== null) {
+    if (!Array.isArray(sbatch) || !sbatch.every((x) => typeof x === 'string' && x.startsWith('-'))) {
+      throw stageError(stage, `"sbatch" must be a list of sbatch options, not ${JSON.stringify(sbatch)}`, 'e.g. `sbatch: [--constraint=v100, --qos=long]`');
+    }
+    out.sbatch = sbatch as string[];
+  }
+  return out;
+}
+
 export interface ResolveStageOptions {
   /** The pipeline file, repo-relative: `source`, the address, and the folder paths are relative to. */
   file: string;
@@ -177,6 +226,8 @@ export function resolveStage(instance: StageInstance, options: ResolveStageOptio
     source: { file: options.file, key: instance.group },
   };
   if (typeof desc === 'string') stage.desc = desc;
+  const resources = parseResources(at('resources'), at('sbatch'), name);
+  if (resources) stage.resources = resources;
   if (instance.group !== name) stage.group = instance.group;
   return stage;
 }

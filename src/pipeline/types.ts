@@ -55,6 +55,22 @@ export interface Stage {
   group?: string;
   /** Where it was declared: the pipeline file (repo-relative) and the key under `stages:`. */
   source: { file: string; key: string };
+  /** What it asks of a cluster executor (`resources:` and `sbatch:` in cairn.yaml); the local executor ignores it. */
+  resources?: StageResources;
+}
+
+/** A stage's cluster request. Not part of its identity: neither locked nor in the run-cache key. */
+export interface StageResources {
+  cpus?: number;
+  /** Memory as Slurm reads it: megabytes, or a number with K, M, G or T (`16G`). */
+  mem?: string;
+  /** GPUs: a count, or `type:count` (`a100:2`). */
+  gpus?: string;
+  /** Wall-time limit as Slurm reads it: minutes, `MM:SS`, `HH:MM:SS` or `D-HH[:MM[:SS]]`. */
+  time?: string;
+  partition?: string;
+  /** Further sbatch options, passed as they are (`--constraint=v100`, `--qos=long`). */
+  sbatch?: string[];
 }
 
 /** One data source of a top-level plot: a file and the fields of it to draw (empty: what the template picks). */

@@ -16,7 +16,7 @@ describe('scripts/setup.sh', () => {
     assert.doesNotMatch(demo.stderr, /apache2|nginx|openssh-server/);
     const test = setup('test', '--dry-run');
     assert.equal(test.status, 0, test.stderr);
-    assert.match(test.stderr, /^setup: Debian packages for test: git openssh-server apache2 apache2-utils nginx postgresql git-lfs rsync chromium python3$/m);
+    assert.match(test.stderr, /^setup: Debian packages for test: git openssh-server apache2 apache2-utils nginx postgresql git-lfs rsync chromium slurmctld slurmd slurm-client munge python3$/m);
   });
 
   it('says which scripts use which profile', () => {

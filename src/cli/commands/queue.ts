@@ -6,7 +6,8 @@ export function configure(cmd: Command): void {
   cmd
     .command('start')
     .description('Run the queued experiments, up to N at once, until the queue is empty')
-    .option('-j, --jobs <n>', 'experiments to run at once (default 1)')
+    .option('-j, --jobs <n>', 'experiments to run at once (default 1; with a cluster executor the cluster decides)')
+    .option('--executor <name>', 'where they run: local (child processes) or slurm (one sbatch job each, all at once); default: pipeline.executor')
     .option('--json', 'print the results as JSON');
   cmd
     .command('status')

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { CairnError } from '../../core/errors.js';
 import { openRepo } from '../../core/repo.js';
 import { repro, type ReproResult } from '../../pipeline/repro.js';
+import { openExecutor } from '../../pipeline/executors/openExecutor.js';
 import { repoRecorder } from '../../experiments/repoRecorder.js';
 import type { StageResult } from '../../pipeline/runStage.js';
 import type { CliContext, CommandResult } from '../commandSpec.js';
@@ -19,6 +22,8 @@ export function configure(cmd: Command): void {
     .option('--pull', 'first fetch the outputs cairn.lock records (and the run cache) from the default remote')
     .option('--no-run-cache', 'always run changed stages instead of restoring outputs seen before')
     .option('--no-record', 'record no runs for the stages that run (tracking.record false does it for good)')
+    .option('--via-remote', 'with a cluster executor: jobs fetch their deps from and send their outputs to the default remote (nodes without a shared file system)')
+    .option('--executor <name>', 'what runs the stages: local (this machine) or slurm (sbatch jobs; see docs/cluster.md); default: pipeline.executor')
     .option('--json', 'print the result as JSON (command output then goes to stderr)');
 }
 
@@ -48,6 +53,7 @@ function failureReport(result: ReproResult): string {
   const parts: string[] = [];
   for (const s of result.stages.filter((x) => x.outcome === 'failed')) {
     parts.push(`error: ${s.error?.message ?? `stage '${s.stage}' failed`}`);
+    if (s.job) parts.push(`job: ${s.job}`);
     if (s.tail?.length) parts.push(`last ${s.tail.length} lines of its output:`, ...s.tail.map((l) => `  | ${l}`));
     if (s.error?.hint) parts.push(`hint: ${s.error.hint}`);
   }
@@ -62,9 +68,19 @@ export async function run(ctx: CliContext, args: string[], opts: Record<string, 
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   const jobs = positiveInt(opts.jobs, '--jobs', 'cairn repro -j 2') ?? repo.config.pipeline.jobs ?? 1;
   // Every stage that runs is recorded as a run (the store is opened only then): see `cairn runs list`.
+  const executor = opts.dry ? undefined : openExecutor(String(opts.executor ?? repo.config.pipeline.executor), repo, ctx);
+  if (opts.viaRemote && executor && !executor.dependencies) {
+    throw new CairnError('USAGE', '--via-remote needs a cluster executor: locally the stages already see the workspace', { hint: 'cairn repro --executor slurm --via-remote' });
+  }
+  const viaRemote = opts.viaRemote && executor ? {
+    batch: `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`,
+    // The repository's checkout on the nodes: the same path, unless the cluster puts it elsewhere.
+    nodeRoot: ctx.env.CAIRN_NODE_ROOT || repo.root,
+    cairnArgv: [process.execPath, process.argv[1]],
+  } : undefined;
   const recorder = opts.dry || opts.record === false ? null : repoRecorder(repo, repo, ctx, { kind: 'repro', command: `cairn ${process.argv.slice(2).join(' ')}` });
   const result = await repro(repo, ctx, {
-    hooks: recorder?.hooks,
+    hooks: recorder?.hooks, executor, viaRemote,
     targets: repoRelativeTargets(repo, ctx.cwd, args), force: Boolean(opts.force), single: Boolean(opts.singleItem), downstream: Boolean(opts.downstream),
     dry: Boolean(opts.dry), jobs, keepGoing: Boolean(opts.keepGoing), pull: Boolean(opts.pull), runCache: opts.runCache !== false,
     // Command output is the stage's, not cairn's: it streams as it comes; under --json it stays off stdout.

@@ -36,6 +36,13 @@ export function configure(cmd: Command): void {
     .command('list')
     .description('List the stages of every cairn.yaml (stages of other files as path/to/cairn.yaml:stage)')
     .option('--json', 'print the stages as JSON');
+  // Run on a cluster node by `repro --via-remote` jobs: fetch a stage's deps first, send its outputs last.
+  cmd
+    .command('job-io', { hidden: true })
+    .argument('<direction>', 'pull or push')
+    .argument('<stage>')
+    .requiredOption('--batch <id>')
+    .description("move a stage's deps (pull) or outputs (push) through the default remote (used by repro --via-remote jobs)");
 }
 
 /** A stage as `stage list --json` and `stage add --json` report it. */
@@ -118,8 +125,25 @@ async function list(ctx: CliContext): Promise<CommandResult> {
   return { data: stages.map(stageJson), text };
 }
 
+async function jobIo(ctx: CliContext, args: string[], opts: Record<string, unknown>): Promise<CommandResult> {
+  const [direction, name] = args;
+  if (direction !== 'pull' && direction !== 'push') throw new CairnError('USAGE', `stage job-io takes pull or push, not "${direction}"`);
+  const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
+  const stage = (await loadPipeline(repo)).stages.get(name);
+  if (!stage) throw new CairnError('NOT_FOUND', `no stage named '${name}' in this checkout`, { hint: 'the node\'s checkout of the repository must be at the commit cairn submitted from' });
+  const { receiveStageInputs, sendStageOutputs } = await import('../../pipeline/viaRemote.js');
+  const batch = String(opts.batch);
+  if (direction === 'pull') {
+    const paths = await receiveStageInputs(repo, ctx, batch, stage);
+    return { data: { paths }, summary: [`fetched ${paths.length} dep(s) of ${name}: ${paths.join(', ')}`] };
+  }
+  await sendStageOutputs(repo, ctx, batch, stage);
+  return { data: { stage: name }, summary: [`sent the outputs of ${name}`] };
+}
+
 export async function run(ctx: CliContext, args: string[], opts: Record<string, unknown>, cmd: Command): Promise<CommandResult> {
   if (cmd.name() === 'add') return add(ctx, args, opts);
   if (cmd.name() === 'list') return list(ctx);
+  if (cmd.name() === 'job-io') return jobIo(ctx, args, opts);
   throw new CairnError('USAGE', 'stage needs a subcommand: add or list', { hint: 'see `cairn help stage`' });
 }

@@ -23,6 +23,7 @@ export const experimentCommands: CommandEntry[] = [
     examples: [
       "cairn exp run --queue -S 'train.lr=0.1,0.01,0.001'",
       'cairn queue start -j 2',
+      'cairn queue start --executor slurm',
       'cairn queue status',
       'cairn queue logs brisk-oak -f',
       'cairn queue kill brisk-oak',

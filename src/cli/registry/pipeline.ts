@@ -4,7 +4,7 @@ export const pipelineCommands: CommandEntry[] = [
   {
     name: 'repro',
     summary: 'Run the pipeline stages whose command, deps, params or outputs changed (upstream first, -j in parallel)',
-    examples: ['cairn repro', 'cairn repro train --dry', 'cairn repro train/cairn.yaml:fit', 'cairn repro -j 4 --keep-going', 'cairn repro evaluate -f -s'],
+    examples: ['cairn repro', 'cairn repro train --dry', 'cairn repro train/cairn.yaml:fit', 'cairn repro -j 4 --keep-going', 'cairn repro evaluate -f -s', 'cairn repro --executor slurm'],
     load: () => import('../commands/repro.js'),
   },
   {

@@ -4,6 +4,8 @@ import { openRepo, type Repo } from '../../../core/repo.js';
 import { listQueued } from '../../../experiments/queue/queueExperiments.js';
 import { queueDir, queueLogPath, readQueueStates } from '../../../experiments/queue/queueState.js';
 import { runQueued } from '../../../experiments/queue/runQueued.js';
+import { submitQueued } from '../../../experiments/queue/submitQueued.js';
+import { openExecutor } from '../../../pipeline/executors/openExecutor.js';
 import { formatValue } from '../../../pipeline/metrics.js';
 import type { CliContext, CommandResult } from '../../commandSpec.js';
 import { positiveInt } from '../../positiveInt.js';
@@ -22,11 +24,37 @@ function runChild(repo: Repo, ctx: CliContext, name: string): Promise<number> {
   });
 }
 
+/** `queue start` on a cluster: every queued experiment is one job, all submitted at once. */
+async function queueOnCluster(ctx: CliContext, repo: Repo, executorName: string): Promise<CommandResult> {
+  const executor = openExecutor(executorName, repo, ctx);
+  let submitted;
+  try {
+    submitted = await submitQueued(repo, ctx, { executor, cairnArgv: [process.execPath, process.argv[1]], onLog: (m) => ctx.info(m) });
+  } finally {
+    await executor.close();
+  }
+  const states = new Map(readQueueStates(repo).map((s) => [s.name, s]));
+  const results = submitted.map((s) => {
+    const o = s.outcome;
+    const why = 'killedBy' in o && o.killedBy ? `stopped by the scheduler: ${o.killedBy}` : 'error' in o ? o.error.message : `exit ${o.exitCode}`;
+    if (o.ok) ctx.info(`finished ${s.name}`);
+    else if ('interrupted' in o && o.interrupted) ctx.info(`${s.name} was cancelled${o.started ? ' while running' : ' before it started'}`);
+    else ctx.info(`${s.name} failed (${why}; \`cairn queue logs ${s.name}\` shows why)`);
+    return { name: s.name, exitCode: o.ok ? 0 : o.exitCode ?? 1, ...(s.job ? { job: s.job } : {}), ...('error' in o ? { error: o.error } : {}), ...(states.get(s.name) ?? {}) };
+  });
+  const failed = results.filter((r) => r.exitCode !== 0);
+  const text = results.length === 0 ? ['The queue is empty (add experiments with `cairn exp run --queue -S ...`).']
+    : [`${results.length - failed.length} experiment(s) finished, ${failed.length} failed; see them with \`cairn exp show\`.`];
+  return { data: { experiments: results }, summary: text, exitCode: ctx.signal?.aborted ? 130 : failed.length ? 12 : 0 };
+}
+
 /** `cairn queue start`: takes queued experiments oldest first, N at a time, until none are left (new ones included). */
 export async function queueStart(ctx: CliContext, opts: Record<string, unknown>): Promise<CommandResult> {
   const jobs = positiveInt(opts.jobs, '--jobs', 'cairn queue start -j 2') ?? 1;
   const repo = await openRepo({ cwd: ctx.cwd, env: ctx.env });
   mkdirSync(queueDir(repo), { recursive: true });
+  const executorName = String(opts.executor ?? repo.config.pipeline.executor);
+  if (executorName !== 'local') return queueOnCluster(ctx, repo, executorName);
   const started = new Set<string>();
   const outcomes: Array<{ name: string; code: number }> = [];
   const lane = async () => {
