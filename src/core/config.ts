@@ -29,6 +29,8 @@ export const configSchema = z
         dir: z.string().optional(),
         link: z.array(z.enum(LINK_TYPES)).min(1).default(['reflink', 'copy']),
         shared: z.enum(['group']).optional(),
+        /** The layout a new cache is created with (2: small objects in packs); an existing cache keeps its own. */
+        layout: z.union([z.literal(1), z.literal(2)]).optional(),
       })
       .strict()
       .default({}),
@@ -60,6 +62,7 @@ export type ConfigLevel = 'user' | 'repo' | 'local';
 export const ENV_KEYS: Record<string, string> = {
   CAIRN_CACHE_DIR: 'cache.dir',
   CAIRN_CACHE_LINK: 'cache.link',
+  CAIRN_CACHE_LAYOUT: 'cache.layout',
   CAIRN_CORE_AUTOSTAGE: 'core.autostage',
   CAIRN_CORE_REMOTE: 'core.remote',
   CAIRN_PIPELINE_JOBS: 'pipeline.jobs',
@@ -166,7 +169,7 @@ export function coerceValue(dotted: string, raw: string): unknown {
 }
 
 const KNOWN_KEYS = [
-  'core.autostage', 'core.remote', 'core.check_update', 'cache.dir', 'cache.link', 'cache.shared',
+  'core.autostage', 'core.remote', 'core.check_update', 'cache.dir', 'cache.link', 'cache.shared', 'cache.layout',
   'pipeline.jobs', 'pipeline.run_cache', 'tracking.uri', 'tracking.record', 'tracking.experiment',
 ];
 

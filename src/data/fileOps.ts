@@ -7,6 +7,8 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { LinkType } from '../core/config.js';
 import { linkWorkspace, placeFile } from './link.js';
+import { dropPackBatch, flushPackBatch, queuePacked } from './packs/packBatch.js';
+import { placePackedObject } from './packs/placePackedObject.js';
 
 /**
  * The per-file work of add, status and checkout, written with synchronous calls on purpose: they run inside the
@@ -61,6 +63,8 @@ export interface StoreParams {
    * identical bytes).
    */
   listRun?: string;
+  /** Layout 2: objects smaller than this many bytes go into packs (see src/data/packs/), not loose files. */
+  packBelow?: number;
 }
 
 export interface MaterializeItem {
@@ -137,6 +141,7 @@ export function inFolder<T>(dir: string, write: () => T): T {
 
 /** Writes `data` as object `oid` unless present: temp name, then rename, so a final name never holds a partial object. */
 function putObject(store: StoreParams, oid: string, data: Buffer): boolean {
+  if (isPacked(store, data.length)) return queuePacked(store.cacheDir, oid, data);
   const final = objectFile(store.cacheDir, oid);
   if (objectPresent(store.cacheDir, oid, store.listRun, final)) return false;
   const tmp = tmpName(final);
@@ -247,7 +252,8 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
       tmp = null;
     }
     let stat = statOf(after);
-    if (store && store.links.length) {
+    // A packed object has no file of its own to link to: the workspace keeps its copy (docs/formats.md, "Packs").
+    if (store && store.links.length && !isPacked(store, size)) {
       const linked = linkWorkspace(objectFile(store.cacheDir, oid), abs, store);
       if (linked) stat = linked;
     }
@@ -265,11 +271,23 @@ function changed(a: StatKey, b: StatKey): boolean {
   return a.size !== b.size || a.mtimeNs !== b.mtimeNs || a.ino !== b.ino;
 }
 
-/** Checks out one file from the cache. */
+function isPacked(store: StoreParams, size: number): boolean {
+  return store.packBelow !== undefined && size < store.packBelow;
+}
+
+/** Checks out one file from the cache (a packed object is copied out of its pack). */
 export function materializeOne(item: MaterializeItem, params: StoreParams): HashResult {
   try {
     const obj = objectFile(params.cacheDir, item.oid);
-    const stat = placeFile(obj, item.dest, item.exec, params);
+    let stat: FileStat;
+    try {
+      stat = placeFile(obj, item.dest, item.exec, params);
+    } catch (err) {
+      // Loose first, then packed: no extra system call for a layout 1 cache.
+      const packed = (err as NodeJS.ErrnoException).code === 'ENOENT' ? placePackedObject(params, item) : null;
+      if (!packed) throw err;
+      stat = packed;
+    }
     return { oid: item.oid, stat };
   } catch (err) {
     return { error: sysError(err, item.dest) };
@@ -292,6 +310,22 @@ export function runFileOp(op: PoolOp, item: PoolItem, params: StoreParams | null
   if (op === 'store') return hashOne(item.abs, params, item.stat);
   const m: MaterializeItem = { oid: item.oid!, dest: item.abs, exec: Boolean(item.exec) };
   return op === 'materialize' ? materializeOne(m, params!) : relinkOne(m, params!);
+}
+
+/**
+ * Runs one pool operation over a batch, then writes the batch's small objects as one pack before answering: a
+ * result that says "stored" is on disk (or the batch reports the failure on every file it stored).
+ */
+export function runFileOps(op: PoolOp, items: PoolItem[], params: StoreParams | null): HashResult[] {
+  const results = items.map((item) => runFileOp(op, item, params));
+  if (op !== 'store') return results;
+  try {
+    flushPackBatch();
+  } catch (err) {
+    dropPackBatch();
+    for (let i = 0; i < results.length; i++) if (results[i].stored) results[i] = { error: sysError(err, items[i].abs) };
+  }
+  return results;
 }
 
 /** Stats of many files packed in typed arrays (cheap to send between threads): per file ino, size, mode; mtime ns. */

@@ -7,6 +7,8 @@ import { listCache, type CachedObject } from './gc.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
 import { readWorkspaceTracked } from './workspacePointers.js';
+import { quarantinePack } from './packs/quarantinePack.js';
+import { verifyPacks, type PackProblem } from './packs/verifyPacks.js';
 
 export interface FsckOptions {
   /** Move corrupt objects to the cache's quarantine folder, so a later pull fetches good copies. */
@@ -28,13 +30,16 @@ export interface FsckResult {
   unreadableTrees: UnreadableTree[];
   /** Where each quarantined object went (with --repair). */
   quarantined: { oid: string; to: string }[];
+  /** Packs (layout 2) checked, and the damaged ones by name (with --repair, moved to the quarantine folder). */
+  packs: { checked: number; damaged: PackProblem[]; unindexed: string[] };
 }
 
 /** Re-hashes every object in the cache and checks that everything the workspace pointers and cairn.lock reference is present. */
 export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): Promise<FsckResult> {
   const store = new ObjectStore(repo.cacheDir);
   const pointers = await readWorkspaceTracked(repo);
-  const objects = await listCache(store);
+  const objects = await listCache(store, { looseOnly: true });
+  const packCheck = await verifyPacks(repo.cacheDir);
   const corrupt: CachedObject[] = [];
   let checked = 0;
   let checkedBytes = 0;
@@ -56,9 +61,12 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
       hint: 'nothing was changed; run it again to check everything',
     });
   }
+  checked += packCheck.objects;
+  checkedBytes += packCheck.bytes;
+  corrupt.push(...packCheck.corrupt.filter((c) => !packCheck.intact.has(c.oid)));
   corrupt.sort((a, b) => (a.oid < b.oid ? -1 : 1));
 
-  const present = new Set(objects.map((o) => o.oid));
+  const present = new Set([...objects.map((o) => o.oid), ...packCheck.intact]);
   const bad = new Set(corrupt.map((o) => o.oid));
   const { files, unreadable } = await expandPointers(store, pointers);
   const missing: FsckResult['missing'] = [];
@@ -77,14 +85,16 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
   const unreadableTrees = unreadable.filter((u) => u.reason === 'missing' || !bad.has(u.oid));
 
   const quarantined: FsckResult['quarantined'] = [];
-  if (options.repair && corrupt.length) {
+  if (options.repair && (corrupt.length || packCheck.damaged.length)) {
     await withRepoLock(repo.tmpDir, { onWait: (h) => ctx.onLog?.('info', `waiting for the repository lock held by ${h}`) }, async () => {
+      for (const p of packCheck.damaged) quarantined.push(...(await quarantinePack(repo.cacheDir, p.pack)));
       for (const obj of corrupt) {
+        if (packCheck.corrupt.some((c) => c.oid === obj.oid)) continue;
         // Re-check under the lock: another process may have repaired it meanwhile.
         if ((await store.verify(obj.oid)) !== 'corrupt') continue;
         quarantined.push({ oid: obj.oid, to: await store.quarantine(obj.oid) });
       }
     });
   }
-  return { checked, checkedBytes, corrupt, missing, unreadableTrees, quarantined };
+  return { checked, checkedBytes, corrupt, missing, unreadableTrees, quarantined, packs: { checked: packCheck.packs, damaged: packCheck.damaged, unindexed: packCheck.unindexed } };
 }

@@ -42,11 +42,12 @@ export function hasScope(scope: GcScope): boolean {
 }
 
 /** Every object in the cache with its size. */
-export async function listCache(store: ObjectStore): Promise<CachedObject[]> {
+export async function listCache(store: ObjectStore, options: { looseOnly?: boolean } = {}): Promise<CachedObject[]> {
   const out: CachedObject[] = [];
-  for await (const oid of store.list()) {
+  for await (const oid of options.looseOnly ? store.listLoose() : store.list()) {
     try {
-      out.push({ oid, size: (await fs.stat(store.path(oid))).size });
+      const size = options.looseOnly ? (await fs.stat(store.path(oid))).size : await store.size(oid);
+      if (size !== null) out.push({ oid, size });
     } catch (err) {
       // Deleted between the listing and the stat (another gc sharing the cache): nothing left to plan for it.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(err, `could not read object ${oid}`);

@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { tempPathFor } from '../core/atomicWrite.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
 import { CACHE_LAYOUT_VERSION, OBJECTS_DIR, objectPath, oidFromRelPath } from './objectPath.js';
+import { layoutMarkerText, type LayoutVersion } from './packs/cacheLayout.js';
+import { locateObject, readPackedSync } from './packs/locateObject.js';
+import { listPackedOids } from './packs/listPackedOids.js';
 
 export type ObjectHealth = 'ok' | 'missing' | 'corrupt';
 
@@ -23,12 +26,12 @@ export class ObjectStore {
     return objectPath(this.root, oid);
   }
 
-  /** Creates the layout marker on first use, so a future layout can be told apart. */
-  async ensureLayout(): Promise<void> {
+  /** Creates the layout marker on first use (`version` for a new store only), so layouts can be told apart. */
+  async ensureLayout(version: LayoutVersion = CACHE_LAYOUT_VERSION): Promise<void> {
     await fs.mkdir(path.join(this.root, OBJECTS_DIR), { recursive: true });
     const marker = path.join(this.root, 'LAYOUT');
     try {
-      await fs.writeFile(marker, `cairn-objects ${CACHE_LAYOUT_VERSION}\n`, { flag: 'wx' });
+      await fs.writeFile(marker, layoutMarkerText(version), { flag: 'wx' });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(err, `could not create the cache at ${this.root}`);
     }
@@ -40,8 +43,28 @@ export class ObjectStore {
       const st = await fs.stat(this.path(oid));
       return size === undefined || st.size === size;
     } catch {
-      return false;
+      const loc = locateObject(this.root, oid);
+      return loc?.kind === 'packed' && (size === undefined || loc.length === size);
     }
+  }
+
+  /** The object's size, or null when it is in neither a loose file nor a pack. */
+  async size(oid: string): Promise<number | null> {
+    const loc = locateObject(this.root, oid);
+    if (!loc) return null;
+    if (loc.kind === 'packed') return loc.length;
+    const st = await fs.stat(loc.file).catch(() => null);
+    return st ? st.size : null;
+  }
+
+  /** A stream of the object's bytes, from its loose file or its range of a pack. */
+  open(oid: string): Readable {
+    const loc = locateObject(this.root, oid);
+    if (loc?.kind === 'packed') {
+      if (loc.length === 0) return Readable.from([]);
+      return createReadStream(loc.file, { start: loc.offset, end: loc.offset + loc.length - 1, highWaterMark: 1 << 20 });
+    }
+    return createReadStream(this.path(oid), { highWaterMark: 1 << 20 });
   }
 
   /** Checks many objects at once with bounded parallelism; returns the oids that are present. */
@@ -117,6 +140,8 @@ export class ObjectStore {
     try {
       return await fs.readFile(this.path(oid));
     } catch (err) {
+      const loc = (err as NodeJS.ErrnoException).code === 'ENOENT' ? locateObject(this.root, oid) : null;
+      if (loc?.kind === 'packed') return readPackedSync(this.root, oid, loc);
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new CairnError('NOT_FOUND', `object ${oid} is not in the cache ${this.root}`, {
           hint: 'fetch it from a remote with `cairn pull`, or re-add the data',
@@ -135,14 +160,26 @@ export class ObjectStore {
         for await (const chunk of source) hash.update(chunk as Buffer);
       });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-      throw fromSystemError(err, `could not read object ${oid}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(err, `could not read object ${oid}`);
+      const loc = locateObject(this.root, oid);
+      if (loc?.kind !== 'packed') return 'missing';
+      return hashBuffer(readPackedSync(this.root, oid, loc)) === oid ? 'ok' : 'corrupt';
     }
     return hash.digest('hex') === oid ? 'ok' : 'corrupt';
   }
 
-  /** Every oid in the store (unordered); temp files and foreign files are skipped. */
+  /** Every oid in the store (unordered), loose ones then packed ones; temp files and foreign files are skipped. */
   async *list(): AsyncGenerator<string> {
+    const loose = new Set<string>();
+    for await (const oid of this.listLoose()) {
+      loose.add(oid);
+      yield oid;
+    }
+    for (const oid of listPackedOids(this.root)) if (!loose.has(oid)) yield oid;
+  }
+
+  /** Every oid with a loose file of its own. */
+  async *listLoose(): AsyncGenerator<string> {
     const base = path.join(this.root, OBJECTS_DIR);
     let prefixes: string[];
     try {

@@ -10,6 +10,8 @@ import { cacheSignature, listingFingerprint } from './dirSnapshot.js';
 import { objectFile, statOf, type HashResult, type PoolItem, type StoreParams } from './fileOps.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
+import { locateObject } from './packs/locateObject.js';
+import { packParams } from './packs/packParams.js';
 import type { PathInfo } from './pathInfo.js';
 import { flushCache, flushInBackground, prepareCache } from './prepareCache.js';
 import { StateIndex, stateMatches, type StateEntry } from './stateIndex.js';
@@ -131,7 +133,7 @@ export async function scanPath(
     const stats = files.map((f) => f.stat);
     const work: number[] = [];
     const relink: number[] = [];
-    if (options.store) await prepareCache(repo.cacheDir);
+    if (options.store) await prepareCache(repo.cacheDir, repo.config.cache.layout);
     const inCache = options.store && !links.length ? cachePresence(repo.cacheDir, files.length) : null;
     for (let i = 0; i < files.length; i++) {
       const hit = known.get(keyOf(files[i]));
@@ -152,6 +154,8 @@ export async function scanPath(
       try {
         objIno = Number(statSync(objectFile(repo.cacheDir, hit.oid)).ino);
       } catch {
+        // A packed object cannot be linked to: the workspace copy stays as it is.
+        if (locateObject(repo.cacheDir, hit.oid)?.kind === 'packed') continue;
         work.push(i);
         continue;
       }
@@ -159,7 +163,9 @@ export async function scanPath(
     }
     // Many new files: each worker lists a prefix folder once rather than stat'ing every object it is about to write.
     const listRun = options.store && listingPays(repo.cacheDir, work.length) ? randomUUID() : undefined;
-    const params: StoreParams = { cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask(), ...(listRun ? { listRun } : {}) };
+    const params: StoreParams = {
+      cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask(), ...(listRun ? { listRun } : {}), ...(options.store ? packParams(repo.cacheDir) : {}),
+    };
     const toItem = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, oid: oids[i], exec: files[i].exec });
     const toWork = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, stat: files[i].stat });
     debug(`${files.length - work.length} files known to the state index`);
