@@ -136,6 +136,16 @@ export class ObjectStore {
     return this.putStream(createReadStream(src, { highWaterMark: 1 << 20 }), oid, src);
   }
 
+  /** Copies the object to a new file `dest`: the loose file by the kernel, a packed object out of its pack. */
+  async copyTo(oid: string, dest: string): Promise<void> {
+    try {
+      await fs.copyFile(this.path(oid), dest);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || locateObject(this.root, oid)?.kind !== 'packed') throw err;
+      await pipeline(this.open(oid), createWriteStream(dest));
+    }
+  }
+
   async read(oid: string): Promise<Buffer> {
     try {
       return await fs.readFile(this.path(oid));

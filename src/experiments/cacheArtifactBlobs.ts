@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { CairnError } from '../core/errors.js';
 import { hashFileStream } from '../core/hash.js';
 import { ObjectStore } from '../data/objectStore.js';
@@ -19,7 +18,7 @@ export function cacheArtifactBlobs(cacheDir: string): ArtifactBlobs {
       if (!(await objects.has(oid))) {
         throw new CairnError('NOT_FOUND', `artifact object ${oid} is not in the cache ${cacheDir}`, { hint: 'fetch it with `cairn pull`, if a remote has it' });
       }
-      return createReadStream(objects.path(oid));
+      return objects.open(oid);
     },
   };
 }

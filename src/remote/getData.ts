@@ -56,7 +56,7 @@ export async function writeEntries(store: ObjectStore, entries: TreeEntry[], out
     const dest = (e: TreeEntry) => (e.path ? path.join(tmp, ...e.path.split('/')) : tmp);
     for (const dir of [...new Set(entries.map((e) => path.dirname(dest(e))))].sort()) await fs.mkdir(dir, { recursive: true });
     await forEachLimit(entries, COPY_JOBS, async (e) => {
-      await fs.copyFile(store.path(e.oid), dest(e));
+      await store.copyTo(e.oid, dest(e));
       // Objects are read-only in the cache; the user's copy is theirs to edit.
       await fs.chmod(dest(e), e.exec ? 0o755 : 0o644);
     });

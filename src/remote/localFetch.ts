@@ -5,6 +5,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { CairnError } from '../core/errors.js';
 import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
 import { OBJECTS_DIR } from '../data/objectPath.js';
+import { withPacked } from '../data/packs/withPacked.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import type { LocalRemote } from './localRemote.js';
 
@@ -65,6 +66,9 @@ export async function objectsInCache(store: ObjectStore, oids: Iterable<string>)
     }
     for (const oid of list) if (names.has(oid.slice(2))) present.add(oid);
   }
+  // Layout 2: the rest may be packed.
+  const packed = withPacked(store.root, () => false);
+  for (const oid of wanted) if (!present.has(oid) && packed(oid)) present.add(oid);
   return present;
 }
 
