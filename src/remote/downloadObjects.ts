@@ -4,6 +4,9 @@ import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
 import { copyLargeObject, copySmallObjects, objectsInCache, SMALL_OBJECT } from './localFetch.js';
 import { LocalRemote } from './localRemote.js';
+import { fetchFromPacks } from './packs/fetchFromPacks.js';
+import { PackedRemote } from './packs/packedRemote.js';
+import { backendOf } from './packs/withPacks.js';
 import type { Remote } from './remote.js';
 import {
   failureCollector, isTransientDeep, makeProgress, retrying, runPool, type TransferItem, type TransferOptions, type TransferResult,
@@ -102,10 +105,13 @@ export async function downloadItems(store: ObjectStore, remote: Remote, items: T
       fail(blob.label, blob.oid, err);
     }
   };
-  if (remote instanceof LocalRemote) {
-    await fetchLocal(store, remote, missing, options, progress, fetched, slow, fail);
+  // Layout 2 remote: packed objects by ranged reads or whole packs; the rest as below.
+  const rest = remote instanceof PackedRemote ? await fetchFromPacks(store, remote, missing, options, { fetched, fail }) : missing;
+  const backend = backendOf(remote);
+  if (backend instanceof LocalRemote) {
+    await fetchLocal(store, backend, rest, options, progress, fetched, slow, fail);
   } else {
-    await runPool(missing, options.jobs, slow, ctx.signal);
+    await runPool(rest, options.jobs, slow, ctx.signal);
   }
   progress.finish();
 

@@ -2,6 +2,11 @@ import { promises as fs } from 'node:fs';
 import { CairnError, isCairnError } from '../core/errors.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
+import { extractObject } from './packs/extractObject.js';
+import { PackedRemote } from './packs/packedRemote.js';
+import { uploadPackedBlobs } from './packs/uploadPackedBlobs.js';
+import { adoptCacheLayout } from './packs/withPacks.js';
+import { PACK_THRESHOLD } from '../data/packs/cacheLayout.js';
 import type { Remote } from './remote.js';
 import {
   failureCollector, isPerObjectFailure, makeProgress, retrying, runPool, type TransferItem, type TransferOptions, type TransferResult,
@@ -18,8 +23,9 @@ interface Blob {
  * object is already on the remote is complete there (trees go up only after all their blobs), so its files are not
  * even listed — which makes a push with nothing to send cost one check per tracked path.
  */
-export async function uploadItems(store: ObjectStore, remote: Remote, items: TransferItem[], options: TransferOptions): Promise<TransferResult> {
+export async function uploadItems(store: ObjectStore, target: Remote, items: TransferItem[], options: TransferOptions): Promise<TransferResult> {
   const { ctx } = options;
+  const remote = await adoptCacheLayout(target, store.root, { signal: ctx.signal });
   const { failed, failedOids, fail } = failureCollector();
   // Objects the remote has, counted once each as transfers count them (two paths with the same bytes share an object).
   const presentOids = new Set<string>();
@@ -68,14 +74,33 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
   let transferred = 0;
   let bytesSent = 0;
 
-  await runPool(missing, options.jobs, async (blob) => {
-    const file = store.path(blob.oid);
+  // Layout 2 remote: small objects go up in packs, a few requests for thousands of objects.
+  const packable = remote instanceof PackedRemote ? missing.filter((b) => b.size >= 0 && b.size < PACK_THRESHOLD) : [];
+  if (packable.length) {
+    await uploadPackedBlobs(store, remote as PackedRemote, packable, options, {
+      fail: (label, oid) => fail(label, oid, new CairnError('NOT_FOUND', `object ${oid} of ${label} is not in the local cache`)),
+      sent: (count, size) => {
+        transferred += count;
+        bytesSent += size;
+        for (let i = 0; i < count; i++) progress.file(i === 0 ? size : 0);
+      },
+    });
+  }
+  const packed = new Set(packable.map((b) => b.oid));
+  await runPool(missing.filter((b) => !packed.has(b.oid)), options.jobs, async (blob) => {
+    let file = store.path(blob.oid);
     let size: number;
+    let cleanup = async () => {};
     try {
       size = (await fs.stat(file)).size;
     } catch {
-      fail(blob.label, blob.oid, new CairnError('NOT_FOUND', `object ${blob.oid} of ${blob.label} is not in the local cache`));
-      return;
+      // A packed object of a layout 2 cache going to a layout 1 remote: through a temp file of its own.
+      const extracted = await extractObject(store, blob.oid);
+      if (!extracted) {
+        fail(blob.label, blob.oid, new CairnError('NOT_FOUND', `object ${blob.oid} of ${blob.label} is not in the local cache`));
+        return;
+      }
+      ({ file, size, cleanup } = extracted);
     }
     let sent = 0;
     await retrying(async () => {
@@ -88,7 +113,7 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
           sent = n;
         },
       });
-    }, `upload of ${blob.label}`, options);
+    }, `upload of ${blob.label}`, options).finally(cleanup);
     transferred++;
     bytesSent += size;
     progress.file(size - sent);

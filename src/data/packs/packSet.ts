@@ -30,7 +30,14 @@ export class PackSet {
   private loaded = false;
   damaged: Array<{ name: string; error: Error }> = [];
 
-  constructor(readonly root: string) {}
+  /**
+   * `packFileOf` says where a pack's bytes are (default: beside its index); `only` limits the set to these pack names
+   * (a folder of index copies shared by several remotes, of which one remote holds some).
+   */
+  constructor(
+    readonly root: string,
+    private readonly options: { only?: () => Set<string>; packFileOf?: (name: string) => string } = {},
+  ) {}
 
   private stamp(): string {
     const st = statSync(path.join(this.root, PACKS_DIR), { bigint: true, throwIfNoEntry: false });
@@ -46,7 +53,8 @@ export class PackSet {
     } catch {
       /* no packs yet */
     }
-    const present = new Set(files.map((f) => packNameOf(f, 'idx')).filter((n): n is string => n !== null));
+    const only = this.options.only?.();
+    const present = new Set(files.map((f) => packNameOf(f, 'idx')).filter((n): n is string => n !== null && (!only || only.has(n))));
     if ([...this.names].some((n) => !present.has(n))) this.clear();
     for (const name of [...present].sort()) if (!this.names.has(name)) this.loadIndex(name);
     this.dirStamp = stamp;
@@ -116,7 +124,8 @@ export class PackSet {
       index = this.indexes[Math.floor(exact / ENTRY_SPAN)];
       entry = findInIndex(index, oid)!;
     }
-    return { pack: index.packName, file: packFile(this.root, index.packName, 'pack'), offset: entry.offset, length: entry.length };
+    const file = this.options.packFileOf?.(index.packName) ?? packFile(this.root, index.packName, 'pack');
+    return { pack: index.packName, file, offset: entry.offset, length: entry.length };
   }
 
   /** Every pack's index (loaded ones), for listing, fsck and repack. */
