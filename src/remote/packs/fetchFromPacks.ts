@@ -16,7 +16,7 @@ interface Blob {
   label: string;
 }
 
-/** Fewer wanted objects than this from one pack, or less than half its bytes: ranged reads; else the whole pack. */
+/** Fewer wanted objects than this from one pack, or under half its objects and bytes: ranged reads; else the whole pack. */
 const WHOLE_PACK_MIN_OBJECTS = 8;
 
 async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
@@ -44,23 +44,26 @@ export async function fetchFromPacks(
     else byPack.set(loc.file, [...(byPack.get(loc.file) ?? []), { blob, loc }]);
   }
   if (!byPack.size) return rest;
-  const packBytes = new Map<string, number>();
+  const packSize = new Map<string, { bytes: number; count: number }>();
   for (const index of await remote.packs.indexes({ signal })) {
     let end = 0;
     for (let i = 0; i < index.count; i++) {
       const e = indexEntryAt(index, i);
       end = Math.max(end, e.offset + e.length);
     }
-    packBytes.set(`${index.packName}.pack`, end + 32);
+    packSize.set(`${index.packName}.pack`, { bytes: end + 32, count: index.count });
   }
   const packLocally = readLayout(store.root) === 2;
   await runPool([...byPack.entries()], Math.min(options.jobs, 8), async ([file, wanted]) => {
     const got: Array<{ blob: Blob; bytes: Buffer }> = [];
     const wantedBytes = wanted.reduce((n, w) => n + w.loc.length, 0);
-    if (wanted.length >= WHOLE_PACK_MIN_OBJECTS && wantedBytes * 2 >= (packBytes.get(file) ?? Infinity)) {
+    const size = packSize.get(file) ?? { bytes: Infinity, count: Infinity };
+    if (wanted.length >= WHOLE_PACK_MIN_OBJECTS && (wantedBytes * 2 >= size.bytes || wanted.length * 2 >= size.count)) {
+      options.ctx.onLog?.('debug', `pack ${file} of remote "${remote.name}": ${wanted.length} object(s) in one download of the whole pack`);
       const pack = await retrying(async () => readAll(await remote.downloadPack(file, { signal })), `download of pack ${file}`, options);
       for (const w of wanted) got.push({ blob: w.blob, bytes: pack.subarray(w.loc.offset, w.loc.offset + w.loc.length) });
     } else {
+      options.ctx.onLog?.('debug', `pack ${file} of remote "${remote.name}": ${wanted.length} object(s) by ranged reads`);
       await forEachLimit(wanted, 8, async (w) => {
         try {
           got.push({ blob: w.blob, bytes: await retrying(async () => readAll(await remote.download(w.blob.oid, { signal })), `download of ${w.blob.label}`, options) });
