@@ -4,6 +4,8 @@ import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { collectReferences, type GcReferences, type GcScope } from './gcReferences.js';
 import { ObjectStore } from './objectStore.js';
+import { locateObject } from './packs/locateObject.js';
+import { repackPacks, type RepackResult } from './packs/repackPacks.js';
 
 export interface CachedObject {
   oid: string;
@@ -76,8 +78,8 @@ export async function planRepoGc(repo: Repo, scope: GcScope, ctx: RunContext): P
   return { plan, references: { ...rest, referenced: oids.size } };
 }
 
-/** Deletes the planned objects; returns how many went and the bytes freed. */
-export async function applyGc(repo: Repo, plan: GcPlan, ctx: RunContext): Promise<{ removed: number; freedBytes: number }> {
+/** Deletes the planned objects (packed ones by repacking, src/data/packs/repackPacks.ts); returns how many went and the bytes freed. */
+export async function applyGc(repo: Repo, plan: GcPlan, ctx: RunContext): Promise<{ removed: number; freedBytes: number; packs?: RepackResult }> {
   const store = new ObjectStore(repo.cacheDir);
   let removed = 0;
   let freedBytes = 0;
@@ -96,5 +98,8 @@ export async function applyGc(repo: Repo, plan: GcPlan, ctx: RunContext): Promis
     freedBytes += obj.size;
     ctx.onProgress?.({ phase: 'deleting', done: removed, total: plan.remove.length, bytes: freedBytes, totalBytes: plan.removeBytes });
   }
-  return { removed, freedBytes };
+  const packs = await repackPacks(repo.cacheDir, new Set(plan.remove.map((o) => o.oid)));
+  // Garbage left inside mostly-live packs is not freed yet: a later gc repacks when it outweighs the rest.
+  if (packs.keptGarbage) freedBytes -= plan.remove.filter((o) => locateObject(repo.cacheDir, o.oid)?.kind === 'packed').reduce((n, o) => n + o.size, 0);
+  return { removed: removed - packs.keptGarbage, freedBytes, ...(packs.rewritten || packs.deleted || packs.keptGarbage ? { packs } : {}) };
 }
