@@ -66,7 +66,7 @@ export async function uploadItems(store: ObjectStore, target: Remote, items: Tra
   // Files that are on the remote already (as a single file or inside another directory) need no upload.
   const alreadyTop = [...blobs.keys()].filter((oid) => top.has(oid));
   const unknown = [...blobs.keys()].filter((oid) => !top.has(oid));
-  const there = unknown.length ? await remote.exists(unknown, { signal: ctx.signal }) : new Set<string>();
+  const there = unknown.length ? await existsOn(remote, unknown.map((oid) => blobs.get(oid)!), ctx.signal) : new Set<string>();
   const missing = unknown.filter((oid) => !there.has(oid)).map((oid) => blobs.get(oid)!);
   for (const oid of [...alreadyTop, ...there]) presentOids.add(oid);
   const totalBytes = missing.reduce((sum, b) => sum + Math.max(0, b.size), 0);
@@ -131,6 +131,19 @@ export async function uploadItems(store: ObjectStore, target: Remote, items: Tra
     if (item.kind === 'file' && !top.has(item.oid) && !failedOids.has(item.oid)) complete.push(item);
   }
   return { transferred, bytes: bytesSent, present: presentOids.size + presentUnlisted, failed, complete };
+}
+
+/**
+ * Which blobs the remote has. On a layout 2 remote a small blob is asked of the pack index only (no request): it would
+ * be pushed into a pack, and a copy that is loose there already (pushed by an older cairn) is merely packed again.
+ */
+async function existsOn(remote: Remote, blobs: Blob[], signal?: AbortSignal): Promise<Set<string>> {
+  if (!(remote instanceof PackedRemote)) return remote.exists(blobs.map((b) => b.oid), { signal });
+  const small = blobs.filter((b) => b.size >= 0 && b.size < PACK_THRESHOLD);
+  const found = await remote.packedOf(small.map((b) => b.oid), { signal });
+  const rest = blobs.filter((b) => !(b.size >= 0 && b.size < PACK_THRESHOLD)).map((b) => b.oid);
+  for (const oid of rest.length ? await remote.exists(rest, { signal }) : []) found.add(oid);
+  return found;
 }
 
 /** Whether an error from a transfer is a fatal one (the whole push stopped) rather than a per-object failure. */

@@ -41,6 +41,13 @@ export class PackedRemote implements Remote {
     return found;
   }
 
+  /** Which of `oids` the remote holds in packs (no request beyond loading the index). */
+  async packedOf(oids: string[], options?: RemoteCallOptions): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const oid of oids) if (await this.packs.lookup(oid, options)) found.add(oid);
+    return found;
+  }
+
   async *list(options?: RemoteCallOptions): AsyncIterable<string> {
     const packed = await this.packs.oids(options);
     yield* packed;
