@@ -39,39 +39,54 @@ export function indexEntries(index: PackIndex): IndexEntry[] {
 }
 
 /**
- * The packed half of a gc: every pack whose objects are mostly garbage is rewritten with only its live objects (the
- * new pack durable first, then the old index goes, then the old pack), and a pack of nothing but garbage is deleted
- * (index first). Readers meanwhile find every live object in the old pack or the new one.
+ * Runs the repack plan over a store's packs: `rewrite` writes a pack's live objects as a new pack (durable before it
+ * returns), and only then does `remove` take the old pack (its index first). Shared by the cache and remotes.
  */
-export async function repackPacks(root: string, garbage: Set<string>, now = Date.now()): Promise<RepackResult> {
+export async function repackEach(
+  indexes: PackIndex[], garbage: Set<string>,
+  ops: { rewrite(index: PackIndex, live: IndexEntry[]): Promise<void>; remove(name: string): Promise<void> },
+): Promise<RepackResult> {
   const out: RepackResult = { rewritten: 0, deleted: 0, dropped: 0, droppedBytes: 0, keptGarbage: 0 };
-  const set = packSetFor(root);
-  set.refresh();
-  const remove = async (name: string) => {
-    await fs.rm(packFile(root, name, 'idx'), { force: true });
-    await fs.rm(packFile(root, name, 'pack'), { force: true });
-  };
-  for (const index of set.all()) {
+  for (const index of indexes) {
     const plan = planRepack(indexEntries(index), garbage);
     if (plan.action === 'none') continue;
     if (plan.action === 'keep') {
       out.keptGarbage += plan.dead;
       continue;
     }
-    const live = plan.live;
-    const file = packFile(root, index.packName, 'pack');
-    if (live.length) {
-      const kept: PackEntry[] = live.map((e) => ({ oid: e.oid, data: readRangeSync(file, e.offset, e.length) }));
-      const written = writePackSync(root, kept);
-      set.add(written.name, written.index);
+    if (plan.action === 'rewrite') {
+      await ops.rewrite(index, plan.live);
       out.rewritten++;
     } else {
       out.deleted++;
     }
-    await remove(index.packName);
+    await ops.remove(index.packName);
     out.dropped += plan.dead;
     out.droppedBytes += plan.deadBytes;
   }
+  return out;
+}
+
+/**
+ * The packed half of a gc: every pack whose objects are mostly garbage is rewritten with only its live objects (the
+ * new pack durable first, then the old index goes, then the old pack), and a pack of nothing but garbage is deleted
+ * (index first). Readers meanwhile find every live object in the old pack or the new one.
+ */
+export async function repackPacks(root: string, garbage: Set<string>, now = Date.now()): Promise<RepackResult> {
+  const set = packSetFor(root);
+  set.refresh();
+  const out = await repackEach(set.all(), garbage, {
+    rewrite: async (index, live) => {
+      const file = packFile(root, index.packName, 'pack');
+      const kept: PackEntry[] = live.map((e) => ({ oid: e.oid, data: readRangeSync(file, e.offset, e.length) }));
+      const written = writePackSync(root, kept);
+      set.add(written.name, written.index);
+    },
+    remove: async (name) => {
+      await fs.rm(packFile(root, name, 'idx'), { force: true });
+      await fs.rm(packFile(root, name, 'pack'), { force: true });
+    },
+  });
   // Leftovers of killed writers: a pack with no index names nothing, and one this old is not being written.
   const names = await fs.readdir(path.join(root, PACKS_DIR)).catch(() => [] as string[]);
   const indexed = new Set(names.map((n) => packNameOf(n, 'idx')));

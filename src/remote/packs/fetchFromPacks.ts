@@ -7,6 +7,7 @@ import type { PackedLocation } from '../../data/packs/packSet.js';
 import { packSetFor } from '../../data/packs/packSet.js';
 import { writePackSync } from '../../data/packs/writePack.js';
 import { forEachLimit } from '../forEachLimit.js';
+import { readAll } from './readAll.js';
 import { retrying, runPool, type TransferOptions } from '../transfer.js';
 import type { PackedRemote } from './packedRemote.js';
 
@@ -19,11 +20,6 @@ interface Blob {
 /** Fewer wanted objects than this from one pack, or under half its objects and bytes: ranged reads; else the whole pack. */
 const WHOLE_PACK_MIN_OBJECTS = 8;
 
-async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /**
  * Fetches the blobs a layout 2 remote holds in packs: per pack either one ranged read per object (a few objects, as

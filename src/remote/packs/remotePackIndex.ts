@@ -6,16 +6,12 @@ import { decodeIndex, indexEntryAt, type PackIndex } from '../../data/packs/pack
 import { packFile } from '../../data/packs/packPaths.js';
 import { PackSet, type PackedLocation } from '../../data/packs/packSet.js';
 import { forEachLimit } from '../forEachLimit.js';
+import { readAll } from './readAll.js';
 import type { Remote, RemoteCallOptions } from '../remote.js';
 
 /** Where copies of remote pack indexes are kept, below the cache (content-named, so shared by every remote). */
 export const REMOTE_INDEX_DIR = 'remote-packs';
 
-async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /**
  * The merged index of a remote's packs, as Git keeps `.idx` files beside packs it fetched: each index is downloaded
