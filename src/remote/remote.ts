@@ -22,7 +22,8 @@ export interface PackReadOptions extends RemoteCallOptions {
  * An object store elsewhere. Backends implement only these primitives; batching, parallelism, retries and
  * verification live in the transfer layer above, so every backend gets them alike.
  * Object layout on every backend: `<base>/objects/<2 hex>/<62 hex>` (see src/data/objectPath.ts), plus small
- * metadata files under `<base>/meta/` (run cache entries and the like).
+ * metadata files under `<base>/meta/` (run cache entries and the like), and in layout 2 pack files under
+ * `<base>/packs/` (see src/remote/packs/: openRemote wraps a layout 2 remote so callers see its packed objects).
  */
 export interface Remote {
   readonly name: string;
