@@ -77,6 +77,14 @@ describe('layout 2 remote in a directory: push moves packs, a single-file pull i
     assert.equal((await cairn(b.dir, ['fsck'], b.env)).code, 0);
   });
 
+  it('`cairn get` from a repository whose cache is layout 2 copies packed objects out (no clone kept)', async () => {
+    const out = tempDir('cairn-get-packed-');
+    after(() => out.cleanup());
+    const r = await cairn(out.dir, ['get', a.dir, 'data', '-o', 'got'], a.env);
+    assert.equal(r.code, 0, r.stderr);
+    for (const [rel, text] of Object.entries(files)) if (rel.startsWith('data/')) assert.equal(readFileSync(path.join(out.dir, 'got', rel.slice(5)), 'utf8'), text);
+  });
+
   it('a layout 1 cache pushes new small files into the layout 2 remote as packs too', async () => {
     writeFileSync(path.join(b.dir, 'four.txt'), 'four\n');
     assert.equal((await cairn(b.dir, ['add', 'four.txt'], b.env)).code, 0);
