@@ -77,7 +77,8 @@ export class LocalRemote implements Remote {
   }
 
   async *list(): AsyncIterable<string> {
-    yield* this.store.list();
+    // Loose objects only, as on every backend: packed ones are listed through the pack index (src/remote/packs/).
+    yield* this.store.listLoose();
   }
 
   async upload(oid: string, localPath: string, size: number, options: RemoteCallOptions = {}): Promise<void> {
