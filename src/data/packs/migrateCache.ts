@@ -40,7 +40,7 @@ export async function migrateCache(root: string, ctx: Partial<RunContext> = {}):
   let bytes = 0;
   const flush = async () => {
     if (!batch.length) return;
-    const { name, index } = writePackSync(root, batch);
+    const { name, index } = writePackSync(root, batch, { durableIndex: true });
     packSetFor(root).add(name, index);
     // The pack and its index are on disk (fsync'd): only now do the loose copies go.
     for (const e of batch) await fs.rm(store.path(e.oid), { force: true });

@@ -79,7 +79,7 @@ export async function repackPacks(root: string, garbage: Set<string>, now = Date
     rewrite: async (index, live) => {
       const file = packFile(root, index.packName, 'pack');
       const kept: PackEntry[] = live.map((e) => ({ oid: e.oid, data: readRangeSync(file, e.offset, e.length) }));
-      const written = writePackSync(root, kept);
+      const written = writePackSync(root, kept, { durableIndex: true });
       set.add(written.name, written.index);
     },
     remove: async (name) => {
