@@ -31,7 +31,7 @@ export interface FsckResult {
   /** Where each quarantined object went (with --repair). */
   quarantined: { oid: string; to: string }[];
   /** Packs (layout 2) checked, and the damaged ones by name (with --repair, moved to the quarantine folder). */
-  packs: { checked: number; damaged: PackProblem[]; unindexed: string[] };
+  packs: { checked: number; damaged: PackProblem[]; unindexed: string[]; quarantined: Array<{ file: string; to: string }> };
 }
 
 /** Re-hashes every object in the cache and checks that everything the workspace pointers and cairn.lock reference is present. */
@@ -85,9 +85,10 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
   const unreadableTrees = unreadable.filter((u) => u.reason === 'missing' || !bad.has(u.oid));
 
   const quarantined: FsckResult['quarantined'] = [];
+  const packsQuarantined: FsckResult['packs']['quarantined'] = [];
   if (options.repair && (corrupt.length || packCheck.damaged.length)) {
     await withRepoLock(repo.tmpDir, { onWait: (h) => ctx.onLog?.('info', `waiting for the repository lock held by ${h}`) }, async () => {
-      for (const p of packCheck.damaged) quarantined.push(...(await quarantinePack(repo.cacheDir, p.pack)));
+      for (const p of packCheck.damaged) packsQuarantined.push(...(await quarantinePack(repo.cacheDir, p.pack)));
       for (const obj of corrupt) {
         if (packCheck.corrupt.some((c) => c.oid === obj.oid)) continue;
         // Re-check under the lock: another process may have repaired it meanwhile.
@@ -96,5 +97,5 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
       }
     });
   }
-  return { checked, checkedBytes, corrupt, missing, unreadableTrees, quarantined, packs: { checked: packCheck.packs, damaged: packCheck.damaged, unindexed: packCheck.unindexed } };
+  return { checked, checkedBytes, corrupt, missing, unreadableTrees, quarantined, packs: { checked: packCheck.packs, damaged: packCheck.damaged, unindexed: packCheck.unindexed, quarantined: packsQuarantined } };
 }

@@ -99,6 +99,7 @@ describe('layout 2 cache: small objects in packs', () => {
     const fix = await cairn(repo.dir, ['fsck', '--repair', '--json'], env);
     assert.equal(fix.code, 6);
     assert.ok(!existsSync(packFile));
+    assert.deepEqual(JSON.parse(fix.stdout).packs.quarantined.map((q: { file: string }) => q.file), [`packs/${name}.idx`, `packs/${name}.pack`]);
     const after = await cairn(repo.dir, ['fsck', '--json'], env);
     assert.equal(after.code, 4, 'the objects of the quarantined pack are now missing, to be pulled');
     assert.ok(JSON.parse(after.stdout).missing.some((m: { oid: string }) => m.oid === oid));

@@ -19,11 +19,12 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
   for (const m of result.missing) text.push(`missing: ${m.path} (${m.oid})${m.stage ? ` [output of stage ${m.stage}]` : ''}`);
   for (const u of result.unreadableTrees) text.push(`unreadable tree: ${u.path} (${u.oid}, ${u.reason}); its files were not checked`);
   for (const p of result.packs.damaged) text.push(`damaged pack: packs/${p.pack}.pack (${p.problem})`);
+  for (const q of result.packs.quarantined) text.push(`quarantined: ${q.file} -> ${q.to}`);
   for (const q of result.quarantined) text.push(`quarantined: ${q.oid} -> ${q.to}`);
   const summary = [...(text.length ? [''] : []), `Checked ${result.checked} object(s), ${formatBytes(result.checkedBytes)}`];
   if ((result.corrupt.length || result.packs.damaged.length) && !opts.repair) {
     summary.push('', 'Run `cairn fsck --repair` to quarantine the corrupt objects, then `cairn pull` (or re-add the data) to get good copies.');
-  } else if (result.quarantined.length) {
+  } else if (result.quarantined.length || result.packs.quarantined.length) {
     summary.push('', 'Run `cairn pull` (or re-add the data) to get good copies of the quarantined objects.');
   }
   if (result.missing.length) {
