@@ -66,7 +66,7 @@ function pushPullLocal({ env, dir, rows, log }, label, repo, target, targets, { 
 }
 
 /** Starts s3rver on 127.0.0.1 (a free port) with one bucket; resolves with its endpoint and a stop function. */
-function startS3rver(dir, bucket) {
+export function startS3rver(dir, bucket) {
   const bin = path.join(path.dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
   const data = path.join(dir, 's3rver-data');
   mkdirSync(data);
@@ -86,7 +86,7 @@ function startS3rver(dir, bucket) {
 }
 
 /** The naive baseline: one PutObject per file, one after another, with the same AWS SDK cairn uses. */
-async function naivePutLoop(endpoint, bucket, files) {
+export async function naivePutLoop(endpoint, bucket, files) {
   const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
   const client = new S3Client({
     region: 'us-east-1', endpoint, forcePathStyle: true,
@@ -102,7 +102,7 @@ async function naivePutLoop(endpoint, bucket, files) {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-function listFiles(dir) {
+export function listFiles(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath ?? d.path, d.name));
 }
 

@@ -2,7 +2,7 @@
 // cairn's benchmarks: measures cairn next to git, git-lfs, cp, rsync, openssl and a naive S3 loop IN ONE RUN on
 // generated data, prints a table of ratios against the targets of the issues, and with --record appends it to
 // docs/benchmarks.md. Sections run only when their commands exist in the built CLI.
-//   npm run bench [-- --record] [-- --only data,remote,pipeline,tracking,clients,startup,experiments,server,postgres,ui,ui-charts,storage,slurm]     BENCH_SCALE=0.1 for a quick try
+//   npm run bench [-- --record] [-- --only data,remote,pipeline,tracking,clients,startup,experiments,server,postgres,ui,ui-charts,storage,packs,slurm]     BENCH_SCALE=0.1 for a quick try
 import { execSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,9 +20,10 @@ import { benchServer } from './serverBench.mjs';
 import { benchUi } from './uiBench.mjs';
 import { benchUiCharts } from './uiChartsBench.mjs';
 import { benchStorage } from './storageBench.mjs';
+import { benchPacks } from './packsBench.mjs';
 import { benchSlurm } from './slurmBench.mjs';
 
-const SECTIONS = ['startup', 'data', 'remote', 'pipeline', 'tracking', 'clients', 'experiments', 'server', 'postgres', 'ui', 'ui-charts', 'storage', 'slurm'];
+const SECTIONS = ['startup', 'data', 'remote', 'pipeline', 'tracking', 'clients', 'experiments', 'server', 'postgres', 'ui', 'ui-charts', 'storage', 'packs', 'slurm'];
 
 function parseArgs(argv) {
   const opts = { record: false, only: SECTIONS };
@@ -114,6 +115,7 @@ try {
   if (opts.only.includes('ui')) await attempt('ui', () => benchUi(ctx, (name, fn) => attempt(name, fn)));
   if (opts.only.includes('ui-charts')) await attempt('ui-charts', () => benchUiCharts(ctx));
   if (opts.only.includes('storage')) await attempt('storage', () => benchStorage(ctx));
+  if (opts.only.includes('packs')) await attempt('packs', () => benchPacks(ctx));
   if (opts.only.includes('slurm')) await attempt('slurm', () => benchSlurm(ctx, (name, fn) => attempt(name, fn)));
 } finally {
   cleanup();

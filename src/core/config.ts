@@ -31,6 +31,8 @@ export const configSchema = z
         shared: z.enum(['group']).optional(),
         /** Files larger than this many bytes are stored as content-defined chunks (docs/formats.md); 0 turns it off. */
         chunk_threshold: z.number().int().nonnegative().default(8 << 20),
+        /** The layout a new cache is created with (2: small objects in packs); an existing cache keeps its own. */
+        layout: z.union([z.literal(1), z.literal(2)]).optional(),
       })
       .strict()
       .default({}),
@@ -64,6 +66,7 @@ export type ConfigLevel = 'user' | 'repo' | 'local';
 export const ENV_KEYS: Record<string, string> = {
   CAIRN_CACHE_DIR: 'cache.dir',
   CAIRN_CACHE_LINK: 'cache.link',
+  CAIRN_CACHE_LAYOUT: 'cache.layout',
   CAIRN_CORE_AUTOSTAGE: 'core.autostage',
   CAIRN_CORE_REMOTE: 'core.remote',
   CAIRN_PIPELINE_JOBS: 'pipeline.jobs',
@@ -171,7 +174,7 @@ export function coerceValue(dotted: string, raw: string): unknown {
 }
 
 const KNOWN_KEYS = [
-  'core.autostage', 'core.remote', 'core.check_update', 'cache.dir', 'cache.link', 'cache.shared', 'cache.chunk_threshold',
+  'core.autostage', 'core.remote', 'core.check_update', 'cache.dir', 'cache.link', 'cache.shared', 'cache.chunk_threshold', 'cache.layout',
   'pipeline.jobs', 'pipeline.run_cache', 'pipeline.executor', 'tracking.uri', 'tracking.record', 'tracking.experiment',
 ];
 

@@ -2,12 +2,18 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { hasChunkRefSync, listChunkRefsSync } from './chunks/chunkRefs.js';
 import { objectFile } from './fileOps.js';
+import { withPacked } from './packs/withPacked.js';
 
 /**
  * A membership test for objects in a cache (a file stored as chunks counts as present: its ref is written last). For many oids, listing the 256 prefix folders once is cheaper than one
  * stat per oid; for a few, stat each.
  */
 export function cachePresence(cacheDir: string, expected: number): (oid: string) => boolean {
+  return withPacked(cacheDir, loosePresence(cacheDir, expected));
+}
+
+function loosePresence(cacheDir: string, expected: number): (oid: string) => boolean {
+  // A file stored as chunks counts as present once its ref is written (after its manifest and chunks).
   const stat = (oid: string) => existsSync(objectFile(cacheDir, oid)) || hasChunkRefSync(cacheDir, oid);
   if (!listingPays(cacheDir, expected)) return stat;
   const base = path.join(cacheDir, 'objects');

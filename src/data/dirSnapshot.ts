@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { OBJECTS_DIR } from './objectPath.js';
+import { PACKS_DIR } from './packs/packPaths.js';
 import type { WalkEntry } from './walkWorkspace.js';
 
 /** Timestamps closer to now than this may still change without their mtime moving (coarse file-system clocks). */
@@ -45,6 +46,12 @@ export function cacheSignature(cacheDir: string): string | null {
       }
       if (st.mtimeNs >= racy) return null;
       hash.update(`${st.ino}:${st.mtimeNs}\n`);
+    }
+    // Layout 2: packs come and go in their own folder (absent in layout 1, whose signatures stay as they were).
+    const packs = statSync(path.join(cacheDir, PACKS_DIR), { bigint: true, throwIfNoEntry: false });
+    if (packs) {
+      if (packs.mtimeNs >= racy) return null;
+      hash.update(`packs ${packs.ino}:${packs.mtimeNs}\n`);
     }
   } catch {
     return null;

@@ -9,6 +9,8 @@ import type { LinkType } from '../core/config.js';
 import { ChunkedReadError, assembleChunked, loadManifestSync } from './chunks/assembleChunked.js';
 import { chunkBufferIntoStore, chunkingApplies, chunkIntoStore, commitChunked, type ChunkedRead } from './chunks/storeChunked.js';
 import { linkWorkspace, placeFile } from './link.js';
+import { dropPackBatch, flushPackBatch, queuePacked } from './packs/packBatch.js';
+import { placePackedObject } from './packs/placePackedObject.js';
 
 /**
  * The per-file work of add, status and checkout, written with synchronous calls on purpose: they run inside the
@@ -68,6 +70,8 @@ export interface StoreParams {
   listRun?: string;
   /** Files larger than this are stored as content-defined chunks and a manifest (cache.chunk_threshold); 0: never. */
   chunkThreshold?: number;
+  /** Layout 2: objects smaller than this many bytes go into packs (see src/data/packs/), not loose files. */
+  packBelow?: number;
 }
 
 export interface MaterializeItem {
@@ -145,6 +149,15 @@ export function inFolder<T>(dir: string, write: () => T): T {
 
 /** Writes `data` as object `oid` unless present: temp name, then rename, so a final name never holds a partial object. */
 export function putObject(store: StoreParams, oid: string, data: Buffer): boolean {
+  if (isPacked(store, data.length)) return queuePacked(store.cacheDir, oid, data);
+  return putLooseObject(store, oid, data);
+}
+
+/**
+ * putObject, always as a loose file: for the chunks and manifest of a chunked file, whose ref (written right after)
+ * must name bytes already durable on disk, not ones queued for a pack that is written at the end of the command.
+ */
+export function putLooseObject(store: StoreParams, oid: string, data: Buffer): boolean {
   const final = objectFile(store.cacheDir, oid);
   if (objectPresent(store.cacheDir, oid, store.listRun, final)) return false;
   const tmp = tmpName(final);
@@ -263,10 +276,11 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
       }
       tmp = null;
     }
-    if (chunked) stored = commitChunked(store!.cacheDir, objectFile(store!.cacheDir, oid), chunked, (c, bytes) => putObject(store!, c, bytes)) || chunked.newChunks > 0;
+    if (chunked) stored = commitChunked(store!.cacheDir, objectFile(store!.cacheDir, oid), chunked, (c, bytes) => putLooseObject(store!, c, bytes)) || chunked.newChunks > 0;
     let stat = statOf(after);
-    // A chunked file has no object file to link to: its workspace copy stays a plain copy.
-    if (store && store.links.length && !chunked) {
+    // A chunked file or a packed object has no file of its own to link to: the workspace keeps its copy
+    // (docs/formats.md, "Chunked files" and "Packs").
+    if (store && store.links.length && !chunked && !isPacked(store, size)) {
       const linked = linkWorkspace(objectFile(store.cacheDir, oid), abs, store);
       if (linked) stat = linked;
     }
@@ -284,12 +298,25 @@ function changed(a: StatKey, b: StatKey): boolean {
   return a.size !== b.size || a.mtimeNs !== b.mtimeNs || a.ino !== b.ino;
 }
 
-/** Checks out one file from the cache. */
+function isPacked(store: StoreParams, size: number): boolean {
+  return store.packBelow !== undefined && size < store.packBelow;
+}
+
+/** Checks out one file from the cache (a packed object is copied out of its pack). */
 export function materializeOne(item: MaterializeItem, params: StoreParams): HashResult {
   try {
     const obj = objectFile(params.cacheDir, item.oid);
-    const manifest = existsSync(obj) ? null : loadManifestSync(params.cacheDir, item.oid);
-    const stat = manifest ? placeChunked(params, manifest, item) : placeFile(obj, item.dest, item.exec, params);
+    let stat: FileStat;
+    try {
+      stat = placeFile(obj, item.dest, item.exec, params);
+    } catch (err) {
+      // Loose first, then packed, then chunked: no extra system call for a layout 1 cache of whole files.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      const packed = placePackedObject(params, item);
+      const manifest = packed ? null : loadManifestSync(params.cacheDir, item.oid);
+      if (!packed && !manifest) throw err;
+      stat = packed ?? placeChunked(params, manifest!, item);
+    }
     return { oid: item.oid, stat };
   } catch (err) {
     return { error: sysError(err, item.dest) };
@@ -331,6 +358,22 @@ export function runFileOp(op: PoolOp, item: PoolItem, params: StoreParams | null
   if (op === 'store') return hashOne(item.abs, params, item.stat);
   const m: MaterializeItem = { oid: item.oid!, dest: item.abs, exec: Boolean(item.exec) };
   return op === 'materialize' ? materializeOne(m, params!) : relinkOne(m, params!);
+}
+
+/**
+ * Runs one pool operation over a batch, then writes the batch's small objects as one pack before answering: a
+ * result that says "stored" is on disk (or the batch reports the failure on every file it stored).
+ */
+export function runFileOps(op: PoolOp, items: PoolItem[], params: StoreParams | null): HashResult[] {
+  const results = items.map((item) => runFileOp(op, item, params));
+  if (op !== 'store') return results;
+  try {
+    flushPackBatch();
+  } catch (err) {
+    dropPackBatch();
+    for (let i = 0; i < results.length; i++) if (results[i].stored) results[i] = { error: sysError(err, items[i].abs) };
+  }
+  return results;
 }
 
 /** Stats of many files packed in typed arrays (cheap to send between threads): per file ino, size, mode; mtime ns. */

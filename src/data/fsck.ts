@@ -8,6 +8,8 @@ import { listCache, type CachedObject } from './gc.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
 import { readWorkspaceTracked } from './workspacePointers.js';
+import { quarantinePack } from './packs/quarantinePack.js';
+import { verifyPacks, type PackProblem } from './packs/verifyPacks.js';
 
 export interface FsckOptions {
   /** Move corrupt objects to the cache's quarantine folder, so a later pull fetches good copies. */
@@ -31,13 +33,16 @@ export interface FsckResult {
   quarantined: { oid: string; to: string }[];
   /** Files stored as chunks that cannot be assembled (with --repair their refs are dropped, so a pull fetches them). */
   chunked: ChunkedProblem[];
+  /** Packs (layout 2) checked, and the damaged ones by name (with --repair, moved to the quarantine folder). */
+  packs: { checked: number; damaged: PackProblem[]; unindexed: string[]; quarantined: Array<{ file: string; to: string }> };
 }
 
 /** Re-hashes every object in the cache and checks that everything the workspace pointers and cairn.lock reference is present. */
 export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): Promise<FsckResult> {
   const store = new ObjectStore(repo.cacheDir);
   const pointers = await readWorkspaceTracked(repo);
-  const objects = await listCache(store);
+  const objects = await listCache(store, { looseOnly: true });
+  const packCheck = await verifyPacks(repo.cacheDir);
   const corrupt: CachedObject[] = [];
   let checked = 0;
   let checkedBytes = 0;
@@ -59,9 +64,12 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
       hint: 'nothing was changed; run it again to check everything',
     });
   }
+  checked += packCheck.objects;
+  checkedBytes += packCheck.bytes;
+  corrupt.push(...packCheck.corrupt.filter((c) => !packCheck.intact.has(c.oid)));
   corrupt.sort((a, b) => (a.oid < b.oid ? -1 : 1));
 
-  const present = new Set(objects.map((o) => o.oid));
+  const present = new Set([...objects.map((o) => o.oid), ...packCheck.intact]);
   const bad = new Set(corrupt.map((o) => o.oid));
   // A chunked file is present when its manifest and every chunk are: then pointers naming it are satisfied.
   const chunked = checkChunkedRefs(repo.cacheDir, present, bad);
@@ -83,9 +91,12 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
   const unreadableTrees = unreadable.filter((u) => u.reason === 'missing' || !bad.has(u.oid));
 
   const quarantined: FsckResult['quarantined'] = [];
-  if (options.repair && (corrupt.length || chunked.problems.length)) {
+  const packsQuarantined: FsckResult['packs']['quarantined'] = [];
+  if (options.repair && (corrupt.length || chunked.problems.length || packCheck.damaged.length)) {
     await withRepoLock(repo.tmpDir, { onWait: (h) => ctx.onLog?.('info', `waiting for the repository lock held by ${h}`) }, async () => {
+      for (const p of packCheck.damaged) packsQuarantined.push(...(await quarantinePack(repo.cacheDir, p.pack)));
       for (const obj of corrupt) {
+        if (packCheck.corrupt.some((c) => c.oid === obj.oid)) continue;
         // Re-check under the lock: another process may have repaired it meanwhile.
         if ((await store.verify(obj.oid)) !== 'corrupt') continue;
         quarantined.push({ oid: obj.oid, to: await store.quarantine(obj.oid) });
@@ -93,5 +104,8 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
       for (const p of chunked.problems) dropChunkRef(repo.cacheDir, p.oid);
     });
   }
-  return { checked, checkedBytes, corrupt, missing, unreadableTrees, quarantined, chunked: chunked.problems };
+  return {
+    checked, checkedBytes, corrupt, missing, unreadableTrees, quarantined, chunked: chunked.problems,
+    packs: { checked: packCheck.packs, damaged: packCheck.damaged, unindexed: packCheck.unindexed, quarantined: packsQuarantined },
+  };
 }

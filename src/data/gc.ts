@@ -6,6 +6,8 @@ import { collectReferences, type GcReferences, type GcScope } from './gcReferenc
 import { dropChunkRef } from './chunks/checkChunked.js';
 import { chunkedReferences } from './chunks/chunkedReferences.js';
 import { ObjectStore } from './objectStore.js';
+import { locateObject } from './packs/locateObject.js';
+import { repackPacks, type RepackResult } from './packs/repackPacks.js';
 
 export interface CachedObject {
   oid: string;
@@ -46,11 +48,12 @@ export function hasScope(scope: GcScope): boolean {
 }
 
 /** Every object in the cache with its size. */
-export async function listCache(store: ObjectStore): Promise<CachedObject[]> {
+export async function listCache(store: ObjectStore, options: { looseOnly?: boolean } = {}): Promise<CachedObject[]> {
   const out: CachedObject[] = [];
-  for await (const oid of store.list()) {
+  for await (const oid of options.looseOnly ? store.listLoose() : store.list()) {
     try {
-      out.push({ oid, size: (await fs.stat(store.path(oid))).size });
+      const size = options.looseOnly ? (await fs.stat(store.path(oid))).size : await store.size(oid);
+      if (size !== null) out.push({ oid, size });
     } catch (err) {
       // Deleted between the listing and the stat (another gc sharing the cache): nothing left to plan for it.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(err, `could not read object ${oid}`);
@@ -80,8 +83,8 @@ export async function planRepoGc(repo: Repo, scope: GcScope, ctx: RunContext): P
   return { plan, references: { ...rest, referenced: oids.size } };
 }
 
-/** Deletes the planned objects; returns how many went and the bytes freed. */
-export async function applyGc(repo: Repo, plan: GcPlan, ctx: RunContext): Promise<{ removed: number; freedBytes: number }> {
+/** Deletes the planned objects (packed ones by repacking, src/data/packs/repackPacks.ts); returns how many went and the bytes freed. */
+export async function applyGc(repo: Repo, plan: GcPlan, ctx: RunContext): Promise<{ removed: number; freedBytes: number; packs?: RepackResult }> {
   const store = new ObjectStore(repo.cacheDir);
   let removed = 0;
   let freedBytes = 0;
@@ -102,5 +105,8 @@ export async function applyGc(repo: Repo, plan: GcPlan, ctx: RunContext): Promis
     freedBytes += obj.size;
     ctx.onProgress?.({ phase: 'deleting', done: removed, total: plan.remove.length, bytes: freedBytes, totalBytes: plan.removeBytes });
   }
-  return { removed, freedBytes };
+  const packs = await repackPacks(repo.cacheDir, new Set(plan.remove.map((o) => o.oid)));
+  // Garbage left inside mostly-live packs is not freed yet: a later gc repacks when it outweighs the rest.
+  if (packs.keptGarbage) freedBytes -= plan.remove.filter((o) => locateObject(repo.cacheDir, o.oid)?.kind === 'packed').reduce((n, o) => n + o.size, 0);
+  return { removed: removed - packs.keptGarbage, freedBytes, ...(packs.rewritten || packs.deleted || packs.keptGarbage ? { packs } : {}) };
 }

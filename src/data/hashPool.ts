@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../core/startModuleWorker.js';
 import { CairnError } from '../core/errors.js';
 import type { RunContext } from '../core/context.js';
-import { runFileOp, statMany, type HashResult, type StatTable, type StoreParams } from './fileOps.js';
+import { runFileOps, statMany, type HashResult, type StatTable, type StoreParams } from './fileOps.js';
 
 export type { PoolItem, PoolOp } from './fileOps.js';
 import type { PoolItem, PoolOp } from './fileOps.js';
@@ -64,7 +64,7 @@ export async function runPool(
   const totalBytes = items.reduce((n, it) => n + it.size, 0);
   if (items.length === 0) return results;
   if (items.length <= INLINE_FILES && totalBytes <= INLINE_BYTES) {
-    for (let i = 0; i < items.length; i++) results[i] = runFileOp(op, items[i], params);
+    runFileOps(op, items, params).forEach((r, i) => (results[i] = r));
     ctx.onProgress?.({ phase, done: items.length, total: items.length, bytes: totalBytes, totalBytes });
     return results;
   }

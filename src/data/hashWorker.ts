@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { runFileOp, statMany, type HashResult } from './fileOps.js';
+import { runFileOps, statMany } from './fileOps.js';
 import type { PoolJob, StatJob } from './hashPool.js';
 import { filesMatch, readSnapshotFile } from './snapshotMatches.js';
 import type { SnapshotJob } from './statusSnapshot.js';
@@ -17,7 +17,5 @@ parentPort?.on('message', (job: PoolJob | StatJob | SnapshotJob) => {
     parentPort!.postMessage({ id: job.id, ok: snap !== null && filesMatch(job.base, snap, job.from, job.to) });
     return;
   }
-  const results: HashResult[] = new Array(job.items.length);
-  for (let i = 0; i < job.items.length; i++) results[i] = runFileOp(job.op, job.items[i], job.params);
-  parentPort!.postMessage({ id: job.id, results });
+  parentPort!.postMessage({ id: job.id, results: runFileOps(job.op, job.items, job.params) });
 });

@@ -9,6 +9,9 @@ import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
 import { readChunked, writeChunkedTo } from './chunks/chunkedManifest.js';
 import { hasChunkRefSync } from './chunks/chunkRefs.js';
 import { CACHE_LAYOUT_VERSION, OBJECTS_DIR, objectPath, oidFromRelPath } from './objectPath.js';
+import { layoutMarkerText, type LayoutVersion } from './packs/cacheLayout.js';
+import { locateObject, readPackedSync } from './packs/locateObject.js';
+import { listPackedOids } from './packs/listPackedOids.js';
 
 export type ObjectHealth = 'ok' | 'missing' | 'corrupt';
 
@@ -25,12 +28,12 @@ export class ObjectStore {
     return objectPath(this.root, oid);
   }
 
-  /** Creates the layout marker on first use, so a future layout can be told apart. */
-  async ensureLayout(): Promise<void> {
+  /** Creates the layout marker on first use (`version` for a new store only), so layouts can be told apart. */
+  async ensureLayout(version: LayoutVersion = CACHE_LAYOUT_VERSION): Promise<void> {
     await fs.mkdir(path.join(this.root, OBJECTS_DIR), { recursive: true });
     const marker = path.join(this.root, 'LAYOUT');
     try {
-      await fs.writeFile(marker, `cairn-objects ${CACHE_LAYOUT_VERSION}\n`, { flag: 'wx' });
+      await fs.writeFile(marker, layoutMarkerText(version), { flag: 'wx' });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(err, `could not create the cache at ${this.root}`);
     }
@@ -42,9 +45,32 @@ export class ObjectStore {
       const st = await fs.stat(this.path(oid));
       return size === undefined || st.size === size;
     } catch {
-      // A file stored as chunks: its ref is written after its manifest and chunks.
+      // A packed object, else a file stored as chunks (its ref is written after its manifest and chunks).
+      const loc = locateObject(this.root, oid);
+      if (loc?.kind === 'packed') return size === undefined || loc.length === size;
       return hasChunkRefSync(this.root, oid);
     }
+  }
+
+  /** The object's size, or null when it is in neither a loose file nor a pack. */
+  async size(oid: string): Promise<number | null> {
+    const loc = locateObject(this.root, oid);
+    if (!loc) return null;
+    if (loc.kind === 'packed') return loc.length;
+    const st = await fs.stat(loc.file).catch(() => null);
+    return st ? st.size : null;
+  }
+
+  /** A stream of the object's bytes, from its loose file or its range of a pack. */
+  open(oid: string): Readable {
+    const loc = locateObject(this.root, oid);
+    if (loc?.kind === 'packed') {
+      if (loc.length === 0) return Readable.from([]);
+      return createReadStream(loc.file, { start: loc.offset, end: loc.offset + loc.length - 1, highWaterMark: 1 << 20 });
+    }
+    // A file stored as chunks is assembled (and verified) first; a loose object streams from its file.
+    const chunked = existsSync(this.path(oid)) ? null : readChunked(this.root, oid);
+    return chunked ? Readable.from([chunked]) : createReadStream(this.path(oid), { highWaterMark: 1 << 20 });
   }
 
   /** Checks many objects at once with bounded parallelism; returns the oids that are present. */
@@ -116,10 +142,26 @@ export class ObjectStore {
     return this.putStream(createReadStream(src, { highWaterMark: 1 << 20 }), oid, src);
   }
 
+  /**
+   * Copies the object to a new file `dest`: the loose file by the kernel, a packed object out of its pack, a chunked
+   * file assembled from its chunks (verified).
+   */
+  async copyTo(oid: string, dest: string): Promise<void> {
+    try {
+      await fs.copyFile(this.path(oid), dest);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if (locateObject(this.root, oid)?.kind === 'packed') await pipeline(this.open(oid), createWriteStream(dest));
+      else if (!writeChunkedTo(this.root, oid, dest)) throw err;
+    }
+  }
+
   async read(oid: string): Promise<Buffer> {
     try {
       return await fs.readFile(this.path(oid));
     } catch (err) {
+      const loc = (err as NodeJS.ErrnoException).code === 'ENOENT' ? locateObject(this.root, oid) : null;
+      if (loc?.kind === 'packed') return readPackedSync(this.root, oid, loc);
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         const chunked = readChunked(this.root, oid);
         if (chunked) return chunked;
@@ -133,20 +175,6 @@ export class ObjectStore {
   }
 
   /** Copies an object's bytes to a new file `dest`; a file stored chunked is assembled and verified on the way. */
-  async copyTo(oid: string, dest: string): Promise<void> {
-    try {
-      await fs.copyFile(this.path(oid), dest);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !writeChunkedTo(this.root, oid, dest)) throw err;
-    }
-  }
-
-  /** A stream of an object's bytes (a chunked file: assembled, then read). */
-  async openRead(oid: string): Promise<Readable> {
-    const chunked = existsSync(this.path(oid)) ? null : readChunked(this.root, oid);
-    return chunked ? Readable.from([chunked]) : createReadStream(this.path(oid));
-  }
-
   /** Re-hashes an object and says whether it is intact. */
   async verify(oid: string): Promise<ObjectHealth> {
     const hash = createHash(HASH_ALGORITHM);
@@ -155,14 +183,26 @@ export class ObjectStore {
         for await (const chunk of source) hash.update(chunk as Buffer);
       });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-      throw fromSystemError(err, `could not read object ${oid}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(err, `could not read object ${oid}`);
+      const loc = locateObject(this.root, oid);
+      if (loc?.kind !== 'packed') return 'missing';
+      return hashBuffer(readPackedSync(this.root, oid, loc)) === oid ? 'ok' : 'corrupt';
     }
     return hash.digest('hex') === oid ? 'ok' : 'corrupt';
   }
 
-  /** Every oid in the store (unordered); temp files and foreign files are skipped. */
+  /** Every oid in the store (unordered), loose ones then packed ones; temp files and foreign files are skipped. */
   async *list(): AsyncGenerator<string> {
+    const loose = new Set<string>();
+    for await (const oid of this.listLoose()) {
+      loose.add(oid);
+      yield oid;
+    }
+    for (const oid of listPackedOids(this.root)) if (!loose.has(oid)) yield oid;
+  }
+
+  /** Every oid with a loose file of its own. */
+  async *listLoose(): AsyncGenerator<string> {
     const base = path.join(this.root, OBJECTS_DIR);
     let prefixes: string[];
     try {

@@ -4,15 +4,16 @@ import path from 'node:path';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import { ObjectStore } from './objectStore.js';
 import { OBJECTS_DIR } from './objectPath.js';
+import type { LayoutVersion } from './packs/cacheLayout.js';
 
 /**
  * Makes sure the cache exists with all 256 prefix folders, so the hot path of storing never calls mkdir per object.
  * Errors name the cache and say what to do (a cache.dir under a regular file, a read-only disk...).
  */
-export async function prepareCache(cacheDir: string): Promise<void> {
+export async function prepareCache(cacheDir: string, newLayout?: LayoutVersion): Promise<void> {
   try {
     if (existsSync(path.join(cacheDir, OBJECTS_DIR, 'ff'))) return;
-    await new ObjectStore(cacheDir).ensureLayout();
+    await new ObjectStore(cacheDir).ensureLayout(newLayout);
     for (let i = 0; i < 256; i++) mkdirSync(path.join(cacheDir, OBJECTS_DIR, i.toString(16).padStart(2, '0')), { recursive: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as CairnError).code;

@@ -4,7 +4,8 @@ import type { RunContext } from '../core/context.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { cachePresence } from './cachePresence.js';
-import { objectFile, type PoolItem } from './fileOps.js';
+import { type PoolItem } from './fileOps.js';
+import { locateObject } from './packs/locateObject.js';
 import { runPool } from './hashPool.js';
 import { loadTree } from './loadTree.js';
 import type { PathInfo } from './pathInfo.js';
@@ -26,7 +27,7 @@ const joinRel = (base: string, rel: string) => (rel ? `${base}/${rel}` : base);
 /** The recorded content of a tracked path as a list of files ('' is the path itself for a single file). */
 export async function desiredEntries(repo: Repo, info: PathInfo): Promise<TreeEntry[]> {
   if (info.kind === 'file') return [{ path: '', oid: info.oid, size: info.size, exec: Boolean(info.exec) }];
-  if (!existsSync(objectFile(repo.cacheDir, info.oid))) {
+  if (!locateObject(repo.cacheDir, info.oid)) {
     throw new CairnError('NOT_FOUND', `the tree object ${info.oid.slice(0, 12)} listing the files of a tracked folder is not in the cache`, {
       hint: 'fetch it with `cairn pull`; nothing was changed',
       data: { missing: [info.oid] },

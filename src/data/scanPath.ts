@@ -11,6 +11,8 @@ import { readChunkRefSync } from './chunks/chunkRefs.js';
 import { objectFile, statOf, type HashResult, type PoolItem, type StoreParams } from './fileOps.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
+import { locateObject } from './packs/locateObject.js';
+import { packParams } from './packs/packParams.js';
 import type { PathInfo } from './pathInfo.js';
 import { flushCache, flushInBackground, prepareCache } from './prepareCache.js';
 import { StateIndex, stateMatches, type StateEntry } from './stateIndex.js';
@@ -133,7 +135,7 @@ export async function scanPath(
     const stats = files.map((f) => f.stat);
     const work: number[] = [];
     const relink: number[] = [];
-    if (options.store) await prepareCache(repo.cacheDir);
+    if (options.store) await prepareCache(repo.cacheDir, repo.config.cache.layout);
     const inCache = options.store && !links.length ? cachePresence(repo.cacheDir, files.length) : null;
     for (let i = 0; i < files.length; i++) {
       const hit = known.get(keyOf(files[i]));
@@ -154,8 +156,9 @@ export async function scanPath(
       try {
         objIno = Number(statSync(objectFile(repo.cacheDir, hit.oid)).ino);
       } catch {
-        // Stored as chunks: there is no object file to link to, and nothing to store again.
+        // Stored as chunks or packed: there is no object file to link to, and nothing to store again.
         if (readChunkRefSync(repo.cacheDir, hit.oid)) continue;
+        if (locateObject(repo.cacheDir, hit.oid)?.kind === 'packed') continue;
         work.push(i);
         continue;
       }
@@ -164,7 +167,8 @@ export async function scanPath(
     // Many new files: each worker lists a prefix folder once rather than stat'ing every object it is about to write.
     const listRun = options.store && listingPays(repo.cacheDir, work.length) ? randomUUID() : undefined;
     const params: StoreParams = {
-      cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask(), chunkThreshold: repo.config.cache.chunk_threshold, ...(listRun ? { listRun } : {}),
+      cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask(), chunkThreshold: repo.config.cache.chunk_threshold,
+      ...(listRun ? { listRun } : {}), ...(options.store ? packParams(repo.cacheDir) : {}),
     };
     const toItem = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, oid: oids[i], exec: files[i].exec });
     const toWork = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, stat: files[i].stat });

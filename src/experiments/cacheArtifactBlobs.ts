@@ -18,7 +18,7 @@ export function cacheArtifactBlobs(cacheDir: string): ArtifactBlobs {
       if (!(await objects.has(oid))) {
         throw new CairnError('NOT_FOUND', `artifact object ${oid} is not in the cache ${cacheDir}`, { hint: 'fetch it with `cairn pull`, if a remote has it' });
       }
-      return objects.openRead(oid);
+      return objects.open(oid);
     },
   };
 }

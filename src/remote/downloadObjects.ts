@@ -6,6 +6,9 @@ import { copyLargeObject, copySmallObjects, objectsInCache, SMALL_OBJECT } from 
 import { downloadChunked } from './chunkedTransfer.js';
 import { MIN_CHUNKED_SIZE } from '../data/chunks/chunkedManifest.js';
 import { LocalRemote } from './localRemote.js';
+import { fetchFromPacks } from './packs/fetchFromPacks.js';
+import { PackedRemote } from './packs/packedRemote.js';
+import { backendOf } from './packs/withPacks.js';
 import type { Remote } from './remote.js';
 import {
   failureCollector, isTransientDeep, makeProgress, retrying, runPool, type TransferItem, type TransferOptions, type TransferResult,
@@ -111,10 +114,13 @@ export async function downloadItems(store: ObjectStore, remote: Remote, items: T
       failBlob(blob.label, blob.oid, err);
     }
   };
-  if (remote instanceof LocalRemote) {
-    await fetchLocal(store, remote, missing, options, progress, fetched, slow, failBlob);
+  // Layout 2 remote: packed objects by ranged reads or whole packs; the rest as below.
+  const rest = remote instanceof PackedRemote ? await fetchFromPacks(store, remote, missing, options, { fetched, fail: failBlob }) : missing;
+  const backend = backendOf(remote);
+  if (backend instanceof LocalRemote) {
+    await fetchLocal(store, backend, rest, options, progress, fetched, slow, failBlob);
   } else {
-    await runPool(missing, options.jobs, slow, ctx.signal);
+    await runPool(rest, options.jobs, slow, ctx.signal);
   }
   const moved = await downloadChunked(store, remote, [...notWhole.values()].map((v) => v.blob), options, {
     fetch: (oid, label) => fetchOne(store, remote, oid, label, options, (n) => progress.bytes(n)),

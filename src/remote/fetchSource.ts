@@ -2,6 +2,8 @@ import type { RunContext } from '../core/context.js';
 import { CairnError, redactSecrets } from '../core/errors.js';
 import { catFileBatch } from '../git/git.js';
 import { ObjectStore } from '../data/objectStore.js';
+import { PackedRemote } from './packs/packedRemote.js';
+import { withPacks } from './packs/withPacks.js';
 import type { PathInfo } from '../data/pathInfo.js';
 import { parseTree, treeOid, type TreeEntry } from '../data/tree.js';
 import { openLocalRemote } from './localRemote.js';
@@ -25,18 +27,18 @@ export interface FetchedSource {
  * Where the data can come from, best first: the local source's own cache (no network), then its default remote.
  * Remotes are opened lazily, so a source whose cache has everything needs no remote at all.
  */
-function providers(source: SourceRepo, ctx: RunContext): { label: string; jobs: number; open: () => Promise<Remote> }[] {
+function providers(source: SourceRepo, cacheDir: string, ctx: RunContext): { label: string; jobs: number; open: () => Promise<Remote> }[] {
   const list: { label: string; jobs: number; open: () => Promise<Remote> }[] = [];
   const cache = sourceCacheDir(source);
   if (cache) {
-    list.push({ label: `the cache of ${source.url}`, jobs: defaultJobs(cache, {}), open: () => openLocalRemote('source-cache', cache, { read_only: true }, ctx) });
+    list.push({ label: `the cache of ${source.url}`, jobs: defaultJobs(cache, {}), open: async () => new PackedRemote(await openLocalRemote('source-cache', cache, { read_only: true }, ctx), cacheDir) });
   }
   const spec = sourceRemoteSpec(source);
   if (spec) {
     list.push({
       label: `remote "${spec.name}" of ${redactSecrets(source.url)}`,
       jobs: defaultJobs(spec.url, spec.options),
-      open: () => openRemoteSpec(spec, source.localRoot ?? '/', ctx),
+      open: async () => withPacks(await openRemoteSpec(spec, source.localRoot ?? '/', ctx), cacheDir, { signal: ctx.signal }),
     });
   }
   return list;
@@ -51,7 +53,7 @@ async function fetchObjects(store: ObjectStore, source: SourceRepo, items: Trans
   const from: string[] = [];
   let failed: TransferFailure[] = [];
   let lastName = '';
-  for (const provider of providers(source, ctx)) {
+  for (const provider of providers(source, store.root, ctx)) {
     if (pending.length === 0) break;
     const remote = await provider.open();
     lastName = remote.name;

@@ -5,6 +5,9 @@ import type { Repo } from '../core/repo.js';
 import { hasScope } from '../data/gc.js';
 import { collectOidFields, collectReferences, type GcScope } from '../data/gcReferences.js';
 import { ObjectStore } from '../data/objectStore.js';
+import type { RepackResult } from '../data/packs/repackPacks.js';
+import { PackedRemote } from './packs/packedRemote.js';
+import { repackRemote } from './packs/repackRemote.js';
 import { parseTree } from '../data/tree.js';
 import { openRemote } from './openRemote.js';
 import { chunkRefKey } from '../data/chunks/chunkRefs.js';
@@ -22,6 +25,8 @@ export interface RemoteGcReport {
   /** The unreferenced oids (deleted, or that would be with dryRun). */
   remove: string[];
   removed: number;
+  /** Layout 2: what the repack of the remote's packs did (garbage inside mostly-live packs stays until it outweighs them). */
+  packs?: RepackResult;
 }
 
 async function readAll(remote: Remote, oid: string): Promise<Buffer> {
@@ -105,9 +110,11 @@ export async function gcRemote(repo: Repo, request: { remote?: string; scope: Gc
         ctx.onProgress?.({ phase: 'deleting', done: Math.min(i + 1000, remove.length), total: remove.length });
       }
     }
+    const packs = !request.dryRun && remote instanceof PackedRemote ? await repackRemote(remote, new Set(remove), ctx.signal) : undefined;
     return {
       remote: remote.name, url: remote.displayUrl, scope: request.scope, dryRun: Boolean(request.dryRun),
-      total, keep: total - remove.length, remove, removed: request.dryRun ? 0 : remove.length,
+      total, keep: total - remove.length, remove, removed: request.dryRun ? 0 : remove.length - (packs?.keptGarbage ?? 0),
+      ...(packs ? { packs } : {}),
     };
   } finally {
     await remote.close();

@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 import { CairnError } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
-import type { Remote, RemoteCallOptions } from './remote.js';
+import { httpPackRead } from './packs/httpPackRead.js';
+import { isPackFileName } from './packs/packFileName.js';
+import type { PackReadOptions, Remote, RemoteCallOptions } from './remote.js';
 import { forEachLimit } from './forEachLimit.js';
 import { readOnlyError, type BackendInit } from './backendInit.js';
 import { downloadObject, extractHrefs, httpTarget, readMetaFile, request, type HttpTarget } from './httpClient.js';
@@ -110,6 +112,22 @@ export class HttpRemote implements Remote {
   }
 
   async remove(): Promise<void> {
+    throw readOnlyError(this.name, this.displayUrl, 'http');
+  }
+
+  async listPacks(options?: RemoteCallOptions): Promise<string[]> {
+    return (await this.index('packs', options?.signal)).filter(isPackFileName);
+  }
+
+  async uploadPack(): Promise<void> {
+    throw readOnlyError(this.name, this.displayUrl, 'http');
+  }
+
+  async downloadPack(file: string, options?: PackReadOptions): Promise<Readable> {
+    return httpPackRead(this.target, file, options);
+  }
+
+  async removePacks(): Promise<void> {
     throw readOnlyError(this.name, this.displayUrl, 'http');
   }
 

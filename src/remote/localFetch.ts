@@ -6,6 +6,7 @@ import { CairnError } from '../core/errors.js';
 import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
 import { listChunkRefsSync } from '../data/chunks/chunkRefs.js';
 import { OBJECTS_DIR } from '../data/objectPath.js';
+import { withPacked } from '../data/packs/withPacked.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import type { LocalRemote } from './localRemote.js';
 
@@ -66,8 +67,10 @@ export async function objectsInCache(store: ObjectStore, oids: Iterable<string>)
     }
     for (const oid of list) if (names.has(oid.slice(2))) present.add(oid);
   }
-  // Files stored chunked count as present (their refs are few: one per large file).
+  // Files stored chunked count as present (their refs are few: one per large file); in layout 2 the rest may be packed.
   for (const oid of listChunkRefsSync(store.root)) if (wanted.has(oid)) present.add(oid);
+  const packed = withPacked(store.root, () => false);
+  for (const oid of wanted) if (!present.has(oid) && packed(oid)) present.add(oid);
   return present;
 }
 

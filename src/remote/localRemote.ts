@@ -1,6 +1,6 @@
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { tempPathFor, writeFileAtomic } from '../core/atomicWrite.js';
 import type { RunContext } from '../core/context.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
@@ -11,7 +11,8 @@ import type { RemoteOptions } from './openRemote.js';
 import { readOnlyError } from './backendInit.js';
 import { forEachLimit } from './forEachLimit.js';
 import { listMetaKeys } from './listMetaKeys.js';
-import type { Remote, RemoteCallOptions } from './remote.js';
+import { isPackFileName, packFileRel, packNotFound } from './packs/packFileName.js';
+import type { PackReadOptions, Remote, RemoteCallOptions } from './remote.js';
 
 const META_DIR = 'meta';
 /** Below this many oids, one stat per object beats reading whole prefix directories. */
@@ -76,12 +77,16 @@ export class LocalRemote implements Remote {
   }
 
   async *list(): AsyncIterable<string> {
-    yield* this.store.list();
+    // Loose objects only, as on every backend: packed ones are listed through the pack index (src/remote/packs/).
+    yield* this.store.listLoose();
   }
 
   async upload(oid: string, localPath: string, size: number, options: RemoteCallOptions = {}): Promise<void> {
+    await this.copyIn(objectPath(this.root, oid), localPath, size, `object ${oid}`, options);
+  }
+
+  private async copyIn(final: string, localPath: string, size: number, what: string, options: RemoteCallOptions): Promise<void> {
     this.assertWritable();
-    const final = objectPath(this.root, oid);
     const tmp = tempPathFor(final);
     try {
       await fs.mkdir(path.dirname(final), { recursive: true });
@@ -92,7 +97,48 @@ export class LocalRemote implements Remote {
       options.onBytes?.(size);
     } catch (err) {
       await fs.rm(tmp, { force: true }).catch(() => {});
-      throw this.fail(err, `could not upload object ${oid} to`);
+      throw this.fail(err, `could not upload ${what} to`);
+    }
+  }
+
+  async listPacks(): Promise<string[]> {
+    try {
+      return (await fs.readdir(path.join(this.root, 'packs'))).filter(isPackFileName);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw this.fail(err, 'could not list packs of');
+    }
+  }
+
+  async uploadPack(file: string, localPath: string, size: number, options: RemoteCallOptions = {}): Promise<void> {
+    await this.copyIn(path.join(this.root, packFileRel(this.name, file)), localPath, size, `pack file ${file}`, options);
+  }
+
+  async downloadPack(file: string, options: PackReadOptions = {}): Promise<Readable> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(path.join(this.root, packFileRel(this.name, file)), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw packNotFound(this.name, this.displayUrl, file);
+      throw this.fail(err, `could not read pack file ${file} from`);
+    }
+    const { range } = options;
+    if (range?.length === 0) {
+      await handle.close();
+      return Readable.from([]);
+    }
+    // A positioned read: only the range's bytes are read from the file.
+    return handle.createReadStream({ highWaterMark: 1 << 20, autoClose: true, ...(range ? { start: range.offset, end: range.offset + range.length - 1 } : {}) });
+  }
+
+  async removePacks(files: string[]): Promise<void> {
+    this.assertWritable();
+    for (const file of files) {
+      try {
+        await fs.rm(path.join(this.root, packFileRel(this.name, file)), { force: true });
+      } catch (err) {
+        throw this.fail(err, `could not remove pack file ${file} from`);
+      }
     }
   }
 

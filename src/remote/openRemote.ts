@@ -1,6 +1,7 @@
 import type { RunContext } from '../core/context.js';
 import { CairnError } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
+import { withPacks } from './packs/withPacks.js';
 import type { Remote } from './remote.js';
 import { localRemotePath, remoteScheme, resolveRemote, validateRemoteUrl, type RemoteSpec } from './remoteConfig.js';
 
@@ -43,5 +44,12 @@ export async function openRemoteSpec(spec: RemoteSpec, root: string, ctx: RunCon
 
 /** Opens the named remote of a repo (or its default remote). */
 export async function openRemote(repo: Repo, name: string | undefined, ctx: RunContext): Promise<Remote> {
-  return openRemoteSpec(resolveRemote(repo, name), repo.root, ctx);
+  const remote = await openRemoteSpec(resolveRemote(repo, name), repo.root, ctx);
+  // Layout 2 remotes hold packs: wrapped here, every command sees their packed objects (src/remote/packs/).
+  try {
+    return await withPacks(remote, repo.cacheDir, { signal: ctx.signal });
+  } catch (err) {
+    await remote.close();
+    throw err;
+  }
 }

@@ -14,7 +14,9 @@ import { isSafeRelPath } from '../data/tree.js';
 import type { RemoteOptions } from './openRemote.js';
 import { readOnlyError } from './backendInit.js';
 import { forEachLimit } from './forEachLimit.js';
-import type { Remote, RemoteCallOptions } from './remote.js';
+import { isPackFileName, packFileRel, packNotFound, rangeHeader } from './packs/packFileName.js';
+import { parseContentRange, trimToRange } from './packs/trimToRange.js';
+import type { PackReadOptions, Remote, RemoteCallOptions } from './remote.js';
 import { displayRemoteUrl } from './remoteConfig.js';
 import { resolveS3Settings } from './s3Credentials.js';
 import { s3Error } from './s3Error.js';
@@ -135,17 +137,20 @@ export class S3Remote implements Remote {
   }
 
   async upload(oid: string, localPath: string, size: number, options: RemoteCallOptions = {}): Promise<void> {
+    await this.uploadKey(this.objectKey(oid), localPath, size, `object ${oid}`, options);
+  }
+
+  private async uploadKey(Key: string, localPath: string, size: number, what: string, options: RemoteCallOptions): Promise<void> {
     this.assertWritable();
-    const Key = this.objectKey(oid);
     if (size < this.partSize) {
       // Small objects: one request with the bytes in memory (bounded by the part size), the fastest path for many files.
       let body: Buffer;
       try {
         body = await fs.readFile(localPath);
       } catch (err) {
-        throw fromSystemError(err, `could not read ${localPath} to upload object ${oid}`);
+        throw fromSystemError(err, `could not read ${localPath} to upload ${what}`);
       }
-      await this.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body: body, ContentLength: body.length }), `could not upload object ${oid} to`, options);
+      await this.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body: body, ContentLength: body.length }), `could not upload ${what} to`, options);
       options.onBytes?.(body.length);
       return;
     }
@@ -159,7 +164,7 @@ export class S3Remote implements Remote {
     try {
       await opened;
     } catch (err) {
-      throw fromSystemError(err, `could not read ${localPath} to upload object ${oid}`);
+      throw fromSystemError(err, `could not read ${localPath} to upload ${what}`);
     }
     // The upload's own controller: every part, and every SDK retry of one, adds a listener to its signal.
     const controller = new AbortController();
@@ -181,7 +186,7 @@ export class S3Remote implements Remote {
       await upload.done();
     } catch (err) {
       stream.destroy();
-      throw this.fail(err, `could not upload object ${oid} to`);
+      throw this.fail(err, `could not upload ${what} to`);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -203,12 +208,16 @@ export class S3Remote implements Remote {
   }
 
   async remove(oids: string[], options: RemoteCallOptions = {}): Promise<void> {
+    await this.removeKeys(oids.map((oid) => this.objectKey(oid)), options);
+  }
+
+  private async removeKeys(keys: string[], options: RemoteCallOptions): Promise<void> {
     this.assertWritable();
-    for (let i = 0; i < oids.length; i += 1000) {
-      const batch = oids.slice(i, i + 1000);
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
       const out = await this.send(new DeleteObjectsCommand({
         Bucket: this.bucket,
-        Delete: { Objects: batch.map((oid) => ({ Key: this.objectKey(oid) })), Quiet: true },
+        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
       }), 'could not remove objects from', options);
       const failed = out.Errors?.[0];
       if (failed) {
@@ -216,6 +225,50 @@ export class S3Remote implements Remote {
           `could not remove ${failed.Key} from remote "${this.name}" (${this.displayUrl}): ${failed.Code} ${failed.Message ?? ''}`.trim());
       }
     }
+  }
+
+  private packKey(file: string): string {
+    return `${this.prefix}${packFileRel(this.name, file)}`;
+  }
+
+  async listPacks(options: RemoteCallOptions = {}): Promise<string[]> {
+    const base = `${this.prefix}packs/`;
+    const out: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: base, ContinuationToken: token }), 'could not list packs of', options);
+      for (const item of page.Contents ?? []) {
+        const file = item.Key!.slice(base.length);
+        if (isPackFileName(file)) out.push(file);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
+  async uploadPack(file: string, localPath: string, size: number, options: RemoteCallOptions = {}): Promise<void> {
+    await this.uploadKey(this.packKey(file), localPath, size, `pack file ${file}`, options);
+  }
+
+  async downloadPack(file: string, options: PackReadOptions = {}): Promise<Readable> {
+    const Key = this.packKey(file);
+    if (options.range?.length === 0) return Readable.from([]);
+    try {
+      const out = await this.client.send(new GetObjectCommand({
+        Bucket: this.bucket, Key, ...(options.range ? { Range: rangeHeader(options.range) } : {}),
+      }), { abortSignal: options.signal });
+      if (!options.range) return out.Body as Readable;
+      const got = parseContentRange(out.ContentRange) ?? { offset: 0, length: Number(out.ContentLength ?? 0) };
+      return trimToRange(out.Body as Readable, got, options.range);
+    } catch (err) {
+      const e = err as { name?: string };
+      if (e.name === 'NoSuchKey' || e.name === 'NotFound') throw packNotFound(this.name, this.displayUrl, file);
+      throw this.fail(err, `could not download pack file ${file} from`);
+    }
+  }
+
+  async removePacks(files: string[], options: RemoteCallOptions = {}): Promise<void> {
+    await this.removeKeys(files.map((f) => this.packKey(f)), options);
   }
 
   async putMeta(key: string, data: Buffer, options: RemoteCallOptions = {}): Promise<void> {

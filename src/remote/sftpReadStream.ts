@@ -21,9 +21,16 @@ export class SftpReadStream extends Readable {
     private readonly size: number,
     private readonly onDone: () => void,
     private readonly onBytes?: (bytes: number) => void,
+    /** Where to start reading (a ranged read); `size` is then the offset to stop at. */
+    start = 0,
   ) {
     super({ highWaterMark: CHUNK * IN_FLIGHT });
+    this.next = start;
+    this.pushed = start;
+    this.first = start;
   }
+
+  private readonly first: number;
 
   override _read(): void {
     this.fill();
@@ -37,7 +44,7 @@ export class SftpReadStream extends Readable {
       this.inFlight++;
       this.readAt(offset, length);
     }
-    if (this.size === 0 || (this.pushed >= this.size && this.inFlight === 0)) this.finish();
+    if (this.size <= this.first || (this.pushed >= this.size && this.inFlight === 0)) this.finish();
   }
 
   private readAt(offset: number, length: number): void {
@@ -64,7 +71,7 @@ export class SftpReadStream extends Readable {
       const buf = this.ready.get(this.pushed)!;
       this.ready.delete(this.pushed);
       this.pushed += buf.length;
-      this.onBytes?.(this.pushed);
+      this.onBytes?.(this.pushed - this.first);
       more = this.push(buf);
     }
     if (this.pushed >= this.size) this.finish();

@@ -4,7 +4,8 @@ import type { Readable } from 'node:stream';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
-import type { Remote, RemoteCallOptions } from './remote.js';
+import { isPackFileName, packFileRel, packNotFound } from './packs/packFileName.js';
+import type { PackReadOptions, Remote, RemoteCallOptions } from './remote.js';
 import { forEachLimit } from './forEachLimit.js';
 import { assertMetaKey, readOnlyError, readOnlySetting, type BackendInit } from './backendInit.js';
 import { sshTarget } from './sftpTarget.js';
@@ -196,12 +197,15 @@ export class SftpRemote implements Remote {
   }
 
   async upload(oid: string, localPath: string, _size: number, options?: RemoteCallOptions): Promise<void> {
+    await this.putFile(objectRelPath(oid), localPath, oid, options);
+  }
+
+  private async putFile(rel: string, localPath: string, what: string, options?: RemoteCallOptions): Promise<void> {
     this.assertWritable();
-    const rel = objectRelPath(oid);
     await this.mkdirs(path.posix.dirname(rel));
     const tmp = this.tempName(rel);
     options?.signal?.throwIfAborted();
-    const put = () => this.call<void>(`upload ${oid}`, (s, done) => s.fastPut(localPath, this.abs(tmp), {
+    const put = () => this.call<void>(`upload ${what}`, (s, done) => s.fastPut(localPath, this.abs(tmp), {
       concurrency: 16,
       chunkSize: 32 * 1024,
       step: (transferred) => options?.onBytes?.(transferred),
@@ -216,18 +220,29 @@ export class SftpRemote implements Remote {
   }
 
   async download(oid: string, options?: RemoteCallOptions): Promise<Readable> {
-    const rel = objectRelPath(oid);
+    try {
+      return await this.openRead(objectRelPath(oid), oid, options);
+    } catch (err) {
+      if (err instanceof CairnError && err.code === 'NOT_FOUND') throw new CairnError('NOT_FOUND', `object ${oid} is not on remote "${this.name}" (${this.displayUrl})`, { data: { oid } });
+      throw err;
+    }
+  }
+
+  /** A stream of a remote file, or of `range` of it (reads at an offset, several in flight). */
+  private async openRead(rel: string, what: string, options?: PackReadOptions): Promise<Readable> {
     const session = await this.connect();
     const sftp = session.pick();
     try {
       const handle = await untilLost(session, new Promise<Buffer>((resolve, reject) => sftp.open(this.abs(rel), 'r', (err, h) => (err ? reject(err) : resolve(h)))));
       const st = await untilLost(session, new Promise<Stats>((resolve, reject) => sftp.fstat(handle, (err, s) => (err ? reject(err) : resolve(s)))));
-      const stream = new SftpReadStream(sftp, handle, st.size, () => session.release(sftp), options?.onBytes);
+      const range = options?.range;
+      const end = range ? Math.min(st.size, range.offset + range.length) : st.size;
+      const stream = new SftpReadStream(sftp, handle, end, () => session.release(sftp), options?.onBytes, range?.offset);
       // Both subscriptions end with the stream: one abort listener per download on the command's one signal
       // otherwise passes Node's limit of 10 (MaxListenersExceededWarning) in any pull of more than 10 objects.
       const offLost = session.onLost((err) => stream.destroy(err));
       const signal = options?.signal;
-      const onAbort = () => stream.destroy(new CairnError('INTERRUPTED', `download of ${oid} was interrupted`));
+      const onAbort = () => stream.destroy(new CairnError('INTERRUPTED', `download of ${what} was interrupted`));
       signal?.addEventListener('abort', onAbort, { once: true });
       stream.once('close', () => {
         offLost();
@@ -236,10 +251,36 @@ export class SftpRemote implements Remote {
       return stream;
     } catch (err) {
       session.release(sftp);
-      const e = this.wrap(err as SftpError, `download ${oid}`);
-      if (e.code === 'NOT_FOUND') throw new CairnError('NOT_FOUND', `object ${oid} is not on remote "${this.name}" (${this.displayUrl})`, { data: { oid } });
-      throw e;
+      throw this.wrap(err as SftpError, `download ${what}`);
     }
+  }
+
+  async listPacks(): Promise<string[]> {
+    return (await this.readdir('packs')).map((i) => i.filename).filter(isPackFileName);
+  }
+
+  async uploadPack(file: string, localPath: string, _size: number, options?: RemoteCallOptions): Promise<void> {
+    await this.putFile(packFileRel(this.name, file), localPath, `pack file ${file}`, options);
+  }
+
+  async downloadPack(file: string, options?: PackReadOptions): Promise<Readable> {
+    try {
+      return await this.openRead(packFileRel(this.name, file), `pack file ${file}`, options);
+    } catch (err) {
+      if (err instanceof CairnError && err.code === 'NOT_FOUND') throw packNotFound(this.name, this.displayUrl, file);
+      throw err;
+    }
+  }
+
+  async removePacks(files: string[], options?: RemoteCallOptions): Promise<void> {
+    this.assertWritable();
+    await forEachLimit([...new Set(files)], CONCURRENCY, async (file) => {
+      options?.signal?.throwIfAborted();
+      const rel = packFileRel(this.name, file);
+      await this.call<void>(`remove ${rel}`, (s, done) => s.unlink(this.abs(rel), done)).catch((err: CairnError) => {
+        if (err.code !== 'NOT_FOUND') throw err;
+      });
+    });
   }
 
   async remove(oids: string[], options?: RemoteCallOptions): Promise<void> {

@@ -3,6 +3,11 @@ import { CairnError, isCairnError } from '../core/errors.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
 import { isChunkedLocally, uploadChunked } from './chunkedTransfer.js';
+import { extractObject } from './packs/extractObject.js';
+import { PackedRemote } from './packs/packedRemote.js';
+import { uploadPackedBlobs } from './packs/uploadPackedBlobs.js';
+import { adoptCacheLayout } from './packs/withPacks.js';
+import { PACK_THRESHOLD } from '../data/packs/cacheLayout.js';
 import type { Remote } from './remote.js';
 import {
   failureCollector, isPerObjectFailure, makeProgress, retrying, runPool, type TransferItem, type TransferOptions, type TransferResult,
@@ -19,8 +24,9 @@ interface Blob {
  * object is already on the remote is complete there (trees go up only after all their blobs), so its files are not
  * even listed — which makes a push with nothing to send cost one check per tracked path.
  */
-export async function uploadItems(store: ObjectStore, remote: Remote, items: TransferItem[], options: TransferOptions): Promise<TransferResult> {
+export async function uploadItems(store: ObjectStore, target: Remote, items: TransferItem[], options: TransferOptions): Promise<TransferResult> {
   const { ctx } = options;
+  const remote = await adoptCacheLayout(target, store.root, { signal: ctx.signal });
   const { failed, failedOids, fail } = failureCollector();
   // Objects the remote has, counted once each as transfers count them (two paths with the same bytes share an object).
   const presentOids = new Set<string>();
@@ -61,7 +67,7 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
   // Files that are on the remote already (as a single file or inside another directory) need no upload.
   const alreadyTop = [...blobs.keys()].filter((oid) => top.has(oid));
   const unknown = [...blobs.keys()].filter((oid) => !top.has(oid));
-  const there = unknown.length ? await remote.exists(unknown, { signal: ctx.signal }) : new Set<string>();
+  const there = unknown.length ? await existsOn(remote, unknown.map((oid) => blobs.get(oid)!), ctx.signal) : new Set<string>();
   const notThere = unknown.filter((oid) => !there.has(oid)).map((oid) => blobs.get(oid)!);
   // Files stored chunked go up as their missing chunks and a manifest (uploadChunked, after the whole objects).
   const chunked = notThere.filter((b) => isChunkedLocally(store, b));
@@ -73,14 +79,33 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
   let transferred = 0;
   let bytesSent = 0;
 
-  await runPool(missing, options.jobs, async (blob) => {
-    const file = store.path(blob.oid);
+  // Layout 2 remote: small objects go up in packs, a few requests for thousands of objects.
+  const packable = remote instanceof PackedRemote ? missing.filter((b) => b.size >= 0 && b.size < PACK_THRESHOLD) : [];
+  if (packable.length) {
+    await uploadPackedBlobs(store, remote as PackedRemote, packable, options, {
+      fail: (label, oid) => fail(label, oid, new CairnError('NOT_FOUND', `object ${oid} of ${label} is not in the local cache`)),
+      sent: (count, size) => {
+        transferred += count;
+        bytesSent += size;
+        for (let i = 0; i < count; i++) progress.file(i === 0 ? size : 0);
+      },
+    });
+  }
+  const packed = new Set(packable.map((b) => b.oid));
+  await runPool(missing.filter((b) => !packed.has(b.oid)), options.jobs, async (blob) => {
+    let file = store.path(blob.oid);
     let size: number;
+    let cleanup = async () => {};
     try {
       size = (await fs.stat(file)).size;
     } catch {
-      fail(blob.label, blob.oid, new CairnError('NOT_FOUND', `object ${blob.oid} of ${blob.label} is not in the local cache`));
-      return;
+      // A packed object of a layout 2 cache going to a layout 1 remote: through a temp file of its own.
+      const extracted = await extractObject(store, blob.oid);
+      if (!extracted) {
+        fail(blob.label, blob.oid, new CairnError('NOT_FOUND', `object ${blob.oid} of ${blob.label} is not in the local cache`));
+        return;
+      }
+      ({ file, size, cleanup } = extracted);
     }
     let sent = 0;
     await retrying(async () => {
@@ -93,7 +118,7 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
           sent = n;
         },
       });
-    }, `upload of ${blob.label}`, options);
+    }, `upload of ${blob.label}`, options).finally(cleanup);
     transferred++;
     bytesSent += size;
     progress.file(size - sent);
@@ -115,6 +140,19 @@ export async function uploadItems(store: ObjectStore, remote: Remote, items: Tra
     if (item.kind === 'file' && !top.has(item.oid) && !failedOids.has(item.oid)) complete.push(item);
   }
   return { transferred, bytes: bytesSent, present: presentOids.size + presentUnlisted, failed, complete };
+}
+
+/**
+ * Which blobs the remote has. On a layout 2 remote a small blob is asked of the pack index only (no request): it would
+ * be pushed into a pack, and a copy that is loose there already (pushed by an older cairn) is merely packed again.
+ */
+async function existsOn(remote: Remote, blobs: Blob[], signal?: AbortSignal): Promise<Set<string>> {
+  if (!(remote instanceof PackedRemote)) return remote.exists(blobs.map((b) => b.oid), { signal });
+  const small = blobs.filter((b) => b.size >= 0 && b.size < PACK_THRESHOLD);
+  const found = await remote.packedOf(small.map((b) => b.oid), { signal });
+  const rest = blobs.filter((b) => !(b.size >= 0 && b.size < PACK_THRESHOLD)).map((b) => b.oid);
+  for (const oid of rest.length ? await remote.exists(rest, { signal }) : []) found.add(oid);
+  return found;
 }
 
 /** Whether an error from a transfer is a fatal one (the whole push stopped) rather than a per-object failure. */

@@ -5,7 +5,9 @@ import { Readable, Transform } from 'node:stream';
 import type { Readable as NodeReadable } from 'node:stream';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import { objectRelPath, oidFromRelPath } from '../data/objectPath.js';
-import type { Remote, RemoteCallOptions } from './remote.js';
+import { httpPackRead } from './packs/httpPackRead.js';
+import { isPackFileName, packFileRel } from './packs/packFileName.js';
+import type { PackReadOptions, Remote, RemoteCallOptions } from './remote.js';
 import { forEachLimit } from './forEachLimit.js';
 import { assertMetaKey, readOnlyError, readOnlySetting, type BackendInit } from './backendInit.js';
 import { downloadObject, extractHrefs, httpTarget, readMetaFile, request, urlFor, type HttpTarget } from './httpClient.js';
@@ -181,6 +183,10 @@ export class WebdavRemote implements Remote {
   }
 
   async upload(oid: string, localPath: string, _size: number, options?: RemoteCallOptions): Promise<void> {
+    await this.putFile(objectRelPath(oid), localPath, options);
+  }
+
+  private async putFile(rel: string, localPath: string, options?: RemoteCallOptions): Promise<void> {
     this.assertWritable();
     let size: number;
     try {
@@ -201,7 +207,28 @@ export class WebdavRemote implements Remote {
       file.on('error', (err) => counter.destroy(err));
       return Readable.toWeb(file.pipe(counter)) as unknown as RequestInit['body'];
     };
-    await this.put(objectRelPath(oid), body, size, options?.signal);
+    await this.put(rel, body, size, options?.signal);
+  }
+
+  async listPacks(options?: RemoteCallOptions): Promise<string[]> {
+    return (await this.children('packs', options?.signal)).filter((e) => !e.collection && isPackFileName(e.name)).map((e) => e.name);
+  }
+
+  async uploadPack(file: string, localPath: string, _size: number, options?: RemoteCallOptions): Promise<void> {
+    await this.putFile(packFileRel(this.name, file), localPath, options);
+  }
+
+  async downloadPack(file: string, options?: PackReadOptions): Promise<NodeReadable> {
+    return httpPackRead(this.target, file, options);
+  }
+
+  async removePacks(files: string[], options?: RemoteCallOptions): Promise<void> {
+    this.assertWritable();
+    await forEachLimit([...new Set(files)], CONCURRENCY, async (file) => {
+      const rel = packFileRel(this.name, file);
+      const res = await request(this.target, 'DELETE', rel, `remove ${rel}`, { signal: options?.signal, allow: [404] });
+      await res.body?.cancel().catch(() => {});
+    });
   }
 
   async download(oid: string, options?: RemoteCallOptions): Promise<NodeReadable> {

@@ -23,6 +23,8 @@ export interface ContractFixture {
   /** Puts an object on the remote without going through it (required when the remote is read-only). */
   seed?(oid: string, data: Buffer): Promise<void>;
   seedMeta?(key: string, data: Buffer): Promise<void>;
+  /** Puts a pack file (`packs/<file>`) on the remote without going through it. */
+  seedPack?(file: string, data: Buffer): Promise<void>;
 }
 
 export type MakeRemote = (options: { readOnly?: boolean }) => Promise<ContractFixture>;
@@ -220,6 +222,68 @@ export function runRemoteContract(name: string, makeRemote: MakeRemote, options:
       // Streamed, not handed over as one buffer.
       assert.ok(got.maxChunk < size, 'download arrives as a stream of chunks');
     }, { writable: true });
+
+    /** Uploads (or, read-only, seeds) a pack file named for its content, as the pack writer names packs. */
+    const putPack = async (f: ContractFixture, tmp: string, data: Buffer, kind: 'pack' | 'idx' = 'pack'): Promise<string> => {
+      const file = `${oidOf(data)}.${kind}`;
+      if (f.remote.readOnly) {
+        assert.ok(f.seedPack, 'a read-only backend must give the contract a seedPack()');
+        await f.seedPack(file, data);
+      } else {
+        writeFileSync(path.join(tmp, file), data);
+        await f.remote.uploadPack(file, path.join(tmp, file), data.length);
+      }
+      return file;
+    };
+
+    withRemote('pack files list, and read whole or by byte range (a ranged read returns exactly those bytes)', async (f, _put, tmp) => {
+      const { remote } = f;
+      assert.deepEqual(await remote.listPacks(), []);
+      const data = randomBytes(300_000);
+      const pack = await putPack(f, tmp, data);
+      const idx = await putPack(f, tmp, Buffer.from('index bytes'), 'idx');
+      assert.deepEqual((await remote.listPacks()).sort(), [idx, pack].sort());
+      assert.deepEqual(await readAll(await remote.downloadPack(pack)), data);
+      assert.deepEqual(await readAll(await remote.downloadPack(pack, { range: { offset: 1000, length: 4096 } })), data.subarray(1000, 5096));
+      assert.deepEqual(await readAll(await remote.downloadPack(pack, { range: { offset: 0, length: 1 } })), data.subarray(0, 1));
+      assert.deepEqual(await readAll(await remote.downloadPack(pack, { range: { offset: data.length - 7, length: 7 } })), data.subarray(-7));
+      assert.equal((await readAll(await remote.downloadPack(pack, { range: { offset: 5, length: 0 } }))).length, 0);
+      // Pack files are not objects, and a missing one is a clear NOT_FOUND.
+      assert.deepEqual(await collect(remote.list()), []);
+      const absent = `${oidOf(Buffer.from('absent'))}.pack`;
+      await rejectsWith(remote.downloadPack(absent), 'NOT_FOUND', new RegExp(absent));
+      await rejectsWith(remote.downloadPack('../objects/evil.pack'), 'INVALID');
+    });
+
+    withRemote('pack files upload atomically, re-upload harmlessly, and remove exactly those named', async ({ remote }, _put, tmp) => {
+      const a = randomBytes(2000);
+      const b = randomBytes(3000);
+      const up = async (data: Buffer) => {
+        const file = `${oidOf(data)}.pack`;
+        writeFileSync(path.join(tmp, file), data);
+        await remote.uploadPack(file, path.join(tmp, file), data.length);
+        return file;
+      };
+      const fa = await up(a);
+      const fb = await up(b);
+      await up(b);
+      assert.deepEqual((await remote.listPacks()).sort(), [fa, fb].sort());
+      await assert.rejects(remote.uploadPack(`${oidOf(Buffer.from('x'))}.pack`, path.join(tmp, 'does-not-exist'), 1));
+      await rejectsWith(remote.uploadPack('not-a-pack.txt', path.join(tmp, fa), a.length), 'INVALID');
+      assert.deepEqual((await remote.listPacks()).sort(), [fa, fb].sort(), 'a failed upload leaves nothing behind');
+      await remote.removePacks([fb, `${oidOf(Buffer.from('never there'))}.idx`]);
+      assert.deepEqual(await remote.listPacks(), [fa]);
+      assert.deepEqual(await readAll(await remote.downloadPack(fa, { range: { offset: 10, length: 20 } })), a.subarray(10, 30));
+    }, { writable: true });
+
+    withRemote('a read-only remote refuses pack writes too', async (f, _put, tmp) => {
+      const data = randomBytes(100);
+      const file = `${oidOf(data)}.pack`;
+      writeFileSync(path.join(tmp, file), data);
+      await rejectsWith(f.remote.uploadPack(file, path.join(tmp, file), data.length), 'PERMISSION', /read-only/);
+      await rejectsWith(f.remote.removePacks([file]), 'PERMISSION', /read-only/);
+      assert.deepEqual(await f.remote.listPacks(), []);
+    }, { readOnly: true });
 
     withRemote('a read-only remote refuses every write with a clear error and changes nothing', async ({ remote, seed }, _put, tmp) => {
       assert.equal(remote.readOnly, true);

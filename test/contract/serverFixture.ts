@@ -33,6 +33,7 @@ export function folderFixture(remote: Remote, dir: string): ContractFixture {
     cleanup: async () => {},
     seed: async (oid, data) => seedFile(dir, objectRelPath(oid), data),
     seedMeta: async (key, data) => seedFile(dir, `meta/${key}`, data),
+    seedPack: async (file, data) => seedFile(dir, `packs/${file}`, data),
   };
 }
 

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { hashBuffer } from '../../src/core/hash.js';
+import { PackSet } from '../../src/data/packs/packSet.js';
 import { CAIRN_BIN, sh, testEnv, type RunResult } from '../helpers/cli.js';
 import { cairnRepo, snapshot } from '../helpers/dataRepo.js';
 
@@ -41,7 +42,8 @@ function runKilled(cwd: string, args: string[], env: Record<string, string>, kil
 
 const isCairnTemp = (rel: string) => /(^|\/)\.[^/]+\.tmp-\d+-[0-9a-f]+(-\d+)?$/.test(rel);
 
-describe('kill storm: killed commands and a damaged cache never lose a committed version silently', () => {
+// The storm runs on both cache layouts: loose objects (1) and small objects in packs (2).
+for (const layout of [1, 2] as const) describe(`kill storm (cache layout ${layout}): killed commands and a damaged cache never lose a committed version silently`, () => {
   it('every committed version is restorable, or fsck names exactly the objects that were deleted', { timeout: 120_000 }, async (t) => {
     const seed = Number(process.env.CAIRN_STORM_SEED ?? Date.now() % 100_000);
     t.diagnostic(`seed ${seed} (replay with CAIRN_STORM_SEED=${seed})`);
@@ -49,7 +51,8 @@ describe('kill storm: killed commands and a damaged cache never lose a committed
     const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
     const repo = await cairnRepo();
     after(() => repo.cleanup());
-    const env = { ...testEnv(repo.home) };
+    const env = { ...testEnv(repo.home), CAIRN_CACHE_LAYOUT: String(layout) };
+    const packs = path.join(repo.dir, '.cairn', 'cache', 'packs');
     const data = path.join(repo.dir, 'data');
     const objects = path.join(repo.dir, '.cairn', 'cache', 'objects');
     const run = (args: string[], killAfterMs?: number) => runKilled(repo.dir, args, env, killAfterMs);
@@ -80,12 +83,22 @@ describe('kill storm: killed commands and a damaged cache never lose a committed
         const names = existsSync(dir) ? readdirSync(dir) : [];
         for (let k = 0; k < 3 && names.length; k++) rmSync(path.join(dir, pick(names)), { force: true });
       } else if (r < 0.75) rmSync(objects, { recursive: true, force: true });
+      else if (r < 0.9 && existsSync(packs)) {
+        // Layout 2: a whole pack goes (its index first, as a repack removes it).
+        const names = readdirSync(packs).filter((n) => n.endsWith('.idx'));
+        if (names.length) {
+          const name = pick(names).slice(0, -4);
+          rmSync(path.join(packs, `${name}.idx`), { force: true });
+          rmSync(path.join(packs, `${name}.pack`), { force: true });
+        }
+      }
     };
 
     const started = Date.now();
     let kills = 0;
     edit();
-    for (let round = 0; Date.now() - started < 6_000 && round < 30 && (versions.length < 5 || kills === 0); round++) {
+    // On a loaded machine most commands are killed: keep going (up to 30 rounds) until two versions are committed.
+    for (let round = 0; (Date.now() - started < 6_000 || versions.length < 2) && round < 30 && (versions.length < 5 || kills === 0); round++) {
       // Random kills; a seed whose first rounds all finished before their kill gets one sure kill (20 ms: mid-start).
       const kill = kills === 0 && round >= 4 ? 20 : rnd() < 0.75 ? 30 + Math.floor(rnd() * 400) : undefined;
       const action = versions.length === 0 ? 'add' : pick(['add', 'add', 'commit', 'checkout']);
@@ -110,7 +123,8 @@ describe('kill storm: killed commands and a damaged cache never lose a committed
     t.diagnostic(`${versions.length} versions committed and ${kills} commands killed in ${Date.now() - started} ms`);
     assert.ok(kills > 0, "the storm killed at least one command mid-way");
 
-    const loose = (oid: string) => existsSync(path.join(objects, oid.slice(0, 2), oid.slice(2)));
+    // Stored loose or (layout 2) in a pack; read afresh each time, as the checks below may repair the cache.
+    const loose = (oid: string) => existsSync(path.join(objects, oid.slice(0, 2), oid.slice(2))) || new PackSet(path.join(repo.dir, '.cairn', 'cache')).lookup(oid) !== null;
     // big.bin is above cache.chunk_threshold: stored as chunks, it is present when its ref, manifest and chunks are.
     const present = (oid: string) => {
       if (loose(oid)) return true;

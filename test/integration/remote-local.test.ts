@@ -17,5 +17,9 @@ runRemoteContract('local directory', async ({ readOnly }) => {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, data);
     },
+    seedPack: async (file, data) => {
+      mkdirSync(path.join(root, 'packs'), { recursive: true });
+      writeFileSync(path.join(root, 'packs', file), data);
+    },
   };
 });

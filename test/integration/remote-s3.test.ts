@@ -29,6 +29,11 @@ runRemoteContract('s3 (s3rver)', async ({ readOnly }) => {
       await c.send(new PutObjectCommand({ Bucket: server.bucket, Key: `${prefix}/objects/${oid.slice(0, 2)}/${oid.slice(2)}`, Body: data }));
       c.destroy();
     },
+    seedPack: async (file, data) => {
+      const c = server.client();
+      await c.send(new PutObjectCommand({ Bucket: server.bucket, Key: `${prefix}/packs/${file}`, Body: data }));
+      c.destroy();
+    },
   };
 }, {
   // s3rver's filesystem store pipes a PUT (and a completed multipart upload) straight into the object's final file,

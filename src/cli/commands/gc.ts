@@ -90,10 +90,11 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
         return { data: { ...summary, removed: 0, freedBytes: 0, cancelled: true }, summary: ['Nothing deleted.'] };
       }
     }
-    const { removed, freedBytes } = await applyGc(repo, plan, ctx);
+    const { removed, freedBytes, packs } = await applyGc(repo, plan, ctx);
+    const packNote = packs ? `; packs: ${packs.rewritten} rewritten, ${packs.deleted} deleted${packs.keptGarbage ? `, ${packs.keptGarbage} garbage object(s) left in mostly live packs` : ''}` : '';
     return {
-      data: { ...summary, removed, freedBytes },
-      summary: [`Deleted ${removed} object(s), freed ${formatBytes(freedBytes)}; kept ${plan.keep} (${formatBytes(plan.keepBytes)})`],
+      data: { ...summary, removed, freedBytes, ...(packs ? { packs } : {}) },
+      summary: [`Deleted ${removed} object(s), freed ${formatBytes(freedBytes)}; kept ${plan.keep} (${formatBytes(plan.keepBytes)})${packNote}`],
     };
   });
 }

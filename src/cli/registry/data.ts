@@ -85,4 +85,10 @@ export const dataCommands: CommandEntry[] = [
     examples: ['cairn du', 'cairn du data/model.bin --json'],
     load: () => import('../commands/du.js'),
   },
+  {
+    name: 'cache',
+    summary: 'Manage the cache: `cache migrate` converts it (or a remote) to layout 2, small objects in packs',
+    examples: ['cairn cache migrate', 'cairn cache migrate --remote store --json'],
+    load: () => import('../commands/cache.js'),
+  },
 ];

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { readChunkRefSync } from './chunkRefs.js';
 import { parseManifest, type Manifest } from './manifest.js';
+import { locateObject, readObjectSync, readPackedSync } from '../packs/locateObject.js';
 
 /** A failure that carries its CairnError code out of a worker thread (errors do not survive postMessage as classes). */
 export class ChunkedReadError extends Error {
@@ -19,7 +20,7 @@ export function loadManifestSync(cacheDir: string, fileOid: string): Manifest | 
   if (!manifestOid) return null;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(objectAt(cacheDir, manifestOid));
+    bytes = readObjectSync(cacheDir, manifestOid);
   } catch {
     throw new ChunkedReadError('NOT_FOUND', `the chunk manifest ${manifestOid.slice(0, 12)} of object ${fileOid.slice(0, 12)} is not in the cache`, 'fetch it again with `cairn pull`, or re-add the file');
   }
@@ -83,7 +84,11 @@ function readChunk(cacheDir: string, oid: string, buf: Buffer): number {
   try {
     fd = openSync(objectAt(cacheDir, oid), 'r');
   } catch {
-    throw new ChunkedReadError('NOT_FOUND', `chunk ${oid.slice(0, 12)} is not in the cache`, 'fetch it again with `cairn pull`, or re-add the file');
+    // A file's last chunk can be small enough for a pack (a layout 2 cache migrated from layout 1 packs it).
+    const loc = locateObject(cacheDir, oid);
+    if (loc?.kind !== 'packed') throw new ChunkedReadError('NOT_FOUND', `chunk ${oid.slice(0, 12)} is not in the cache`, 'fetch it again with `cairn pull`, or re-add the file');
+    const bytes = readPackedSync(cacheDir, oid, loc);
+    return bytes.copy(buf, 0, 0, Math.min(bytes.length, buf.length));
   }
   try {
     let got = 0;

@@ -1,7 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { chunkRefPath, listChunkRefsSync, readChunkRefSync } from './chunkRefs.js';
 import { parseManifest } from './manifest.js';
+import { readObjectSync } from '../packs/locateObject.js';
 
 /** A chunked file in the cache that cannot be assembled: its manifest or a chunk is corrupt or absent. */
 export interface ChunkedProblem {
@@ -35,7 +36,7 @@ export function checkChunkedRefs(cacheDir: string, present: Set<string>, corrupt
     }
     let chunks;
     try {
-      const m = parseManifest(readFileSync(path.join(cacheDir, 'objects', manifest.slice(0, 2), manifest.slice(2))), manifest);
+      const m = parseManifest(readObjectSync(cacheDir, manifest), manifest);
       if (m.oid !== oid) throw new Error(`its manifest ${manifest.slice(0, 12)} describes ${m.oid.slice(0, 12)}`);
       chunks = m.chunks;
     } catch (err) {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { listChunkRefsSync, readChunkRefSync } from './chunkRefs.js';
 import { parseManifest } from './manifest.js';
+import { readObjectSync } from '../packs/locateObject.js';
 
 /**
  * What gc must do about the cache's chunked files, given the file oids still referenced: keep the manifest and every
@@ -20,7 +20,7 @@ export function chunkedReferences(cacheDir: string, referenced: Set<string>): { 
     if (!manifest) continue;
     keep.add(manifest);
     try {
-      const m = parseManifest(readFileSync(path.join(cacheDir, 'objects', manifest.slice(0, 2), manifest.slice(2))), manifest);
+      const m = parseManifest(readObjectSync(cacheDir, manifest), manifest);
       for (const c of m.chunks) keep.add(c.oid);
     } catch {
       // An unreadable manifest keeps nothing more: fsck reports it, and its chunks cannot be told from garbage.

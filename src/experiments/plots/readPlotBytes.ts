@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fromSystemError } from '../../core/errors.js';
 import type { Repo } from '../../core/repo.js';
 import { loadTree } from '../../data/loadTree.js';
-import { objectPath } from '../../data/objectPath.js';
+import { ObjectStore } from '../../data/objectStore.js';
 import { showFileBuffer } from '../../git/git.js';
 import { lockedOutAt } from './lockedOutAt.js';
 
@@ -38,7 +38,7 @@ export async function readPlotBytes(repo: Repo, file: string, rev?: string): Pro
   try {
     const oid = out.path === file ? out.oid : (await loadTree(repo, out.oid)).entries.find((e) => e.path === file.slice(out.path.length + 1))?.oid;
     if (!oid) return { absent: `${file} does not exist at ${rev}` };
-    return { bytes: await fs.readFile(objectPath(repo.cacheDir, oid)) };
+    return { bytes: await new ObjectStore(repo.cacheDir).read(oid) };
   } catch {
     return { absent: `${file} at ${rev} is not in the cache (fetch it with \`cairn fetch --all-commits\`)` };
   }
