@@ -325,12 +325,20 @@ export function materializeOne(item: MaterializeItem, params: StoreParams): Hash
 
 /** Writes a chunked file to a temp name beside its destination, verified, then renames it into place: always a copy. */
 function placeChunked(params: StoreParams, manifest: NonNullable<ReturnType<typeof loadManifestSync>>, item: MaterializeItem): FileStat {
+  return writeIntoPlace(params, item, (fd) => assembleChunked(params.cacheDir, manifest, fd));
+}
+
+/**
+ * A workspace file written by `write` into a new temp file beside it (with the item's mode) and renamed into place,
+ * so a reader never sees it half written: for bytes that have no file of their own to copy (chunked, packed).
+ */
+export function writeIntoPlace(params: StoreParams, item: MaterializeItem, write: (fd: number) => void): FileStat {
   const tmp = tmpName(item.dest);
   const mode = item.exec ? params.fileMode | ((params.fileMode & 0o444) >> 2) : params.fileMode;
   try {
     const fd = openSync(tmp, 'wx', mode);
     try {
-      assembleChunked(params.cacheDir, manifest, fd);
+      write(fd);
     } finally {
       closeSync(fd);
     }

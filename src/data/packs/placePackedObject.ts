@@ -1,6 +1,6 @@
-import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import type { FileStat, MaterializeItem, StoreParams } from '../fileOps.js';
-import { removeQuietly, statOf, tmpName } from '../fileOps.js';
+import { writeIntoPlace } from '../fileOps.js';
 import { locateObject, readPackedSync } from './locateObject.js';
 
 /**
@@ -12,20 +12,8 @@ export function placePackedObject(params: StoreParams, item: MaterializeItem): F
   const loc = locateObject(params.cacheDir, item.oid);
   if (loc?.kind !== 'packed') return null;
   const bytes = readPackedSync(params.cacheDir, item.oid, loc);
-  const mode = item.exec ? params.fileMode | ((params.fileMode & 0o444) >> 2) : params.fileMode;
-  const tmp = tmpName(item.dest);
-  try {
-    const fd = openSync(tmp, 'wx', mode);
-    try {
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, item.dest);
-  } catch (err) {
-    removeQuietly(tmp);
-    throw err;
-  }
-  return statOf(statSync(item.dest, { bigint: true }));
+  return writeIntoPlace(params, item, (fd) => {
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+  });
 }
