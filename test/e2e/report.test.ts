@@ -76,6 +76,14 @@ describe('cairn report', () => {
     assert.match(data.base.why, /HEAD is on main/);
     assert.deepEqual(data.stages.map((s: { stage: string; change: string }) => `${s.stage}:${s.change}`), ['prepare:added', 'train:added']);
     assert.deepEqual(data.data.added.map((d: { path: string }) => d.path).sort(), ['data/clean.csv', 'data/raw.csv', 'model.txt']);
+    // A full commit id as --rev heads its column cut to 12 digits, as the default bases do; the commit stays whole.
+    const full = sh(repo.dir, 'git rev-parse HEAD~1').trim();
+    const given = await repo.run(['report', '--rev', full]);
+    assert.equal(given.code, 0, given.stderr);
+    assert.match(given.stdout, new RegExp(`^## cairn report: ${full.slice(0, 8)} → workspace$`, 'm'));
+    assert.doesNotMatch(given.stdout, new RegExp(full));
+    const asJson = json(await repo.run(['report', '--rev', full, '--json']));
+    assert.deepEqual([asJson.base.rev, asJson.base.commit], [full.slice(0, 12), full]);
   });
 
   it('a base that does not exist, or two formats, is a clear error and writes nothing', async (t) => {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { listPackedOids } from '../../src/data/packs/listPackedOids.js';
 import { cairn, tempGitRepo, type RunResult } from './cli.js';
 
 /** A temp Git repo with `cairn init` done, and a shortcut to run cairn in it (or in a subfolder). */
@@ -32,8 +33,11 @@ export function snapshot(dir: string): Record<string, string> {
 /** Number of objects in a cache folder. */
 export function countObjects(cacheDir: string): number {
   const base = path.join(cacheDir, 'objects');
-  if (!existsSync(base)) return 0;
-  return readdirSync(base).reduce((n, p) => n + readdirSync(path.join(base, p)).filter((f) => f.length === 62).length, 0);
+  const loose = existsSync(base) ? readdirSync(base).reduce((n, p) => n + readdirSync(path.join(base, p)).filter((f) => f.length === 62).length, 0) : 0;
+  // A layout 2 cache keeps small objects in packs: they count too, once each.
+  let packed = 0;
+  for (const _ of listPackedOids(cacheDir)) packed++;
+  return loose + packed;
 }
 
 /** Whether a command-line tool exists here (for tests that need mount, chattr...). */

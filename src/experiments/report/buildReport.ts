@@ -49,11 +49,16 @@ async function plotsOf(repo: Repo, base: Report['base'], head: { rev: string; co
   }
 }
 
+/** How a revision heads a column: as given (`main`, `HEAD~3`, `v1.2`), but a full commit id cut to 12 digits. Pure. */
+export function revLabel(rev: string): string {
+  return /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(rev) ? rev.slice(0, 12) : rev;
+}
+
 /** Compares `base` (default: see reportBase) with `head` (a revision, default the workspace). */
 export async function buildReport(repo: Repo, ctx: RunContext, options: { base?: string; head?: string } = {}): Promise<Report> {
   if (!repo.git) throw new CairnError('USAGE', 'a report compares Git revisions, and this repository does not use Git', { hint: 'use `cairn metrics show` for the current values' });
-  const base = options.base === undefined ? await reportBase(repo) : { rev: options.base, commit: await resolveRev(repo.root, options.base), why: 'the revision given with --rev' };
-  const head = options.head === undefined ? { rev: 'workspace', commit: null } : { rev: options.head, commit: await resolveRev(repo.root, options.head) };
+  const base = options.base === undefined ? await reportBase(repo) : { rev: revLabel(options.base), commit: await resolveRev(repo.root, options.base), why: 'the revision given with --rev' };
+  const head = options.head === undefined ? { rev: 'workspace', commit: null } : { rev: revLabel(options.head), commit: await resolveRev(repo.root, options.head) };
   const labels: [string, string] = [base.rev, head.rev];
   const sides = { a: base.commit, b: head.commit ?? undefined, labels };
   const [metrics, params, data, before, after] = await Promise.all([
