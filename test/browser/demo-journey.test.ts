@@ -62,6 +62,7 @@ test('experiments list → compare the best runs → the promoted model → its 
   await page.click('nav >> text=Models');
   const model = page.locator('.model-list a').first();
   await model.waitFor();
+  assert.match(await page.locator('.model-list li').first().innerText(), /spam-filter @prod→v0\.0\.1/);
   await model.click();
   const prod = page.locator('[data-testid="aliases"]', { hasText: '@prod' });
   await prod.waitFor();

@@ -64,7 +64,7 @@ export function ModelsView({ query, navigate }: ViewProps) {
               <a href={`#/models?model=${encodeURIComponent(m.name)}`} className={m.name === selected ? 'active' : undefined} onClick={(e) => (e.preventDefault(), navigate('/models', { model: m.name }))}>
                 {m.name}
               </a>{' '}
-              <span className="muted">{(m.aliases ?? []).map((a) => `@${a.alias}→v${a.version}`).join(' ')}</span>
+              <span className="muted">{(m.aliases ?? []).map((a) => `@${a.alias}→${gitVersion(m.name, m.latest_versions?.find((v) => v.version === a.version)?.source) ?? `v${a.version}`}`).join(' ')}</span>
             </li>
           ))}
         </ul>
