@@ -3,23 +3,17 @@ import path from 'node:path';
 import { writeFileAtomic } from '../../core/atomicWrite.js';
 import type { RunContext } from '../../core/context.js';
 import { CairnError, fromSystemError } from '../../core/errors.js';
-import { hashBuffer } from '../../core/hash.js';
 import { ObjectStore } from '../objectStore.js';
 import { layoutMarkerText, PACK_THRESHOLD, readLayout } from './cacheLayout.js';
-import type { PackEntry } from './packFormat.js';
+import { packInBatches, type PackingTally } from './packInBatches.js';
 import { packSetFor } from './packSet.js';
 import { writePackSync } from './writePack.js';
 
 /** A migration pack holds up to this many bytes of objects. */
 const MIGRATE_PACK_BYTES = 32 << 20;
 
-export interface MigrateResult {
+export interface MigrateResult extends PackingTally {
   from: 1 | 2;
-  packed: number;
-  packedBytes: number;
-  packs: number;
-  /** Loose objects whose bytes do not match their name: left where they are for `cairn fsck --repair`. */
-  corrupt: string[];
 }
 
 /**
@@ -36,41 +30,29 @@ export async function migrateCache(root: string, ctx: Partial<RunContext> = {}):
     const st = await fs.stat(store.path(oid)).catch(() => null);
     if (st && st.size < PACK_THRESHOLD) small.push({ oid, size: st.size });
   }
-  let batch: PackEntry[] = [];
-  let bytes = 0;
-  const flush = async () => {
-    if (!batch.length) return;
-    const { name, index } = writePackSync(root, batch, { durableIndex: true });
-    packSetFor(root).add(name, index);
-    // The pack and its index are on disk (fsync'd): only now do the loose copies go.
-    for (const e of batch) await fs.rm(store.path(e.oid), { force: true });
-    result.packs++;
-    result.packed += batch.length;
-    result.packedBytes += bytes;
-    ctx.onProgress?.({ phase: 'packing', done: result.packed, total: small.length });
-    batch = [];
-    bytes = 0;
-  };
-  for (const { oid } of small) {
-    if (ctx.signal?.aborted) {
-      throw new CairnError('INTERRUPTED', `migration interrupted after packing ${result.packed} of ${small.length} objects`, {
-        hint: 'every object is intact, loose or packed; run `cairn cache migrate` again to finish',
-      });
-    }
-    const data = await fs.readFile(store.path(oid)).catch((err) => {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw fromSystemError(err, `could not read object ${oid}`);
-    });
-    if (!data) continue;
-    if (hashBuffer(data) !== oid) {
-      result.corrupt.push(oid);
-      continue;
-    }
-    batch.push({ oid, data });
-    bytes += data.length;
-    if (bytes >= MIGRATE_PACK_BYTES) await flush();
-  }
-  await flush();
+  await packInBatches(small.map((o) => o.oid), {
+    maxBytes: MIGRATE_PACK_BYTES,
+    tally: result,
+    onProgress: ctx.onProgress,
+    check: () => {
+      if (ctx.signal?.aborted) {
+        throw new CairnError('INTERRUPTED', `migration interrupted after packing ${result.packed} of ${small.length} objects`, {
+          hint: 'every object is intact, loose or packed; run `cairn cache migrate` again to finish',
+        });
+      }
+    },
+    read: (oid) =>
+      fs.readFile(store.path(oid)).catch((err) => {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw fromSystemError(err, `could not read object ${oid}`);
+      }),
+    write: async (batch) => {
+      const { name, index } = writePackSync(root, batch, { durableIndex: true });
+      packSetFor(root).add(name, index);
+      // The pack and its index are on disk (fsync'd): only now do the loose copies go.
+      for (const e of batch) await fs.rm(store.path(e.oid), { force: true });
+    },
+  });
   if (from !== 2) {
     await fs.mkdir(root, { recursive: true });
     await writeFileAtomic(path.join(root, 'LAYOUT'), layoutMarkerText(2));

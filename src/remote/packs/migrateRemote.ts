@@ -1,21 +1,16 @@
 import type { RunContext } from '../../core/context.js';
 import { CairnError } from '../../core/errors.js';
-import { hashBuffer } from '../../core/hash.js';
 import { PACK_THRESHOLD } from '../../data/packs/cacheLayout.js';
-import type { PackEntry } from '../../data/packs/packFormat.js';
+import { packInBatches, type PackingTally } from '../../data/packs/packInBatches.js';
 import type { Remote } from '../remote.js';
 import { PackedRemote, REMOTE_PACK_BYTES } from './packedRemote.js';
 import { readRemoteLayout, writeRemoteLayout } from './remoteLayout.js';
 
-export interface RemoteMigrateResult {
+export interface RemoteMigrateResult extends PackingTally {
   remote: string;
   from: 1 | 2;
-  packed: number;
-  packedBytes: number;
-  packs: number;
   /** Loose objects removed because a pack holds them now (on a rerun, also those packed by the killed run). */
   removed: number;
-  corrupt: string[];
 }
 
 /** The object's bytes when it is smaller than the pack threshold; null for a larger one (read no further than that). */
@@ -49,31 +44,16 @@ export async function migrateRemote(base: Remote, cacheDir: string, ctx: Partial
   const loose: string[] = [];
   for await (const oid of remote.inner.list({ signal })) loose.push(oid);
   const done: string[] = loose.filter((oid) => packedAlready.has(oid));
-  let batch: PackEntry[] = [];
-  let bytes = 0;
-  const flush = async () => {
-    if (!batch.length) return;
-    await remote.uploadPacked(batch, { signal });
-    done.push(...batch.map((e) => e.oid));
-    result.packs++;
-    result.packed += batch.length;
-    result.packedBytes += bytes;
-    ctx.onProgress?.({ phase: 'packing', done: result.packed, total: loose.length });
-    batch = [];
-    bytes = 0;
-  };
-  for (const oid of loose.filter((o) => !packedAlready.has(o))) {
-    const data = await readIfSmall(remote.inner, oid, signal);
-    if (!data) continue;
-    if (hashBuffer(data) !== oid) {
-      result.corrupt.push(oid);
-      continue;
-    }
-    batch.push({ oid, data });
-    bytes += data.length;
-    if (bytes >= REMOTE_PACK_BYTES) await flush();
-  }
-  await flush();
+  await packInBatches(loose.filter((o) => !packedAlready.has(o)), {
+    maxBytes: REMOTE_PACK_BYTES,
+    tally: result,
+    onProgress: ctx.onProgress,
+    read: (oid) => readIfSmall(remote.inner, oid, signal),
+    write: async (batch) => {
+      await remote.uploadPacked(batch, { signal });
+      done.push(...batch.map((e) => e.oid));
+    },
+  });
   // Clients see packs only on a layout 2 remote: the marker goes up before any loose copy goes away.
   if (from !== 2) await writeRemoteLayout(base, 2, { signal });
   for (let i = 0; i < done.length; i += 1000) await remote.inner.remove(done.slice(i, i + 1000), { signal });
