@@ -140,7 +140,7 @@ describe('cairn push / pull through S3 (s3rver on 127.0.0.1)', () => {
     // restarted server on a loaded machine is retried, not reported.
     assert.equal((await cairn(d.dir, ['remote', 'modify', 's3', 'retries', '5'], envD)).code, 0);
     const again = await cairn(d.dir, ['push', '--json'], envD);
-    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
     assert.doesNotMatch(again.stderr, /MaxListenersExceededWarning/);
     const out = JSON.parse(again.stdout);
     assert.ok(out.present >= landed - 2, `re-run found ${out.present} already there (${landed} landed)`);
