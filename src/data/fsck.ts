@@ -9,6 +9,7 @@ import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
 import { readWorkspaceTracked } from './workspacePointers.js';
 import { quarantinePack } from './packs/quarantinePack.js';
+import { salvagePack } from './packs/salvagePack.js';
 import { verifyPacks, type PackProblem } from './packs/verifyPacks.js';
 
 export interface FsckOptions {
@@ -34,7 +35,11 @@ export interface FsckResult {
   /** Files stored as chunks that cannot be assembled (with --repair their refs are dropped, so a pull fetches them). */
   chunked: ChunkedProblem[];
   /** Packs (layout 2) checked, and the damaged ones by name (with --repair, moved to the quarantine folder). */
-  packs: { checked: number; damaged: PackProblem[]; unindexed: string[]; quarantined: Array<{ file: string; to: string }> };
+  packs: {
+    checked: number; damaged: PackProblem[]; unindexed: string[]; quarantined: Array<{ file: string; to: string }>;
+    /** Intact objects of damaged packs copied into a new pack before the damaged one was quarantined (--repair). */
+    salvaged: number;
+  };
 }
 
 /** Re-hashes every object in the cache and checks that everything the workspace pointers and cairn.lock reference is present. */
@@ -92,9 +97,15 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
 
   const quarantined: FsckResult['quarantined'] = [];
   const packsQuarantined: FsckResult['packs']['quarantined'] = [];
+  let salvaged = 0;
   if (options.repair && (corrupt.length || chunked.problems.length || packCheck.damaged.length)) {
     await withRepoLock(repo.tmpDir, { onWait: (h) => ctx.onLog?.('info', `waiting for the repository lock held by ${h}`) }, async () => {
-      for (const p of packCheck.damaged) packsQuarantined.push(...(await quarantinePack(repo.cacheDir, p.pack)));
+      for (const p of packCheck.damaged) {
+        // The damaged pack's intact objects move to a new pack first, so only the corrupt ones go missing.
+        const { kept, repaired } = await salvagePack(repo.cacheDir, p.pack);
+        salvaged += kept;
+        if (!repaired) packsQuarantined.push(...(await quarantinePack(repo.cacheDir, p.pack)));
+      }
       for (const obj of corrupt) {
         if (packCheck.corrupt.some((c) => c.oid === obj.oid)) continue;
         // Re-check under the lock: another process may have repaired it meanwhile.
@@ -106,6 +117,6 @@ export async function fsck(repo: Repo, options: FsckOptions, ctx: RunContext): P
   }
   return {
     checked, checkedBytes, corrupt, missing, unreadableTrees, quarantined, chunked: chunked.problems,
-    packs: { checked: packCheck.packs, damaged: packCheck.damaged, unindexed: packCheck.unindexed, quarantined: packsQuarantined },
+    packs: { checked: packCheck.packs, damaged: packCheck.damaged, unindexed: packCheck.unindexed, quarantined: packsQuarantined, salvaged },
   };
 }

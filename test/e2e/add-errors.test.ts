@@ -96,9 +96,13 @@ describe('cairn add with a broken cache or disk', async () => {
     // Prepare a valid cache, then make one prefix folder immutable: even root cannot create files in it.
     assert.equal((await repo.run(['add', 'data'], { env: { CAIRN_CACHE_DIR: cache } })).code, 0);
     sh(repo.dir, 'rm -f data.cairn .gitignore');
-    const objects = sh(cache, 'find objects -type f').trim().split('\n');
+    // Every stored object goes, loose files and packs (layout 2) alike, so the next add has to write them all again.
+    const objects = sh(cache, 'find objects -type f').trim().split('\n').filter(Boolean);
     for (const o of objects) sh(cache, `chmod u+w ${o} && rm -f ${o}`);
-    if (spawnSync('chattr', ['+i', ...['objects'].concat(objects.map((o) => path.dirname(o))).map((d) => path.join(cache, d))]).status !== 0) {
+    mkdirSync(path.join(cache, 'packs'), { recursive: true });
+    sh(cache, 'rm -f packs/*');
+    const frozen = ['objects', 'packs', ...objects.map((o) => path.dirname(o))].map((d) => path.join(cache, d));
+    if (spawnSync('chattr', ['+i', ...frozen]).status !== 0) {
       t.skip('chattr +i is not supported here');
       return;
     }
@@ -109,7 +113,7 @@ describe('cairn add with a broken cache or disk', async () => {
       assert.match(r.stderr, /EPERM|EACCES/);
       assert.ok(!existsSync(path.join(repo.dir, 'data.cairn')));
     } finally {
-      spawnSync('chattr', ['-i', ...['objects'].concat(objects.map((o) => path.dirname(o))).map((d) => path.join(cache, d))]);
+      spawnSync('chattr', ['-i', ...frozen]);
     }
   });
 

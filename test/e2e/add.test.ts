@@ -84,14 +84,16 @@ describe('cairn add with hardlink and symlink modes', async () => {
   const repo = await cairnRepo();
   after(() => repo.cleanup());
 
+  // Links need loose objects: 64 KiB and more stays loose in layout 2 too (smaller objects are packed, and copied).
+  const payload = 'payload '.repeat(10_000);
   for (const mode of ['hardlink', 'symlink'] as const) {
     it(`${mode}: the workspace file is linked to the cache and protected read-only`, async () => {
-      writeTree(repo.dir, { [`${mode}/f.bin`]: 'payload', [`${mode}/tool.sh`]: '#!/bin/sh\n' });
+      writeTree(repo.dir, { [`${mode}/f.bin`]: payload, [`${mode}/tool.sh`]: '#!/bin/sh\n' });
       sh(repo.dir, `chmod +x ${mode}/tool.sh`);
       const r = await repo.run(['add', mode], { env: { CAIRN_CACHE_LINK: mode } });
       assert.equal(r.code, 0, r.stderr);
       const f = path.join(repo.dir, mode, 'f.bin');
-      assert.equal(readFileSync(f, 'utf8'), 'payload');
+      assert.equal(readFileSync(f, 'utf8'), payload);
       assert.equal(statSync(f).mode & 0o222, 0, 'not writable');
       if (mode === 'hardlink') assert.equal(statSync(f).nlink, 2);
       else assert.ok(sh(repo.dir, `readlink ${mode}/f.bin`).includes('.cairn/cache/objects/'));
@@ -101,7 +103,7 @@ describe('cairn add with hardlink and symlink modes', async () => {
       sh(repo.dir, `rm -rf ${mode}`);
       const co = await repo.run(['checkout', mode], { env: { CAIRN_CACHE_LINK: mode } });
       assert.equal(co.code, 0, co.stderr);
-      assert.equal(readFileSync(f, 'utf8'), 'payload');
+      assert.equal(readFileSync(f, 'utf8'), payload);
       assert.equal(statSync(f).mode & 0o222, 0);
     });
   }
@@ -113,7 +115,8 @@ describe('symlink mode when an object is removed from the cache', async () => {
 
   it('the dangling link shows in status, and re-adding the content mends it', async () => {
     const env = { CAIRN_CACHE_LINK: 'symlink' };
-    writeTree(repo.dir, { 'data/a': 'aaa', 'data/b': 'bbb' });
+    const aaa = 'a'.repeat(70_000); // loose in both layouts, so it can be linked
+    writeTree(repo.dir, { 'data/a': aaa, 'data/b': 'b'.repeat(70_000) });
     assert.equal((await repo.run(['add', 'data'], { env })).code, 0);
     const object = sh(repo.dir, 'readlink data/a').trim();
     sh(repo.dir, `chmod u+w ${object} && rm ${object}`);
@@ -121,11 +124,11 @@ describe('symlink mode when an object is removed from the cache', async () => {
     assert.equal(st.code, 13);
     const p = JSON.parse(st.stdout).data.paths[0];
     assert.deepEqual([p.deleted, p.notInCache], [['data/a'], ['data/a']]);
-    writeFileSync(path.join(repo.dir, 'data/a.new'), 'aaa');
+    writeFileSync(path.join(repo.dir, 'data/a.new'), aaa);
     sh(repo.dir, 'mv data/a.new data/a');
     assert.equal((await repo.run(['add', 'data'], { env })).code, 0);
     assert.equal((await repo.run(['status', '--exit-code'], { env })).code, 0);
-    assert.equal(readFileSync(path.join(repo.dir, 'data/a'), 'utf8'), 'aaa');
+    assert.equal(readFileSync(path.join(repo.dir, 'data/a'), 'utf8'), aaa);
   });
 });
 

@@ -3,8 +3,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cairn, sh, tempGitRepo } from '../helpers/cli.js';
-import { objectFile, trackFixture } from '../helpers/trackFixture.js';
+import { trackFixture } from '../helpers/trackFixture.js';
 import { hashBuffer } from '../../src/core/hash.js';
+import { removeObject, repoCache } from '../helpers/storeObjects.js';
 
 describe('cairn diff', () => {
   const repo = tempGitRepo();
@@ -74,7 +75,7 @@ describe('cairn diff', () => {
   });
 
   it('compares a directory as a whole when its tree object is missing, and says so', async () => {
-    rmSync(objectFile(repo.dir, treeV1), { force: true });
+    removeObject(repoCache(repo.dir), treeV1);
     const r = await cairn(repo.dir, ['diff', 'HEAD~1', 'HEAD', '--json'], repo.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`tree object ${treeV1} of data is missing`));

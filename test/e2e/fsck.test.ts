@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { cairn, tempGitRepo } from '../helpers/cli.js';
 import { cacheOnly, objectFile, trackFixture } from '../helpers/trackFixture.js';
 import { hashBuffer } from '../../src/core/hash.js';
+import { hasObject, removeObject, repoCache } from '../helpers/storeObjects.js';
 
 describe('cairn fsck', () => {
   const repo = tempGitRepo();
@@ -46,7 +47,7 @@ describe('cairn fsck', () => {
     assert.equal(r.code, 6);
     const json = JSON.parse(r.stdout);
     assert.equal(json.quarantined.length, 1);
-    assert.ok(!existsSync(objectFile(repo.dir, model)));
+    assert.ok(!hasObject(repoCache(repo.dir), model));
     assert.equal(readdirSync(path.join(repo.dir, '.cairn', 'cache', 'quarantine')).length, 1);
     const again = await cairn(repo.dir, ['fsck', '--json'], repo.env);
     // Like `git fsck`, an object the pointers need and the cache lacks is a finding: exit 4 (NOT_FOUND), not 0.
@@ -55,7 +56,7 @@ describe('cairn fsck', () => {
   });
 
   it('reports missing files inside a tracked directory by their path, and exits 4', async () => {
-    rmSync(objectFile(repo.dir, hashBuffer('c\n3\n')), { force: true });
+    removeObject(repoCache(repo.dir), hashBuffer('c\n3\n'));
     const r = await cairn(repo.dir, ['fsck'], repo.env);
     assert.equal(r.code, 4, r.stderr);
     assert.doesNotMatch(r.stdout, /No problems found/);

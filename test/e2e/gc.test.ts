@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CAIRN_BIN, cairn, sh, tempGitRepo } from '../helpers/cli.js';
-import { cacheOnly, objectFile, trackFixture } from '../helpers/trackFixture.js';
+import { cacheOnly, trackFixture } from '../helpers/trackFixture.js';
 import { hashBuffer } from '../../src/core/hash.js';
+import { hasObject, removeObject, repoCache } from '../helpers/storeObjects.js';
 
 function cachedOids(root: string): string[] {
   const base = path.join(root, '.cairn', 'cache', 'objects');
@@ -74,9 +75,9 @@ describe('cairn gc', () => {
     const json = JSON.parse(r.stdout);
     assert.deepEqual(json.remove.map((o: { oid: string }) => o.oid), [orphan]);
     assert.equal(json.freedBytes, 18);
-    assert.ok(!existsSync(objectFile(repo.dir, orphan)));
-    assert.ok(existsSync(objectFile(repo.dir, taggedOnly)));
-    assert.ok(existsSync(objectFile(repo.dir, branchOld)));
+    assert.ok(!hasObject(repoCache(repo.dir), orphan));
+    assert.ok(hasObject(repoCache(repo.dir), taggedOnly));
+    assert.ok(hasObject(repoCache(repo.dir), branchOld));
   });
 
   it('--all-tags keeps the tagged version; --all-branches keeps the side branch', async () => {
@@ -92,8 +93,8 @@ describe('cairn gc', () => {
     const r = await cairn(repo.dir, ['gc', '--workspace', '-f'], repo.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Deleted 2 object\(s\), freed/);
-    for (const keep of [v1, dirTree, hashBuffer('alpha'), hashBuffer('beta')]) assert.ok(existsSync(objectFile(repo.dir, keep)), keep);
-    assert.ok(!existsSync(objectFile(repo.dir, taggedOnly)));
+    for (const keep of [v1, dirTree, hashBuffer('alpha'), hashBuffer('beta')]) assert.ok(hasObject(repoCache(repo.dir), keep), keep);
+    assert.ok(!hasObject(repoCache(repo.dir), taggedOnly));
   });
 
   it('keeps objects named by cairn.lock outputs and run-cache entries', async () => {
@@ -105,12 +106,12 @@ describe('cairn gc', () => {
     writeFileSync(path.join(repo.dir, '.cairn', 'cache', 'runs', 'ab', 'entry.json'), JSON.stringify({ outs: [{ path: 'out', oid: runOut }] }));
     const json = JSON.parse((await cairn(repo.dir, ['gc', '--workspace', '-f', '--json'], repo.env)).stdout);
     assert.deepEqual(json.remove.map((o: { oid: string }) => o.oid), [depOnly]);
-    assert.ok(existsSync(objectFile(repo.dir, lockOut)) && existsSync(objectFile(repo.dir, runOut)));
+    assert.ok(hasObject(repoCache(repo.dir), lockOut) && hasObject(repoCache(repo.dir), runOut));
     rmSync(path.join(repo.dir, 'cairn.lock'));
   });
 
   it('reports a referenced directory whose tree object is missing instead of guessing', async () => {
-    rmSync(objectFile(repo.dir, dirTree), { force: true });
+    removeObject(repoCache(repo.dir), dirTree);
     const r = await cairn(repo.dir, ['gc', '--workspace', '--dry-run', '--json'], repo.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`tree object ${dirTree} of data is missing`));
@@ -172,8 +173,8 @@ describe('cairn gc on a terminal', () => {
     const no = onTty('n');
     assert.match(no, /Delete 1 unreferenced object\(s\), 6 B; keeping 0 \(0 B\)\? \[y\/N\]/);
     assert.match(no, /Nothing deleted\./);
-    assert.ok(existsSync(objectFile(repo.dir, orphan)));
+    assert.ok(hasObject(repoCache(repo.dir), orphan));
     assert.match(onTty('y'), /Deleted 1 object\(s\), freed 6 B/);
-    assert.ok(!existsSync(objectFile(repo.dir, orphan)));
+    assert.ok(!hasObject(repoCache(repo.dir), orphan));
   });
 });

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cairn, sh, tempGitRepo } from '../helpers/cli.js';
+import { countObjects } from '../helpers/dataRepo.js';
 import { makeSourceRepo, type SourceFixture } from '../helpers/sourceRepo.js';
+import { corruptObject, objectBytes } from '../helpers/storeObjects.js';
 
 describe('cairn get', () => {
   let f: SourceFixture;
@@ -61,18 +63,15 @@ describe('cairn get', () => {
     assert.equal((await cairn(repo.dir, ['init'], repo.env)).code, 0);
     const r = await cairn(repo.dir, ['get', path.join(f.base, 'src'), 'model.bin', '--json'], repo.env);
     assert.equal(r.code, 0, r.stderr);
-    const objects = sh(repo.dir, 'find .cairn/cache/objects -type f | wc -l').trim();
-    assert.equal(objects, '1');
+    assert.equal(countObjects(path.join(repo.dir, '.cairn/cache')), 1);
     assert.ok(!existsSync(path.join(repo.dir, 'model.bin.cairn')), 'get writes no pointer');
   });
 
   it('a corrupt object on the remote is reported by name and nothing is written', async () => {
     sh(f.base, 'git clone -q src clone2', f.env);
     const oid = /oid: ([0-9a-f]{64})/.exec(readFileSync(path.join(f.src, 'model.bin.cairn'), 'utf8'))![1];
-    const obj = path.join(f.storage, 'objects', oid.slice(0, 2), oid.slice(2));
-    const good = readFileSync(obj);
-    chmodSync(obj, 0o644);
-    writeFileSync(obj, 'evil');
+    const good = objectBytes(f.storage, oid).toString('latin1');
+    corruptObject(f.storage, oid, 'evil');
     try {
       const r = await cairn(work, ['get', '../clone2', 'model.bin', '-o', 'corrupt.bin'], f.env);
       assert.equal(r.code, 6, r.stderr);
@@ -80,7 +79,7 @@ describe('cairn get', () => {
       assert.match(r.stderr, new RegExp(oid.slice(0, 12)));
       assert.ok(!existsSync(path.join(work, 'corrupt.bin')));
     } finally {
-      writeFileSync(obj, good);
+      corruptObject(f.storage, oid, good);
     }
   });
 

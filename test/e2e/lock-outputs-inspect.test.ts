@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { hashBuffer } from '../../src/core/hash.js';
 import { cairn, sh, tempGitRepo, writeTree } from '../helpers/cli.js';
 import { TWO_STAGE_PIPELINE } from '../helpers/lockPipeline.js';
-import { objectFile } from '../helpers/trackFixture.js';
+import { removeObject, repoCache } from '../helpers/storeObjects.js';
 
 const PIPELINE = TWO_STAGE_PIPELINE;
 
@@ -62,7 +62,7 @@ describe('diff, ls, fsck and status see the pipeline outputs cairn.lock records'
 
   it('fsck and status report an output object missing from the cache, with the stage and what fixes it', async () => {
     const oid = hashBuffer('two\nb\n');
-    rmSync(objectFile(dir, oid), { force: true });
+    removeObject(repoCache(dir), oid);
     const fsck = await run(['fsck', '--json']);
     assert.equal(fsck.code, 4, fsck.stderr);
     assert.deepEqual(JSON.parse(fsck.stdout).missing, [{ oid, path: 'model.pkl', stage: 'train' }]);

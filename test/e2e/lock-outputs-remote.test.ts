@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cairn, sh, tempGitRepo, writeTree } from '../helpers/cli.js';
+import { storedOids } from '../helpers/storeObjects.js';
 
 // Two stages: prep writes a folder, train writes the model and a scratch file that stays local (push: false).
 const PIPELINE = `stages:
@@ -20,8 +21,7 @@ const PIPELINE = `stages:
 
 /** The objects a local-directory remote holds, as oids. */
 function remoteOids(store: string): Set<string> {
-  if (!existsSync(path.join(store, 'objects'))) return new Set();
-  return new Set(sh(store, 'find objects -type f').split('\n').filter(Boolean).map((f) => f.split('/').slice(-2).join('')));
+  return new Set(storedOids(store));
 }
 
 function lockOid(root: string, out: string): string {

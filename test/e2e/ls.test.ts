@@ -3,8 +3,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cairn, sh, tempGitRepo } from '../helpers/cli.js';
-import { objectFile, trackFixture } from '../helpers/trackFixture.js';
+import { trackFixture } from '../helpers/trackFixture.js';
 import { hashBuffer } from '../../src/core/hash.js';
+import { removeObject, repoCache } from '../helpers/storeObjects.js';
 
 describe('cairn ls', () => {
   const repo = tempGitRepo();
@@ -80,7 +81,7 @@ describe('cairn ls', () => {
   });
 
   it('says when a directory cannot be expanded because its tree is not in the cache', async () => {
-    rmSync(objectFile(repo.dir, dataV1), { force: true });
+    removeObject(repoCache(repo.dir), dataV1);
     const r = await cairn(repo.dir, ['ls', '-R', 'v1', '--json'], repo.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`tree object ${dataV1} of data is missing`));

@@ -96,13 +96,37 @@ describe('layout 2 cache: small objects in packs', () => {
     assert.deepEqual(json.corrupt.map((c: { oid: string }) => c.oid), [oid]);
     const text = await cairn(repo.dir, ['fsck'], env);
     assert.match(text.stdout, new RegExp(`damaged pack: packs/${name}\\.pack`));
+    const inPack = decodeIndex(readFileSync(path.join(cache, 'packs', `${name}.idx`)), name).count;
     const fix = await cairn(repo.dir, ['fsck', '--repair', '--json'], env);
     assert.equal(fix.code, 6);
     assert.ok(!existsSync(packFile));
-    assert.deepEqual(JSON.parse(fix.stdout).packs.quarantined.map((q: { file: string }) => q.file), [`packs/${name}.idx`, `packs/${name}.pack`]);
+    const fixed = JSON.parse(fix.stdout);
+    assert.deepEqual(fixed.packs.quarantined.map((q: { file: string }) => q.file), [`packs/${name}.idx`, `packs/${name}.pack`]);
+    assert.equal(fixed.packs.salvaged, inPack - 1, 'every intact object of the damaged pack was kept');
     const after = await cairn(repo.dir, ['fsck', '--json'], env);
-    assert.equal(after.code, 4, 'the objects of the quarantined pack are now missing, to be pulled');
-    assert.ok(JSON.parse(after.stdout).missing.some((m: { oid: string }) => m.oid === oid));
+    assert.equal(after.code, 4, 'the one corrupt object is now missing, to be pulled');
+    assert.deepEqual(JSON.parse(after.stdout).missing.map((m: { oid: string }) => m.oid), [oid]);
+    assert.equal(JSON.parse(after.stdout).packs.damaged.length, 0);
+  });
+
+  it('a damaged index with intact objects: --repair rebuilds the pack in place and loses nothing', async () => {
+    // Put f5.txt back (the quarantine above took it), then break one index's checksum.
+    writeFileSync(path.join(repo.dir, 'data', 'part-5', 'f5.txt'), files['part-5/f5.txt']);
+    assert.equal((await cairn(repo.dir, ['add', 'data'], env)).code, 0);
+    const idx = path.join(cache, 'packs', packNames(cache, 'idx').sort()[0]);
+    chmodSync(idx, 0o644);
+    const bytes = readFileSync(idx);
+    bytes[bytes.length - 1] ^= 0x01;
+    writeFileSync(idx, bytes);
+    const fix = await cairn(repo.dir, ['fsck', '--repair', '--json'], env);
+    assert.equal(fix.code, 6, fix.stdout);
+    const json = JSON.parse(fix.stdout);
+    assert.equal(json.packs.damaged.length, 1);
+    assert.deepEqual(json.packs.quarantined, [], 'nothing to quarantine: every object was intact');
+    assert.ok(json.packs.salvaged > 0);
+    const after = await cairn(repo.dir, ['fsck', '--json'], env);
+    assert.equal(after.code, 0, after.stdout);
+    assert.deepEqual(JSON.parse(after.stdout).missing, []);
   });
 });
 

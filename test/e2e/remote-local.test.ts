@@ -4,12 +4,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cairn, sh, tempGitRepo, writeTree } from '../helpers/cli.js';
 import { track } from '../helpers/track.js';
+import { corruptObject, hasObject, repoCache, storedOids } from '../helpers/storeObjects.js';
 
-function objectFiles(root: string): string[] {
-  const base = path.join(root, 'objects');
-  if (!existsSync(base)) return [];
-  return readdirSync(base).flatMap((p) => readdirSync(path.join(base, p)).filter((n) => !n.startsWith('.')).map((n) => p + n));
-}
+/** The objects a directory remote holds (loose or packed), as oids. */
+const objectFiles = storedOids;
 
 describe('cairn remote (configuration)', () => {
   const repo = tempGitRepo();
@@ -140,17 +138,15 @@ describe('cairn push / pull through a local directory', () => {
     after(() => c.cleanup());
     sh(path.dirname(c.dir), `rm -rf repo && git clone -q ${a.dir} repo`, c.env);
     const oid = readFileSync(path.join(a.dir, 'model.bin.cairn'), 'utf8').match(/oid: (\w+)/)![1];
-    const obj = path.join(store, 'objects', oid.slice(0, 2), oid.slice(2));
-    chmodSync(obj, 0o644);
-    writeFileSync(obj, 'evil');
+    corruptObject(store, oid, 'evil');
     const r = await cairn(c.dir, ['pull'], c.env);
     assert.equal(r.code, 6, r.stderr);
     assert.match(r.stderr, /model\.bin/);
     assert.match(r.stderr, /does not match its object id/);
     assert.ok(!existsSync(path.join(c.dir, 'model.bin')), 'the workspace did not get the bad file');
-    assert.ok(!existsSync(path.join(c.dir, '.cairn/cache/objects', oid.slice(0, 2), oid.slice(2))), 'the cache did not get it');
+    assert.ok(!hasObject(repoCache(c.dir), oid), 'the cache did not get it');
     assert.equal(readFileSync(path.join(c.dir, 'data/labels.csv'), 'utf8'), files['data/labels.csv'], 'good paths were checked out');
-    writeFileSync(obj, 'weights');
+    corruptObject(store, oid, 'weights'); // mended for the tests after this one
   });
 
   it('refuses unknown targets, bad -j and read-only remotes, changing nothing', async () => {
@@ -187,7 +183,7 @@ describe('cairn push / pull through a local directory', () => {
     assert.equal(p.code, 0, p.stderr);
     assert.equal(JSON.parse(p.stdout).runCache.entries, 1);
     assert.ok(existsSync(path.join(b.dir, '.cairn/cache/runs/ab/entry.json')));
-    assert.ok(existsSync(path.join(b.dir, '.cairn/cache/objects', oid.slice(0, 2), oid.slice(2))));
+    assert.ok(hasObject(repoCache(b.dir), oid));
   });
 });
 

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cairn, sh, tempGitRepo } from '../helpers/cli.js';
-import { objectFile, trackFixture } from '../helpers/trackFixture.js';
+import { trackFixture } from '../helpers/trackFixture.js';
+import { hasObject, repoCache } from '../helpers/storeObjects.js';
 
 describe('cairn remove', () => {
   const repo = tempGitRepo();
@@ -24,7 +25,7 @@ describe('cairn remove', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!existsSync(path.join(repo.dir, 'model.bin.cairn')));
     assert.ok(existsSync(path.join(repo.dir, 'model.bin')));
-    assert.ok(existsSync(objectFile(repo.dir, modelOid)));
+    assert.ok(hasObject(repoCache(repo.dir), modelOid));
     assert.equal(readFileSync(path.join(repo.dir, '.gitignore'), 'utf8'), '/data\n/other.bin\n*.log\n');
     assert.match(r.stdout, /git add model\.bin\.cairn \.gitignore/);
   });

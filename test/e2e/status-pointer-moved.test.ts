@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { hashBuffer } from '../../src/core/hash.js';
 import { cairn, sh, tempDir, writeTree } from '../helpers/cli.js';
 import { cairnRepo } from '../helpers/dataRepo.js';
-import { objectFile } from '../helpers/trackFixture.js';
+import { removeObject, repoCache } from '../helpers/storeObjects.js';
 
 describe('status tells a pointer that moved under the data from the user\'s own edits', async () => {
   const repo = await cairnRepo();
@@ -54,7 +54,7 @@ describe('status tells a pointer that moved under the data from the user\'s own 
       assert.deepEqual(json.data.paths.map((p: { path: string; recorded: boolean }) => [p.path, p.recorded]), [['data', true], ['model.bin', true]]);
 
       // The older version's objects gone from this cache: then the fix is pull.
-      rmSync(objectFile(repo.dir, hashBuffer('m1')), { force: true });
+      removeObject(repoCache(repo.dir), hashBuffer('m1'));
       const gone = await repo.run(['status', 'model.bin']);
       assert.match(gone.stdout, /model\.bin: holds data cairn recorded before.*fetch and restore with `cairn pull model\.bin`/);
       assert.equal((await repo.run(['pull'])).code, 0);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sh, writeTree } from '../helpers/cli.js';
 import { cairnRepo } from '../helpers/dataRepo.js';
+import { objectBytes, removeObject, repoCache } from '../helpers/storeObjects.js';
 
 describe('cairn status', async () => {
   const repo = await cairnRepo();
@@ -61,7 +62,7 @@ describe('cairn status', async () => {
     rmSync(path.join(repo.dir, 'data'), { recursive: true });
     const pointer = readFileSync(path.join(repo.dir, 'model.bin.cairn'), 'utf8');
     const oid = /oid: (\w+)/.exec(pointer)![1];
-    sh(repo.dir, `rm -f .cairn/cache/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
+    removeObject(repoCache(repo.dir), oid);
     const r = await repo.run(['status', '--exit-code']);
     assert.equal(r.code, 13);
     assert.match(r.stdout, /data: missing from the workspace \(restore with `cairn checkout data`\)/);
@@ -90,9 +91,10 @@ describe('cairn status', async () => {
     assert.equal((await repo.run(['status', '--exit-code'])).code, 0);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal((await repo.run(['status', '--exit-code'])).code, 0, 'clean twice: the second run can use the snapshot');
-    const tree = JSON.parse(sh(repo.dir, `cat .cairn/cache/objects/$(sed -n 's/^oid: \\(..\\)/\\1\\//p' data.cairn)`));
+    const treeOid = /oid: (\w+)/.exec(readFileSync(path.join(repo.dir, 'data.cairn'), 'utf8'))![1];
+    const tree = JSON.parse(objectBytes(repoCache(repo.dir), treeOid).toString('utf8'));
     const oid: string = tree.entries[0].oid;
-    sh(repo.dir, `rm -f .cairn/cache/objects/${oid.slice(0, 2)}/${oid.slice(2)}`);
+    removeObject(repoCache(repo.dir), oid);
     const r = await repo.run(['status', '--exit-code', 'data', '--json']);
     assert.equal(r.code, 13);
     assert.deepEqual(JSON.parse(r.stdout).data.paths[0].notInCache, [`data/${tree.entries[0].path}`]);

@@ -20,6 +20,7 @@ export async function run(ctx: CliContext, _args: string[], opts: Record<string,
   for (const u of result.unreadableTrees) text.push(`unreadable tree: ${u.path} (${u.oid}, ${u.reason}); its files were not checked`);
   for (const c of result.chunked) text.push(`${c.reason} chunked file: ${c.oid}: ${c.message}${opts.repair ? ' (ref dropped: `cairn pull` fetches it again)' : ''}`);
   for (const p of result.packs.damaged) text.push(`damaged pack: packs/${p.pack}.pack (${p.problem})`);
+  if (result.packs.salvaged) text.push(`salvaged: ${result.packs.salvaged} intact object(s) of damaged packs, copied into a new pack`);
   for (const q of result.packs.quarantined) text.push(`quarantined: ${q.file} -> ${q.to}`);
   for (const q of result.quarantined) text.push(`quarantined: ${q.oid} -> ${q.to}`);
   const summary = [...(text.length ? [''] : []), `Checked ${result.checked} object(s), ${formatBytes(result.checkedBytes)}`];

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import { readChunkRefSync } from './chunkRefs.js';
 import { loadManifestSync } from './assembleChunked.js';
+import { locateObject } from '../packs/locateObject.js';
 
 /** An object of the cache with its size on disk. */
 export interface StoredObject {
@@ -14,9 +14,13 @@ export interface StoredObject {
  * chunks (stored chunked); null when neither is there. A damaged manifest counts as the manifest alone.
  */
 export function storedObjectsOf(cacheDir: string, fileOid: string): StoredObject[] | null {
+  // A loose object's size on disk, or a packed one's bytes in its pack (layout 2).
   const sizeOf = (oid: string) => {
+    const loc = locateObject(cacheDir, oid);
+    if (!loc) return null;
+    if (loc.kind === 'packed') return loc.length;
     try {
-      return statSync(path.join(cacheDir, 'objects', oid.slice(0, 2), oid.slice(2))).size;
+      return statSync(loc.file).size;
     } catch {
       return null;
     }

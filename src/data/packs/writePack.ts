@@ -46,7 +46,7 @@ function fsyncDir(dir: string): void {
  * pointer names these objects) makes it durable. With `durableIndex` (callers that delete other copies next: migrate,
  * repack) the index is fsync'd too. Returns the pack's name and parsed index.
  */
-export function writePackSync(root: string, entries: PackEntry[], options: { durableIndex?: boolean } = {}): { name: string; index: PackIndex } {
+export function writePackSync(root: string, entries: PackEntry[], options: { durableIndex?: boolean; replace?: boolean } = {}): { name: string; index: PackIndex } {
   const dir = path.join(root, PACKS_DIR);
   mkdirSync(dir, { recursive: true });
   const pack = encodePack(entries);
@@ -54,8 +54,9 @@ export function writePackSync(root: string, entries: PackEntry[], options: { dur
   const packPath = packFile(root, pack.name, 'pack');
   const idxPath = packFile(root, pack.name, 'idx');
   // Same name, same bytes: another writer made this very pack already.
-  if (!existsSync(packPath)) writeRenamed(packPath, pack.bytes, true);
-  if (!existsSync(idxPath)) {
+  // `replace` (fsck's salvage) rewrites a pack of this name that is on disk but damaged.
+  if (options.replace || !existsSync(packPath)) writeRenamed(packPath, pack.bytes, true);
+  if (options.replace || !existsSync(idxPath)) {
     fsyncDir(dir);
     writeRenamed(idxPath, idxBytes, options.durableIndex === true);
     if (options.durableIndex) fsyncDir(dir);
