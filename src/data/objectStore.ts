@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { tempPathFor } from '../core/atomicWrite.js';
 import { CairnError, fromSystemError } from '../core/errors.js';
 import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
+import { loadManifestSync } from './chunks/assembleChunked.js';
 import { readChunked, writeChunkedTo } from './chunks/chunkedManifest.js';
 import { hasChunkRefSync } from './chunks/chunkRefs.js';
 import { CACHE_LAYOUT_VERSION, OBJECTS_DIR, objectPath, oidFromRelPath } from './objectPath.js';
@@ -52,10 +53,16 @@ export class ObjectStore {
     }
   }
 
-  /** The object's size, or null when it is in neither a loose file nor a pack. */
+  /** The object's size, or null when the store has it neither loose, nor packed, nor as chunks. */
   async size(oid: string): Promise<number | null> {
     const loc = locateObject(this.root, oid);
-    if (!loc) return null;
+    if (!loc) {
+      try {
+        return hasChunkRefSync(this.root, oid) ? (loadManifestSync(this.root, oid)?.size ?? null) : null;
+      } catch {
+        return null; // a damaged manifest: fsck names it
+      }
+    }
     if (loc.kind === 'packed') return loc.length;
     const st = await fs.stat(loc.file).catch(() => null);
     return st ? st.size : null;
@@ -138,7 +145,9 @@ export class ObjectStore {
 
   /** Copies a file into the store under `oid`, verifying the bytes as they are copied. */
   async putFile(src: string, oid: string): Promise<{ size: number; stored: boolean }> {
-    if (await this.has(oid)) return { size: (await fs.stat(this.path(oid))).size, stored: false };
+    // Present loose, packed or chunked: its size is whichever of those it is.
+    const size = await this.size(oid);
+    if (size !== null) return { size, stored: false };
     return this.putStream(createReadStream(src, { highWaterMark: 1 << 20 }), oid, src);
   }
 
@@ -174,7 +183,6 @@ export class ObjectStore {
     }
   }
 
-  /** Copies an object's bytes to a new file `dest`; a file stored chunked is assembled and verified on the way. */
   /** Re-hashes an object and says whether it is intact. */
   async verify(oid: string): Promise<ObjectHealth> {
     const hash = createHash(HASH_ALGORITHM);

@@ -95,7 +95,7 @@ describe('http remote from the command line', () => {
         const push = await cairn(cwd, ['push', '-r', 'disk'], env);
         assert.equal(push.code, 0, push.stderr);
       },
-      objectFile: (oid) => path.join(served, objectRelPath(oid)),
+      storeDir: served,
     });
   });
 });

@@ -194,7 +194,7 @@ describe('sftp remote from the command line', () => {
         const r = await cairn(cwd, ['remote', 'add', '-d', 'origin', s.url('exchange')], env);
         assert.equal(r.code, 0, r.stderr);
       },
-      objectFile: (oid) => path.join(s.dataDir, 'exchange', objectRelPath(oid)),
+      storeDir: path.join(s.dataDir, 'exchange'),
     });
   });
 

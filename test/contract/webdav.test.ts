@@ -3,7 +3,6 @@ import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CairnError } from '../../src/core/errors.js';
-import { objectRelPath } from '../../src/data/objectPath.js';
 import { WebdavRemote } from '../../src/remote/webdavRemote.js';
 import { startApacheDav } from '../helpers/apache.js';
 import { oidOf, runRemoteContract } from './remoteContract.js';
@@ -126,7 +125,7 @@ describe('webdav remote from the command line', () => {
         assert.doesNotMatch(committed, new RegExp(a.password));
       },
       configureClone: setPassword,
-      objectFile: (oid) => path.join(a.secureDir, 'exchange', objectRelPath(oid)),
+      storeDir: path.join(a.secureDir, 'exchange'),
     });
   });
 

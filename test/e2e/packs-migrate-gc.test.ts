@@ -34,8 +34,12 @@ function runKilled(cwd: string, args: string[], env: Record<string, string>, ms:
   });
 }
 
+// These start from layout 1 caches and remotes, whatever layout new caches get by default.
+const LAYOUT1 = { CAIRN_CACHE_LAYOUT: '1' };
+
 describe('cairn cache migrate: layout 1 to layout 2 in place', () => {
   const repo = tempGitRepo();
+  Object.assign(repo.env, LAYOUT1);
   const remote = tempDir('cairn-migrate-remote-');
   after(() => {
     repo.cleanup();
@@ -69,7 +73,7 @@ describe('cairn cache migrate: layout 1 to layout 2 in place', () => {
   it('a migration killed at any point loses nothing, and a rerun finishes it', { timeout: 120_000 }, async () => {
     const other = tempGitRepo();
     after(() => other.cleanup());
-    const env = testEnv(other.home);
+    const env = testEnv(other.home, LAYOUT1);
     assert.equal((await cairn(other.dir, ['init'], env)).code, 0);
     const mine = writeFiles(other.dir, 3000, 'kill');
     assert.equal((await cairn(other.dir, ['add', 'data'], env)).code, 0);

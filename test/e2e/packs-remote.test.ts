@@ -62,6 +62,7 @@ describe('layout 2 remote in a directory: push moves packs, a single-file pull i
 
   it('a clone with a layout 1 cache pulls one file by a ranged read, then everything byte for byte', async () => {
     b = tempGitRepo();
+    Object.assign(b.env, { CAIRN_CACHE_LAYOUT: '1' });
     sh(b.dir, `git fetch -q ${a.dir} main && git reset -q --hard FETCH_HEAD`, b.env);
     const one = await cairn(b.dir, ['pull', 'one.txt', '--verbose'], b.env);
     assert.equal(one.code, 0, one.stderr);

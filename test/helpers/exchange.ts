@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cairn, sh, tempDir, testEnv, writeTree } from './cli.js';
+import { corruptObject, hasObject, objectBytes, repoCache } from './storeObjects.js';
 
 export interface ExchangeSetup {
   /** Configures the remote in the first clone (`cairn remote add -d` and `modify` calls); the config is committed. */
@@ -10,8 +11,8 @@ export interface ExchangeSetup {
   configureClone?(cwd: string, env: Record<string, string>): Promise<void>;
   /** For a read-only remote: how the first clone's objects get to it (e.g. a push to the directory nginx serves). */
   publish?(cwd: string, env: Record<string, string>): Promise<void>;
-  /** The file on the server's disk holding object `oid` (for the corruption check). */
-  objectFile(oid: string): string;
+  /** The folder on the server's disk that holds the remote's objects, loose or packed (for the corruption check). */
+  storeDir: string;
   home: string;
 }
 
@@ -61,18 +62,16 @@ export async function checkTwoClonesExchange(setup: ExchangeSetup): Promise<void
     const c = path.join(tmp.dir, 'c');
     sh(tmp.dir, `git clone -q ${origin} c`, env);
     await setup.configureClone?.(c, env);
-    const file = setup.objectFile(oid);
-    const good = readFileSync(file);
-    chmodSync(file, 0o644);
-    writeFileSync(file, 'tampered');
+    const good = objectBytes(setup.storeDir, oid).toString('latin1');
+    corruptObject(setup.storeDir, oid, 'tampered');
     try {
       const bad = await cairn(c, ['pull', 'model.bin'], env);
       assert.equal(bad.code, 6, bad.stderr);
       assert.match(bad.stderr, /model\.bin/);
       assert.ok(!existsSync(path.join(c, 'model.bin')));
-      assert.ok(!existsSync(path.join(c, '.cairn', 'cache', 'objects', oid.slice(0, 2), oid.slice(2))));
+      assert.ok(!hasObject(repoCache(c), oid));
     } finally {
-      writeFileSync(file, good);
+      corruptObject(setup.storeDir, oid, good);
     }
     mkdirSync(path.join(tmp.dir, 'done'));
   } finally {
