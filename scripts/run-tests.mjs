@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 
-/** The cache layout new caches get when nothing says otherwise (src/data/objectStore.ts, CACHE_LAYOUT_VERSION). */
-const DEFAULT_LAYOUT = '1';
+/** The layout new caches get when nothing says otherwise (DEFAULT_NEW_LAYOUT in src/data/packs/cacheLayout.ts). */
+const DEFAULT_LAYOUT = '2';
 const OTHER_LAYOUT = DEFAULT_LAYOUT === '1' ? '2' : '1';
-const BOTH_LAYOUTS = /^\/\/ cairn-test: both-layouts$/m;
+const BOTH_LAYOUTS = /^\/\/ cairn-test: both-layouts\b/m;
 
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {

@@ -2,7 +2,10 @@ import path from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { isOid } from '../core/hash.js';
 
-/** Version of the cache and local-remote layout; a future layout can live beside this one under a new marker. */
+/**
+ * The layout marker a store gets when whoever creates it names none: 1, loose objects only (a directory remote's own
+ * store, for one). A repository's cache is created in `newCacheLayout(config)` instead (2 unless configured).
+ */
 export const CACHE_LAYOUT_VERSION = 1;
 export const OBJECTS_DIR = 'objects';
 

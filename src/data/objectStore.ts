@@ -23,14 +23,15 @@ const READ_ONLY = 0o444;
  * nothing more. Objects are written to a temp name and renamed, so a final name always holds complete bytes.
  */
 export class ObjectStore {
-  constructor(readonly root: string) {}
+  /** `newLayout`: the layout this store is created with if it does not exist yet (an existing one keeps its own). */
+  constructor(readonly root: string, private readonly options: { newLayout?: LayoutVersion } = {}) {}
 
   path(oid: string): string {
     return objectPath(this.root, oid);
   }
 
   /** Creates the layout marker on first use (`version` for a new store only), so layouts can be told apart. */
-  async ensureLayout(version: LayoutVersion = CACHE_LAYOUT_VERSION): Promise<void> {
+  async ensureLayout(version: LayoutVersion = this.options.newLayout ?? CACHE_LAYOUT_VERSION): Promise<void> {
     await fs.mkdir(path.join(this.root, OBJECTS_DIR), { recursive: true });
     const marker = path.join(this.root, 'LAYOUT');
     try {

@@ -18,6 +18,7 @@ import { flushCache, flushInBackground, prepareCache } from './prepareCache.js';
 import { StateIndex, stateMatches, type StateEntry } from './stateIndex.js';
 import { treeOid, type TreeEntry } from './tree.js';
 import { walkWorkspace, type WalkCollect, type WalkEntry } from './walkWorkspace.js';
+import { newCacheLayout } from './packs/cacheLayout.js';
 
 /** File-system timestamps move in coarse ticks (a few ms); writes this close to a scan may not change the mtime. */
 const RACY_MS = 20;
@@ -135,7 +136,7 @@ export async function scanPath(
     const stats = files.map((f) => f.stat);
     const work: number[] = [];
     const relink: number[] = [];
-    if (options.store) await prepareCache(repo.cacheDir, repo.config.cache.layout);
+    if (options.store) await prepareCache(repo.cacheDir, newCacheLayout(repo.config.cache));
     const inCache = options.store && !links.length ? cachePresence(repo.cacheDir, files.length) : null;
     for (let i = 0; i < files.length; i++) {
       const hit = known.get(keyOf(files[i]));

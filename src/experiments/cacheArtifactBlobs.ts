@@ -1,11 +1,10 @@
 import { CairnError } from '../core/errors.js';
 import { hashFileStream } from '../core/hash.js';
-import { ObjectStore } from '../data/objectStore.js';
+import type { ObjectStore } from '../data/objectStore.js';
 import type { ArtifactBlobs } from '../tracking/trackingStore.js';
 
 /** Run artifacts stored as objects of the repository's cache (tracking does not import data; the experiments layer joins them). */
-export function cacheArtifactBlobs(cacheDir: string): ArtifactBlobs {
-  const objects = new ObjectStore(cacheDir);
+export function cacheArtifactBlobs(objects: ObjectStore): ArtifactBlobs {
   return {
     async put(file) {
       await objects.ensureLayout();
@@ -16,7 +15,7 @@ export function cacheArtifactBlobs(cacheDir: string): ArtifactBlobs {
     },
     async open(oid) {
       if (!(await objects.has(oid))) {
-        throw new CairnError('NOT_FOUND', `artifact object ${oid} is not in the cache ${cacheDir}`, { hint: 'fetch it with `cairn pull`, if a remote has it' });
+        throw new CairnError('NOT_FOUND', `artifact object ${oid} is not in the cache ${objects.root}`, { hint: 'fetch it with `cairn pull`, if a remote has it' });
       }
       return objects.open(oid);
     },

@@ -5,6 +5,7 @@ import { artifactBlobsFor } from '../tracking/http/serverBlobs.js';
 import { openTrackingStore } from '../tracking/openTrackingStore.js';
 import { cacheArtifactBlobs } from './cacheArtifactBlobs.js';
 import { createRunRecorder, type RunRecorder } from './recordRuns.js';
+import { cacheStore } from '../data/cacheStore.js';
 
 /**
  * The run recorder of a repository's store (its `tracking.uri`, else `.cairn/tracking.db`), or null when
@@ -17,7 +18,7 @@ export function repoRecorder(repo: Repo, where: Repo, ctx: RunContext, options: 
     ...options,
     user,
     experiment: repo.config.tracking.experiment,
-    blobs: artifactBlobsFor({ uri: repo.config.tracking.uri, env: ctx.env, local: cacheArtifactBlobs(repo.cacheDir) })!,
+    blobs: artifactBlobsFor({ uri: repo.config.tracking.uri, env: ctx.env, local: cacheArtifactBlobs(cacheStore(repo)) })!,
     store: () => openTrackingStore({ uri: repo.config.tracking.uri, cairnDir: repo.cairnDir, cwd: ctx.cwd, user, env: ctx.env }),
   });
 }

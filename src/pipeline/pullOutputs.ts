@@ -1,6 +1,5 @@
 import type { RunContext } from '../core/context.js';
 import type { Repo } from '../core/repo.js';
-import { ObjectStore } from '../data/objectStore.js';
 import { downloadItems } from '../remote/downloadObjects.js';
 import { openRemote } from '../remote/openRemote.js';
 import { defaultJobs } from '../remote/pushPull.js';
@@ -9,6 +8,7 @@ import { pullRunCache } from '../remote/runCacheSync.js';
 import type { TransferItem } from '../remote/transfer.js';
 import type { LockFile } from './lockFile.js';
 import type { Stage } from './types.js';
+import { cacheStore } from '../data/cacheStore.js';
 
 export interface PullOutputsReport {
   remote: string;
@@ -41,7 +41,7 @@ export async function pullStageOutputs(repo: Repo, ctx: RunContext, stages: Stag
   const remote = await openRemote(repo, spec.name, ctx);
   try {
     const options = { jobs: defaultJobs(spec.url, spec.options), ctx };
-    const result = await downloadItems(new ObjectStore(repo.cacheDir), remote, lockedOutputItems(stages, lock), options);
+    const result = await downloadItems(cacheStore(repo), remote, lockedOutputItems(stages, lock), options);
     const runs = await pullRunCache(repo, remote, options);
     return {
       remote: spec.name, transferred: result.transferred, present: result.present,

@@ -16,6 +16,7 @@ import type { TransferItem } from '../remote/transfer.js';
 import { uploadItems } from '../remote/uploadObjects.js';
 import { withCopyLinks } from './copyIntoCache.js';
 import type { Stage } from './types.js';
+import { cacheStore } from '../data/cacheStore.js';
 
 /**
  * `--via-remote`, for clusters whose nodes share no file system with cairn: data goes through the default remote.
@@ -89,7 +90,7 @@ export async function receiveStageInputs(repo: Repo, ctx: RunContext, batch: str
 }
 
 async function fetchAndRestore(repo: Repo, ctx: RunContext, remote: Remote, jobs: number, entries: Array<PathEntry & { cache: boolean }>): Promise<void> {
-  const result = await downloadItems(new ObjectStore(repo.cacheDir), remote, entries.map(item), { jobs, ctx });
+  const result = await downloadItems(cacheStore(repo), remote, entries.map(item), { jobs, ctx });
   if (result.failed.length) throw transferError('could not fetch from the remote', result.failed);
   for (const e of entries) {
     const abs = path.join(repo.root, e.path);

@@ -10,6 +10,7 @@ import type { TreeEntry } from '../data/tree.js';
 import { fetchSource } from './fetchSource.js';
 import { forEachLimit } from './forEachLimit.js';
 import { findSourceTarget, normalizeSourcePath, openSourceRepo, type SourceRepo } from './sourceRepo.js';
+import { cacheStore } from '../data/cacheStore.js';
 
 /** Parallel file copies out of the cache: enough to keep a disk busy without exhausting file handles. */
 const COPY_JOBS = 16;
@@ -87,7 +88,7 @@ export async function getData(options: GetOptions): Promise<GetResult> {
   const scratch = repo ? null : await fs.mkdtemp(path.join(os.tmpdir(), 'cairn-get-'));
   try {
     const tmpRoot = repo ? repo.tmpDir : scratch!;
-    const store = new ObjectStore(repo ? repo.cacheDir : path.join(scratch!, 'cache'));
+    const store = repo ? cacheStore(repo) : new ObjectStore(path.join(scratch!, 'cache'));
     let source = await openSourceRepo({ url: options.url, rev: options.resolve ? undefined : options.rev, tmpRoot, cwd: ctx.cwd });
     try {
       if (options.resolve) {

@@ -5,7 +5,6 @@ import { CairnError, redactSecrets } from '../core/errors.js';
 import type { Repo } from '../core/repo.js';
 import { withRepoLock } from '../core/repoLock.js';
 import { addToGitignore } from '../data/gitignore.js';
-import { ObjectStore } from '../data/objectStore.js';
 import { pointerFor } from '../data/addPaths.js';
 import { findPointers } from '../data/findPointers.js';
 import { checkAgainstTracked, resolveUserPath } from '../data/pathRules.js';
@@ -15,6 +14,7 @@ import { checkNotStageOutput, type StageOutput } from '../data/stageOutputs.js';
 import { fetchSource, type FetchedSource } from './fetchSource.js';
 import type { GetOptions } from './getData.js';
 import { findSourceTarget, isRemoteGitUrl, normalizeSourcePath, openSourceRepo } from './sourceRepo.js';
+import { cacheStore } from '../data/cacheStore.js';
 
 /** The same inputs as `cairn get`: a source URL, a path in it, an optional rev and output (here inside the workspace). */
 export type ImportOptions = GetOptions & {
@@ -74,7 +74,7 @@ async function bring(repo: Repo, abs: string, options: { url: string; resolveFro
   try {
     if (options.skipIfCommit === source.commit) return { commit: source.commit, unchanged: true as const };
     const target = await findSourceTarget(source, options.rel);
-    const fetched = await fetchSource(new ObjectStore(repo.cacheDir), source, target, options.rel, { jobs: options.jobs, ctx: options.ctx });
+    const fetched = await fetchSource(cacheStore(repo), source, target, options.rel, { jobs: options.jobs, ctx: options.ctx });
     await restorePath(repo, abs, fetched.info, { ...options.ctx, force: options.force });
     const recorded: PointerSource = { url: options.recordUrl, path: options.rel, ...(options.rev ? { rev: options.rev } : {}), commit: source.commit };
     return { commit: source.commit, unchanged: false as const, fetched, recorded };

@@ -14,6 +14,7 @@ import { pullRunCache, pushRunCache, type RunCacheSyncResult } from './runCacheS
 import { itemsFromPointers, selectPointers, type TransferScope } from './selectItems.js';
 import { failureError, summaryLine, type TransferFailure, type TransferOptions, type TransferResult } from './transfer.js';
 import { uploadItems } from './uploadObjects.js';
+import { cacheStore } from '../data/cacheStore.js';
 
 export interface TransferRequest extends TransferScope {
   /** Remote name; the default remote when absent. */
@@ -108,7 +109,7 @@ export async function fetch(repo: Repo, request: TransferRequest, ctx: RunContex
 async function fetchObjects(repo: Repo, request: TransferRequest, ctx: RunContext): Promise<TransferReport & { complete: TransferResult['complete'] }> {
   const pointers = await selectPointers(repo, ctx.cwd, request);
   return withRemote(repo, request, ctx, (remote, options) => withRepoLock(repo.tmpDir, {}, async () => {
-    const result = await downloadItems(new ObjectStore(repo.cacheDir), remote, itemsFromPointers(pointers), options);
+    const result = await downloadItems(cacheStore(repo), remote, itemsFromPointers(pointers), options);
     const runs = request.runCache ? await pullRunCache(repo, remote, options) : undefined;
     const all = merge(result, runs?.objects);
     return { ...report(remote, 'fetched', 'in the cache', all, runs), complete: result.complete };

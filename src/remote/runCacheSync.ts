@@ -9,6 +9,7 @@ import { downloadItems } from './downloadObjects.js';
 import type { Remote } from './remote.js';
 import type { TransferItem, TransferOptions, TransferResult } from './transfer.js';
 import { uploadItems } from './uploadObjects.js';
+import { cacheStore } from '../data/cacheStore.js';
 
 /** Run-cache entries live in `<cache>/runs/**` locally and under `meta/runs/` on a remote, with the same relative keys. */
 const RUNS = 'runs';
@@ -103,7 +104,7 @@ export async function pullRunCache(repo: Repo, remote: Remote, options: Transfer
       skipped.push({ key, reason: `not valid JSON: ${(err as Error).message}` });
     }
   }
-  const objects = entries.size ? await downloadItems(new ObjectStore(repo.cacheDir), remote, [...entries.values()].flat(), options) : emptyResult();
+  const objects = entries.size ? await downloadItems(cacheStore(repo), remote, [...entries.values()].flat(), options) : emptyResult();
   const ready = entriesWithAllObjects(entries, objects, skipped);
   for (const key of ready) {
     const file = path.join(repo.cacheDir, ...key.split('/'));

@@ -1,3 +1,4 @@
+// cairn-test: both-layouts (scripts/run-tests.mjs runs this file on cache layouts 2 and 1)
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// cairn-test: both-layouts (scripts/run-tests.mjs runs this file on cache layouts 2 and 1)
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

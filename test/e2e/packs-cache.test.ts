@@ -198,3 +198,33 @@ describe('layout 2: kill -9 during pack writes', () => {
     assert.ok(packNames(cache, 'pack').length > 0);
   });
 });
+
+describe('the layout of a new cache', () => {
+  const repo = tempGitRepo();
+  after(() => repo.cleanup());
+  // Whatever layout the suite's knob asks for: this checks the default itself.
+  const env = { ...repo.env };
+  delete env.CAIRN_CACHE_LAYOUT;
+
+  it('is layout 2 by default, layout 1 when cache.link asks for hardlinks first, and an existing cache keeps its own', async () => {
+    assert.equal((await cairn(repo.dir, ['init'], env)).code, 0);
+    writeFileSync(path.join(repo.dir, 'a.txt'), 'a\n');
+    assert.equal((await cairn(repo.dir, ['add', 'a.txt'], env)).code, 0);
+    const cache = path.join(repo.dir, '.cairn', 'cache');
+    assert.equal(readFileSync(path.join(cache, 'LAYOUT'), 'utf8'), 'cairn-objects 2\n');
+    assert.equal(packNames(cache, 'pack').length, 1);
+
+    const linked = path.join(repo.dir, 'linked-cache');
+    const withLinks = { ...env, CAIRN_CACHE_DIR: linked, CAIRN_CACHE_LINK: 'hardlink,copy' };
+    writeFileSync(path.join(repo.dir, 'b.txt'), 'b\n');
+    assert.equal((await cairn(repo.dir, ['add', 'b.txt'], withLinks)).code, 0);
+    assert.equal(readFileSync(path.join(linked, 'LAYOUT'), 'utf8'), 'cairn-objects 1\n');
+    assert.equal(looseCount(linked), 1);
+
+    // The first cache stays layout 2 even when cache.layout now says 1: only new caches follow the setting.
+    writeFileSync(path.join(repo.dir, 'c.txt'), 'c\n');
+    assert.equal((await cairn(repo.dir, ['add', 'c.txt'], { ...env, CAIRN_CACHE_LAYOUT: '1' })).code, 0);
+    assert.equal(readFileSync(path.join(cache, 'LAYOUT'), 'utf8'), 'cairn-objects 2\n');
+    assert.equal(packNames(cache, 'pack').length, 2);
+  });
+});

@@ -1,3 +1,4 @@
+// cairn-test: both-layouts (scripts/run-tests.mjs runs this file on cache layouts 2 and 1)
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cairn, sh, tempDir, tempGitRepo, writeTree } from '../helpers/cli.js';
@@ -49,9 +50,16 @@ describe('cairn repro --executor slurm --via-remote', () => {
 
   it('jobs fetch their deps from the remote and send their outputs back, and cairn records them', async () => {
     assert.equal(existsSync(path.join(node, 'data.txt')), false);
+    // Job files of an earlier cluster, whose job ids restart at 1, are never read as this run's output.
+    const stale = ['cairn-count.1.out', 'cairn-count.2.out'].map((f) => path.join(os.tmpdir(), f));
+    for (const f of stale) writeFileSync(f, 'counted on /somewhere/else\n');
+    after(() => stale.forEach((f) => rmSync(f, { force: true })));
+    const jobFiles = () => readdirSync(os.tmpdir()).filter((n) => /^cairn-(count|report)-[0-9a-f]{8}\./.test(n));
     const r = await cairn(repo.dir, ['repro', '--executor', 'slurm', '--via-remote'], { ...env, CAIRN_NODE_ROOT: node });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`\\[count\\] counted on ${node}`));
+    assert.doesNotMatch(r.stdout, /somewhere/);
+    assert.deepEqual(jobFiles(), [], 'the jobs\' output files in the temp folder are removed once read');
     assert.match(r.stdout, /ran: count, report/);
     // The node got data.txt from the remote, and report's job got count.txt from count's job through it.
     assert.equal(readFileSync(path.join(node, 'data.txt'), 'utf8'), 'one\ntwo\nthree\n');

@@ -24,7 +24,7 @@ export function testEnv(home: string, extra: Record<string, string> = {}): Recor
     GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.invalid',
     NO_COLOR: '1',
     LANG: 'C.UTF-8',
-    // CAIRN_TEST_CACHE_LAYOUT=2 runs the suite with every new cache in layout 2 (small objects in packs).
+    // CAIRN_TEST_CACHE_LAYOUT=1 runs the suite with every new cache in layout 1 (loose objects only; 2 is the default).
     ...(process.env.CAIRN_TEST_CACHE_LAYOUT ? { CAIRN_CACHE_LAYOUT: process.env.CAIRN_TEST_CACHE_LAYOUT } : {}),
     ...extra,
   };

@@ -16,6 +16,7 @@ import { storePath } from '../../src/data/storePath.js';
 import { hashBuffer } from '../../src/core/hash.js';
 import { tempGitRepo, writeTree } from '../helpers/cli.js';
 import { countObjects } from '../helpers/dataRepo.js';
+import { hasObject, removeObject } from '../helpers/storeObjects.js';
 
 describe('the data library (hashPath, storePath, restorePath, findPointers, collectOids)', () => {
   const t = tempGitRepo();
@@ -57,11 +58,12 @@ describe('the data library (hashPath, storePath, restorePath, findPointers, coll
     await new Promise((r) => setTimeout(r, 50));
     assert.equal((await storePath(repo, dir)).stored, 0);
     const victim = (await loadTree(repo, info.oid)).entries[7].oid;
-    rmSync(path.join(repo.cacheDir, 'objects', victim.slice(0, 2), victim.slice(2)), { force: true });
+    removeObject(repo.cacheDir, victim);
+    assert.ok(!hasObject(repo.cacheDir, victim));
     const again = await storePath(repo, dir);
     assert.equal(again.oid, info.oid);
     assert.equal(again.stored, 1);
-    assert.ok(existsSync(path.join(repo.cacheDir, 'objects', victim.slice(0, 2), victim.slice(2))));
+    assert.ok(hasObject(repo.cacheDir, victim));
   });
 
   it('a changed file in an unchanged-looking folder is seen (the snapshot covers every file)', async () => {

@@ -11,6 +11,7 @@ import { openTrackingStore } from '../../tracking/openTrackingStore.js';
 import type { ArtifactBlobs, TrackingStore } from '../../tracking/trackingStore.js';
 import type { CliContext } from '../commandSpec.js';
 import { cacheArtifactBlobs } from '../../experiments/cacheArtifactBlobs.js';
+import { cacheStore } from '../../data/cacheStore.js';
 
 /** The tracking store of the command's repository (or of `tracking.uri` outside one), with what ingestion needs. */
 export interface TrackingSession {
@@ -47,7 +48,7 @@ export async function openTracking(ctx: CliContext): Promise<TrackingSession> {
     store,
     repo,
     // On a server, artifacts also go up to it (by oid); the local cache keeps its copy when there is one.
-    blobs: artifactBlobsFor({ uri: config.tracking.uri, env: ctx.env, local: repo ? cacheArtifactBlobs(repo.cacheDir) : undefined }),
+    blobs: artifactBlobsFor({ uri: config.tracking.uri, env: ctx.env, local: repo ? cacheArtifactBlobs(cacheStore(repo)) : undefined }),
     pendingDir: repo ? path.join(repo.cairnDir, 'tracking', 'pending') : null,
     outboxDir: repo && /^https?:\/\//i.test(config.tracking.uri?.trim() ?? '') ? path.join(repo.cairnDir, 'tracking', 'outbox') : null,
     user,

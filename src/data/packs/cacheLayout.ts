@@ -7,6 +7,18 @@ export type LayoutVersion = 1 | 2;
 /** Objects below this size go into packs in a layout 2 store; larger ones stay loose files (docs/formats.md). */
 export const PACK_THRESHOLD = 64 << 10;
 
+/** The layout new caches get when `cache.layout` is not set. */
+export const DEFAULT_NEW_LAYOUT: LayoutVersion = 2;
+
+/**
+ * The layout a new cache is created with: `cache.layout` when set; else layout 1 when `cache.link` asks for links
+ * first (a hardlink or a symlink needs one file per object, and packed objects are copied), else layout 2. Pure.
+ */
+export function newCacheLayout(cache: { layout?: LayoutVersion; link: readonly string[] }): LayoutVersion {
+  if (cache.layout) return cache.layout;
+  return cache.link[0] === 'hardlink' || cache.link[0] === 'symlink' ? 1 : DEFAULT_NEW_LAYOUT;
+}
+
 export function layoutMarkerText(version: LayoutVersion): string {
   return `cairn-objects ${version}\n`;
 }

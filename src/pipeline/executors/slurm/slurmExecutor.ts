@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { CairnError } from '../../../core/errors.js';
@@ -108,6 +109,8 @@ export function slurmExecutor(options: SlurmExecutorOptions): Executor {
       try {
         failedCmd = job.spec.cmds[Number((await fs.readFile(job.failedFile, 'utf8')).trim())];
       } catch { /* no command failed */ }
+      // In a shared temp folder (--via-remote) the job's files are litter once read; the stage's log keeps the output.
+      if (job.spec.outputDir) await Promise.all([job.output, job.failedFile].map((f) => fs.rm(f, { force: true })));
       outcome = {
         ...end, started: row.node !== '' || job.phase === 'running', tail: job.tail.get(),
         ...(failedCmd ? { failedCmd } : {}),
@@ -172,8 +175,10 @@ export function slurmExecutor(options: SlurmExecutorOptions): Executor {
       await fs.mkdir(path.dirname(spec.logFile), { recursive: true });
       const base = path.join(options.jobDir, safeName(spec.stage));
       const script = `${base}.sh`;
-      // sbatch reads the script here; the job writes its output and failure note where it runs.
-      const onNode = path.join(spec.outputDir ?? options.jobDir, `cairn-${safeName(spec.stage)}`);
+      // sbatch reads the script here; the job writes its output and failure note where it runs. A token per
+      // submission keeps a file of an earlier job with the same id (ids restart with a new controller) from being
+      // read as this job's output.
+      const onNode = path.join(spec.outputDir ?? options.jobDir, `cairn-${safeName(spec.stage)}-${randomBytes(4).toString('hex')}`);
       const failedFile = `${onNode}.%j.failed`;
       await fs.writeFile(script, jobScript(spec, failedFile), { mode: 0o755 });
       const output = `${onNode}.%j.out`;
