@@ -40,7 +40,7 @@ function assembleTo(cache: string, m: Manifest, out: string, hashAside: number):
 // 0: the whole-file digest on a worker thread (the path of large files); Infinity: on this thread.
 for (const [mode, hashAside] of [['a worker thread', 0], ['the calling thread', Infinity]] as const) {
   describe(`assembling a chunked file, hashed on ${mode}`, () => {
-    // 40 MiB: five 8 MiB blocks, more than the worker's ring of three, so slots are reused.
+    // 40 MiB: many more blocks than the worker's ring of three, so slots are reused.
     const data = pseudoRandomBytes(40 * MiB, 21);
 
     it('writes the content byte for byte', (t) => {

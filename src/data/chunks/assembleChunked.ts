@@ -51,8 +51,12 @@ export function assembleChunked(cacheDir: string, m: Manifest, fd: number, optio
   });
 }
 
-/** Bytes gathered before each write: one write per few chunks costs far fewer system calls than one per chunk. */
-const BLOCK = 8 << 20;
+/**
+ * Bytes gathered before each write and each hand-over to the hash: about one chunk. Small enough that a block is
+ * still in the CPU cache when it is hashed and written after being read (8 MiB blocks cost 10–50% more CPU time for a
+ * 1 GiB checkout, measured); a system call per MiB costs nothing next to copying that MiB.
+ */
+const BLOCK = 1 << 20;
 /** Default size from which the whole-file digest is computed on a worker thread (about 40 ms of hashing). */
 const HASH_ASIDE = 64 << 20;
 
