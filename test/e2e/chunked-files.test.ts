@@ -159,16 +159,13 @@ describe('chunked storage of large files', () => {
   });
 
   it('pushes and pulls a file whose last chunk sits in a pack (layout 2 cache)', async (t) => {
-    const repo = await cairnRepo();
-    const store = tempDir();
-    t.after(() => {
-      repo.cleanup();
-      store.cleanup();
-    });
     const layout2 = { env: { CAIRN_CACHE_LAYOUT: '2' } };
-    rmSync(path.join(repo.dir, '.cairn', 'cache'), { recursive: true, force: true });
-    assert.equal((await repo.run(['config', 'cache.chunk_threshold', String(4 * MiB)], layout2)).code, 0);
-    assert.equal((await repo.run(['remote', 'add', '-d', 'store', store.dir], layout2)).code, 0);
+    const { repo } = await withRemote(t, async () => {
+      const r = await cairnRepo();
+      rmSync(path.join(r.dir, '.cairn', 'cache'), { recursive: true, force: true });
+      assert.equal((await r.run(['config', 'cache.chunk_threshold', String(4 * MiB)], layout2)).code, 0);
+      return r;
+    });
     // Cut where a chunk ends, plus 1,000 bytes: the last chunk is far below the 64 KiB a pack takes.
     const random = pseudoRandomBytes(12 * MiB, 4);
     const lengths = chunkLengths(random);
