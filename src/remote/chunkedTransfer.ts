@@ -1,10 +1,10 @@
-import { promises as fs } from 'node:fs';
 import { CairnError } from '../core/errors.js';
 import { chunkRefKey, hasChunkRefSync, parseChunkRef, readChunkRefSync, writeChunkRefSync } from '../data/chunks/chunkRefs.js';
 import { localManifest, MIN_CHUNKED_SIZE } from '../data/chunks/chunkedManifest.js';
 import { parseManifest, type Manifest } from '../data/chunks/manifest.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import type { Remote } from './remote.js';
+import { uploadableFile } from './packs/extractObject.js';
 import { retrying, runPool, type TransferOptions } from './transfer.js';
 
 /** A file to move, by its whole-content oid. */
@@ -54,14 +54,16 @@ export async function uploadChunked(
       const manifestOid = readChunkRefSync(store.root, blob.oid)!;
       const chunkOids = [...new Set(m.chunks.map((c) => c.oid))];
       const there = await remote.exists([...chunkOids, manifestOid], { signal });
-      const sizeOf = new Map(m.chunks.map((c) => [c.oid, c.size]));
-      const send = async (oid: string, size: number) => {
-        await retrying(() => remote.upload(oid, store.path(oid), size, { signal }), `upload of a chunk of ${blob.label}`, options);
-        out.bytes += size;
-        report.onBytes(size);
+      // A file's last chunk can be small enough for a pack (layout 2), and so can a manifest after `cache migrate`.
+      const send = async (oid: string) => {
+        const local = await uploadableFile(store, oid);
+        if (!local) throw new CairnError('NOT_FOUND', `object ${oid} (a chunk or the chunk manifest of ${blob.label}) is not in the local cache`, { hint: 'fetch it again with `cairn pull`, or re-add the file' });
+        await retrying(() => remote.upload(oid, local.file, local.size, { signal }), `upload of a chunk of ${blob.label}`, options).finally(local.cleanup);
+        out.bytes += local.size;
+        report.onBytes(local.size);
       };
-      await runPool(chunkOids.filter((c) => !there.has(c)), options.jobs, (c) => send(c, sizeOf.get(c)!), signal);
-      if (!there.has(manifestOid)) await send(manifestOid, (await fs.stat(store.path(manifestOid))).size);
+      await runPool(chunkOids.filter((c) => !there.has(c)), options.jobs, send, signal);
+      if (!there.has(manifestOid)) await send(manifestOid);
       await retrying(() => remote.putMeta(chunkRefKey(blob.oid), Buffer.from(`${manifestOid}\n`), { signal }), `upload of the chunk ref of ${blob.label}`, options);
       out.transferred++;
     } catch (err) {

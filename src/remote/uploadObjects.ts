@@ -1,9 +1,8 @@
-import { promises as fs } from 'node:fs';
 import { CairnError, isCairnError } from '../core/errors.js';
 import type { ObjectStore } from '../data/objectStore.js';
 import { parseTree } from '../data/tree.js';
 import { isChunkedLocally, uploadChunked } from './chunkedTransfer.js';
-import { extractObject } from './packs/extractObject.js';
+import { uploadableFile } from './packs/extractObject.js';
 import { PackedRemote } from './packs/packedRemote.js';
 import { uploadPackedBlobs } from './packs/uploadPackedBlobs.js';
 import { adoptCacheLayout } from './packs/withPacks.js';
@@ -93,20 +92,13 @@ export async function uploadItems(store: ObjectStore, target: Remote, items: Tra
   }
   const packed = new Set(packable.map((b) => b.oid));
   await runPool(missing.filter((b) => !packed.has(b.oid)), options.jobs, async (blob) => {
-    let file = store.path(blob.oid);
-    let size: number;
-    let cleanup = async () => {};
-    try {
-      size = (await fs.stat(file)).size;
-    } catch {
-      // A packed object of a layout 2 cache going to a layout 1 remote: through a temp file of its own.
-      const extracted = await extractObject(store, blob.oid);
-      if (!extracted) {
-        fail(blob.label, blob.oid, new CairnError('NOT_FOUND', `object ${blob.oid} of ${blob.label} is not in the local cache`));
-        return;
-      }
-      ({ file, size, cleanup } = extracted);
+    // A packed object of a layout 2 cache going to a layout 1 remote goes through a temp file of its own.
+    const local = await uploadableFile(store, blob.oid);
+    if (!local) {
+      fail(blob.label, blob.oid, new CairnError('NOT_FOUND', `object ${blob.oid} of ${blob.label} is not in the local cache`));
+      return;
     }
+    const { file, size, cleanup } = local;
     let sent = 0;
     await retrying(async () => {
       progress.bytes(-sent);

@@ -6,6 +6,7 @@ import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pseudoRandomBytes } from '../helpers/pseudoRandom.js';
+import { chunkLengths } from '../../src/data/chunks/fastcdc.js';
 import { CAIRN_BIN, sh, tempDir } from '../helpers/cli.js';
 import { cairnRepo, countObjects } from '../helpers/dataRepo.js';
 import { startS3rver } from '../helpers/s3rver.js';
@@ -156,6 +157,36 @@ describe('chunked storage of large files', () => {
     const pull2 = JSON.parse((await repo.run(['pull', '--json'])).stdout);
     assert.ok(pull2.bytes > 0 && pull2.bytes < 0.35 * v1.length, `pull of v2 fetched ${pull2.bytes}`);
     assert.equal(sha(readFileSync(file)), oidOf(p2));
+  });
+
+  it('pushes and pulls a file whose last chunk sits in a pack (layout 2 cache)', async (t) => {
+    const layout2 = { env: { CAIRN_CACHE_LAYOUT: '2' } };
+    const { repo } = await withRemote(t, async () => {
+      const r = await cairnRepo();
+      rmSync(path.join(r.dir, '.cairn', 'cache'), { recursive: true, force: true });
+      assert.equal((await r.run(['config', 'cache.chunk_threshold', String(4 * MiB)], layout2)).code, 0);
+      return r;
+    });
+    // Cut where a chunk ends, plus 1,000 bytes: the last chunk is far below the 64 KiB a pack takes.
+    const random = pseudoRandomBytes(12 * MiB, 4);
+    const lengths = chunkLengths(random);
+    const data = random.subarray(0, lengths.slice(0, -2).reduce((a, b) => a + b, 0) + 1000);
+    const file = path.join(repo.dir, 'tail.bin');
+    writeFileSync(file, data);
+    assert.equal((await repo.run(['add', 'tail.bin'], layout2)).code, 0);
+    const cache = path.join(repo.dir, '.cairn', 'cache');
+    assert.equal(readFileSync(path.join(cache, 'LAYOUT'), 'utf8'), 'cairn-objects 2\n');
+    const tail = sha(data.subarray(data.length - 1000));
+    assert.ok(!existsSync(path.join(cache, 'objects', tail.slice(0, 2), tail.slice(2))), 'the 1,000-byte chunk is packed');
+
+    const push = await repo.run(['push', '--json'], layout2);
+    assert.equal(push.code, 0, push.stdout + push.stderr);
+    assert.ok(JSON.parse(push.stdout).bytes >= data.length);
+    rmSync(cache, { recursive: true, force: true });
+    rmSync(file);
+    const pull = await repo.run(['pull', '--json'], layout2);
+    assert.equal(pull.code, 0, pull.stdout + pull.stderr);
+    assert.equal(sha(readFileSync(file)), sha(data));
   });
 
   it('cairn get reads a chunked file from another repository\'s cache, verified', async (t) => {

@@ -3,7 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { assembleChunked, ChunkedReadError, loadManifestSync, readChunkedSync } from './assembleChunked.js';
 import type { Manifest } from './manifest.js';
 
-/** Files no larger than the smallest chunk are never stored chunked: cut, they would be one chunk anyway. */
+/** Files this small are never stored chunked: cut, they would be one or two chunks anyway. */
 export const MIN_CHUNKED_SIZE = 256 << 10;
 
 /** Runs a synchronous chunked read, turning its worker-safe errors into CairnErrors. */

@@ -17,3 +17,16 @@ export async function extractObject(store: ObjectStore, oid: string): Promise<{ 
   const size = (await fs.stat(file)).size;
   return { file, size, cleanup: () => fs.rm(file, { force: true }) };
 }
+
+/**
+ * The file to upload for an object of the cache: its loose file, or a temp copy out of its pack (a layout 2 cache);
+ * null when the cache has neither. The caller runs `cleanup` when done (nothing to do for a loose file).
+ */
+export async function uploadableFile(store: ObjectStore, oid: string): Promise<{ file: string; size: number; cleanup: () => Promise<void> } | null> {
+  const file = store.path(oid);
+  try {
+    return { file, size: (await fs.stat(file)).size, cleanup: async () => {} };
+  } catch {
+    return extractObject(store, oid);
+  }
+}
