@@ -1,12 +1,15 @@
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
 /** The hash every oid is made with. Changing it means a new cache layout version. */
 export const HASH_ALGORITHM = 'sha256';
 export const OID_PATTERN = /^[0-9a-f]{64}$/;
 
+/** One-shot hashing (Node 20.12+) skips the Hash object: a measurable share of hashing 100,000 files of 1 KiB. */
+const oneShot: ((algorithm: string, data: string | Uint8Array, encoding: 'hex') => string) | undefined = crypto.hash;
+
 export function hashBuffer(data: string | Uint8Array): string {
-  return createHash(HASH_ALGORITHM).update(data).digest('hex');
+  return oneShot ? oneShot(HASH_ALGORITHM, data, 'hex') : createHash(HASH_ALGORITHM).update(data).digest('hex');
 }
 
 export function isOid(value: unknown): value is string {

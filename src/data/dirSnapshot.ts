@@ -21,11 +21,18 @@ export function racyAfter(): bigint {
 export function listingFingerprint(files: WalkEntry[]): string | null {
   const racy = racyAfter();
   const hash = createHash('sha256');
-  for (const f of files) {
+  // Lines hashed a thousand at a time: the same digest as one update per file, at a fraction of the calls.
+  let lines = '';
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
     if (BigInt(f.stat.mtimeNs) >= racy) return null;
-    hash.update(`${f.rel}\0${f.stat.ino}\0${f.stat.size}\0${f.stat.mtimeNs}\0${f.exec ? 1 : 0}${f.readOnly ? 1 : 0}\n`);
+    lines += `${f.rel}\0${f.stat.ino}\0${f.stat.size}\0${f.stat.mtimeNs}\0${f.exec ? 1 : 0}${f.readOnly ? 1 : 0}\n`;
+    if (i % 1000 === 999) {
+      hash.update(lines);
+      lines = '';
+    }
   }
-  return hash.digest('hex');
+  return hash.update(lines).digest('hex');
 }
 
 /**

@@ -6,10 +6,11 @@ import {
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { LinkType } from '../core/config.js';
+import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
 import { ChunkedReadError, assembleChunked, loadManifestSync } from './chunks/assembleChunked.js';
 import { chunkBufferIntoStore, chunkingApplies, chunkIntoStore, commitChunked, type ChunkedRead } from './chunks/storeChunked.js';
 import { linkWorkspace, placeFile } from './link.js';
-import { dropPackBatch, flushPackBatch, queuePacked } from './packs/packBatch.js';
+import { PACK_TARGET_BYTES, dropPackBatch, flushPackBatch, queuedBytes, queuePacked } from './packs/packBatch.js';
 import { placePackedObject } from './packs/placePackedObject.js';
 
 /**
@@ -72,6 +73,8 @@ export interface StoreParams {
   chunkThreshold?: number;
   /** Layout 2: objects smaller than this many bytes go into packs (see src/data/packs/), not loose files. */
   packBelow?: number;
+  /** Bytes of small objects a hash worker queues before it writes them as a pack (default PACK_TARGET_BYTES). */
+  packTarget?: number;
 }
 
 export interface MaterializeItem {
@@ -116,16 +119,16 @@ export function removeQuietly(file: string | null): void {
 let listing: { run: string; dirs: Map<string, Set<string>> } | null = null;
 
 /** Whether object `oid` is in the cache: from a listing of its prefix folder (see StoreParams.listRun) or one stat. */
-function objectPresent(cacheDir: string, oid: string, listRun: string | undefined, final: string): boolean {
-  if (!listRun) return existsSync(final);
+function objectPresent(cacheDir: string, oid: string, listRun: string | undefined): boolean {
+  if (!listRun) return existsSync(objectFile(cacheDir, oid));
   if (listing?.run !== listRun) listing = { run: listRun, dirs: new Map() };
   const prefix = oid.slice(0, 2);
   let names = listing.dirs.get(prefix);
   if (!names) {
     try {
-      names = new Set(readdirSync(path.dirname(final)));
+      names = new Set(readdirSync(path.join(cacheDir, 'objects', prefix)));
     } catch {
-      return existsSync(final);
+      return existsSync(objectFile(cacheDir, oid));
     }
     listing.dirs.set(prefix, names);
   }
@@ -149,8 +152,9 @@ export function inFolder<T>(dir: string, write: () => T): T {
 
 /** Writes `data` as object `oid` unless present: temp name, then rename, so a final name never holds a partial object. */
 export function putObject(store: StoreParams, oid: string, data: Buffer): boolean {
-  if (isPacked(store, data.length)) return queuePacked(store.cacheDir, oid, data);
-  return putLooseObject(store, oid, data);
+  if (!isPacked(store, data.length)) return putLooseObject(store, oid, data);
+  // A loose copy (from layout 1, before a migration) counts: the listing answers this without a stat per object.
+  return !objectPresent(store.cacheDir, oid, store.listRun) && queuePacked(store.cacheDir, oid, data);
 }
 
 /**
@@ -159,7 +163,7 @@ export function putObject(store: StoreParams, oid: string, data: Buffer): boolea
  */
 export function putLooseObject(store: StoreParams, oid: string, data: Buffer): boolean {
   const final = objectFile(store.cacheDir, oid);
-  if (objectPresent(store.cacheDir, oid, store.listRun, final)) return false;
+  if (objectPresent(store.cacheDir, oid, store.listRun)) return false;
   const tmp = tmpName(final);
   const fd = inFolder(path.dirname(final), () => openSync(tmp, 'wx', 0o444));
   try {
@@ -206,7 +210,6 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
       ? { ino: BigInt(expected.ino), size: BigInt(expected.size), mtimeNs: BigInt(expected.mtimeNs) }
       : fstatSync(fd, { bigint: true });
     const size = Number(before.size);
-    const hash = createHash('sha256');
     let total = 0;
     let stored = false;
     let oid: string;
@@ -222,8 +225,7 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
         // A short read that reaches the expected size is the end of the file (the stat after reading checks it).
         if (n === 0 || (n < want && total === size)) break;
       }
-      hash.update(buf.subarray(0, Math.min(total, size)));
-      oid = hash.digest('hex');
+      oid = hashBuffer(buf.subarray(0, Math.min(total, size)));
       after = fstatSync(fd, { bigint: true });
       if (total === size && !changed(before, after) && store) {
         if (chunkingApplies(store.chunkThreshold, size)) chunked = chunkBufferIntoStore(oid, buf.subarray(0, size), (c, bytes) => putObject(store, c, bytes));
@@ -247,6 +249,7 @@ export function hashOne(abs: string, store: StoreParams | null, expected?: FileS
         tmpFd = openSync(tmp, 'r');
         src = tmpFd;
       }
+      const hash = createHash(HASH_ALGORITHM);
       let n: number;
       while ((n = readSync(src, chunkBuffer, 0, CHUNK, null)) > 0) {
         total += n;
@@ -369,19 +372,40 @@ export function runFileOp(op: PoolOp, item: PoolItem, params: StoreParams | null
 }
 
 /**
- * Runs one pool operation over a batch, then writes the batch's small objects as one pack before answering: a
- * result that says "stored" is on disk (or the batch reports the failure on every file it stored).
+ * Runs one pool operation over a batch. A store batch run inline then writes its small objects as one pack before
+ * answering, so a result that says "stored" is on disk (or the batch reports the failure on every file it stored).
+ * With `keepPacking` (a hash worker inside a pool run) small objects stay queued across batches and only full packs
+ * are written; the pool writes the rest with `flushPacks` before it returns. A failure to write a pack then cannot be
+ * pinned on the files of earlier batches: it comes back as `packError`, and the pool fails as a whole.
  */
-export function runFileOps(op: PoolOp, items: PoolItem[], params: StoreParams | null): HashResult[] {
+export function runFileOps(op: PoolOp, items: PoolItem[], params: StoreParams | null, options: { keepPacking?: boolean } = {}): { results: HashResult[]; packError?: FileOpError } {
+  if (op === 'store' && options.keepPacking) {
+    const fullAt = params?.packTarget ?? PACK_TARGET_BYTES;
+    let packError: FileOpError | null = null;
+    const results = items.map((item) => {
+      const r = runFileOp(op, item, params);
+      // A pack closes as soon as it is full, so none holds more than one object beyond the target.
+      if (!packError && queuedBytes() >= fullAt) packError = flushPacks({ fullAt });
+      return r;
+    });
+    return packError ? { results, packError } : { results };
+  }
   const results = items.map((item) => runFileOp(op, item, params));
-  if (op !== 'store') return results;
+  if (op !== 'store') return { results };
+  const packError = flushPacks();
+  if (packError) for (let i = 0; i < results.length; i++) if (results[i].stored) results[i] = { error: { ...packError, path: items[i].abs } };
+  return { results };
+}
+
+/** Writes this thread's queued small objects as packs (with `fullAt`, only queues that big); an error record on failure. */
+export function flushPacks(options: { fullAt?: number } = {}): FileOpError | null {
   try {
-    flushPackBatch();
+    flushPackBatch(options);
+    return null;
   } catch (err) {
     dropPackBatch();
-    for (let i = 0; i < results.length; i++) if (results[i].stored) results[i] = { error: sysError(err, items[i].abs) };
+    return sysError(err, (err as NodeJS.ErrnoException).path ?? 'the cache\'s packs folder');
   }
-  return results;
 }
 
 /** Stats of many files packed in typed arrays (cheap to send between threads): per file ino, size, mode; mtime ns. */

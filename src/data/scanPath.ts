@@ -137,7 +137,9 @@ export async function scanPath(
     const work: number[] = [];
     const relink: number[] = [];
     if (options.store) await prepareCache(repo.cacheDir, newCacheLayout(repo.config.cache));
-    const inCache = options.store && !links.length ? cachePresence(repo.cacheDir, files.length) : null;
+    // Built on the first file the state index knows: a first add of a folder never lists the cache or loads its packs.
+    let presence: ((oid: string) => boolean) | null = null;
+    const inCache = (oid: string) => (presence ??= cachePresence(repo.cacheDir, files.length))(oid);
     for (let i = 0; i < files.length; i++) {
       const hit = known.get(keyOf(files[i]));
       if (!stateMatches(hit, files[i].stat)) {
@@ -150,7 +152,7 @@ export async function scanPath(
       if (!options.store) continue;
       if (!links.length) {
         // Known content whose object is gone from the cache (gc, a fresh cache): store it again.
-        if (!inCache!(hit.oid)) work.push(i);
+        if (!inCache(hit.oid)) work.push(i);
         continue;
       }
       let objIno: number;

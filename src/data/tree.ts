@@ -27,7 +27,9 @@ function compareBytes(a: string, b: string): number {
 }
 
 export function sortEntries(entries: TreeEntry[]): TreeEntry[] {
-  return [...entries].sort((x, y) => compareBytes(x.path, y.path));
+  // One scan for paths that need byte order, instead of two regex tests per comparison (a 100k-file tree: 3.4M).
+  if (entries.some((e) => NEEDS_BYTES.test(e.path))) return [...entries].sort((x, y) => compareBytes(x.path, y.path));
+  return [...entries].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
 /** Canonical bytes of a tree: sorted entries, fixed key order, no whitespace. The same listing gives the same oid anywhere. */
@@ -36,8 +38,9 @@ export function serializeTree(entries: TreeEntry[]): Buffer {
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].path === sorted[i - 1].path) throw new CairnError('INVALID', `duplicate path in tree: ${sorted[i].path}`);
   }
-  const body = sorted.map((e) => JSON.stringify({ path: e.path, oid: e.oid, size: e.size, exec: e.exec })).join(',');
-  return Buffer.from(`{"version":${TREE_VERSION},"entries":[${body}]}`);
+  // One JSON.stringify of the whole array (V8's fast path), not one call and one string per entry.
+  const body = JSON.stringify(sorted.map((e) => ({ path: e.path, oid: e.oid, size: e.size, exec: e.exec })));
+  return Buffer.from(`{"version":${TREE_VERSION},"entries":${body}}`);
 }
 
 export function treeOid(entries: TreeEntry[]): { oid: string; bytes: Buffer } {

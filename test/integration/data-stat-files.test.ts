@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { statMany } from '../../src/data/fileOps.js';
-import { statFiles } from '../../src/data/hashPool.js';
+import { hashBuffer } from '../../src/core/hash.js';
+import { runPool, statFiles } from '../../src/data/hashPool.js';
 import { walkWorkspace } from '../../src/data/walkWorkspace.js';
 import { tempDir, writeTree } from '../helpers/cli.js';
 
@@ -21,6 +22,18 @@ describe('stat on all cores', () => {
     assert.deepEqual([...parallel.nums], [...inline.nums]);
     assert.deepEqual([...parallel.mtimes], [...inline.mtimes]);
     assert.deepEqual(parallel.failed.map((f) => [f.index, f.error.errno]), [[7000, 'ENOENT']]);
+  });
+
+  it('the workers of a parallel stat hash the next pool run (reused, not restarted), also twice in a row', async () => {
+    const paths = Object.keys(files).map((rel) => path.join(t.dir, rel));
+    for (let round = 0; round < 2; round++) {
+      await statFiles(paths, 0);
+      const items = paths.slice(0, 1200).map((abs) => ({ abs, size: 5 }));
+      const results = await runPool('hash', items, null);
+      assert.deepEqual(results.map((r) => r.oid), Object.values(files).slice(0, 1200).map((text) => hashBuffer(text)));
+    }
+    // A stat right after a pool run (whose workers were stopped) still works on fresh or parked workers.
+    assert.equal((await statFiles(paths, 0)).failed.length, 0);
   });
 
   it('a walk with parallel stats lists the same files as one without', async () => {
