@@ -12,7 +12,7 @@ import { addToGitignore } from './gitignore.js';
 import type { PathInfo } from './pathInfo.js';
 import { checkAgainstTracked, checkNoOverlap, resolveUserPath, type UserPath } from './pathRules.js';
 import { dataPathFor, pointerPathFor, serializePointer, writePointer, type Pointer } from './pointer.js';
-import { flushCache } from './prepareCache.js';
+import { FLUSH_FILES_MAX, flushCache, flushFiles } from './prepareCache.js';
 import { checkNotStageOutput, type StageOutput } from './stageOutputs.js';
 import { storePathUnflushed } from './storePath.js';
 
@@ -86,15 +86,21 @@ export async function addPaths(
     checkNotStageOutput(t.rel, ctx.stageOutputs ?? []);
   }
   await checkNotInGit(repo, unique);
-  const stored: Array<{ target: UserPath; info: PathInfo & { stored: number } }> = [];
+  const stored: Array<{ target: UserPath; info: Awaited<ReturnType<typeof storePathUnflushed>> }> = [];
   for (const t of unique) stored.push({ target: t, info: await storePathUnflushed(repo, t.abs, ctx) });
-  // Every object is on disk before the first pointer names it.
-  if (stored.some((s) => s.info.stored > 0)) await flushCache(repo.cacheDir);
+  // Every object is on disk before the first pointer names it: the few loose files written, one by one, or the
+  // whole cache's file system.
+  if (stored.some((s) => s.info.stored > 0)) {
+    const loose = stored.map((s) => s.info.looseWritten);
+    const few = loose.every((l) => l !== null) ? loose.flat() as string[] : null;
+    if (few && few.length <= FLUSH_FILES_MAX) flushFiles(few);
+    else await flushCache(repo.cacheDir);
+  }
   const result: AddResult = { added: [], gitPaths: [] };
   for (const { target, info } of stored) {
     const pointerAbs = pointerPathFor(target.abs);
     const pointer = pointerFor(target.abs, info);
-    // Renamed into place without an fsync each: one flush of the workspace's file system below covers them all.
+    // Renamed into place without an fsync each: one flush below covers them all.
     const changed = await writePointerIfChanged(pointerAbs, pointer, { fsync: false });
     const pointerRel = pointerPathFor(target.rel);
     result.added.push({ path: target.rel, pointer: pointerRel, info: stripStored(info), stored: info.stored, changed });
@@ -104,13 +110,18 @@ export async function addPaths(
       if (ignoreFile) result.gitPaths.push(path.relative(repo.root, ignoreFile).split(path.sep).join('/'));
     }
   }
-  if (result.added.some((a) => a.changed) || result.gitPaths.some((p) => p.endsWith('.gitignore'))) await flushCache(repo.root);
+  if (result.added.some((a) => a.changed) || result.gitPaths.some((p) => p.endsWith('.gitignore'))) {
+    // A few pointers and .gitignore files are flushed one by one; many, with one flush of the file system.
+    const written = [...new Set(result.gitPaths)].map((p) => path.join(repo.root, p));
+    if (written.length <= FLUSH_FILES_MAX) flushFiles(written);
+    else await flushCache(repo.root);
+  }
   result.gitPaths = [...new Set(result.gitPaths)];
   return result;
 }
 
-function stripStored(info: PathInfo & { stored?: number }): PathInfo {
-  const { stored: _stored, ...rest } = info;
+function stripStored(info: PathInfo & { stored?: number; looseWritten?: string[] | null }): PathInfo {
+  const { stored: _stored, looseWritten: _loose, ...rest } = info;
   return rest;
 }
 

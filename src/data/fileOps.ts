@@ -75,6 +75,11 @@ export interface StoreParams {
   packBelow?: number;
   /** Bytes of small objects a hash worker queues before it writes them as a pack (default PACK_TARGET_BYTES). */
   packTarget?: number;
+  /**
+   * Packs are made durable whole (their index fsync'd too), so the caller can flush the few loose files it wrote one
+   * by one instead of the whole file system (see `flushFiles`).
+   */
+  durablePacks?: boolean;
 }
 
 export interface MaterializeItem {
@@ -154,7 +159,7 @@ export function inFolder<T>(dir: string, write: () => T): T {
 export function putObject(store: StoreParams, oid: string, data: Buffer): boolean {
   if (!isPacked(store, data.length)) return putLooseObject(store, oid, data);
   // A loose copy (from layout 1, before a migration) counts: the listing answers this without a stat per object.
-  return !objectPresent(store.cacheDir, oid, store.listRun) && queuePacked(store.cacheDir, oid, data);
+  return !objectPresent(store.cacheDir, oid, store.listRun) && queuePacked(store.cacheDir, oid, data, store.durablePacks === true);
 }
 
 /**

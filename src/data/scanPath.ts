@@ -14,7 +14,7 @@ import { ObjectStore } from './objectStore.js';
 import { locateObject } from './packs/locateObject.js';
 import { packParams } from './packs/packParams.js';
 import type { PathInfo } from './pathInfo.js';
-import { flushCache, flushInBackground, prepareCache } from './prepareCache.js';
+import { FLUSH_FILES_MAX, flushCache, flushFiles, flushInBackground, prepareCache } from './prepareCache.js';
 import { StateIndex, stateMatches, type StateEntry } from './stateIndex.js';
 import { treeOid, type TreeEntry } from './tree.js';
 import { walkWorkspace, type WalkCollect, type WalkEntry } from './walkWorkspace.js';
@@ -29,6 +29,11 @@ export interface ScanResult {
   entries: TreeEntry[];
   /** Objects this call wrote to the cache (0 when everything was already there). */
   stored: number;
+  /**
+   * The loose object files this call wrote, when they are few and every pack it wrote is durable already: flushing
+   * these (`flushFiles`) makes all it stored durable. null: flush the cache's file system (`flushCache`).
+   */
+  looseWritten: string[] | null;
 }
 
 export function repoRelative(repo: Repo, abs: string): string {
@@ -129,7 +134,7 @@ export async function scanPath(
     if (fingerprint && snap?.fingerprint === fingerprint && options.entries === false
       && (!options.store || (snap.cacheSig !== null && snap.cacheSig === cacheSignature(repo.cacheDir)))) {
       debug('unchanged since its last snapshot');
-      return { info: { kind: 'dir', oid: snap.oid, size: files.reduce((n, f) => n + f.stat.size, 0), files: files.length }, entries: [], stored: 0 };
+      return { info: { kind: 'dir', oid: snap.oid, size: files.reduce((n, f) => n + f.stat.size, 0), files: files.length }, entries: [], stored: 0, looseWritten: [] };
     }
     const known = state.loadPrefix(rel);
     const oids: Array<string | undefined> = new Array(files.length);
@@ -169,14 +174,20 @@ export async function scanPath(
     }
     // Many new files: each worker lists a prefix folder once rather than stat'ing every object it is about to write.
     const listRun = options.store && listingPays(repo.cacheDir, work.length) ? randomUUID() : undefined;
+    const packing = options.store ? packParams(repo.cacheDir) : {};
+    // Few files big enough to stay loose (none chunked): the packs are made durable as they are written and those few
+    // files flushed one by one, instead of a flush of the whole file system (which writes out unrelated data too).
+    const chunkAbove = repo.config.cache.chunk_threshold || Infinity;
+    const bigFiles = work.filter((i) => files[i].stat.size >= (packing.packBelow ?? 0));
+    const fewLoose = packing.packBelow !== undefined && bigFiles.length < FLUSH_FILES_MAX && bigFiles.every((i) => files[i].stat.size <= chunkAbove);
     const params: StoreParams = {
       cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask(), chunkThreshold: repo.config.cache.chunk_threshold,
-      ...(listRun ? { listRun } : {}), ...(options.store ? packParams(repo.cacheDir) : {}),
+      ...(listRun ? { listRun } : {}), ...packing, ...(fewLoose ? { durablePacks: true } : {}),
     };
     const toItem = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, oid: oids[i], exec: files[i].exec });
     const toWork = (i: number): PoolItem => ({ abs: files[i].abs, size: files[i].stat.size, stat: files[i].stat });
     debug(`${files.length - work.length} files known to the state index`);
-    const stopFlushing = options.store && work.length > 0 ? flushInBackground(repo.cacheDir) : null;
+    const stopFlushing = options.store && work.length > 0 && !fewLoose ? flushInBackground(repo.cacheDir) : null;
     let results: HashResult[];
     try {
       results = await runPool(options.store ? 'store' : 'hash', work.map(toWork), options.store ? params : null, ctx);
@@ -188,6 +199,7 @@ export async function scanPath(
     const fresh: Array<{ path: string } & StateEntry> = [];
     // Distinct oids: with listRun two workers may both write the same new content (identical bytes, renamed over).
     const storedOids = new Set<string>();
+    const looseWritten: string[] | null = fewLoose ? [] : null;
     const take = (indexes: number[], res: HashResult[], doing: string) => {
       for (let k = 0; k < indexes.length; k++) {
         const r = res[k];
@@ -195,7 +207,10 @@ export async function scanPath(
         const i = indexes[k];
         oids[i] = r.oid;
         stats[i] = r.stat!;
-        if (r.stored) storedOids.add(r.oid!);
+        if (r.stored) {
+          storedOids.add(r.oid!);
+          if (looseWritten && r.stat!.size >= packing.packBelow!) looseWritten.push(objectFile(repo.cacheDir, r.oid!));
+        }
         // A file modified just before or during the scan is "racy": another write within the same coarse mtime
         // tick would leave its stat unchanged, so it is not recorded and gets hashed again next time (as in Git).
         // A file replaced by a link to its read-only object cannot be written to, so it is never racy.
@@ -216,12 +231,16 @@ export async function scanPath(
       const tree = treeOid(entries);
       if (options.store) {
         const put = await new ObjectStore(repo.cacheDir).putBuffer(tree.bytes);
-        if (put.stored) stored++;
+        if (put.stored) {
+          stored++;
+          looseWritten?.push(objectFile(repo.cacheDir, tree.oid));
+        }
       }
       info = { kind, oid: tree.oid, size: entries.reduce((n, e) => n + e.size, 0), files: entries.length };
     }
     if (options.store && stored > 0 && options.flush !== false) {
-      await flushCache(repo.cacheDir);
+      if (looseWritten) flushFiles(looseWritten);
+      else await flushCache(repo.cacheDir);
       debug(`flushed ${stored} new objects to disk`);
     }
     state.putMany(fresh);
@@ -232,7 +251,7 @@ export async function scanPath(
       const keep = !options.store && snap?.fingerprint === fingerprint && snap.oid === info.oid;
       if (!keep) state.putDir(rel, { fingerprint, oid: info.oid, cacheSig: options.store ? cacheSignature(repo.cacheDir) : null });
     }
-    return { info, entries, stored };
+    return { info, entries, stored, looseWritten };
   } finally {
     state.close();
   }

@@ -20,7 +20,7 @@ export async function storePathUnflushed(
   absPath: string,
   ctx?: Partial<RunContext>,
   flush = false,
-): Promise<PathInfo & { stored: number }> {
+): Promise<PathInfo & { stored: number; looseWritten: string[] | null }> {
   const r = await scanPath(repo, absPath, { store: true, ctx, entries: false, flush });
-  return { ...r.info, stored: r.stored };
+  return { ...r.info, stored: r.stored, looseWritten: r.looseWritten };
 }

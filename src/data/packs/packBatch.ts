@@ -14,18 +14,19 @@ export const PACK_TARGET_BYTES = 16 << 20;
  * pool run, writes a pack whenever `PACK_TARGET_BYTES` are queued, and writes the rest when the pool ends the run
  * (`flushPackBatch`); the pool resolves only after that, so a result saying "stored" is durable by then.
  */
-const pending = new Map<string, { entries: Map<string, PackEntry>; bytes: number }>();
+const pending = new Map<string, { entries: Map<string, PackEntry>; bytes: number; durable: boolean }>();
 
 /**
  * Queues object `oid` for the next pack unless a pack of the store has it or it is already queued. The caller has
  * checked for a loose copy (it knows whether a listing of the cache is at hand).
  */
-export function queuePacked(root: string, oid: string, data: Uint8Array): boolean {
+export function queuePacked(root: string, oid: string, data: Uint8Array, durable = false): boolean {
   let queue = pending.get(root);
   if (queue?.entries.has(oid)) return false;
   // A pack index a moment stale only risks a duplicate copy in a second pack, which a repack drops.
   if (packSetFor(root).lookup(oid)) return false;
-  if (!queue) pending.set(root, (queue = { entries: new Map(), bytes: 0 }));
+  if (!queue) pending.set(root, (queue = { entries: new Map(), bytes: 0, durable }));
+  queue.durable ||= durable;
   queue.entries.set(oid, { oid, data });
   queue.bytes += data.length;
   return true;
@@ -42,7 +43,7 @@ export function flushPackBatch(options: { fullAt?: number } = {}): number {
     if (options.fullAt !== undefined && queue.bytes < options.fullAt) continue;
     pending.delete(root);
     if (queue.entries.size === 0) continue;
-    const { name, index } = writePackSync(root, [...queue.entries.values()]);
+    const { name, index } = writePackSync(root, [...queue.entries.values()], { durableIndex: queue.durable });
     packSetFor(root).add(name, index);
     written += queue.entries.size;
   }
