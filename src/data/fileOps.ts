@@ -6,6 +6,7 @@ import {
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { LinkType } from '../core/config.js';
+import { fromSystemError, type CairnError } from '../core/errors.js';
 import { HASH_ALGORITHM, hashBuffer } from '../core/hash.js';
 import { ChunkedReadError, assembleChunked, loadManifestSync } from './chunks/assembleChunked.js';
 import { chunkBufferIntoStore, chunkingApplies, chunkIntoStore, commitChunked, type ChunkedRead } from './chunks/storeChunked.js';
@@ -23,6 +24,13 @@ export interface FileStat {
   ino: number;
   size: number;
   mtimeNs: string;
+}
+
+/** The CairnError for a system error a worker reported (`doing`: what failed, e.g. "could not store data/a"). */
+export function systemErrorOf(e: FileOpError, doing: string): CairnError {
+  // Node's message already starts with the errno code, which fromSystemError adds again.
+  const message = e.errno && e.message.startsWith(`${e.errno}: `) ? e.message.slice(e.errno.length + 2) : e.message;
+  return fromSystemError(Object.assign(new Error(message), { code: e.errno }), doing);
 }
 
 export interface FileOpError {

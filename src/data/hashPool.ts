@@ -2,8 +2,8 @@ import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../core/startModuleWorker.js';
 import type { RunContext } from '../core/context.js';
-import { CairnError, fromSystemError } from '../core/errors.js';
-import { runFileOps, statMany, type FileOpError, type HashResult, type StatTable, type StoreParams } from './fileOps.js';
+import { CairnError } from '../core/errors.js';
+import { runFileOps, statMany, systemErrorOf, type FileOpError, type HashResult, type StatTable, type StoreParams } from './fileOps.js';
 
 export type { PoolItem, PoolOp } from './fileOps.js';
 import type { PoolItem, PoolOp } from './fileOps.js';
@@ -193,8 +193,7 @@ export async function runPool(
 }
 
 function packWriteError(e: FileOpError): CairnError {
-  const message = e.errno && e.message.startsWith(`${e.errno}: `) ? e.message.slice(e.errno.length + 2) : e.message;
-  return fromSystemError(Object.assign(new Error(message), { code: e.errno }), `could not write a pack of small objects (${e.path})`);
+  return systemErrorOf(e, `could not write a pack of small objects (${e.path})`);
 }
 
 /** Above this many files, stat'ing on every core beats doing it on the main thread even after starting workers. */

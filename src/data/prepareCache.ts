@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { CairnError, fromSystemError } from '../core/errors.js';
+import { fsyncPathSync } from '../core/fsyncPath.js';
 import { ObjectStore } from './objectStore.js';
 import { OBJECTS_DIR } from './objectPath.js';
 import type { LayoutVersion } from './packs/cacheLayout.js';
@@ -46,24 +47,21 @@ export function flushCache(cacheDir: string): Promise<void> {
 export function flushFiles(files: Iterable<string>): void {
   const dirs = new Set<string>();
   for (const file of files) {
-    if (fsyncPath(file)) dirs.add(path.dirname(file));
+    try {
+      fsyncPathSync(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw fromSystemError(err, `could not flush ${file} to disk`);
+    }
+    dirs.add(path.dirname(file));
   }
-  for (const dir of dirs) fsyncPath(dir);
-}
-
-function fsyncPath(p: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(p, 'r');
-  } catch {
-    return false;
+  for (const dir of dirs) {
+    try {
+      fsyncPathSync(dir);
+    } catch (err) {
+      throw fromSystemError(err, `could not flush the folder ${dir} to disk`);
+    }
   }
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
 }
 
 /** At most this many loose files are flushed one by one; more, and one flush of the file system is cheaper. */

@@ -8,7 +8,7 @@ import type { Repo } from '../core/repo.js';
 import { cachePresence, listingPays } from './cachePresence.js';
 import { cacheSignature, listingFingerprint } from './dirSnapshot.js';
 import { readChunkRefSync } from './chunks/chunkRefs.js';
-import { objectFile, statOf, type HashResult, type PoolItem, type StoreParams } from './fileOps.js';
+import { objectFile, statOf, systemErrorOf, type HashResult, type PoolItem, type StoreParams } from './fileOps.js';
 import { runPool } from './hashPool.js';
 import { ObjectStore } from './objectStore.js';
 import { locateObject } from './packs/locateObject.js';
@@ -85,9 +85,7 @@ export function fileOpError(repo: Repo, r: HashResult, doing: string): CairnErro
       hint: 'let cairn fall back to copies: `cairn config cache.link hardlink,copy` (or reflink,copy)',
     });
   }
-  // Node's message already starts with the errno code, which fromSystemError adds again.
-  const message = e.errno && e.message.startsWith(`${e.errno}: `) ? e.message.slice(e.errno.length + 2) : e.message;
-  return fromSystemError(Object.assign(new Error(message), { code: e.errno }), `could not ${doing} ${rel}`);
+  return systemErrorOf(e, `could not ${doing} ${rel}`);
 }
 
 /** The link modes to apply to the workspace after storing: only those before `copy` change anything. */
@@ -177,9 +175,10 @@ export async function scanPath(
     const packing = options.store ? packParams(repo.cacheDir) : {};
     // Few files big enough to stay loose (none chunked): the packs are made durable as they are written and those few
     // files flushed one by one, instead of a flush of the whole file system (which writes out unrelated data too).
+    const packBelow = packing.packBelow;
     const chunkAbove = repo.config.cache.chunk_threshold || Infinity;
-    const bigFiles = work.filter((i) => files[i].stat.size >= (packing.packBelow ?? 0));
-    const fewLoose = packing.packBelow !== undefined && bigFiles.length < FLUSH_FILES_MAX && bigFiles.every((i) => files[i].stat.size <= chunkAbove);
+    const bigFiles = packBelow === undefined ? null : work.filter((i) => files[i].stat.size >= packBelow);
+    const fewLoose = bigFiles !== null && bigFiles.length < FLUSH_FILES_MAX && bigFiles.every((i) => files[i].stat.size <= chunkAbove);
     const params: StoreParams = {
       cacheDir: repo.cacheDir, links, fileMode: 0o666 & ~process.umask(), chunkThreshold: repo.config.cache.chunk_threshold,
       ...(listRun ? { listRun } : {}), ...packing, ...(fewLoose ? { durablePacks: true } : {}),
@@ -209,7 +208,7 @@ export async function scanPath(
         stats[i] = r.stat!;
         if (r.stored) {
           storedOids.add(r.oid!);
-          if (looseWritten && r.stat!.size >= packing.packBelow!) looseWritten.push(objectFile(repo.cacheDir, r.oid!));
+          if (looseWritten && r.stat!.size >= packBelow!) looseWritten.push(objectFile(repo.cacheDir, r.oid!));
         }
         // A file modified just before or during the scan is "racy": another write within the same coarse mtime
         // tick would leave its stat unchanged, so it is not recorded and gets hashed again next time (as in Git).

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { hashBuffer } from '../../core/hash.js';
 import { decodeIndex, indexEntryAt, scanPack, type IndexEntry, type PackEntry } from './packFormat.js';
 import { PACKS_DIR, packFile } from './packPaths.js';
 import { packSetFor } from './packSet.js';
@@ -34,7 +34,7 @@ export async function salvagePack(root: string, name: string): Promise<{ kept: n
   for (const e of places.values()) {
     if (kept.has(e.oid) || e.offset + e.length > bytes.length) continue;
     const data = bytes.subarray(e.offset, e.offset + e.length);
-    if (createHash('sha256').update(data).digest('hex') === e.oid) kept.set(e.oid, { oid: e.oid, data: Buffer.from(data) });
+    if (hashBuffer(data) === e.oid) kept.set(e.oid, { oid: e.oid, data: Buffer.from(data) });
   }
   if (kept.size === 0) return { kept: 0, repaired: false };
   const written = writePackSync(root, [...kept.values()], { durableIndex: true, replace: true });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { decodeIndex, encodeIndex, encodePack, type PackEntry, type PackIndex } from './packFormat.js';
 import { PACKS_DIR, packFile } from './packPaths.js';
+import { fsyncPathSync } from '../../core/fsyncPath.js';
 
 let counter = 0;
 
@@ -29,14 +30,6 @@ function writeRenamed(final: string, data: Buffer, durable: boolean): void {
   }
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * Writes a pack and then its index into `<root>/packs/`: the pack's bytes and its name are on disk (fsync of the file,
@@ -57,9 +50,9 @@ export function writePackSync(root: string, entries: PackEntry[], options: { dur
   // `replace` (fsck's salvage) rewrites a pack of this name that is on disk but damaged.
   if (options.replace || !existsSync(packPath)) writeRenamed(packPath, pack.bytes, true);
   if (options.replace || !existsSync(idxPath)) {
-    fsyncDir(dir);
+    fsyncPathSync(dir);
     writeRenamed(idxPath, idxBytes, options.durableIndex === true);
-    if (options.durableIndex) fsyncDir(dir);
+    if (options.durableIndex) fsyncPathSync(dir);
   }
   return { name: pack.name, index: decodeIndex(idxBytes, idxPath) };
 }
